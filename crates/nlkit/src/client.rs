@@ -1,0 +1,77 @@
+//! A blocking API over the engine, for Rust programs and tests: each call waits for its reply.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::mpsc::{sync_channel, SyncSender};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::conn::{Completer, Conn, Done, Options, Request, Token, Transport};
+use crate::error::{Error, Result};
+use crate::rtnl::Object;
+
+#[derive(Default)]
+struct Waiters(Mutex<HashMap<Token, SyncSender<Result<Vec<Object>>>>>);
+
+impl Completer for Arc<Waiters> {
+    fn complete(&self, done: Vec<Done>) {
+        let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        for d in done {
+            if let Some(tx) = w.remove(&d.token) {
+                let _ = tx.send(d.result);
+            }
+        }
+    }
+}
+
+pub struct Client {
+    conn: Conn,
+    waiters: Arc<Waiters>,
+    next: AtomicU64,
+}
+
+impl Client {
+    pub fn open(opts: Options) -> Result<Client> {
+        let waiters = Arc::new(Waiters::default());
+        let conn = Conn::open(opts, Box::new(waiters.clone()))?;
+        Ok(Client { conn, waiters, next: AtomicU64::new(1) })
+    }
+
+    pub fn with_transport(t: Box<dyn Transport>, opts: Options) -> Result<Client> {
+        let waiters = Arc::new(Waiters::default());
+        let conn = Conn::with_transport(t, opts, Box::new(waiters.clone()))?;
+        Ok(Client { conn, waiters, next: AtomicU64::new(1) })
+    }
+
+    /// Sends one request and waits for its completion.
+    pub fn call(&self, req: Request, timeout: Option<Duration>) -> Result<Vec<Object>> {
+        let mut r = self.call_many(vec![req], timeout);
+        r.pop().unwrap_or_else(|| Err(Error::closed()))
+    }
+
+    /// Sends requests together (one `sendto` where they fit) and waits for all, in order.
+    pub fn call_many(&self, reqs: Vec<Request>, timeout: Option<Duration>) -> Vec<Result<Vec<Object>>> {
+        let mut rxs = Vec::with_capacity(reqs.len());
+        let mut batch = Vec::with_capacity(reqs.len());
+        {
+            let mut w = self.waiters.0.lock().unwrap_or_else(|e| e.into_inner());
+            for req in reqs {
+                let token = self.next.fetch_add(1, Ordering::Relaxed);
+                let (tx, rx) = sync_channel(1);
+                w.insert(token, tx);
+                rxs.push(rx);
+                batch.push((token, req, timeout));
+            }
+        }
+        self.conn.submit(batch);
+        rxs.into_iter().map(|rx| rx.recv().unwrap_or_else(|_| Err(Error::closed()))).collect()
+    }
+
+    pub fn conn(&self) -> &Conn {
+        &self.conn
+    }
+
+    pub fn close(&mut self) {
+        self.conn.close();
+    }
+}

@@ -1,0 +1,682 @@
+//! The engine: one netlink socket served by one I/O thread.
+//!
+//! Callers submit batches of requests from any thread: each gets a sequence number and the
+//! batch goes to the kernel in one `sendto` right there (the kernel handles a request inside
+//! that call, so this is cheap and saves a thread hop). The I/O thread only receives: it matches
+//! replies by sequence number, assembles dumps, enforces deadlines, sends what had to wait
+//! (requests over the in-flight window, dumps behind the running dump) and hands completions
+//! to the [`Completer`] in one batch per wake-up.
+
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap, VecDeque};
+use std::io;
+use std::os::fd::{AsRawFd, RawFd};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, ErrorKind, Result};
+use crate::rtnl::{self, Filter, Object};
+use crate::sys::{self, EventFd, NetlinkSocket};
+use crate::wire::{self, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR};
+
+/// Caller-chosen identifier of a request, handed back with its completion.
+pub type Token = u64;
+
+/// How the kernel answers a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A change sent with NLM_F_ACK: answered by NLMSG_ERROR (0 = success).
+    Ack,
+    /// A single get: answered by one data message or an NLMSG_ERROR.
+    Get,
+    /// A dump: NLM_F_MULTI parts until NLMSG_DONE.
+    Dump,
+}
+
+/// One encoded request (its seq and pid are stamped by the engine).
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub bytes: Vec<u8>,
+    pub mode: Mode,
+    pub filter: Filter,
+}
+
+impl Request {
+    pub fn ack(bytes: Vec<u8>) -> Self {
+        Request { bytes, mode: Mode::Ack, filter: Filter::default() }
+    }
+    pub fn get(bytes: Vec<u8>) -> Self {
+        Request { bytes, mode: Mode::Get, filter: Filter::default() }
+    }
+    pub fn dump(bytes: Vec<u8>, filter: Filter) -> Self {
+        Request { bytes, mode: Mode::Dump, filter }
+    }
+}
+
+/// A finished request: the objects of its reply (empty for an ACK) or the error.
+#[derive(Debug)]
+pub struct Done {
+    pub token: Token,
+    pub result: Result<Vec<Object>>,
+}
+
+/// Receives completions, in batches. Called on the I/O thread, and on a submitting thread for
+/// requests refused at submission; it must not block for long.
+pub trait Completer: Send + Sync + 'static {
+    fn complete(&self, done: Vec<Done>);
+}
+
+/// Engine settings.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Deadline of a request that does not set its own.
+    pub timeout: Duration,
+    /// Requests sent but not yet answered; more wait in a queue. Bounds how many ACKs can pile
+    /// up in the socket's receive buffer (an ACK lost to a full buffer cannot be recovered).
+    pub max_in_flight: usize,
+    /// Requests waiting to be sent; past this a submission fails with EAGAIN.
+    pub max_queued: usize,
+    /// How often an interrupted dump (NLM_F_DUMP_INTR) is retried before it fails.
+    pub dump_retries: u32,
+    /// SO_RCVBUF(FORCE) for the socket, bytes.
+    pub rcvbuf: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            timeout: Duration::from_millis(5000),
+            max_in_flight: 512,
+            max_queued: 1 << 20,
+            dump_retries: 10,
+            rcvbuf: 4 << 20,
+        }
+    }
+}
+
+/// Where datagrams come from and go to: the real socket, or a fake kernel in tests.
+pub trait Transport: Send + Sync + 'static {
+    fn fd(&self) -> RawFd;
+    fn send(&self, buf: &[u8]) -> io::Result<usize>;
+    /// One whole datagram into `buf` (growing it), with the sender's port id.
+    fn recv(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)>;
+    /// Our own port id.
+    fn port(&self) -> u32;
+}
+
+impl Transport for NetlinkSocket {
+    fn fd(&self) -> RawFd {
+        self.as_raw_fd()
+    }
+    fn send(&self, buf: &[u8]) -> io::Result<usize> {
+        self.send_to_kernel(buf)
+    }
+    fn recv(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)> {
+        self.recv_datagram(buf)
+    }
+    fn port(&self) -> u32 {
+        NetlinkSocket::port(self)
+    }
+}
+
+/// Opens an rtnetlink socket with extended ACKs, strict checking and a large receive buffer.
+pub fn open_route_socket(rcvbuf: usize) -> io::Result<NetlinkSocket> {
+    let s = NetlinkSocket::open(libc::NETLINK_ROUTE)?;
+    // Both options are missing on old kernels (ENOPROTOOPT): then errors lack the kernel's text
+    // and dump filters run only here.
+    for opt in [libc::NETLINK_EXT_ACK, libc::NETLINK_GET_STRICT_CHK, libc::NETLINK_CAP_ACK] {
+        match s.set_int_opt(libc::SOL_NETLINK, opt, 1) {
+            Err(e) if e.raw_os_error() != Some(libc::ENOPROTOOPT) => return Err(e),
+            _ => {}
+        }
+    }
+    set_rcvbuf(&s, rcvbuf);
+    Ok(s)
+}
+
+/// SO_RCVBUFFORCE where we may (CAP_NET_ADMIN), else SO_RCVBUF (capped by rmem_max).
+pub fn set_rcvbuf(s: &NetlinkSocket, bytes: usize) {
+    let v = bytes.min(i32::MAX as usize) as libc::c_int;
+    if s.set_int_opt(libc::SOL_SOCKET, libc::SO_RCVBUFFORCE, v).is_err() {
+        let _ = s.set_int_opt(libc::SOL_SOCKET, libc::SO_RCVBUF, v);
+    }
+}
+
+/// Keeps each sendto well under the socket's send buffer (EMSGSIZE otherwise).
+const MAX_SEND_BATCH: usize = 32 * 1024;
+/// Datagrams read per wake-up before deadlines and the queue get a turn.
+const RECV_BURST: usize = 256;
+/// The longest the I/O thread sleeps without looking at deadlines.
+const IDLE_TICK: Duration = Duration::from_millis(1000);
+
+struct Pending {
+    token: Token,
+    mode: Mode,
+    filter: Filter,
+    deadline: Instant,
+    objects: Vec<Object>,
+    interrupted: bool,
+    decode_error: Option<Error>,
+    /// Kept for dumps, to resend on NLM_F_DUMP_INTR.
+    retry_bytes: Option<Vec<u8>>,
+    retries: u32,
+}
+
+struct Queued {
+    token: Token,
+    req: Request,
+    deadline: Instant,
+    /// How often this dump has already been interrupted.
+    retries: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Key {
+    Seq(u32),
+    Queued(Token),
+}
+
+#[derive(Default)]
+struct State {
+    next_seq: u32,
+    in_flight: HashMap<u32, Pending>,
+    /// Requests over the in-flight window, in order.
+    waiting: VecDeque<Queued>,
+    /// Dumps waiting for the running one (the kernel runs one dump per socket: EBUSY otherwise).
+    dumps: VecDeque<Queued>,
+    /// Sequence number of the dump the kernel is running, even if its caller gave up on it.
+    dump_seq: Option<u32>,
+    deadlines: BinaryHeap<Reverse<(Instant, Key)>>,
+    /// When the I/O thread will next wake by itself.
+    wake_at: Option<Instant>,
+    closed: bool,
+    /// Replies dropped: unknown or expired sequence, or not from the kernel.
+    dropped: u64,
+    done: Vec<Done>,
+}
+
+struct Shared {
+    transport: Box<dyn Transport>,
+    wake: EventFd,
+    state: Mutex<State>,
+    completer: Box<dyn Completer>,
+    opts: Options,
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, State> {
+        // A panic elsewhere must not wedge every later request: keep using the state.
+        self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A connection: one socket, one I/O thread. Dropping it closes it.
+pub struct Conn {
+    shared: Arc<Shared>,
+    thread: Option<JoinHandle<()>>,
+}
+
+/// Counters for diagnostics.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    pub in_flight: usize,
+    pub queued: usize,
+    pub dropped: u64,
+}
+
+impl Conn {
+    /// Opens a connection on a new rtnetlink socket in the calling thread's network namespace.
+    pub fn open(opts: Options, completer: Box<dyn Completer>) -> Result<Conn> {
+        let sock = open_route_socket(opts.rcvbuf).map_err(|e| Error::io(&e))?;
+        Conn::with_transport(Box::new(sock), opts, completer)
+    }
+
+    /// Runs the engine over any transport (the fake kernel in tests).
+    pub fn with_transport(transport: Box<dyn Transport>, opts: Options, completer: Box<dyn Completer>) -> Result<Conn> {
+        let wake = EventFd::new().map_err(|e| Error::io(&e))?;
+        let shared = Arc::new(Shared {
+            transport,
+            wake,
+            state: Mutex::new(State { next_seq: 1, ..Default::default() }),
+            completer,
+            opts,
+        });
+        let s2 = shared.clone();
+        let thread = std::thread::Builder::new()
+            .name("nlkit-io".into())
+            .spawn(move || io_loop(&s2))
+            .map_err(|e| Error::io(&e))?;
+        Ok(Conn { shared, thread: Some(thread) })
+    }
+
+    /// Submits requests; completions arrive through the completer. Requests refused at once
+    /// (closed connection, full queue, send failure) are completed before this returns.
+    pub fn submit(&self, batch: Vec<(Token, Request, Option<Duration>)>) {
+        let sh = &*self.shared;
+        let now = Instant::now();
+        let mut refused = Vec::new();
+        let mut st = sh.lock();
+        let mut earliest: Option<Instant> = None;
+        let mut out = Batch::default();
+        for (token, req, timeout) in batch {
+            let deadline = now + timeout.unwrap_or(sh.opts.timeout);
+            if st.closed {
+                refused.push(Done { token, result: Err(Error::closed()) });
+                continue;
+            }
+            earliest = Some(earliest.map_or(deadline, |e| e.min(deadline)));
+            let q = Queued { token, req, deadline, retries: 0 };
+            if let Some(q) = admit(&mut st, &sh.opts, q, &mut out) {
+                if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
+                    refused.push(Done { token: q.token, result: Err(busy()) });
+                    continue;
+                }
+                st.deadlines.push(Reverse((deadline, Key::Queued(q.token))));
+                if q.req.mode == Mode::Dump {
+                    st.dumps.push_back(q);
+                } else {
+                    st.waiting.push_back(q);
+                }
+            }
+        }
+        flush(sh, &mut st, &mut out);
+        let wake = st.closed || matches!((earliest, st.wake_at), (Some(e), Some(w)) if e < w);
+        refused.append(&mut st.done);
+        drop(st);
+        if wake {
+            sh.wake.wake();
+        }
+        if !refused.is_empty() {
+            sh.completer.complete(refused);
+        }
+    }
+
+    /// Fails everything in flight with a "connection closed" error and stops the I/O thread.
+    /// Idempotent.
+    pub fn close(&mut self) {
+        self.shared.lock().closed = true;
+        self.shared.wake.wake();
+        if let Some(t) = self.thread.take() {
+            if t.thread().id() != std::thread::current().id() {
+                let _ = t.join();
+            }
+        }
+    }
+
+    pub fn stats(&self) -> Stats {
+        let st = self.shared.lock();
+        Stats { in_flight: st.in_flight.len(), queued: st.waiting.len() + st.dumps.len(), dropped: st.dropped }
+    }
+}
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+fn busy() -> Error {
+    Error::new(ErrorKind::Busy, libc::EAGAIN, Some("too many requests queued on this connection".into()))
+}
+
+/// Messages stamped and ready for one or more `sendto`s, with the sequence numbers in them.
+#[derive(Default)]
+struct Batch {
+    buf: Vec<u8>,
+    seqs: Vec<u32>,
+}
+
+/// Puts a request in flight if the window (and, for a dump, the running dump) allows;
+/// otherwise hands it back to be queued.
+fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Queued> {
+    let is_dump = q.req.mode == Mode::Dump;
+    let blocked = st.in_flight.len() >= opts.max_in_flight
+        || if is_dump { st.dump_seq.is_some() || !st.dumps.is_empty() } else { !st.waiting.is_empty() };
+    if blocked {
+        return Some(q);
+    }
+    let seq = next_seq(st);
+    let Queued { token, req, deadline, retries } = q;
+    let mut bytes = req.bytes;
+    // nlmsg_pid 0 in a request is fine: the kernel knows the sending socket.
+    wire::stamp(&mut bytes, seq, 0);
+    if is_dump {
+        st.dump_seq = Some(seq);
+    }
+    out.buf.extend_from_slice(&bytes);
+    out.seqs.push(seq);
+    st.deadlines.push(Reverse((deadline, Key::Seq(seq))));
+    st.in_flight.insert(
+        seq,
+        Pending {
+            token,
+            mode: req.mode,
+            filter: req.filter,
+            deadline,
+            objects: Vec::new(),
+            interrupted: false,
+            decode_error: None,
+            retry_bytes: is_dump.then_some(bytes),
+            retries,
+        },
+    );
+    None
+}
+
+fn next_seq(st: &mut State) -> u32 {
+    loop {
+        let s = st.next_seq;
+        st.next_seq = st.next_seq.wrapping_add(1).max(1);
+        if !st.in_flight.contains_key(&s) && st.dump_seq != Some(s) {
+            return s;
+        }
+    }
+}
+
+/// Sends a batch in chunks that fit the socket; a failed send fails exactly its requests.
+fn flush(sh: &Shared, st: &mut State, out: &mut Batch) {
+    let mut start = 0;
+    let mut seq_i = 0;
+    while start < out.buf.len() {
+        // Cut at message boundaries, each chunk at most MAX_SEND_BATCH (or one message).
+        let mut end = start;
+        let mut n = 0;
+        while end < out.buf.len() {
+            let len = wire::align4(wire::u32_at(&out.buf, end) as usize).max(wire::NLMSG_HDRLEN);
+            if end > start && end + len - start > MAX_SEND_BATCH {
+                break;
+            }
+            end = (end + len).min(out.buf.len());
+            n += 1;
+        }
+        if let Err(e) = sh.transport.send(&out.buf[start..end]) {
+            for &seq in &out.seqs[seq_i..seq_i + n] {
+                if let Some(p) = st.in_flight.remove(&seq) {
+                    if st.dump_seq == Some(seq) {
+                        st.dump_seq = None;
+                    }
+                    st.done.push(Done { token: p.token, result: Err(Error::io(&e)) });
+                }
+            }
+        }
+        start = end;
+        seq_i += n;
+    }
+    out.buf.clear();
+    out.seqs.clear();
+}
+
+fn io_loop(sh: &Shared) {
+    let mut buf = vec![0u8; 64 * 1024];
+    let fds = [sh.transport.fd(), sh.wake.as_raw_fd()];
+    loop {
+        let timeout = {
+            let mut st = sh.lock();
+            if st.closed {
+                break;
+            }
+            // Idle or not, wake at least once a tick: a submitter then only has to wake us for a
+            // deadline shorter than that, and the common request costs no eventfd write.
+            let tick = Instant::now() + IDLE_TICK;
+            let next = Some(next_deadline(&mut st).map_or(tick, |d| d.min(tick)));
+            st.wake_at = next;
+            next.map(|d| d.saturating_duration_since(Instant::now()))
+        };
+        let ready = match sys::poll_readable(&fds, timeout) {
+            Ok(r) => r,
+            Err(_) => vec![true, true],
+        };
+        if ready[1] {
+            sh.wake.drain();
+        }
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            if ready[0] {
+                receive(sh, &mut buf);
+            }
+            let mut st = sh.lock();
+            expire(&mut st);
+            pump(sh, &mut st);
+            std::mem::take(&mut st.done)
+        }));
+        let done = match r {
+            Ok(done) => done,
+            // A bug must not strand callers: fail what is pending, keep serving.
+            Err(_) => fail_all(&mut sh.lock(), || Error::protocol("internal error in the netlink engine")),
+        };
+        if !done.is_empty() {
+            sh.completer.complete(done);
+        }
+    }
+    let done = fail_all(&mut sh.lock(), Error::closed);
+    if !done.is_empty() {
+        sh.completer.complete(done);
+    }
+}
+
+fn next_deadline(st: &mut State) -> Option<Instant> {
+    while let Some(Reverse((at, key))) = st.deadlines.peek().copied() {
+        let live = match key {
+            Key::Seq(s) => st.in_flight.get(&s).is_some_and(|p| p.deadline == at),
+            Key::Queued(t) => st.waiting.iter().chain(st.dumps.iter()).any(|q| q.token == t && q.deadline == at),
+        };
+        if live {
+            return Some(at);
+        }
+        st.deadlines.pop();
+    }
+    None
+}
+
+fn fail_all(st: &mut State, err: impl Fn() -> Error) -> Vec<Done> {
+    let mut done = std::mem::take(&mut st.done);
+    let mut pend: Vec<(u32, Pending)> = st.in_flight.drain().collect();
+    pend.sort_by_key(|(s, _)| *s);
+    done.extend(pend.into_iter().map(|(_, p)| Done { token: p.token, result: Err(err()) }));
+    done.extend(st.waiting.drain(..).chain(st.dumps.drain(..)).map(|q| Done { token: q.token, result: Err(err()) }));
+    st.deadlines.clear();
+    done
+}
+
+/// Fails requests whose deadline has passed. A reply arriving later finds no entry and is dropped.
+fn expire(st: &mut State) {
+    let now = Instant::now();
+    while let Some(Reverse((at, key))) = st.deadlines.peek().copied() {
+        if at > now {
+            break;
+        }
+        st.deadlines.pop();
+        let token = match key {
+            Key::Seq(s) => match st.in_flight.get(&s) {
+                Some(p) if p.deadline == at => st.in_flight.remove(&s).map(|p| p.token),
+                _ => None,
+            },
+            Key::Queued(t) => remove_queued(&mut st.waiting, t, at).or_else(|| remove_queued(&mut st.dumps, t, at)),
+        };
+        if let Some(token) = token {
+            st.done.push(Done { token, result: Err(Error::timeout()) });
+        }
+    }
+}
+
+fn remove_queued(q: &mut VecDeque<Queued>, token: Token, at: Instant) -> Option<Token> {
+    let i = q.iter().position(|x| x.token == token && x.deadline == at)?;
+    q.remove(i).map(|x| x.token)
+}
+
+/// Sends what waited: requests once the window has room, the next dump once the kernel's is over.
+fn pump(sh: &Shared, st: &mut State) {
+    let mut out = Batch::default();
+    while st.in_flight.len() < sh.opts.max_in_flight {
+        let Some(q) = st.waiting.pop_front() else { break };
+        if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
+            st.waiting.push_front(q);
+            break;
+        }
+    }
+    if st.dump_seq.is_none() && st.in_flight.len() < sh.opts.max_in_flight {
+        if let Some(q) = st.dumps.pop_front() {
+            if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
+                st.dumps.push_front(q);
+            }
+        }
+    }
+    flush(sh, st, &mut out);
+}
+
+/// `admit` for the head of a queue (which is not blocked by itself being queued).
+fn admit_front(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Queued> {
+    let (w, d) = (std::mem::take(&mut st.waiting), std::mem::take(&mut st.dumps));
+    let r = admit(st, opts, q, out);
+    st.waiting = w;
+    st.dumps = d;
+    r
+}
+
+fn receive(sh: &Shared, buf: &mut Vec<u8>) {
+    for _ in 0..RECV_BURST {
+        match sh.transport.recv(buf) {
+            Ok((n, sender)) => {
+                let mut st = sh.lock();
+                if sender != 0 {
+                    // Only the kernel may answer; anything else is spoofing or a stray.
+                    st.dropped += 1;
+                    continue;
+                }
+                handle_datagram(sh, &mut st, &buf[..n]);
+            }
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
+            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+                // The kernel dropped replies for us: we cannot tell which, so nobody may wait
+                // for one that will never come. Fail the changes and gets in flight now.
+                let mut st = sh.lock();
+                lost_replies(&mut st);
+            }
+            Err(e) => {
+                let mut st = sh.lock();
+                let done = fail_all(&mut st, || Error::io(&e));
+                st.done = done;
+                return;
+            }
+        }
+    }
+}
+
+fn lost_replies(st: &mut State) {
+    let seqs: Vec<u32> = st.in_flight.iter().filter(|(_, p)| p.mode != Mode::Dump).map(|(s, _)| *s).collect();
+    for s in seqs {
+        if let Some(p) = st.in_flight.remove(&s) {
+            st.done.push(Done {
+                token: p.token,
+                result: Err(Error::new(
+                    ErrorKind::Io,
+                    libc::ENOBUFS,
+                    Some("reply lost: the socket's receive buffer overflowed".into()),
+                )),
+            });
+        }
+    }
+}
+
+fn handle_datagram(sh: &Shared, st: &mut State, data: &[u8]) {
+    for m in wire::messages(data) {
+        let msg = match m {
+            Ok(m) => m,
+            Err(e) => {
+                // A malformed datagram: if its header is readable, fail that request.
+                if let Ok(h) = wire::MsgHeader::parse(data) {
+                    finish(st, h.seq, Err(Error::protocol(e)));
+                }
+                st.dropped += 1;
+                return;
+            }
+        };
+        let seq = msg.header.seq;
+        let is_end = matches!(msg.header.ty, NLMSG_ERROR | NLMSG_DONE);
+        if is_end && st.dump_seq == Some(seq) {
+            st.dump_seq = None;
+        }
+        let Some(p) = st.in_flight.get_mut(&seq) else {
+            st.dropped += 1;
+            continue;
+        };
+        if msg.header.flags & NLM_F_DUMP_INTR != 0 {
+            p.interrupted = true;
+        }
+        match msg.header.ty {
+            NLMSG_NOOP => {}
+            NLMSG_ERROR => {
+                let r = match wire::parse_error(msg.header.flags, msg.payload) {
+                    Ok(e) if e.errno == 0 => Ok(()),
+                    Ok(e) => Err(Error::kernel(&e)),
+                    Err(e) => Err(Error::protocol(e)),
+                };
+                finish(st, seq, r);
+            }
+            NLMSG_DONE => {
+                let e = wire::parse_done(msg.header.flags, msg.payload);
+                if e.errno != 0 {
+                    finish(st, seq, Err(Error::kernel(&e)));
+                } else if p.interrupted {
+                    retry_dump(sh, st, seq);
+                } else {
+                    finish(st, seq, Ok(()));
+                }
+            }
+            NLMSG_OVERRUN => finish(st, seq, Err(Error::protocol("NLMSG_OVERRUN"))),
+            _ => {
+                if p.mode == Mode::Ack {
+                    continue; // an echo; the ACK decides
+                }
+                match rtnl::decode(&msg) {
+                    Ok(Some((_, obj))) => {
+                        if p.filter.keep(&obj) {
+                            p.objects.push(obj);
+                        }
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        if p.decode_error.is_none() {
+                            p.decode_error = Some(Error::protocol(e));
+                        }
+                    }
+                }
+                if p.mode == Mode::Get {
+                    finish(st, seq, Ok(()));
+                }
+            }
+        }
+    }
+}
+
+fn finish(st: &mut State, seq: u32, r: Result<()>) {
+    if let Some(p) = st.in_flight.remove(&seq) {
+        let result = match (r, p.decode_error) {
+            (Err(e), _) | (Ok(()), Some(e)) => Err(e),
+            (Ok(()), None) => Ok(p.objects),
+        };
+        st.done.push(Done { token: p.token, result });
+    }
+}
+
+/// An inconsistent dump is never returned: resend it under a new sequence number, or give up
+/// after `dump_retries` with a typed error.
+fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
+    let Some(p) = st.in_flight.remove(&seq) else { return };
+    if p.retries >= sh.opts.dump_retries || p.retry_bytes.is_none() {
+        let msg = format!("dump interrupted by concurrent changes {} times in a row", p.retries + 1);
+        st.done.push(Done { token: p.token, result: Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg))) });
+        return;
+    }
+    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter };
+    let mut out = Batch::default();
+    // The dump that just ended was the running one, so this normally goes straight out.
+    let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
+    if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
+        st.deadlines.push(Reverse((q.deadline, Key::Queued(q.token))));
+        st.dumps.push_front(q);
+        return;
+    }
+    flush(sh, st, &mut out);
+}

@@ -1,0 +1,217 @@
+//! Links (RTM_*LINK): the ifinfomsg header, decoding into [`Link`], and the requests on links.
+
+use crate::wire::{self, attr_str, attr_u32, attr_u8, attrs, fixed, MsgBuilder, WireError};
+use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL};
+
+pub const RTM_NEWLINK: u16 = 16;
+pub const RTM_DELLINK: u16 = 17;
+pub const RTM_GETLINK: u16 = 18;
+pub const RTM_SETLINK: u16 = 19;
+
+const IFLA_ADDRESS: u16 = 1;
+const IFLA_BROADCAST: u16 = 2;
+const IFLA_IFNAME: u16 = 3;
+const IFLA_MTU: u16 = 4;
+const IFLA_LINK: u16 = 5;
+const IFLA_QDISC: u16 = 6;
+const IFLA_MASTER: u16 = 10;
+const IFLA_TXQLEN: u16 = 13;
+const IFLA_OPERSTATE: u16 = 16;
+const IFLA_LINKINFO: u16 = 18;
+const IFLA_IFALIAS: u16 = 20;
+const IFLA_STATS64: u16 = 23;
+const IFLA_GROUP: u16 = 27;
+const IFLA_CARRIER: u16 = 33;
+const IFLA_LINK_NETNSID: u16 = 37;
+const IFLA_MIN_MTU: u16 = 50;
+const IFLA_MAX_MTU: u16 = 51;
+const IFLA_PROP_LIST: u16 = 52;
+const IFLA_ALT_IFNAME: u16 = 53;
+const IFLA_PERM_ADDRESS: u16 = 54;
+
+const IFLA_INFO_KIND: u16 = 1;
+const IFLA_INFO_DATA: u16 = 2;
+const VETH_INFO_PEER: u16 = 1;
+
+/// Size of `struct ifinfomsg`.
+const IFINFOMSG_LEN: usize = 16;
+
+/// 64-bit interface counters (the first eight fields of `rtnl_link_stats64`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LinkStats {
+    pub rx_packets: u64,
+    pub tx_packets: u64,
+    pub rx_bytes: u64,
+    pub tx_bytes: u64,
+    pub rx_errors: u64,
+    pub tx_errors: u64,
+    pub rx_dropped: u64,
+    pub tx_dropped: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Link {
+    pub index: i32,
+    pub name: String,
+    /// ARPHRD_* type.
+    pub link_type: u16,
+    /// IFF_* flags.
+    pub flags: u32,
+    pub kind: Option<String>,
+    pub mtu: Option<u32>,
+    pub min_mtu: Option<u32>,
+    pub max_mtu: Option<u32>,
+    pub operstate: u8,
+    pub address: Option<Vec<u8>>,
+    pub broadcast: Option<Vec<u8>>,
+    pub perm_address: Option<Vec<u8>>,
+    pub master: Option<u32>,
+    /// IFLA_LINK: the parent or peer index (veth peer, macvlan parent).
+    pub link: Option<u32>,
+    pub link_netnsid: Option<i32>,
+    pub txqlen: Option<u32>,
+    pub group: Option<u32>,
+    pub qdisc: Option<String>,
+    pub alias: Option<String>,
+    pub carrier: Option<u8>,
+    pub alt_names: Vec<String>,
+    pub stats: Option<LinkStats>,
+}
+
+/// How a request names its link: the kernel accepts either an index or IFLA_IFNAME.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkRef {
+    Index(i32),
+    Name(String),
+}
+
+fn ifinfomsg(family: u8, index: i32, flags: u32, change: u32) -> [u8; IFINFOMSG_LEN] {
+    let mut h = [0u8; IFINFOMSG_LEN];
+    h[0] = family;
+    h[4..8].copy_from_slice(&index.to_ne_bytes());
+    h[8..12].copy_from_slice(&flags.to_ne_bytes());
+    h[12..16].copy_from_slice(&change.to_ne_bytes());
+    h
+}
+
+fn with_ref(ty: u16, flags: u16, r: &LinkRef, if_flags: u32, change: u32) -> MsgBuilder {
+    let mut b = MsgBuilder::new(ty, flags);
+    match r {
+        LinkRef::Index(i) => {
+            b.push(&ifinfomsg(0, *i, if_flags, change));
+        }
+        LinkRef::Name(n) => {
+            b.push(&ifinfomsg(0, 0, if_flags, change));
+            b.attr_str(IFLA_IFNAME, n);
+        }
+    }
+    b
+}
+
+/// RTM_GETLINK for one link (answered by one RTM_NEWLINK, or ENODEV).
+pub fn get(r: &LinkRef) -> Vec<u8> {
+    with_ref(RTM_GETLINK, 0, r, 0, 0).finish()
+}
+
+/// RTM_GETLINK dump of every link.
+pub fn dump() -> Vec<u8> {
+    let mut b = MsgBuilder::new(RTM_GETLINK, NLM_F_DUMP);
+    b.push(&ifinfomsg(0, 0, 0, 0));
+    b.finish()
+}
+
+/// RTM_SETLINK changing only IFF_UP.
+pub fn set_up(r: &LinkRef, up: bool) -> Vec<u8> {
+    with_ref(RTM_SETLINK, NLM_F_ACK, r, if up { super::names::IFF_UP } else { 0 }, super::names::IFF_UP).finish()
+}
+
+/// RTM_DELLINK.
+pub fn del(r: &LinkRef) -> Vec<u8> {
+    with_ref(RTM_DELLINK, NLM_F_ACK, r, 0, 0).finish()
+}
+
+/// RTM_NEWLINK creating a veth pair `name` <-> `peer`.
+pub fn add_veth(name: &str, peer: &str) -> Vec<u8> {
+    let mut b = MsgBuilder::new(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
+    b.push(&ifinfomsg(0, 0, 0, 0));
+    b.attr_str(IFLA_IFNAME, name);
+    let info = b.nest_start(IFLA_LINKINFO);
+    b.attr_str(IFLA_INFO_KIND, "veth");
+    let data = b.nest_start(IFLA_INFO_DATA);
+    let p = b.nest_start(VETH_INFO_PEER);
+    b.push(&ifinfomsg(0, 0, 0, 0));
+    b.attr_str(IFLA_IFNAME, peer);
+    b.nest_end(p);
+    b.nest_end(data);
+    b.nest_end(info);
+    b.finish()
+}
+
+/// Decodes an RTM_NEWLINK/RTM_DELLINK payload.
+pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
+    if payload.len() < IFINFOMSG_LEN {
+        return Err(WireError("short ifinfomsg"));
+    }
+    let h: [u8; IFINFOMSG_LEN] = fixed(payload);
+    let mut l = Link {
+        link_type: wire::u16_at(&h, 2),
+        index: wire::u32_at(&h, 4) as i32,
+        flags: wire::u32_at(&h, 8),
+        ..Default::default()
+    };
+    for a in attrs(&payload[IFINFOMSG_LEN..]) {
+        let (ty, v) = a?;
+        match ty {
+            IFLA_IFNAME => l.name = attr_str(v),
+            IFLA_ADDRESS => l.address = Some(v.to_vec()),
+            IFLA_BROADCAST => l.broadcast = Some(v.to_vec()),
+            IFLA_PERM_ADDRESS => l.perm_address = Some(v.to_vec()),
+            IFLA_MTU => l.mtu = attr_u32(v),
+            IFLA_MIN_MTU => l.min_mtu = attr_u32(v),
+            IFLA_MAX_MTU => l.max_mtu = attr_u32(v),
+            IFLA_LINK => l.link = attr_u32(v),
+            IFLA_LINK_NETNSID => l.link_netnsid = attr_u32(v).map(|x| x as i32),
+            IFLA_MASTER => l.master = attr_u32(v),
+            IFLA_TXQLEN => l.txqlen = attr_u32(v),
+            IFLA_GROUP => l.group = attr_u32(v),
+            IFLA_OPERSTATE => l.operstate = attr_u8(v).unwrap_or(0),
+            IFLA_CARRIER => l.carrier = attr_u8(v),
+            IFLA_QDISC => l.qdisc = Some(attr_str(v)),
+            IFLA_IFALIAS => l.alias = Some(attr_str(v)).filter(|s| !s.is_empty()),
+            IFLA_STATS64 => l.stats = Some(decode_stats64(v)),
+            IFLA_LINKINFO => {
+                for a in attrs(v) {
+                    let (ity, iv) = a?;
+                    if ity == IFLA_INFO_KIND {
+                        l.kind = Some(attr_str(iv));
+                    }
+                }
+            }
+            IFLA_PROP_LIST => {
+                for a in attrs(v) {
+                    let (pty, pv) = a?;
+                    if pty == IFLA_ALT_IFNAME {
+                        l.alt_names.push(attr_str(pv));
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(l)
+}
+
+fn decode_stats64(v: &[u8]) -> LinkStats {
+    let s: [u8; 64] = fixed(v);
+    let f = |i: usize| wire::attr_u64(&s[i * 8..]).unwrap_or(0);
+    LinkStats {
+        rx_packets: f(0),
+        tx_packets: f(1),
+        rx_bytes: f(2),
+        tx_bytes: f(3),
+        rx_errors: f(4),
+        tx_errors: f(5),
+        rx_dropped: f(6),
+        tx_dropped: f(7),
+    }
+}

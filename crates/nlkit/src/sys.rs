@@ -1,0 +1,261 @@
+//! The only module with `unsafe`: thin, checked wrappers over the few syscalls nlkit needs.
+//! Everything returns `io::Result` and owns its file descriptors.
+
+use std::io;
+use std::mem;
+use std::os::fd::{AsRawFd, FromRawFd, OwnedFd, RawFd};
+use std::time::Duration;
+
+fn cvt(ret: libc::c_int) -> io::Result<libc::c_int> {
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret)
+    }
+}
+
+fn cvt_size(ret: libc::ssize_t) -> io::Result<usize> {
+    if ret < 0 {
+        Err(io::Error::last_os_error())
+    } else {
+        Ok(ret as usize)
+    }
+}
+
+/// A bound `AF_NETLINK` socket (non-blocking, close-on-exec).
+#[derive(Debug)]
+pub struct NetlinkSocket {
+    fd: OwnedFd,
+    port: u32,
+}
+
+impl NetlinkSocket {
+    /// Opens and binds a socket of `protocol` (e.g. `libc::NETLINK_ROUTE`); the kernel picks the port id.
+    pub fn open(protocol: libc::c_int) -> io::Result<Self> {
+        // SAFETY: plain syscall; the returned descriptor is owned immediately.
+        let raw = cvt(unsafe {
+            libc::socket(
+                libc::AF_NETLINK,
+                libc::SOCK_RAW | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
+                protocol,
+            )
+        })?;
+        // SAFETY: `raw` is a fresh descriptor nobody else owns.
+        let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+        let mut addr = sockaddr_nl(0);
+        // SAFETY: addr is a valid sockaddr_nl of the given length.
+        cvt(unsafe {
+            libc::bind(
+                raw,
+                &addr as *const libc::sockaddr_nl as *const libc::sockaddr,
+                mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+            )
+        })?;
+        let mut len = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
+        // SAFETY: addr/len describe a writable sockaddr_nl.
+        cvt(unsafe {
+            libc::getsockname(raw, &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr, &mut len)
+        })?;
+        Ok(NetlinkSocket { fd, port: addr.nl_pid })
+    }
+
+    /// The port id the kernel assigned (the `nlmsg_pid` of our requests).
+    pub fn port(&self) -> u32 {
+        self.port
+    }
+
+    /// Sets an integer socket option at level `SOL_NETLINK`/`SOL_SOCKET`.
+    pub fn set_int_opt(&self, level: libc::c_int, name: libc::c_int, value: libc::c_int) -> io::Result<()> {
+        // SAFETY: value is a valid c_int for the duration of the call.
+        cvt(unsafe {
+            libc::setsockopt(
+                self.fd.as_raw_fd(),
+                level,
+                name,
+                &value as *const libc::c_int as *const libc::c_void,
+                mem::size_of::<libc::c_int>() as libc::socklen_t,
+            )
+        })
+        .map(|_| ())
+    }
+
+    /// Joins a multicast group (`NETLINK_ADD_MEMBERSHIP`).
+    pub fn add_membership(&self, group: u32) -> io::Result<()> {
+        self.set_int_opt(libc::SOL_NETLINK, libc::NETLINK_ADD_MEMBERSHIP, group as libc::c_int)
+    }
+
+    /// Sends one datagram (possibly several netlink messages) to the kernel.
+    pub fn send_to_kernel(&self, buf: &[u8]) -> io::Result<usize> {
+        let addr = sockaddr_nl(0);
+        loop {
+            // SAFETY: buf and addr are valid for the given lengths.
+            let r = cvt_size(unsafe {
+                libc::sendto(
+                    self.fd.as_raw_fd(),
+                    buf.as_ptr() as *const libc::c_void,
+                    buf.len(),
+                    0,
+                    &addr as *const libc::sockaddr_nl as *const libc::sockaddr,
+                    mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+                )
+            });
+            match r {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                other => return other,
+            }
+        }
+    }
+
+    /// Receives one whole datagram into `buf`, growing it as needed: the size is learned first
+    /// with `MSG_PEEK | MSG_TRUNC`, so nothing is ever cut. Returns the length and the sender's port.
+    /// `WouldBlock` when nothing is queued.
+    pub fn recv_datagram(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)> {
+        let fd = self.fd.as_raw_fd();
+        loop {
+            // SAFETY: buf has buf.len() writable bytes.
+            let peeked = cvt_size(unsafe {
+                libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), libc::MSG_PEEK | libc::MSG_TRUNC)
+            });
+            let want = match peeked {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+                Ok(n) => n,
+            };
+            if want > buf.len() {
+                buf.resize(want.next_power_of_two(), 0);
+            }
+            let mut addr = sockaddr_nl(0);
+            let mut alen = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
+            // SAFETY: buf has buf.len() writable bytes; addr/alen describe a writable sockaddr_nl.
+            let got = cvt_size(unsafe {
+                libc::recvfrom(
+                    fd,
+                    buf.as_mut_ptr() as *mut libc::c_void,
+                    buf.len(),
+                    libc::MSG_TRUNC,
+                    &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr,
+                    &mut alen,
+                )
+            });
+            match got {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+                Ok(n) if n > buf.len() => {
+                    // Only possible if the queue head changed between peek and read (another
+                    // reader); report instead of handing on a cut datagram.
+                    return Err(io::Error::from_raw_os_error(libc::EMSGSIZE));
+                }
+                Ok(n) => return Ok((n, addr.nl_pid)),
+            }
+        }
+    }
+}
+
+impl AsRawFd for NetlinkSocket {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+fn sockaddr_nl(pid: u32) -> libc::sockaddr_nl {
+    // SAFETY: sockaddr_nl is plain old data; all-zero is a valid value.
+    let mut a: libc::sockaddr_nl = unsafe { mem::zeroed() };
+    a.nl_family = libc::AF_NETLINK as libc::sa_family_t;
+    a.nl_pid = pid;
+    a
+}
+
+/// An eventfd used to wake the I/O thread.
+#[derive(Debug)]
+pub struct EventFd {
+    fd: OwnedFd,
+}
+
+impl EventFd {
+    pub fn new() -> io::Result<Self> {
+        // SAFETY: plain syscall; the descriptor is owned immediately.
+        let raw = cvt(unsafe { libc::eventfd(0, libc::EFD_CLOEXEC | libc::EFD_NONBLOCK) })?;
+        // SAFETY: fresh descriptor.
+        Ok(EventFd { fd: unsafe { OwnedFd::from_raw_fd(raw) } })
+    }
+
+    pub fn wake(&self) {
+        let one: u64 = 1;
+        // SAFETY: writes 8 bytes from a valid u64. EAGAIN (counter saturated) still leaves it readable.
+        unsafe { libc::write(self.fd.as_raw_fd(), &one as *const u64 as *const libc::c_void, 8) };
+    }
+
+    pub fn drain(&self) {
+        let mut v: u64 = 0;
+        // SAFETY: reads 8 bytes into a valid u64; EAGAIN when not signalled is fine.
+        unsafe { libc::read(self.fd.as_raw_fd(), &mut v as *mut u64 as *mut libc::c_void, 8) };
+    }
+}
+
+impl AsRawFd for EventFd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.fd.as_raw_fd()
+    }
+}
+
+/// Which of the polled descriptors are readable.
+pub fn poll_readable(fds: &[RawFd], timeout: Option<Duration>) -> io::Result<Vec<bool>> {
+    let mut pfds: Vec<libc::pollfd> =
+        fds.iter().map(|&fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
+    let ms: libc::c_int = match timeout {
+        None => -1,
+        // Round up so a deadline 0.3 ms away does not spin with timeout 0.
+        Some(d) => d.as_micros().div_ceil(1000).min(i32::MAX as u128) as libc::c_int,
+    };
+    // SAFETY: pfds is a valid array of pfds.len() pollfd structs.
+    let r = unsafe { libc::poll(pfds.as_mut_ptr(), pfds.len() as libc::nfds_t, ms) };
+    if r < 0 {
+        let e = io::Error::last_os_error();
+        if e.kind() == io::ErrorKind::Interrupted {
+            return Ok(vec![false; fds.len()]);
+        }
+        return Err(e);
+    }
+    Ok(pfds.iter().map(|p| p.revents & (libc::POLLIN | libc::POLLERR | libc::POLLHUP) != 0).collect())
+}
+
+/// The C library's text for an errno ("File exists"), without Rust's " (os error N)" suffix.
+pub fn strerror(errno: i32) -> String {
+    let mut buf = [0 as libc::c_char; 256];
+    // SAFETY: buf is writable for its length; the XSI strerror_r NUL-terminates on success.
+    let r = unsafe { libc::strerror_r(errno, buf.as_mut_ptr(), buf.len()) };
+    if r != 0 {
+        return format!("errno {errno}");
+    }
+    // SAFETY: strerror_r wrote a NUL-terminated string into buf.
+    unsafe { std::ffi::CStr::from_ptr(buf.as_ptr()) }.to_string_lossy().into_owned()
+}
+
+/// A connected pair of datagram sockets (for the fake kernel in tests).
+pub fn socketpair_dgram() -> io::Result<(OwnedFd, OwnedFd)> {
+    let mut fds = [0 as libc::c_int; 2];
+    // SAFETY: fds is a writable array of two ints.
+    cvt(unsafe {
+        libc::socketpair(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK, 0, fds.as_mut_ptr())
+    })?;
+    // SAFETY: both descriptors are fresh and owned from here on.
+    Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
+}
+
+/// Plain `send`/`recv` on any socket descriptor (used by the fake-kernel transport).
+pub fn send_fd(fd: RawFd, buf: &[u8]) -> io::Result<usize> {
+    // SAFETY: buf is valid for buf.len() bytes.
+    cvt_size(unsafe { libc::send(fd, buf.as_ptr() as *const libc::c_void, buf.len(), libc::MSG_NOSIGNAL) })
+}
+
+pub fn recv_fd(fd: RawFd, buf: &mut [u8], flags: libc::c_int) -> io::Result<usize> {
+    // SAFETY: buf is writable for buf.len() bytes.
+    cvt_size(unsafe { libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), flags) })
+}
+
+/// Moves the calling thread (only) into a new, empty network namespace. Sockets it opens
+/// afterwards live there. Needs CAP_SYS_ADMIN.
+pub fn unshare_netns_thread() -> io::Result<()> {
+    // SAFETY: plain syscall affecting only the calling thread's namespace membership.
+    cvt(unsafe { libc::unshare(libc::CLONE_NEWNET) }).map(|_| ())
+}
