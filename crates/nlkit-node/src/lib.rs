@@ -1,1 +1,114 @@
+//! napi-rs binding: converts JS operations to core requests and hands completions back through
+//! one threadsafe function per connection, in batches (one JSON text per I/O wake-up).
+//! No protocol logic and no sockets here.
 
+mod json;
+mod ops;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use napi::bindgen_prelude::*;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use nlkit::{Completer, Conn, Done, Options};
+
+pub use ops::Op;
+
+type DoneFn = ThreadsafeFunction<String, (), String, Status, false, true>;
+
+/// Shared by the completer (any thread) and ref/unref (JS thread, needs `&mut`).
+#[derive(Clone)]
+struct JsCompleter(Arc<Mutex<DoneFn>>);
+
+impl JsCompleter {
+    fn send(&self, done: &[Done]) {
+        let text = json::batch(done);
+        let f = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        // NonBlocking: napi's queue holds one entry per I/O wake-up (a batch), never one per
+        // request, and the I/O thread must never wait for the JS thread.
+        f.call(text, ThreadsafeFunctionCallMode::NonBlocking);
+    }
+}
+
+impl Completer for JsCompleter {
+    fn complete(&self, done: Vec<Done>) {
+        self.send(&done);
+    }
+}
+
+#[napi(object)]
+pub struct ConnOptions {
+    /// Default per-request deadline, ms.
+    pub timeout: Option<u32>,
+    pub max_in_flight: Option<u32>,
+}
+
+/// One netlink connection (socket + I/O thread). `onDone` receives JSON batches of completions.
+#[napi]
+pub struct NativeConn {
+    conn: Option<Conn>,
+    done: JsCompleter,
+}
+
+#[napi]
+impl NativeConn {
+    #[napi(constructor, catch_unwind)]
+    pub fn new(opts: ConnOptions, on_done: Function<String, ()>) -> Result<Self> {
+        let tsfn: DoneFn = on_done.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
+        let mut o = Options::default();
+        if let Some(t) = opts.timeout {
+            o.timeout = Duration::from_millis(t as u64);
+        }
+        if let Some(m) = opts.max_in_flight {
+            o.max_in_flight = m.max(1) as usize;
+        }
+        let done = JsCompleter(Arc::new(Mutex::new(tsfn)));
+        let conn = Conn::open(o, Box::new(done.clone())).map_err(to_napi)?;
+        Ok(NativeConn { conn: Some(conn), done })
+    }
+
+    /// Submits operations; an operation the binding cannot encode completes with EINVAL.
+    #[napi(catch_unwind)]
+    pub fn submit(&self, ops: Vec<Op>) -> Result<()> {
+        let conn = self.conn.as_ref().ok_or_else(|| Error::from_reason("connection closed"))?;
+        let mut batch = Vec::with_capacity(ops.len());
+        let mut bad = Vec::new();
+        for op in &ops {
+            match ops::request(op) {
+                Ok(r) => batch.push((op.token as u64, r, op.timeout.map(|t| Duration::from_millis(t as u64)))),
+                Err(e) => bad.push(Done { token: op.token as u64, result: Err(e) }),
+            }
+        }
+        if !bad.is_empty() {
+            self.done.send(&bad);
+        }
+        conn.submit(batch);
+        Ok(())
+    }
+
+    /// Keeps the event loop alive (something is pending) or lets it go (idle).
+    #[napi(js_name = "ref")]
+    #[allow(deprecated)]
+    pub fn refer(&mut self, env: Env) -> Result<()> {
+        self.done.0.lock().unwrap_or_else(|e| e.into_inner()).refer(&env)
+    }
+
+    #[napi]
+    #[allow(deprecated)]
+    pub fn unref(&mut self, env: Env) -> Result<()> {
+        self.done.0.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+    }
+
+    /// Rejects everything in flight ("connection closed") and stops the I/O thread.
+    #[napi]
+    pub fn close(&mut self) {
+        if let Some(mut c) = self.conn.take() {
+            c.close();
+        }
+    }
+}
+
+fn to_napi(e: nlkit::Error) -> Error {
+    Error::new(Status::GenericFailure, format!("{} (errno {})", e, e.errno))
+}

@@ -48,6 +48,11 @@ impl Error {
         Error::new(ErrorKind::Io, e.raw_os_error().unwrap_or(libc::EIO), None)
     }
 
+    /// A request that cannot be encoded (EINVAL); nothing was sent.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Error::new(ErrorKind::Io, libc::EINVAL, Some(detail.into()))
+    }
+
     pub fn timeout() -> Self {
         Error::new(ErrorKind::Timeout, libc::ETIMEDOUT, None)
     }

@@ -1,0 +1,775 @@
+/**
+ * nlkit: Linux rtnetlink for Node.js. Configure links, addresses and routes with `await`,
+ * on a Rust core that speaks netlink to the kernel on its own I/O thread.
+ *
+ * Every function exists at module level (on a lazily opened default connection in the current
+ * network namespace) and as a method of {@link Netlink}, returned by {@link open}.
+ *
+ * @packageDocumentation
+ */
+
+import { constants as osConstants } from 'node:os'
+import { isIPv4, isIPv6 } from 'node:net'
+import { NativeConn, type Op } from './native.cjs'
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+
+/** A link by name (`'eth0'`) or by interface index (`2`). */
+export type LinkRef = string | number
+
+/** Options every call accepts as its last argument. */
+export interface CallOptions {
+  /** Deadline for this call in milliseconds (default: the connection's, 5000). */
+  timeout?: number
+  /** Aborting rejects the call with an `AbortError` (the kernel may still have acted). */
+  signal?: AbortSignal
+}
+
+/** Options of {@link open}. */
+export interface OpenOptions {
+  /** Default deadline of every call on this connection, in milliseconds (default 5000). */
+  timeout?: number
+}
+
+/** A network interface, with the names `ip -j link` uses. */
+export interface Link {
+  index: number
+  name: string
+  /** Link kind from IFLA_INFO_KIND (`'veth'`, `'bridge'` ...); absent for physical and loopback. */
+  kind?: string
+  /** Interface flags as `ip` prints them (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`). */
+  flags: string[]
+  up: boolean
+  operstate: string
+  mtu?: number
+  minMtu?: number
+  maxMtu?: number
+  /** `'ether'`, `'loopback'`, ... */
+  linkType: string
+  address?: string
+  broadcast?: string
+  permAddress?: string
+  /** Name of the master device (bridge, bond), when in the same namespace. */
+  master?: string
+  masterIndex?: number
+  /** Name of the parent or peer device (veth peer, macvlan parent), when in the same namespace. */
+  link?: string
+  linkIndex?: number
+  linkNetnsid?: number
+  txqlen?: number
+  group?: number
+  qdisc?: string
+  alias?: string
+  carrier?: boolean
+  altNames?: string[]
+  stats?: LinkStats
+}
+
+/** 64-bit interface counters. */
+export interface LinkStats {
+  rxPackets: number
+  txPackets: number
+  rxBytes: number
+  txBytes: number
+  rxErrors: number
+  txErrors: number
+  rxDropped: number
+  txDropped: number
+}
+
+/** An interface address, with the names `ip -j addr` uses. */
+export interface Address {
+  /** Interface index. */
+  index: number
+  /** Interface name. */
+  link?: string
+  family: 4 | 6
+  address: string
+  prefixLen: number
+  /** `address/prefixLen` */
+  cidr: string
+  scope: string
+  label?: string
+  /** `'permanent'`, `'tentative'`, `'noprefixroute'`, ... */
+  flags: string[]
+  peer?: string
+  broadcast?: string
+  /** Seconds; 4294967295 is forever. */
+  validLifetime?: number
+  preferredLifetime?: number
+}
+
+/** A route, with the names `ip -j route` uses. */
+export interface Route {
+  family: 4 | 6
+  /** `'default'`, a prefix (`'10.0.0.0/24'`) or, for a host route, a bare address. */
+  dst: string
+  dstLen: number
+  src?: string
+  gateway?: string
+  /** Output interface name. */
+  dev?: string
+  oif?: number
+  iif?: number
+  table: number
+  protocol: string
+  scope: string
+  type: string
+  metric?: number
+  prefsrc?: string
+  mark?: number
+  tos?: number
+  /** Next-hop flags (`'onlink'`, `'linkdown'`, ...). */
+  flags: string[]
+  pref?: string
+}
+
+/** Options of {@link addrAdd} and {@link addrReplace}. */
+export interface AddrOptions extends CallOptions {
+  scope?: 'global' | 'site' | 'link' | 'host' | number
+  /** IPv4 label, e.g. `eth0:1` (at most 15 characters). */
+  label?: string
+  /** IPv4 broadcast address, or `'+'` to derive it from the prefix. */
+  broadcast?: string
+  /** Peer address of a point-to-point link. */
+  peer?: string
+  /** Seconds, or `'forever'`. */
+  validLifetime?: number | 'forever'
+  preferredLifetime?: number | 'forever'
+  /** Do not create the prefix route for this address. */
+  noPrefixRoute?: boolean
+  /** IPv6: skip duplicate address detection. */
+  nodad?: boolean
+}
+
+/** A route to add, replace or delete (`ip route` names). */
+export interface RouteSpec {
+  /** `'default'`, a CIDR prefix, or an address (host route). */
+  dst: string
+  /** Needed only for a `'default'` route without a gateway (default 4). */
+  family?: 4 | 6
+  gateway?: string
+  dev?: LinkRef
+  /** Preferred source address (`ip route ... src`). */
+  src?: string
+  /** Table id or `'main'` / `'local'` / `'default'` (default: main). */
+  table?: number | string
+  metric?: number
+  scope?: string | number
+  protocol?: string | number
+  type?: string | number
+}
+
+export interface RouteFilter {
+  family?: 4 | 6
+  /** Table id or name; `'all'` for every table (default: main). */
+  table?: number | string
+  dev?: LinkRef
+}
+
+export interface AddrFilter {
+  link?: LinkRef
+  family?: 4 | 6
+}
+
+export interface RouteGetOptions extends CallOptions {
+  from?: string
+  iif?: LinkRef
+  oif?: LinkRef
+  mark?: number
+}
+
+export interface DefaultRouteOptions extends CallOptions {
+  dev?: LinkRef
+  metric?: number
+  table?: number | string
+}
+
+export interface DelDefaultRouteOptions extends CallOptions {
+  family?: 4 | 6
+  dev?: LinkRef
+  table?: number | string
+}
+
+/** Options of {@link linkAddVeth}. */
+export interface VethOptions extends CallOptions {}
+
+// ---------------------------------------------------------------------------------------------
+// Errors
+
+const errnoNames: Map<number, string> = new Map(
+  Object.entries(osConstants.errno).map(([name, n]) => [n as number, name]),
+)
+
+/** A failed netlink operation. `code` is the errno name (`'EEXIST'`), `errno` its number. */
+export class NetlinkError extends Error {
+  /** `'EEXIST'`, `'ENODEV'`, `'ETIMEDOUT'`, ... */
+  readonly code: string
+  /** The positive errno. */
+  readonly errno: number
+  /** The operation, e.g. `'addrAdd'`. */
+  readonly op: string
+  /** The kernel's own explanation (extended ACK), when it gave one. */
+  readonly extack?: string
+  /** Byte offset of the offending attribute in the request, when the kernel gave one. */
+  readonly offset?: number
+
+  /** @internal */
+  constructor(op: string, subject: string, e: NativeError) {
+    const code = errnoNames.get(e.errno) ?? `E${e.errno}`
+    let text = e.kind === 'timeout' ? 'timed out' : e.text
+    let msg = `${op}${subject ? ' ' + subject : ''}: ${text} (${code})`
+    if (e.detail) msg += `: ${e.detail}`
+    if (code === 'EPERM' || code === 'EACCES') {
+      msg += ' (changing network configuration needs CAP_NET_ADMIN: run as root or grant the capability)'
+    }
+    super(msg)
+    this.name = 'NetlinkError'
+    this.code = code
+    this.errno = e.errno
+    this.op = op
+    if (e.kind === 'kernel' && e.detail) this.extack = e.detail
+    if (e.offset !== undefined) this.offset = e.offset
+    nativeErrors.set(this, e)
+  }
+
+  /** The same failure reported as part of another operation (a link lookup inside addrAdd). */
+  static as(e: unknown, op: string, subject: string): unknown {
+    const n = e instanceof NetlinkError ? nativeErrors.get(e) : undefined
+    return n ? new NetlinkError(op, subject, n) : e
+  }
+}
+
+const nativeErrors = new WeakMap<NetlinkError, NativeError>()
+
+interface NativeError {
+  errno: number
+  kind: string
+  text: string
+  detail?: string
+  offset?: number
+}
+
+function abortError(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason
+  const e = new Error('The operation was aborted')
+  e.name = 'AbortError'
+  return e
+}
+
+// ---------------------------------------------------------------------------------------------
+// Argument validation (throws before anything is sent)
+
+const MAX_U32 = 0xffffffff
+
+function checkInt(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new TypeError(`${name} must be an integer, got ${describe(v)}`)
+  }
+  if (v < min || v > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${v}`)
+  return v
+}
+
+function describe(v: unknown): string {
+  return typeof v === 'string' ? JSON.stringify(v) : String(v)
+}
+
+function checkLinkName(v: unknown, name = 'link'): string {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${describe(v)}`)
+  if (v.length === 0) throw new RangeError(`${name} must not be empty`)
+  if (Buffer.byteLength(v) > 15) throw new RangeError(`${name} ${describe(v)} is longer than 15 bytes`)
+  if (v === '.' || v === '..' || /[\s/:]/.test(v)) throw new RangeError(`${name} ${describe(v)} is not a valid interface name`)
+  return v
+}
+
+function checkLinkRef(v: unknown, name = 'link'): LinkRef {
+  if (typeof v === 'number') return checkInt(v, `${name} index`, 1, 0x7fffffff)
+  if (typeof v === 'string') return checkLinkName(v, name)
+  throw new TypeError(`${name} must be a name or an index, got ${describe(v)}`)
+}
+
+interface Prefix {
+  family: 4 | 6
+  address: string
+  prefixLen: number
+}
+
+function checkIp(v: unknown, name: string, family?: 4 | 6): { family: 4 | 6; address: string } {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be an IP address string, got ${describe(v)}`)
+  const f = isIPv4(v) ? 4 : isIPv6(v) ? 6 : 0
+  if (f === 0) throw new TypeError(`${name} ${describe(v)} is not an IP address`)
+  if (family && f !== family) throw new TypeError(`${name} ${describe(v)} is not an IPv${family} address`)
+  return { family: f, address: v }
+}
+
+/** Parses `addr/len` (or a bare address, meaning a host prefix). */
+function parseCidr(v: unknown, name: string): Prefix {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a CIDR string like "10.0.0.1/24", got ${describe(v)}`)
+  const slash = v.indexOf('/')
+  const ip = checkIp(slash < 0 ? v : v.slice(0, slash), name)
+  const max = ip.family === 4 ? 32 : 128
+  if (slash < 0) return { ...ip, prefixLen: max }
+  const lenText = v.slice(slash + 1)
+  if (!/^\d{1,3}$/.test(lenText)) throw new TypeError(`${name} ${describe(v)} has a malformed prefix length`)
+  const prefixLen = Number(lenText)
+  if (prefixLen > max) throw new RangeError(`${name} ${describe(v)}: prefix length must be at most ${max}`)
+  return { ...ip, prefixLen }
+}
+
+function named(table: Record<string, number>, v: unknown, name: string, max: number): number {
+  if (typeof v === 'string') {
+    const n = table[v]
+    if (n === undefined) throw new RangeError(`${name} ${describe(v)} is not one of ${Object.keys(table).join(', ')}`)
+    return n
+  }
+  return checkInt(v, name, 0, max)
+}
+
+const SCOPES = { global: 0, universe: 0, site: 200, link: 253, host: 254, nowhere: 255 }
+const TABLES = { unspec: 0, default: 253, main: 254, local: 255 }
+const PROTOCOLS = {
+  unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12,
+  dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186,
+  isis: 187, ospf: 188, rip: 189, eigrp: 192,
+}
+const ROUTE_TYPES = {
+  unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7,
+  prohibit: 8, throw: 9, nat: 10, xresolve: 11,
+}
+const IFA_F_NODAD = 0x02
+const IFA_F_NOPREFIXROUTE = 0x200
+
+function lifetime(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined
+  if (v === 'forever') return MAX_U32
+  return checkInt(v, name, 0, MAX_U32)
+}
+
+function checkCallOptions(o: CallOptions | undefined): void {
+  if (o === undefined) return
+  if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+  if (o.timeout !== undefined) checkInt(o.timeout, 'timeout', 1, 0x7fffffff)
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+}
+
+function broadcastOf(p: Prefix): string {
+  const n = p.address.split('.').reduce((a, x) => a * 256 + Number(x), 0)
+  const host = p.prefixLen === 32 ? 0 : 2 ** (32 - p.prefixLen) - 1
+  const b = (n - (n % (host + 1))) + host
+  return [24, 16, 8, 0].map((s) => Math.floor(b / 2 ** s) % 256).join('.')
+}
+
+// ---------------------------------------------------------------------------------------------
+// The connection
+
+/** Operation fields for the binding; `op` overrides the native operation name. */
+type Fields = Partial<Omit<Op, 'token'>>
+
+interface Pending {
+  resolve: (objs: unknown[]) => void
+  reject: (e: Error) => void
+  op: string
+  subject: string
+  cleanup?: () => void
+}
+
+type Reply = [number, NativeError | null, unknown[]]
+
+/**
+ * A netlink connection: one socket and one I/O thread, many requests in flight. An idle
+ * connection does not keep the process alive; a pending request does.
+ */
+export class Netlink {
+  #native: NativeConn
+  #pending = new Map<number, Pending>()
+  #queue: Op[] = []
+  #flushScheduled = false
+  #nextToken = 1
+  #refd = false
+  #closed = false
+
+  /** Use {@link open}. */
+  constructor(opts: OpenOptions = {}) {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
+    if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
+    this.#native = new NativeConn({ timeout: opts.timeout }, (json: string) => this.#onDone(json))
+  }
+
+  #onDone(json: string): void {
+    const replies = JSON.parse(json) as Reply[]
+    for (const [token, err, objs] of replies) {
+      const p = this.#pending.get(token)
+      if (!p) continue // aborted or closed meanwhile
+      this.#settle(token, p)
+      if (err) p.reject(new NetlinkError(p.op, p.subject, err))
+      else p.resolve(objs)
+    }
+    this.#updateRef()
+  }
+
+  #settle(token: number, p: Pending): void {
+    this.#pending.delete(token)
+    p.cleanup?.()
+  }
+
+  #updateRef(): void {
+    const want = this.#pending.size > 0
+    if (want === this.#refd || this.#closed) return
+    this.#refd = want
+    if (want) this.#native.ref()
+    else this.#native.unref()
+  }
+
+  #token(): number {
+    for (;;) {
+      const t = this.#nextToken
+      this.#nextToken = t >= MAX_U32 ? 1 : t + 1
+      if (!this.#pending.has(t)) return t
+    }
+  }
+
+  /** Queues one operation; everything queued in the same tick is submitted (and sent) together. */
+  #call<T = unknown>(opName: string, subject: string, op: Fields, o?: CallOptions): Promise<T[]> {
+    if (this.#closed) {
+      return Promise.reject(new NetlinkError(opName, subject, { errno: 125, kind: 'closed', text: 'connection closed' }))
+    }
+    const signal = o?.signal
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    return new Promise<T[]>((resolve, reject) => {
+      const token = this.#token()
+      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject }
+      if (signal) {
+        const onAbort = () => {
+          if (this.#pending.get(token) !== p) return
+          this.#settle(token, p)
+          this.#updateRef()
+          reject(abortError(signal))
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        p.cleanup = () => signal.removeEventListener('abort', onAbort)
+      }
+      this.#pending.set(token, p)
+      this.#updateRef()
+      this.#queue.push({ op: opName, ...op, token, timeout: o?.timeout })
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true
+        queueMicrotask(() => this.#flush())
+      }
+    })
+  }
+
+  #flush(): void {
+    this.#flushScheduled = false
+    const ops = this.#queue
+    this.#queue = []
+    if (ops.length > 0 && !this.#closed) this.#native.submit(ops)
+  }
+
+  /** Resolves a link reference to its index, asking the kernel (on this connection's socket). */
+  async #index(ref: LinkRef, o?: CallOptions): Promise<number> {
+    if (typeof ref === 'number') return ref
+    return (await this.linkGet(ref, o)).index
+  }
+
+  async #names(o?: CallOptions): Promise<Map<number, string>> {
+    const links = await this.#call<Link>('linkList', '', {}, o)
+    return new Map(links.map((l) => [l.index, l.name]))
+  }
+
+  // ---- links ---------------------------------------------------------------------------------
+
+  /** Every link, like `ip -j link show`. */
+  async linkList(o?: CallOptions): Promise<Link[]> {
+    checkCallOptions(o)
+    const links = await this.#call<Link>('linkList', '', {}, o)
+    const names = new Map(links.map((l) => [l.index, l.name]))
+    for (const l of links) nameRelatives(l, names)
+    return links
+  }
+
+  /** One link by name or index; rejects with `ENODEV` if there is none. */
+  async linkGet(ref: LinkRef, o?: CallOptions): Promise<Link> {
+    checkLinkRef(ref)
+    checkCallOptions(o)
+    const [l] = await this.#call<Link>('linkGet', String(ref), refFields(ref), o)
+    if (!l) throw new NetlinkError('linkGet', String(ref), { errno: 19, kind: 'kernel', text: 'No such device' })
+    const others = [l.masterIndex, l.linkNetnsid === undefined ? l.linkIndex : undefined].filter((i) => i !== undefined)
+    if (others.length > 0) {
+      const got = await Promise.all(others.map((i) => this.#call<Link>('linkGet', String(i), { index: i }, o).catch(() => [])))
+      nameRelatives(l, new Map(got.flat().map((x) => [x.index, x.name])))
+    }
+    return l
+  }
+
+  /** Sets a link administratively up (`ip link set dev X up`). */
+  async linkSetUp(ref: LinkRef, o?: CallOptions): Promise<void> {
+    checkLinkRef(ref)
+    checkCallOptions(o)
+    await this.#call('linkSetUp', String(ref), { ...refFields(ref), up: true }, o)
+  }
+
+  /** Sets a link administratively down (`ip link set dev X down`). */
+  async linkSetDown(ref: LinkRef, o?: CallOptions): Promise<void> {
+    checkLinkRef(ref)
+    checkCallOptions(o)
+    await this.#call('linkSetDown', String(ref), { ...refFields(ref), op: 'linkSetUp', up: false }, o)
+  }
+
+  /** Creates a veth pair (`ip link add NAME type veth peer name PEER`). */
+  async linkAddVeth(name: string, peer: string, o?: VethOptions): Promise<void> {
+    checkLinkName(name, 'name')
+    checkLinkName(peer, 'peer')
+    checkCallOptions(o)
+    await this.#call('linkAddVeth', name, { name, peerName: peer }, o)
+  }
+
+  /** Deletes a link (`ip link del`). */
+  async linkDel(ref: LinkRef, o?: CallOptions): Promise<void> {
+    checkLinkRef(ref)
+    checkCallOptions(o)
+    await this.#call('linkDel', String(ref), refFields(ref), o)
+  }
+
+  // ---- addresses -----------------------------------------------------------------------------
+
+  /** Adds an address (`ip addr add CIDR dev LINK`); `EEXIST` if it is already there. */
+  addrAdd(ref: LinkRef, cidr: string, o?: AddrOptions): Promise<void> {
+    return this.#addr('addrAdd', ref, cidr, o)
+  }
+
+  /** Adds an address or updates it in place (`ip addr replace`). */
+  addrReplace(ref: LinkRef, cidr: string, o?: AddrOptions): Promise<void> {
+    return this.#addr('addrReplace', ref, cidr, o)
+  }
+
+  /** Removes an address (`ip addr del`); `EADDRNOTAVAIL` if it is not there. */
+  addrDel(ref: LinkRef, cidr: string, o?: CallOptions): Promise<void> {
+    return this.#addr('addrDel', ref, cidr, o)
+  }
+
+  async #addr(opName: string, ref: LinkRef, cidr: string, o: AddrOptions = {}): Promise<void> {
+    checkLinkRef(ref)
+    const p = parseCidr(cidr, 'address')
+    checkCallOptions(o)
+    const f: Fields = { address: p.address, prefixLen: p.prefixLen }
+    if (o.scope !== undefined) f.scope = named(SCOPES, o.scope, 'scope', 255)
+    if (o.label !== undefined) {
+      if (p.family !== 4) throw new TypeError('label applies to IPv4 addresses only')
+      f.label = checkLinkName(o.label, 'label')
+    }
+    if (o.broadcast !== undefined) {
+      if (p.family !== 4) throw new TypeError('broadcast applies to IPv4 addresses only')
+      f.broadcast = o.broadcast === '+' ? broadcastOf(p) : checkIp(o.broadcast, 'broadcast', 4).address
+    }
+    if (o.peer !== undefined) f.peer = checkIp(o.peer, 'peer', p.family).address
+    f.validLft = lifetime(o.validLifetime, 'validLifetime')
+    f.preferredLft = lifetime(o.preferredLifetime, 'preferredLifetime')
+    if (f.validLft !== undefined && f.preferredLft !== undefined && f.preferredLft > f.validLft) {
+      throw new RangeError('preferredLifetime must not exceed validLifetime')
+    }
+    f.flags = (o.noPrefixRoute ? IFA_F_NOPREFIXROUTE : 0) | (o.nodad ? IFA_F_NODAD : 0)
+    const subject = `${ref} ${cidr}`
+    f.index = await this.#indexFor(opName, subject, ref, o)
+    await this.#call(opName, subject, f, o)
+  }
+
+  /** Resolves a link for an operation, reporting a missing link as that operation's ENODEV. */
+  async #indexFor(opName: string, subject: string, ref: LinkRef, o?: CallOptions): Promise<number> {
+    try {
+      return await this.#index(ref, o)
+    } catch (e) {
+      throw NetlinkError.as(e, opName, subject)
+    }
+  }
+
+  /** Addresses, optionally of one link and/or one family (`ip -j addr show`). */
+  async addrList(filter: AddrFilter = {}, o?: CallOptions): Promise<Address[]> {
+    if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+    if (filter.link !== undefined) checkLinkRef(filter.link, 'filter.link')
+    if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
+    checkCallOptions(o)
+    const index = filter.link === undefined ? undefined : await this.#index(filter.link, o)
+    const [addrs, names] = await Promise.all([
+      this.#call<Address>('addrList', '', { index, family: filter.family }, o),
+      this.#names(o),
+    ])
+    for (const a of addrs) {
+      const n = names.get(a.index)
+      if (n !== undefined) a.link = n
+    }
+    return addrs
+  }
+
+  // ---- routes --------------------------------------------------------------------------------
+
+  /** Adds a route (`ip route add`); `EEXIST` if it exists. */
+  routeAdd(route: RouteSpec, o?: CallOptions): Promise<void> {
+    return this.#route('routeAdd', route, o)
+  }
+
+  /** Adds or replaces a route (`ip route replace`). */
+  routeReplace(route: RouteSpec, o?: CallOptions): Promise<void> {
+    return this.#route('routeReplace', route, o)
+  }
+
+  /** Deletes a route (`ip route del`); `ESRCH` if there is none. */
+  routeDel(route: RouteSpec, o?: CallOptions): Promise<void> {
+    return this.#route('routeDel', route, o)
+  }
+
+  async #route(opName: string, r: RouteSpec, o?: CallOptions): Promise<void> {
+    if (typeof r !== 'object' || r === null) throw new TypeError('route must be an object')
+    checkCallOptions(o)
+    const f: Fields = {}
+    let family: 4 | 6 | undefined
+    if (r.dst === 'default') {
+      f.dstLen = 0
+    } else {
+      const p = parseCidr(r.dst, 'dst')
+      f.dst = p.address
+      f.dstLen = p.prefixLen
+      family = p.family
+    }
+    if (r.gateway !== undefined) {
+      const g = checkIp(r.gateway, 'gateway', family)
+      f.gateway = g.address
+      family = g.family
+    }
+    if (r.src !== undefined) f.prefsrc = checkIp(r.src, 'src', family).address
+    if (r.family !== undefined) {
+      if (r.family !== 4 && r.family !== 6) throw new RangeError('family must be 4 or 6')
+      if (family !== undefined && family !== r.family) throw new TypeError(`family ${r.family} does not match the addresses given`)
+      family = r.family
+    }
+    if (family !== undefined) f.family = family
+    if (r.table !== undefined) f.table = named(TABLES, r.table, 'table', MAX_U32)
+    if (r.metric !== undefined) f.metric = checkInt(r.metric, 'metric', 0, MAX_U32)
+    if (r.scope !== undefined) f.scope = named(SCOPES, r.scope, 'scope', 255)
+    if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
+    if (r.type !== undefined) f.routeType = named(ROUTE_TYPES, r.type, 'type', 255)
+    if (r.dev !== undefined) checkLinkRef(r.dev, 'dev')
+    const subject = [r.dst, r.gateway && `via ${r.gateway}`, r.dev !== undefined && `dev ${r.dev}`].filter(Boolean).join(' ')
+    if (r.dev !== undefined) f.oif = await this.#indexFor(opName, subject, r.dev, o)
+    await this.#call(opName, subject, f, o)
+  }
+
+  /** Routes of the main table (or `filter.table`, `'all'` for every table), IPv4 and IPv6 unless `filter.family`. */
+  async routeList(filter: RouteFilter = {}, o?: CallOptions): Promise<Route[]> {
+    if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+    if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
+    if (filter.dev !== undefined) checkLinkRef(filter.dev, 'filter.dev')
+    checkCallOptions(o)
+    const table = filter.table === 'all' ? undefined : named(TABLES, filter.table ?? 'main', 'filter.table', MAX_U32)
+    const oif = filter.dev === undefined ? undefined : await this.#index(filter.dev, o)
+    const [routes, names] = await Promise.all([
+      this.#call<Route>('routeList', '', { family: filter.family, table, oif }, o),
+      this.#names(o),
+    ])
+    return nameDevs(routes, names)
+  }
+
+  /** The route the kernel would use for `destination` (`ip route get`). */
+  async routeGet(destination: string, o: RouteGetOptions = {}): Promise<Route> {
+    const d = checkIp(destination, 'destination')
+    checkCallOptions(o)
+    const f: Fields = { dst: d.address }
+    if (o.from !== undefined) f.src = checkIp(o.from, 'from', d.family).address
+    if (o.mark !== undefined) f.mark = checkInt(o.mark, 'mark', 0, MAX_U32)
+    if (o.iif !== undefined) f.iif = await this.#index(checkLinkRef(o.iif, 'iif'), o)
+    if (o.oif !== undefined) f.oif = await this.#index(checkLinkRef(o.oif, 'oif'), o)
+    const [routes, names] = await Promise.all([this.#call<Route>('routeGet', destination, f, o), this.#names(o)])
+    const [r] = nameDevs(routes, names)
+    if (!r) throw new NetlinkError('routeGet', destination, { errno: 113, kind: 'kernel', text: 'No route to host' })
+    return r
+  }
+
+  /** Adds a default route via `gateway` (`ip route add default via GW`); IPv4 or IPv6 by the gateway. */
+  routeAddDefault(gateway: string, o: DefaultRouteOptions = {}): Promise<void> {
+    const { dev, metric, table, ...call } = o
+    return this.routeAdd({ dst: 'default', gateway, dev, metric, table }, call)
+  }
+
+  /** Deletes the default route (`ip route del default`), IPv4 unless `family: 6`. */
+  async routeDelDefault(o: DelDefaultRouteOptions = {}): Promise<void> {
+    const { dev, table, family = 4, ...call } = o
+    if (family !== 4 && family !== 6) throw new RangeError('family must be 4 or 6')
+    const spec: RouteSpec = { dst: 'default', family, dev, table }
+    return this.routeDel(spec, call)
+  }
+
+  /** Rejects everything in flight with a "connection closed" error and releases the socket. */
+  close(): void {
+    if (this.#closed) return
+    const pending = [...this.#pending.values()]
+    this.#pending.clear()
+    this.#queue = []
+    this.#updateRef()
+    this.#closed = true
+    this.#native.close()
+    for (const p of pending) {
+      p.cleanup?.()
+      p.reject(new NetlinkError(p.op, p.subject, { errno: 125, kind: 'closed', text: 'connection closed' }))
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+}
+
+function refFields(ref: LinkRef): Fields {
+  return typeof ref === 'number' ? { index: ref } : { name: ref }
+}
+
+function nameRelatives(l: Link, names: Map<number, string>): void {
+  if (l.masterIndex !== undefined) {
+    const m = names.get(l.masterIndex)
+    if (m !== undefined) l.master = m
+  }
+  if (l.linkIndex !== undefined && l.linkNetnsid === undefined) {
+    const p = names.get(l.linkIndex)
+    if (p !== undefined) l.link = p
+  }
+}
+
+function nameDevs(routes: Route[], names: Map<number, string>): Route[] {
+  for (const r of routes) {
+    if (r.oif !== undefined) {
+      const n = names.get(r.oif)
+      if (n !== undefined) r.dev = n
+    }
+  }
+  return routes
+}
+
+/** Opens a connection in the current network namespace. */
+export function open(opts?: OpenOptions): Netlink {
+  return new Netlink(opts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Module-level functions on a lazily opened default connection
+
+let defaultConn: Netlink | undefined
+function conn(): Netlink {
+  return (defaultConn ??= new Netlink())
+}
+
+export const linkList = (o?: CallOptions) => conn().linkList(o)
+export const linkGet = (ref: LinkRef, o?: CallOptions) => conn().linkGet(ref, o)
+export const linkSetUp = (ref: LinkRef, o?: CallOptions) => conn().linkSetUp(ref, o)
+export const linkSetDown = (ref: LinkRef, o?: CallOptions) => conn().linkSetDown(ref, o)
+export const linkAddVeth = (name: string, peer: string, o?: VethOptions) => conn().linkAddVeth(name, peer, o)
+export const linkDel = (ref: LinkRef, o?: CallOptions) => conn().linkDel(ref, o)
+export const addrAdd = (ref: LinkRef, cidr: string, o?: AddrOptions) => conn().addrAdd(ref, cidr, o)
+export const addrReplace = (ref: LinkRef, cidr: string, o?: AddrOptions) => conn().addrReplace(ref, cidr, o)
+export const addrDel = (ref: LinkRef, cidr: string, o?: CallOptions) => conn().addrDel(ref, cidr, o)
+export const addrList = (filter?: AddrFilter, o?: CallOptions) => conn().addrList(filter, o)
+export const routeAdd = (route: RouteSpec, o?: CallOptions) => conn().routeAdd(route, o)
+export const routeReplace = (route: RouteSpec, o?: CallOptions) => conn().routeReplace(route, o)
+export const routeDel = (route: RouteSpec, o?: CallOptions) => conn().routeDel(route, o)
+export const routeList = (filter?: RouteFilter, o?: CallOptions) => conn().routeList(filter, o)
+export const routeGet = (destination: string, o?: RouteGetOptions) => conn().routeGet(destination, o)
+export const routeAddDefault = (gateway: string, o?: DefaultRouteOptions) => conn().routeAddDefault(gateway, o)
+export const routeDelDefault = (o?: DelDefaultRouteOptions) => conn().routeDelDefault(o)
