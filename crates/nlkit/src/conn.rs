@@ -188,6 +188,10 @@ struct State {
     dumps: VecDeque<Queued>,
     /// Sequence number of the dump the kernel is running, even if its caller gave up on it.
     dump_seq: Option<u32>,
+    /// When the caller of the running dump gave up: if the kernel's DONE has still not come a
+    /// timeout later, the slot is freed anyway (a next dump then fails with EBUSY at worst,
+    /// instead of every later dump queueing forever).
+    dump_abandoned_at: Option<Instant>,
     deadlines: BinaryHeap<Reverse<(Instant, Key)>>,
     /// When the I/O thread will next wake by itself.
     wake_at: Option<Instant>,
@@ -420,7 +424,11 @@ fn io_loop(sh: &Shared) {
             // Idle or not, wake at least once a tick: a submitter then only has to wake us for a
             // deadline shorter than that, and the common request costs no eventfd write.
             let tick = Instant::now() + IDLE_TICK;
-            let next = Some(next_deadline(&mut st).map_or(tick, |d| d.min(tick)));
+            let mut next = next_deadline(&mut st).map_or(tick, |d| d.min(tick));
+            if let Some(a) = st.dump_abandoned_at {
+                next = next.min(a + sh.opts.timeout);
+            }
+            let next = Some(next);
             st.wake_at = next;
             next.map(|d| d.saturating_duration_since(Instant::now()))
         };
@@ -437,6 +445,10 @@ fn io_loop(sh: &Shared) {
             }
             let mut st = sh.lock();
             expire(&mut st);
+            if st.dump_abandoned_at.is_some_and(|a| a + sh.opts.timeout <= Instant::now()) {
+                st.dump_seq = None;
+                st.dump_abandoned_at = None;
+            }
             pump(sh, &mut st);
             std::mem::take(&mut st.done)
         }));
@@ -489,7 +501,12 @@ fn expire(st: &mut State) {
         st.deadlines.pop();
         let token = match key {
             Key::Seq(s) => match st.in_flight.get(&s) {
-                Some(p) if p.deadline == at => st.in_flight.remove(&s).map(|p| p.token),
+                Some(p) if p.deadline == at => {
+                    if st.dump_seq == Some(s) {
+                        st.dump_abandoned_at = Some(now);
+                    }
+                    st.in_flight.remove(&s).map(|p| p.token)
+                }
                 _ => None,
             },
             Key::Queued(t) => remove_queued(&mut st.waiting, t, at).or_else(|| remove_queued(&mut st.dumps, t, at)),
@@ -580,12 +597,13 @@ fn lost_replies(st: &mut State) {
 }
 
 fn handle_datagram(sh: &Shared, st: &mut State, data: &[u8]) {
-    for m in wire::messages(data) {
+    let mut it = wire::messages(data);
+    while let Some(m) = it.next() {
         let msg = match m {
             Ok(m) => m,
             Err(e) => {
-                // A malformed datagram: if its header is readable, fail that request.
-                if let Ok(h) = wire::MsgHeader::parse(data) {
+                // A malformed message: if its own header is readable, fail that request.
+                if let Ok(h) = wire::MsgHeader::parse(it.remaining()) {
                     finish(st, h.seq, Err(Error::protocol(e)));
                 }
                 st.dropped += 1;
@@ -596,6 +614,7 @@ fn handle_datagram(sh: &Shared, st: &mut State, data: &[u8]) {
         let is_end = matches!(msg.header.ty, NLMSG_ERROR | NLMSG_DONE);
         if is_end && st.dump_seq == Some(seq) {
             st.dump_seq = None;
+            st.dump_abandoned_at = None;
         }
         let Some(p) = st.in_flight.get_mut(&seq) else {
             st.dropped += 1;

@@ -88,6 +88,13 @@ pub fn messages(buf: &[u8]) -> Messages<'_> {
     Messages { buf, failed: false }
 }
 
+impl<'a> Messages<'a> {
+    /// What is left to read; after an error, the bytes of the message that failed.
+    pub fn remaining(&self) -> &'a [u8] {
+        self.buf
+    }
+}
+
 impl<'a> Iterator for Messages<'a> {
     type Item = Result<Message<'a>, WireError>;
     fn next(&mut self) -> Option<Self::Item> {

@@ -560,7 +560,7 @@ fn truncated_reply_fails_with_protocol_error() {
 
 /// A malformed message that is not the first of its datagram must fail *its own* request.
 #[test]
-#[ignore = "engine bug: conn.rs handle_datagram fails the seq of the datagram's first message, not of the malformed one"]
+
 fn truncated_message_after_a_valid_one_fails_its_own_request() {
     let (kernel, client) = setup(Options { timeout: Duration::from_millis(1500), ..opts() });
     thread::scope(|s| {

@@ -3,7 +3,9 @@
 pub mod addr;
 pub mod link;
 pub mod names;
+pub mod neigh;
 pub mod route;
+pub mod rule;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -11,6 +13,8 @@ use crate::wire::{Message, WireError};
 
 pub use addr::{AddrOp, AddrSpec, Address};
 pub use link::{Link, LinkRef};
+pub use neigh::Neighbour;
+pub use rule::Rule;
 pub use route::{Route, RouteOp, RouteQuery, RouteSpec};
 
 pub const AF_INET: u8 = libc::AF_INET as u8;
@@ -24,11 +28,14 @@ pub enum Action {
 }
 
 /// A decoded rtnetlink object.
+#[allow(clippy::large_enum_variant)] // built once per message and moved, never stored in bulk by value
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Object {
     Link(Link),
     Addr(Address),
     Route(Route),
+    Neigh(Neighbour),
+    Rule(Rule),
 }
 
 /// Decodes a data message into an object; `Ok(None)` for message types nlkit does not model.
@@ -41,6 +48,10 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         addr::RTM_DELADDR => (Del, Object::Addr(addr::decode(msg.payload)?)),
         route::RTM_NEWROUTE => (New, Object::Route(route::decode(msg.payload)?)),
         route::RTM_DELROUTE => (Del, Object::Route(route::decode(msg.payload)?)),
+        neigh::RTM_NEWNEIGH => (New, Object::Neigh(neigh::decode(msg.payload)?)),
+        neigh::RTM_DELNEIGH => (Del, Object::Neigh(neigh::decode(msg.payload)?)),
+        rule::RTM_NEWRULE => (New, Object::Rule(rule::decode(msg.payload)?)),
+        rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
         _ => return Ok(None),
     }))
 }
@@ -61,6 +72,10 @@ impl Filter {
     pub fn keep(&self, obj: &Object) -> bool {
         match obj {
             Object::Link(_) => true,
+            Object::Neigh(n) => {
+                self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index)
+            }
+            Object::Rule(r) => self.family.is_none_or(|f| f == r.family),
             Object::Addr(a) => {
                 self.family.is_none_or(|f| f == a.family) && self.index.is_none_or(|i| i == a.index)
             }
