@@ -10,7 +10,7 @@
 
 import { constants as osConstants } from 'node:os'
 import { isIPv4, isIPv6 } from 'node:net'
-import { NativeConn, type Op } from './native.cjs'
+import { NativeConn, NativeMonitor, type Op } from './native.cjs'
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -123,6 +123,42 @@ export interface Route {
   /** Next-hop flags (`'onlink'`, `'linkdown'`, ...). */
   flags: string[]
   pref?: string
+}
+
+/** A neighbour (ARP / NDP / bridge FDB) entry, with the names `ip -j neigh` uses. */
+export interface Neighbour {
+  index: number
+  dev?: string
+  family: 4 | 6 | 'bridge'
+  dst?: string
+  lladdr?: string
+  /** `['REACHABLE']`, `['PERMANENT']`, ... */
+  state: string[]
+  flags: string[]
+  vlan?: number
+  master?: string
+  masterIndex?: number
+  probes?: number
+}
+
+/** A policy routing rule, with the names `ip -j rule` uses. */
+export interface Rule {
+  family: 4 | 6
+  priority?: number
+  table: number
+  /** `'to_tbl'`, `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'` */
+  action: string
+  from?: string
+  to?: string
+  iif?: string
+  oif?: string
+  fwmark?: number
+  fwmask?: number
+  goto?: number
+  tos?: number
+  suppressPrefixLength?: number
+  uidRange?: { start: number; end: number }
+  protocol?: string
 }
 
 /** Options of {@link addrAdd} and {@link addrReplace}. */
@@ -698,6 +734,11 @@ export class Netlink {
     return this.routeDel(spec, call)
   }
 
+  /** Subscribes to events of this connection's network namespace; see {@link subscribe}. */
+  subscribe(groups: EventGroup[], opts?: SubscribeOptions): Subscription {
+    return new Subscription(groups, opts)
+  }
+
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */
   close(): void {
     if (this.#closed) return
@@ -716,6 +757,161 @@ export class Netlink {
   async [Symbol.asyncDispose](): Promise<void> {
     this.close()
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Events
+
+/** Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6. */
+export type EventGroup =
+  | 'link' | 'addr' | 'route' | 'neigh' | 'rule'
+  | 'ipv4-addr' | 'ipv6-addr' | 'ipv4-route' | 'ipv6-route' | 'ipv4-rule' | 'ipv6-rule'
+
+const GROUPS: Record<EventGroup, string[]> = {
+  link: ['link'],
+  addr: ['ipv4-addr', 'ipv6-addr'],
+  route: ['ipv4-route', 'ipv6-route'],
+  neigh: ['neigh'],
+  rule: ['ipv4-rule', 'ipv6-rule'],
+  'ipv4-addr': ['ipv4-addr'],
+  'ipv6-addr': ['ipv6-addr'],
+  'ipv4-route': ['ipv4-route'],
+  'ipv6-route': ['ipv6-route'],
+  'ipv4-rule': ['ipv4-rule'],
+  'ipv6-rule': ['ipv6-rule'],
+}
+
+export interface SubscribeOptions {
+  /** First deliver the objects that exist now (marked `existing: true`), then live events; after an overflow, deliver them again. */
+  listExisting?: boolean
+  /** Aborting ends the subscription (the iterator finishes). */
+  signal?: AbortSignal
+  /** Socket receive buffer in bytes (default 32 MiB; SO_RCVBUFFORCE as root, else capped by net.core.rmem_max). */
+  bufferSize?: number
+}
+
+interface EventBase {
+  action: 'new' | 'del'
+  /** Part of a listing of existing objects (listExisting, or the resync after an overflow). */
+  existing?: true
+}
+
+/** One item of a subscription. */
+export type NetlinkEvent =
+  | (EventBase & { type: 'link'; link: Link })
+  | (EventBase & { type: 'addr'; address: Address })
+  | (EventBase & { type: 'route'; route: Route })
+  | (EventBase & { type: 'neigh'; neigh: Neighbour })
+  | (EventBase & { type: 'rule'; rule: Rule })
+  /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
+  | { type: 'overflow' }
+
+type RawEvent = NetlinkEvent | { type: 'error'; error: NativeError }
+
+const TAKE_BATCH = 1024
+
+/**
+ * A live stream of netlink events (`ip monitor`). Iterate it with `for await`; `break`, `close()`,
+ * an abort or `Symbol.asyncDispose` end it. While open it keeps the process alive, like a server.
+ */
+export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
+  #native: NativeMonitor | undefined
+  #buf: RawEvent[] = []
+  #pos = 0
+  #waiters: { resolve: (r: IteratorResult<NetlinkEvent>) => void; reject: (e: Error) => void }[] = []
+  #failure: Error | undefined
+  #onAbort: (() => void) | undefined
+  #signal: AbortSignal | undefined
+
+  /** Use {@link subscribe}. @internal */
+  constructor(groups: EventGroup[], o: SubscribeOptions = {}) {
+    if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array')
+    const kinds = new Set<string>()
+    for (const g of groups) {
+      const k = GROUPS[g as EventGroup]
+      if (!k) throw new RangeError(`unknown group ${describe(g)}; expected one of ${Object.keys(GROUPS).join(', ')}`)
+      k.forEach((x) => kinds.add(x))
+    }
+    if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+    if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+    if (o.signal?.aborted) return // an already-aborted subscription is simply over
+    this.#native = new NativeMonitor(
+      { kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize },
+      () => this.#drain(),
+    )
+    if (o.signal) {
+      this.#signal = o.signal
+      this.#onAbort = () => this.close()
+      o.signal.addEventListener('abort', this.#onAbort, { once: true })
+    }
+  }
+
+  /** Fills the buffer from the native queue; false when it was empty (a wake-up is then armed). */
+  #fill(): boolean {
+    if (!this.#native) return false
+    const json = this.#native.take(TAKE_BATCH)
+    if (json === null) return false
+    this.#buf = JSON.parse(json) as RawEvent[]
+    this.#pos = 0
+    return true
+  }
+
+  #drain(): void {
+    while (this.#waiters.length > 0 && (this.#pos < this.#buf.length || this.#fill())) {
+      this.#deliver(this.#waiters.shift()!)
+    }
+  }
+
+  #deliver(w: { resolve: (r: IteratorResult<NetlinkEvent>) => void; reject: (e: Error) => void }): void {
+    const ev = this.#buf[this.#pos++]
+    if (ev.type === 'error') {
+      this.#failure = new NetlinkError('subscribe', '', ev.error)
+      this.close()
+      w.reject(this.#failure)
+      return
+    }
+    w.resolve({ value: ev, done: false })
+  }
+
+  next(): Promise<IteratorResult<NetlinkEvent>> {
+    return new Promise((resolve, reject) => {
+      const w = { resolve, reject }
+      if (this.#waiters.length === 0 && (this.#pos < this.#buf.length || this.#fill())) return this.#deliver(w)
+      if (!this.#native) return resolve({ value: undefined, done: true })
+      this.#waiters.push(w)
+    })
+  }
+
+  async return(): Promise<IteratorResult<NetlinkEvent>> {
+    this.close()
+    return { value: undefined, done: true }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  /** Ends the subscription: pending `next()` calls finish, the socket and thread are released. Idempotent. */
+  close(): void {
+    const n = this.#native
+    if (!n) return
+    this.#native = undefined
+    this.#buf = []
+    this.#pos = 0
+    n.close()
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort)
+    for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true })
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+}
+
+/** Subscribes to events of the current network namespace (`ip monitor`). */
+export function subscribe(groups: EventGroup[], opts?: SubscribeOptions): Subscription {
+  return new Subscription(groups, opts)
 }
 
 function refFields(ref: LinkRef): Fields {

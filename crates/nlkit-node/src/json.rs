@@ -4,7 +4,8 @@
 use std::fmt::Write;
 use std::net::IpAddr;
 
-use nlkit::rtnl::{names, Address, Link, Object, Route, AF_INET6};
+use nlkit::monitor::Event;
+use nlkit::rtnl::{names, Action, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
 use nlkit::{Done, Error, ErrorKind};
 
 /// Appends a JSON object field by field; the first `field` call opens it, `end` closes it.
@@ -109,15 +110,22 @@ fn mac(b: &[u8]) -> String {
     s
 }
 
+/// Interface names the JSON should carry next to indexes (events know them; lists add them in JS).
+pub type Names<'a> = &'a dyn Fn(u32) -> Option<&'a str>;
+
+pub fn no_names(_: u32) -> Option<&'static str> {
+    None
+}
+
 fn family(f: u8) -> u8 {
-    if f == AF_INET6 {
-        6
-    } else {
-        4
+    match f {
+        AF_INET6 => 6,
+        AF_INET => 4,
+        _ => 0,
     }
 }
 
-pub fn link(o: &mut String, l: &Link) {
+pub fn link(o: &mut String, l: &Link, names: Names<'_>) {
     let mut j = Obj::new(o);
     j.num("index", l.index).str("name", &l.name).opt_str("kind", l.kind.as_deref());
     j.strs("flags", &names::link_flag_names(l.flags));
@@ -129,6 +137,10 @@ pub fn link(o: &mut String, l: &Link) {
     j.opt_str("broadcast", l.broadcast.as_deref().map(mac).as_deref());
     j.opt_str("permAddress", l.perm_address.as_deref().map(mac).as_deref());
     j.opt_num("masterIndex", l.master).opt_num("linkIndex", l.link).opt_num("linkNetnsid", l.link_netnsid);
+    j.opt_str("master", l.master.and_then(names));
+    if l.link_netnsid.is_none() {
+        j.opt_str("link", l.link.and_then(names));
+    }
     j.opt_num("txqlen", l.txqlen).opt_num("group", l.group);
     j.opt_str("qdisc", l.qdisc.as_deref()).opt_str("alias", l.alias.as_deref());
     if let Some(c) = l.carrier {
@@ -149,9 +161,9 @@ pub fn link(o: &mut String, l: &Link) {
     j.end();
 }
 
-pub fn address(o: &mut String, a: &Address) {
+pub fn address(o: &mut String, a: &Address, names: Names<'_>) {
     let mut j = Obj::new(o);
-    j.num("index", a.index).num("family", family(a.family));
+    j.num("index", a.index).opt_str("link", names(a.index)).num("family", family(a.family));
     if let Some(ip) = a.address {
         j.str("address", &ip.to_string()).num("prefixLen", a.prefix_len);
         j.str("cidr", &format!("{ip}/{}", a.prefix_len));
@@ -179,7 +191,7 @@ fn prefix(ip: Option<IpAddr>, len: u8, fam: u8) -> String {
 const RTNH_FLAGS: &[(u32, &str)] =
     &[(1, "dead"), (2, "pervasive"), (4, "onlink"), (8, "offload"), (16, "linkdown"), (32, "unresolved"), (64, "trap")];
 
-pub fn route(o: &mut String, r: &Route) {
+pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
     let mut j = Obj::new(o);
     j.num("family", family(r.family));
     j.str("dst", &prefix(r.dst, r.dst_len, r.family)).num("dstLen", r.dst_len);
@@ -187,7 +199,7 @@ pub fn route(o: &mut String, r: &Route) {
         j.str("src", &prefix(r.src, r.src_len, r.family));
     }
     j.opt_str("gateway", r.gateway.map(|g| g.to_string()).as_deref());
-    j.opt_num("oif", r.oif).opt_num("iif", r.iif);
+    j.opt_str("dev", r.oif.and_then(names)).opt_num("oif", r.oif).opt_num("iif", r.iif);
     j.num("table", r.table);
     j.str("protocol", &names::protocol_name(r.protocol as u32));
     j.str("scope", &names::scope_name(r.scope as u32));
@@ -206,12 +218,114 @@ pub fn route(o: &mut String, r: &Route) {
     j.end();
 }
 
-pub fn object(o: &mut String, obj: &Object) {
-    match obj {
-        Object::Link(l) => link(o, l),
-        Object::Addr(a) => address(o, a),
-        Object::Route(r) => route(o, r),
+const NUD_STATES: &[(u16, &str)] = &[
+    (0x01, "INCOMPLETE"), (0x02, "REACHABLE"), (0x04, "STALE"), (0x08, "DELAY"), (0x10, "PROBE"),
+    (0x20, "FAILED"), (0x40, "NOARP"), (0x80, "PERMANENT"),
+];
+const NTF_FLAGS: &[(u8, &str)] = &[
+    (0x01, "use"), (0x02, "self"), (0x04, "master"), (0x08, "proxy"), (0x10, "extern_learn"),
+    (0x20, "offload"), (0x40, "sticky"), (0x80, "router"),
+];
+
+pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {
+    let mut j = Obj::new(o);
+    j.num("index", n.index).opt_str("dev", names(n.index));
+    if n.family == 7 {
+        j.str("family", "bridge");
+    } else {
+        j.num("family", family(n.family));
     }
+    j.opt_str("dst", n.dst.map(|d| d.to_string()).as_deref());
+    j.opt_str("lladdr", n.lladdr.as_deref().map(mac).as_deref());
+    let states: Vec<&str> = NUD_STATES.iter().filter(|(b, _)| n.state & b != 0).map(|(_, s)| *s).collect();
+    j.strs("state", &states);
+    let flags: Vec<&str> = NTF_FLAGS.iter().filter(|(b, _)| n.flags & b != 0).map(|(_, s)| *s).collect();
+    j.strs("flags", &flags);
+    j.opt_num("vlan", n.vlan).opt_num("masterIndex", n.master).opt_str("master", n.master.and_then(names));
+    j.opt_num("probes", n.probes);
+    j.end();
+}
+
+const RULE_ACTIONS: &[(u8, &str)] =
+    &[(0, "unspec"), (1, "to_tbl"), (2, "goto"), (3, "nop"), (6, "blackhole"), (7, "unreachable"), (8, "prohibit")];
+
+pub fn rule(o: &mut String, r: &Rule) {
+    let mut j = Obj::new(o);
+    j.num("family", family(r.family)).opt_num("priority", r.priority).num("table", r.table);
+    let action = RULE_ACTIONS.iter().find(|(v, _)| *v == r.action).map(|(_, n)| n.to_string());
+    j.str("action", &action.unwrap_or_else(|| r.action.to_string()));
+    if let Some(src) = r.src {
+        j.str("from", &format!("{src}/{}", r.src_len));
+    }
+    if let Some(dst) = r.dst {
+        j.str("to", &format!("{dst}/{}", r.dst_len));
+    }
+    j.opt_str("iif", r.iifname.as_deref()).opt_str("oif", r.oifname.as_deref());
+    j.opt_num("fwmark", r.fwmark).opt_num("fwmask", r.fwmask).opt_num("goto", r.goto);
+    if r.tos != 0 {
+        j.num("tos", r.tos);
+    }
+    j.opt_num("suppressPrefixLength", r.suppress_prefixlen.filter(|v| *v != u32::MAX));
+    if let Some((start, end)) = r.uid_range {
+        let o = j.raw("uidRange");
+        let _ = write!(o, "{{\"start\":{start},\"end\":{end}}}");
+    }
+    j.opt_str("protocol", r.protocol.map(|p| names::protocol_name(p as u32)).as_deref());
+    j.end();
+}
+
+pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
+    match obj {
+        Object::Link(l) => link(o, l, names),
+        Object::Addr(a) => address(o, a, names),
+        Object::Route(r) => route(o, r, names),
+        Object::Neigh(n) => neigh(o, n, names),
+        Object::Rule(r) => rule(o, r),
+    }
+}
+
+/// One subscription event: `{"type":"addr","action":"new","address":{...}}`, or
+/// `{"type":"overflow"}`, or `{"type":"error","error":{...}}`.
+pub fn event(o: &mut String, ev: &Event) {
+    let mut j = Obj::new(o);
+    match ev {
+        Event::Overflow => {
+            j.str("type", "overflow");
+        }
+        Event::Error(e) => {
+            j.str("type", "error");
+            error(j.raw("error"), e);
+        }
+        Event::Object { action, existing, obj, names } => {
+            let (ty, key) = match obj {
+                Object::Link(_) => ("link", "link"),
+                Object::Addr(_) => ("addr", "address"),
+                Object::Route(_) => ("route", "route"),
+                Object::Neigh(_) => ("neigh", "neigh"),
+                Object::Rule(_) => ("rule", "rule"),
+            };
+            j.str("type", ty).str("action", if *action == Action::New { "new" } else { "del" });
+            if *existing {
+                j.bool("existing", true);
+            }
+            let lookup = |i: u32| names.iter().find(|(k, _)| *k == i).map(|(_, n)| n.as_str());
+            object(j.raw(key), obj, &lookup);
+        }
+    }
+    j.end();
+}
+
+pub fn events(evs: &[Event]) -> String {
+    let mut o = String::with_capacity(evs.len() * 200 + 2);
+    o.push('[');
+    for (i, e) in evs.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        event(&mut o, e);
+    }
+    o.push(']');
+    o
 }
 
 fn kind_name(k: ErrorKind) -> &'static str {
@@ -249,7 +363,7 @@ pub fn batch(done: &[Done]) -> String {
                     if k > 0 {
                         o.push(',');
                     }
-                    object(&mut o, obj);
+                    object(&mut o, obj, &no_names);
                 }
                 o.push(']');
             }

@@ -3,6 +3,7 @@
 //! No protocol logic and no sockets here.
 
 mod json;
+mod monitor;
 mod ops;
 
 use std::sync::{Arc, Mutex};

@@ -2,11 +2,13 @@
 //!
 //! Layers: [`sys`] (the only `unsafe`), [`wire`] (framing), [`rtnl`] (typed messages),
 //! [`conn`] (the engine: one socket, one I/O thread, pipelined requests), [`client`]
-//! (a blocking convenience API over the engine for Rust callers).
+//! (a blocking convenience API over the engine for Rust callers), [`monitor`] (multicast
+//! subscriptions with overflow signalling).
 
 pub mod client;
 pub mod conn;
 pub mod error;
+pub mod monitor;
 pub mod rtnl;
 pub mod sys;
 pub mod wire;
