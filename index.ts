@@ -144,7 +144,7 @@ export interface Neighbour {
 /** A policy routing rule, with the names `ip -j rule` uses. */
 export interface Rule {
   family: 4 | 6
-  priority?: number
+  priority: number
   table: number
   /** `'to_tbl'`, `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'` */
   action: string

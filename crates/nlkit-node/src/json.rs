@@ -251,7 +251,8 @@ const RULE_ACTIONS: &[(u8, &str)] =
 
 pub fn rule(o: &mut String, r: &Rule) {
     let mut j = Obj::new(o);
-    j.num("family", family(r.family)).opt_num("priority", r.priority).num("table", r.table);
+    // The kernel leaves FRA_PRIORITY out for priority 0.
+    j.num("family", family(r.family)).num("priority", r.priority.unwrap_or(0)).num("table", r.table);
     let action = RULE_ACTIONS.iter().find(|(v, _)| *v == r.action).map(|(_, n)| n.to_string());
     j.str("action", &action.unwrap_or_else(|| r.action.to_string()));
     if let Some(src) = r.src {

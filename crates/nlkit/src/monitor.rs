@@ -216,6 +216,8 @@ impl Drop for Monitor {
 /// The I/O thread's state.
 struct Reader<'a> {
     sh: &'a Shared,
+    /// Our socket's port id: the nlmsg_pid of replies to our dumps.
+    port: u32,
     wanted: Vec<Kind>,
     names: HashMap<u32, String>,
     /// Dumps still to run: (kind, deliver as existing?).
@@ -238,6 +240,7 @@ impl<'a> Reader<'a> {
     fn new(sh: &'a Shared) -> Self {
         let mut r = Reader {
             sh,
+            port: sh.sock.port(),
             wanted: sh.opts.kinds.clone(),
             names: HashMap::new(),
             dumps: VecDeque::new(),
@@ -350,7 +353,11 @@ impl<'a> Reader<'a> {
         for m in wire::messages(data) {
             let Ok(msg) = m else { return };
             let h = msg.header;
-            let dump = self.running.as_mut().filter(|d| h.seq != 0 && d.seq == h.seq);
+            // Replies to our dumps are addressed to our port. Notifications carry the port and
+            // sequence number of whoever made the change (IPv4 addresses do), so the sequence
+            // number alone cannot tell them apart.
+            let to_us = h.pid == self.port;
+            let dump = self.running.as_mut().filter(|d| to_us && d.seq == h.seq);
             let from_dump = dump.is_some();
             if let Some(d) = dump {
                 if h.flags & NLM_F_DUMP_INTR != 0 {
@@ -360,7 +367,7 @@ impl<'a> Reader<'a> {
                     self.dump_finished(&msg);
                     continue;
                 }
-            } else if h.seq != 0 {
+            } else if to_us {
                 continue; // a part of an abandoned dump
             }
             let Ok(Some((action, obj))) = rtnl::decode(&msg) else { continue };
