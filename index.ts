@@ -10,7 +10,7 @@
 
 import { constants as osConstants } from 'node:os'
 import { isIPv4, isIPv6 } from 'node:net'
-import { NativeConn, NativeMonitor, type Op } from './native.cjs'
+import { NativeConn, NativeMonitor } from './native.cjs'
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -267,17 +267,9 @@ export class NetlinkError extends Error {
     this.op = op
     if (e.kind === 'kernel' && e.detail) this.extack = e.detail
     if (e.offset !== undefined) this.offset = e.offset
-    nativeErrors.set(this, e)
-  }
-
-  /** The same failure reported as part of another operation (a link lookup inside addrAdd). */
-  static as(e: unknown, op: string, subject: string): unknown {
-    const n = e instanceof NetlinkError ? nativeErrors.get(e) : undefined
-    return n ? new NetlinkError(op, subject, n) : e
   }
 }
 
-const nativeErrors = new WeakMap<NetlinkError, NativeError>()
 
 interface NativeError {
   errno: number
@@ -399,6 +391,41 @@ function broadcastOf(p: Prefix): string {
 // ---------------------------------------------------------------------------------------------
 // The connection
 
+/** One operation for the binding (crates/nlkit-node/src/ops.rs), sent as JSON. */
+interface Op {
+  token: number
+  op: string
+  timeout?: number
+  /** The link the operation is about: by index ... */
+  index?: number
+  /** ... or by name (the engine resolves it on the same socket). */
+  name?: string
+  up?: boolean
+  peerName?: string
+  family?: number
+  address?: string
+  prefixLen?: number
+  peer?: string
+  broadcast?: string
+  label?: string
+  scope?: number
+  flags?: number
+  validLft?: number
+  preferredLft?: number
+  dst?: string
+  dstLen?: number
+  gateway?: string
+  src?: string
+  prefsrc?: string
+  oif?: number
+  iif?: number
+  table?: number
+  metric?: number
+  protocol?: number
+  routeType?: number
+  mark?: number
+}
+
 /** Operation fields for the binding; `op` overrides the native operation name. */
 type Fields = Partial<Omit<Op, 'token'>>
 
@@ -411,6 +438,9 @@ interface Pending {
 }
 
 type Reply = [number, NativeError | null, unknown[]]
+
+/** Operations per native submit; more wait for the next turn of the event loop. */
+const FLUSH_SLICE = 2048
 
 /**
  * A netlink connection: one socket and one I/O thread, many requests in flight. An idle
@@ -486,20 +516,45 @@ export class Netlink {
         p.cleanup = () => signal.removeEventListener('abort', onAbort)
       }
       this.#pending.set(token, p)
-      this.#updateRef()
-      this.#queue.push({ op: opName, ...op, token, timeout: o?.timeout })
+      this.#queue.push({ op: opName, ...op, token, timeout: o?.timeout } as Op)
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
-        queueMicrotask(() => this.#flush())
+        queueMicrotask(this.#flushNow)
       }
     })
   }
 
-  #flush(): void {
+  /**
+   * Sends what was queued in this tick as one batch (in slices, so a huge burst does not hold
+   * the event loop). Replies the kernel queued during the send come back at once and settle
+   * here; the rest arrive through the I/O thread.
+   */
+  #flushNow = (): void => {
     this.#flushScheduled = false
-    const ops = this.#queue
-    this.#queue = []
-    if (ops.length > 0 && !this.#closed) this.#native.submit(ops)
+    if (this.#closed) return
+    let ops = this.#queue
+    if (ops.length > FLUSH_SLICE) {
+      ops = ops.splice(0, FLUSH_SLICE)
+      this.#flushScheduled = true
+      setImmediate(this.#flushNow)
+    } else {
+      this.#queue = []
+    }
+    let now: string | null
+    try {
+      now = this.#native.submit(JSON.stringify(ops))
+    } catch (e) {
+      for (const op of ops) {
+        const p = this.#pending.get(op.token)
+        if (p) {
+          this.#settle(op.token, p)
+          p.reject(e as Error)
+        }
+      }
+      now = null
+    }
+    if (now !== null) this.#onDone(now)
+    else this.#updateRef()
   }
 
   /** Resolves a link reference to its index, asking the kernel (on this connection's socket). */
@@ -605,18 +660,7 @@ export class Netlink {
       throw new RangeError('preferredLifetime must not exceed validLifetime')
     }
     f.flags = (o.noPrefixRoute ? IFA_F_NOPREFIXROUTE : 0) | (o.nodad ? IFA_F_NODAD : 0)
-    const subject = `${ref} ${cidr}`
-    f.index = await this.#indexFor(opName, subject, ref, o)
-    await this.#call(opName, subject, f, o)
-  }
-
-  /** Resolves a link for an operation, reporting a missing link as that operation's ENODEV. */
-  async #indexFor(opName: string, subject: string, ref: LinkRef, o?: CallOptions): Promise<number> {
-    try {
-      return await this.#index(ref, o)
-    } catch (e) {
-      throw NetlinkError.as(e, opName, subject)
-    }
+    await this.#call(opName, `${ref} ${cidr}`, { ...f, ...refFields(ref) }, o)
   }
 
   /** Addresses, optionally of one link and/or one family (`ip -j addr show`). */
@@ -625,9 +669,9 @@ export class Netlink {
     if (filter.link !== undefined) checkLinkRef(filter.link, 'filter.link')
     if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
     checkCallOptions(o)
-    const index = filter.link === undefined ? undefined : await this.#index(filter.link, o)
+    const link = filter.link === undefined ? {} : refFields(filter.link)
     const [addrs, names] = await Promise.all([
-      this.#call<Address>('addrList', '', { index, family: filter.family }, o),
+      this.#call<Address>('addrList', filter.link === undefined ? '' : String(filter.link), { ...link, family: filter.family }, o),
       this.#names(o),
     ])
     for (const a of addrs) {
@@ -684,9 +728,8 @@ export class Netlink {
     if (r.scope !== undefined) f.scope = named(SCOPES, r.scope, 'scope', 255)
     if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
     if (r.type !== undefined) f.routeType = named(ROUTE_TYPES, r.type, 'type', 255)
-    if (r.dev !== undefined) checkLinkRef(r.dev, 'dev')
+    if (r.dev !== undefined) Object.assign(f, refFields(checkLinkRef(r.dev, 'dev')))
     const subject = [r.dst, r.gateway && `via ${r.gateway}`, r.dev !== undefined && `dev ${r.dev}`].filter(Boolean).join(' ')
-    if (r.dev !== undefined) f.oif = await this.#indexFor(opName, subject, r.dev, o)
     await this.#call(opName, subject, f, o)
   }
 
@@ -697,9 +740,9 @@ export class Netlink {
     if (filter.dev !== undefined) checkLinkRef(filter.dev, 'filter.dev')
     checkCallOptions(o)
     const table = filter.table === 'all' ? undefined : named(TABLES, filter.table ?? 'main', 'filter.table', MAX_U32)
-    const oif = filter.dev === undefined ? undefined : await this.#index(filter.dev, o)
+    const dev = filter.dev === undefined ? {} : refFields(filter.dev)
     const [routes, names] = await Promise.all([
-      this.#call<Route>('routeList', '', { family: filter.family, table, oif }, o),
+      this.#call<Route>('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, { ...dev, family: filter.family, table }, o),
       this.#names(o),
     ])
     return nameDevs(routes, names)

@@ -5,6 +5,7 @@
 mod json;
 mod monitor;
 mod ops;
+mod ops_json;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,7 +15,9 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use nlkit::{Completer, Conn, Done, Options};
 
-pub use ops::Op;
+/// Datagrams a submit reads on the JS thread before leaving the rest to the I/O thread
+/// (bounds the time the event loop spends in one call).
+const COLLECT_MAX: usize = 64;
 
 type DoneFn = ThreadsafeFunction<String, (), String, Status, false, true>;
 
@@ -69,23 +72,23 @@ impl NativeConn {
         Ok(NativeConn { conn: Some(conn), done })
     }
 
-    /// Submits operations; an operation the binding cannot encode completes with EINVAL.
+    /// Submits a JSON array of operations. Returns, as a JSON batch, the completions available
+    /// at once (replies the kernel queued during the send, refusals, operations that cannot be
+    /// encoded), or null; the rest arrive through `onDone`.
     #[napi(catch_unwind)]
-    pub fn submit(&self, ops: Vec<Op>) -> Result<()> {
+    pub fn submit(&self, ops_json: String) -> Result<Option<String>> {
         let conn = self.conn.as_ref().ok_or_else(|| Error::from_reason("connection closed"))?;
+        let ops = ops_json::parse(&ops_json).map_err(|e| Error::new(Status::InvalidArg, e))?;
         let mut batch = Vec::with_capacity(ops.len());
-        let mut bad = Vec::new();
+        let mut done = Vec::new();
         for op in &ops {
             match ops::request(op) {
                 Ok(r) => batch.push((op.token as u64, r, op.timeout.map(|t| Duration::from_millis(t as u64)))),
-                Err(e) => bad.push(Done { token: op.token as u64, result: Err(e) }),
+                Err(e) => done.push(Done { token: op.token as u64, result: Err(e) }),
             }
         }
-        if !bad.is_empty() {
-            self.done.send(&bad);
-        }
-        conn.submit(batch);
-        Ok(())
+        done.append(&mut conn.submit_and_collect(batch, COLLECT_MAX));
+        Ok((!done.is_empty()).then(|| json::batch(&done)))
     }
 
     /// Keeps the event loop alive (something is pending) or lets it go (idle).

@@ -4,20 +4,18 @@
 
 use std::net::IpAddr;
 
-use napi_derive::napi;
 use nlkit::rtnl::{self, addr, link, route, AddrOp, AddrSpec, Filter, LinkRef, RouteOp, RouteQuery, RouteSpec};
 use nlkit::{Error, Request};
 
-/// One operation as index.ts sends it. Fields not used by `op` are ignored.
-#[napi(object)]
-#[derive(Default)]
+/// One operation as index.ts sends it (see ops_json.rs). Fields not used by `op` are ignored.
+#[derive(Default, Debug)]
 pub struct Op {
     pub token: u32,
     pub op: String,
     pub timeout: Option<u32>,
-    /// Link by index (> 0) ...
+    /// The link the operation is about (a route's `dev`, a list's filter), by index (> 0) ...
     pub index: Option<i32>,
-    /// ... or by name.
+    /// ... or by name (resolved by the engine).
     pub name: Option<String>,
     pub up: Option<bool>,
     pub peer_name: Option<String>,
@@ -76,8 +74,21 @@ fn link_ref(op: &Op) -> Result<LinkRef, Error> {
     }
 }
 
-fn index(op: &Op) -> Result<u32, Error> {
-    op.index.filter(|i| *i > 0).map(|i| i as u32).ok_or_else(|| invalid("link index"))
+/// Builds a request needing a link index: at once when the index is known, else after the
+/// engine has looked the name up (on the same socket, no round trip through JS).
+fn on_link(op: &Op, build: impl FnOnce(u32) -> Request + Send + 'static) -> Result<Request, Error> {
+    match link_ref(op)? {
+        LinkRef::Index(i) => Ok(build(i as u32)),
+        LinkRef::Name(n) => Ok(Request::after_link(&n, build)),
+    }
+}
+
+/// Like [`on_link`] for an optional link (a route's `dev`, a list filter).
+fn on_optional_link(op: &Op, build: impl FnOnce(Option<u32>) -> Request + Send + 'static) -> Result<Request, Error> {
+    if op.index.is_none() && op.name.is_none() {
+        return Ok(build(None));
+    }
+    on_link(op, move |i| build(Some(i)))
 }
 
 fn addr_spec(op: &Op) -> Result<AddrSpec, Error> {
@@ -90,7 +101,7 @@ fn addr_spec(op: &Op) -> Result<AddrSpec, Error> {
         Some(IpAddr::V6(_)) => return Err(invalid("broadcast")),
     };
     Ok(AddrSpec {
-        index: index(op)?,
+        index: 0, // set once the link is known
         address,
         prefix_len,
         scope: u8_of(op.scope, "scope")?,
@@ -116,7 +127,7 @@ fn route_spec(op: &Op) -> Result<RouteSpec, Error> {
         dst,
         dst_len: u8_of(op.dst_len, "dst prefix length")?.unwrap_or(0),
         gateway,
-        oif: op.oif,
+        oif: None, // set once the link is known
         prefsrc: ip(&op.prefsrc, "prefsrc")?,
         table: op.table,
         metric: op.metric,
@@ -138,28 +149,39 @@ pub fn request(op: &Op) -> Result<Request, Error> {
             let peer = op.peer_name.as_deref().ok_or_else(|| invalid("peer name"))?;
             Request::ack(link::add_veth(name, peer))
         }
-        "addrAdd" => Request::ack(addr::encode(&addr_spec(op)?, AddrOp::Add)),
-        "addrReplace" => Request::ack(addr::encode(&addr_spec(op)?, AddrOp::Replace)),
-        "addrDel" => Request::ack(addr::encode(&addr_spec(op)?, AddrOp::Del)),
+        "addrAdd" | "addrReplace" | "addrDel" => {
+            let aop = match op.op.as_str() {
+                "addrAdd" => AddrOp::Add,
+                "addrReplace" => AddrOp::Replace,
+                _ => AddrOp::Del,
+            };
+            let spec = addr_spec(op)?;
+            on_link(op, move |index| Request::ack(addr::encode(&AddrSpec { index, ..spec }, aop)))?
+        }
         "addrList" => {
             let fam = family_byte(op.family)?;
-            let idx = op.index.filter(|i| *i > 0).map(|i| i as u32);
-            let filter = Filter { family: (fam != 0).then_some(fam), index: idx, ..Default::default() };
-            Request::dump(addr::dump(fam, idx.unwrap_or(0)), filter)
+            on_optional_link(op, move |idx| {
+                let filter = Filter { family: (fam != 0).then_some(fam), index: idx, ..Default::default() };
+                Request::dump(addr::dump(fam, idx.unwrap_or(0)), filter)
+            })?
         }
-        "routeAdd" => Request::ack(route::encode(&route_spec(op)?, RouteOp::Add)),
-        "routeReplace" => Request::ack(route::encode(&route_spec(op)?, RouteOp::Replace)),
-        "routeAppend" => Request::ack(route::encode(&route_spec(op)?, RouteOp::Append)),
-        "routeDel" => Request::ack(route::encode(&route_spec(op)?, RouteOp::Del)),
+        "routeAdd" | "routeReplace" | "routeAppend" | "routeDel" => {
+            let rop = match op.op.as_str() {
+                "routeAdd" => RouteOp::Add,
+                "routeReplace" => RouteOp::Replace,
+                "routeAppend" => RouteOp::Append,
+                _ => RouteOp::Del,
+            };
+            let spec = route_spec(op)?;
+            on_optional_link(op, move |oif| Request::ack(route::encode(&RouteSpec { oif, ..spec }, rop)))?
+        }
         "routeList" => {
             let fam = family_byte(op.family)?;
-            let filter = Filter {
-                family: (fam != 0).then_some(fam),
-                index: op.oif,
-                table: op.table,
-                skip_cloned: true,
-            };
-            Request::dump(route::dump(fam, op.table, op.oif), filter)
+            let table = op.table;
+            on_optional_link(op, move |oif| {
+                let filter = Filter { family: (fam != 0).then_some(fam), index: oif, table, skip_cloned: true };
+                Request::dump(route::dump(fam, table, oif), filter)
+            })?
         }
         "routeGet" => {
             let q = RouteQuery {

@@ -11,17 +11,18 @@
 //! (documented below and printed on stdout), then opens a raw rtnetlink socket and writes every
 //! datagram the kernel sends back, verbatim, to `crates/nlkit/tests/fixtures/`:
 //!
-//! | file                      | request                                    |
-//! |---------------------------|--------------------------------------------|
-//! | `link_dump.bin`           | `link::dump()` (seq 1001)                  |
-//! | `addr_dump.bin`           | `addr::dump(0, 0)` (seq 1002)              |
-//! | `route_dump.bin`          | `route::dump(0, None, None)` (seq 1003)    |
-//! | `route_get.bin`           | `route::get(10.20.1.2, AF_INET)` (seq 1004)|
-//! | `route_get6.bin`          | `route::get(2001:db8:20::5, AF_INET6)` (1005) |
-//! | `error_extack.bin`        | route add with a 2-byte RTA_GATEWAY, EXT_ACK on (1006) |
-//! | `error_extack_capped.bin` | the same with NETLINK_CAP_ACK on as well (1007) |
-//! | `error_addr_prefix.bin`   | IPv4 address add with prefix length 33, EXT_ACK on (1008) |
-//! | `capture.txt`             | human-readable notes: kernel, port id, indices |
+//! | file                      | what the kernel answered                                       |
+//! |---------------------------|----------------------------------------------------------------|
+//! | `link_dump.bin`           | `link::dump()` (seq 1001)                                      |
+//! | `addr_dump.bin`           | `addr::dump(0, 0)` (seq 1002)                                  |
+//! | `route_dump.bin`          | `route::dump(0, None, None)` (seq 1003)                        |
+//! | `route_get.bin`           | `route::get` 10.20.1.2, AF_INET (seq 1004)                     |
+//! | `route_get6.bin`          | `route::get` 2001:db8:20::5, AF_INET6 (seq 1005)               |
+//! | `error_extack.bin`        | route add with a 2-byte RTA_GATEWAY, NETLINK_EXT_ACK (1006)    |
+//! | `error_extack_capped.bin` | the same, with NETLINK_CAP_ACK as well (1007)                  |
+//! | `error_addr_prefix.bin`   | IPv4 address add with prefix length 33, NETLINK_EXT_ACK (1008) |
+//!
+//! plus `capture.txt`: human-readable notes (kernel, port ids, indices, what was set up).
 //!
 //! Each `.bin` file is the concatenation of the raw datagrams; netlink messages are
 //! self-delimiting (`nlmsg_len`, 4-byte aligned), so `nlkit::wire::messages` walks the whole file.
@@ -47,6 +48,7 @@
 
 use std::fmt::Write as _;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -57,7 +59,6 @@ use nlkit::rtnl::{Object, AF_INET, AF_INET6};
 use nlkit::sys::{poll_readable, NetlinkSocket};
 use nlkit::wire::{self, MsgBuilder, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL};
 use nlkit::{Client, Options, Request};
-use std::os::fd::AsRawFd;
 
 const IFLA_MTU: u16 = 4;
 const IFLA_IFALIAS: u16 = 20;
@@ -353,7 +354,6 @@ fn main() {
     b.attr(IFA_ADDRESS, &[10, 60, 0, 1]);
     save("error_addr_prefix.bin", &exchange(&sock, b.finish(), 1008), &mut notes);
 
-    let _ = lo;
     std::fs::write(fixtures_dir().join("capture.txt"), &notes).expect("write capture.txt");
     println!("wrote {}", fixtures_dir().join("capture.txt").display());
 }

@@ -35,23 +35,42 @@ pub enum Mode {
     Dump,
 }
 
+/// Builds the real request once a link name has been resolved to its index.
+pub type Then = Box<dyn FnOnce(u32) -> Request + Send>;
+
 /// One encoded request (its seq and pid are stamped by the engine).
-#[derive(Debug, Clone)]
 pub struct Request {
     pub bytes: Vec<u8>,
     pub mode: Mode,
     pub filter: Filter,
+    /// For a link lookup made on behalf of another request: what to send with the index.
+    pub then: Option<Then>,
+}
+
+impl std::fmt::Debug for Request {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request").field("mode", &self.mode).field("len", &self.bytes.len()).field("then", &self.then.is_some()).finish()
+    }
 }
 
 impl Request {
     pub fn ack(bytes: Vec<u8>) -> Self {
-        Request { bytes, mode: Mode::Ack, filter: Filter::default() }
+        Request { bytes, mode: Mode::Ack, filter: Filter::default(), then: None }
     }
     pub fn get(bytes: Vec<u8>) -> Self {
-        Request { bytes, mode: Mode::Get, filter: Filter::default() }
+        Request { bytes, mode: Mode::Get, filter: Filter::default(), then: None }
     }
     pub fn dump(bytes: Vec<u8>, filter: Filter) -> Self {
-        Request { bytes, mode: Mode::Dump, filter }
+        Request { bytes, mode: Mode::Dump, filter, then: None }
+    }
+
+    /// Resolves link `name` to its index (RTM_GETLINK on this same socket, so it is right in
+    /// whatever namespace the socket lives), then sends `build(index)` under the same token and
+    /// deadline, without a round trip through the caller. A missing link fails with ENODEV.
+    pub fn after_link(name: &str, build: impl FnOnce(u32) -> Request + Send + 'static) -> Self {
+        let mut r = Request::get(rtnl::link::get(&rtnl::LinkRef::Name(name.to_string())));
+        r.then = Some(Box::new(build));
+        r
     }
 }
 
@@ -162,6 +181,7 @@ struct Pending {
     /// Kept for dumps, to resend on NLM_F_DUMP_INTR.
     retry_bytes: Option<Vec<u8>>,
     retries: u32,
+    then: Option<Then>,
 }
 
 struct Queued {
@@ -193,9 +213,13 @@ struct State {
     /// instead of every later dump queueing forever).
     dump_abandoned_at: Option<Instant>,
     deadlines: BinaryHeap<Reverse<(Instant, Key)>>,
+    /// Deadline of each queued request, so checking a heap entry is O(1), not a queue scan.
+    queued_deadline: HashMap<Token, Instant>,
     /// When the I/O thread will next wake by itself.
     wake_at: Option<Instant>,
     closed: bool,
+    /// Requests whose link lookup just finished, to send from the receive loop.
+    followups: Vec<Queued>,
     /// Replies dropped: unknown or expired sequence, or not from the kernel.
     dropped: u64,
     done: Vec<Done>,
@@ -203,6 +227,9 @@ struct State {
 
 struct Shared {
     transport: Box<dyn Transport>,
+    /// Held while reading the socket (by the I/O thread, or a submitter collecting replies), so
+    /// datagrams are handled in the order they arrive; also the receive buffer.
+    recv_buf: Mutex<Vec<u8>>,
     wake: EventFd,
     state: Mutex<State>,
     completer: Box<dyn Completer>,
@@ -242,6 +269,7 @@ impl Conn {
         let wake = EventFd::new().map_err(|e| Error::io(&e))?;
         let shared = Arc::new(Shared {
             transport,
+            recv_buf: Mutex::new(vec![0u8; 64 * 1024]),
             wake,
             state: Mutex::new(State { next_seq: 1, ..Default::default() }),
             completer,
@@ -258,43 +286,64 @@ impl Conn {
     /// Submits requests; completions arrive through the completer. Requests refused at once
     /// (closed connection, full queue, send failure) are completed before this returns.
     pub fn submit(&self, batch: Vec<(Token, Request, Option<Duration>)>) {
+        let done = self.enqueue(batch);
+        if !done.is_empty() {
+            self.shared.completer.complete(done);
+        }
+    }
+
+    /// Submits requests and returns, instead of handing to the completer, every completion
+    /// available without waiting: refusals, and replies the kernel already queued.
+    ///
+    /// The kernel handles a request inside the `sendto` that carries it, so its ACK is usually
+    /// waiting by the time `sendto` returns. Reading it here, non-blocking, saves two thread
+    /// hops per request. At most `max_datagrams` are read, so the caller's thread (Node's main
+    /// thread) is never held long; the I/O thread delivers the rest. If the I/O thread is
+    /// reading at this moment, it delivers everything.
+    pub fn submit_and_collect(&self, batch: Vec<(Token, Request, Option<Duration>)>, max_datagrams: usize) -> Vec<Done> {
+        let mut done = self.enqueue(batch);
+        let sh = &*self.shared;
+        if let Ok(mut buf) = sh.recv_buf.try_lock() {
+            receive(sh, &mut buf, max_datagrams);
+        }
+        let mut st = sh.lock();
+        pump(sh, &mut st);
+        done.append(&mut st.done);
+        done
+    }
+
+    /// Registers and sends (or queues) a batch; returns completions produced on the way.
+    fn enqueue(&self, batch: Vec<(Token, Request, Option<Duration>)>) -> Vec<Done> {
         let sh = &*self.shared;
         let now = Instant::now();
-        let mut refused = Vec::new();
+        let mut done = Vec::new();
         let mut st = sh.lock();
         let mut earliest: Option<Instant> = None;
         let mut out = Batch::default();
         for (token, req, timeout) in batch {
             let deadline = now + timeout.unwrap_or(sh.opts.timeout);
             if st.closed {
-                refused.push(Done { token, result: Err(Error::closed()) });
+                done.push(Done { token, result: Err(Error::closed()) });
                 continue;
             }
             earliest = Some(earliest.map_or(deadline, |e| e.min(deadline)));
             let q = Queued { token, req, deadline, retries: 0 };
             if let Some(q) = admit(&mut st, &sh.opts, q, &mut out) {
                 if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
-                    refused.push(Done { token: q.token, result: Err(busy()) });
+                    done.push(Done { token: q.token, result: Err(busy()) });
                     continue;
                 }
-                st.deadlines.push(Reverse((deadline, Key::Queued(q.token))));
-                if q.req.mode == Mode::Dump {
-                    st.dumps.push_back(q);
-                } else {
-                    st.waiting.push_back(q);
-                }
+                push_queued(&mut st, q);
             }
         }
         flush(sh, &mut st, &mut out);
         let wake = st.closed || matches!((earliest, st.wake_at), (Some(e), Some(w)) if e < w);
-        refused.append(&mut st.done);
+        done.append(&mut st.done);
         drop(st);
         if wake {
             sh.wake.wake();
         }
-        if !refused.is_empty() {
-            sh.completer.complete(refused);
-        }
+        done
     }
 
     /// Fails everything in flight with a "connection closed" error and stops the I/O thread.
@@ -364,6 +413,7 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             decode_error: None,
             retry_bytes: is_dump.then_some(bytes),
             retries,
+            then: req.then,
         },
     );
     None
@@ -413,7 +463,6 @@ fn flush(sh: &Shared, st: &mut State, out: &mut Batch) {
 }
 
 fn io_loop(sh: &Shared) {
-    let mut buf = vec![0u8; 64 * 1024];
     let fds = [sh.transport.fd(), sh.wake.as_raw_fd()];
     loop {
         let timeout = {
@@ -441,7 +490,8 @@ fn io_loop(sh: &Shared) {
         }
         let r = catch_unwind(AssertUnwindSafe(|| {
             if ready[0] {
-                receive(sh, &mut buf);
+                let mut buf = sh.recv_buf.lock().unwrap_or_else(|e| e.into_inner());
+                receive(sh, &mut buf, RECV_BURST);
             }
             let mut st = sh.lock();
             expire(&mut st);
@@ -471,7 +521,7 @@ fn next_deadline(st: &mut State) -> Option<Instant> {
     while let Some(Reverse((at, key))) = st.deadlines.peek().copied() {
         let live = match key {
             Key::Seq(s) => st.in_flight.get(&s).is_some_and(|p| p.deadline == at),
-            Key::Queued(t) => st.waiting.iter().chain(st.dumps.iter()).any(|q| q.token == t && q.deadline == at),
+            Key::Queued(t) => st.queued_deadline.get(&t) == Some(&at),
         };
         if live {
             return Some(at);
@@ -488,6 +538,7 @@ fn fail_all(st: &mut State, err: impl Fn() -> Error) -> Vec<Done> {
     done.extend(pend.into_iter().map(|(_, p)| Done { token: p.token, result: Err(err()) }));
     done.extend(st.waiting.drain(..).chain(st.dumps.drain(..)).map(|q| Done { token: q.token, result: Err(err()) }));
     st.deadlines.clear();
+    st.queued_deadline.clear();
     done
 }
 
@@ -509,11 +560,26 @@ fn expire(st: &mut State) {
                 }
                 _ => None,
             },
-            Key::Queued(t) => remove_queued(&mut st.waiting, t, at).or_else(|| remove_queued(&mut st.dumps, t, at)),
+            Key::Queued(t) if st.queued_deadline.get(&t) == Some(&at) => {
+                st.queued_deadline.remove(&t);
+                remove_queued(&mut st.waiting, t, at).or_else(|| remove_queued(&mut st.dumps, t, at))
+            }
+            Key::Queued(_) => None,
         };
         if let Some(token) = token {
             st.done.push(Done { token, result: Err(Error::timeout()) });
         }
+    }
+}
+
+/// Queues a request that cannot go out yet (window full, or a dump behind the running one).
+fn push_queued(st: &mut State, q: Queued) {
+    st.deadlines.push(Reverse((q.deadline, Key::Queued(q.token))));
+    st.queued_deadline.insert(q.token, q.deadline);
+    if q.req.mode == Mode::Dump {
+        st.dumps.push_back(q);
+    } else {
+        st.waiting.push_back(q);
     }
 }
 
@@ -527,15 +593,25 @@ fn pump(sh: &Shared, st: &mut State) {
     let mut out = Batch::default();
     while st.in_flight.len() < sh.opts.max_in_flight {
         let Some(q) = st.waiting.pop_front() else { break };
-        if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
-            st.waiting.push_front(q);
-            break;
+        let token = q.token;
+        match admit_front(st, &sh.opts, q, &mut out) {
+            Some(q) => {
+                st.waiting.push_front(q);
+                break;
+            }
+            None => {
+                st.queued_deadline.remove(&token);
+            }
         }
     }
     if st.dump_seq.is_none() && st.in_flight.len() < sh.opts.max_in_flight {
         if let Some(q) = st.dumps.pop_front() {
-            if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
-                st.dumps.push_front(q);
+            let token = q.token;
+            match admit_front(st, &sh.opts, q, &mut out) {
+                Some(q) => st.dumps.push_front(q),
+                None => {
+                    st.queued_deadline.remove(&token);
+                }
             }
         }
     }
@@ -551,8 +627,9 @@ fn admit_front(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Op
     r
 }
 
-fn receive(sh: &Shared, buf: &mut Vec<u8>) {
-    for _ in 0..RECV_BURST {
+/// Reads and handles up to `max` datagrams; the caller holds `recv_buf`.
+fn receive(sh: &Shared, buf: &mut Vec<u8>, max: usize) {
+    for _ in 0..max {
         match sh.transport.recv(buf) {
             Ok((n, sender)) => {
                 let mut st = sh.lock();
@@ -562,6 +639,7 @@ fn receive(sh: &Shared, buf: &mut Vec<u8>) {
                     continue;
                 }
                 handle_datagram(sh, &mut st, &buf[..n]);
+                send_followups(sh, &mut st);
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
@@ -675,8 +753,34 @@ fn finish(st: &mut State, seq: u32, r: Result<()>) {
             (Err(e), _) | (Ok(()), Some(e)) => Err(e),
             (Ok(()), None) => Ok(p.objects),
         };
-        st.done.push(Done { token: p.token, result });
+        match (result, p.then) {
+            (Ok(objs), Some(then)) => {
+                let index = objs.iter().find_map(|o| match o {
+                    Object::Link(l) if l.index > 0 => Some(l.index as u32),
+                    _ => None,
+                });
+                match index {
+                    Some(i) => st.followups.push(Queued { token: p.token, req: then(i), deadline: p.deadline, retries: 0 }),
+                    None => st.done.push(Done { token: p.token, result: Err(Error::kernel(&wire::ErrorMsg { errno: libc::ENODEV, ..Default::default() })) }),
+                }
+            }
+            (result, _) => st.done.push(Done { token: p.token, result }),
+        }
     }
+}
+
+/// Sends (or queues) the requests whose link lookup finished.
+fn send_followups(sh: &Shared, st: &mut State) {
+    if st.followups.is_empty() {
+        return;
+    }
+    let mut out = Batch::default();
+    for q in std::mem::take(&mut st.followups) {
+        if let Some(q) = admit(st, &sh.opts, q, &mut out) {
+            push_queued(st, q);
+        }
+    }
+    flush(sh, st, &mut out);
 }
 
 /// An inconsistent dump is never returned: resend it under a new sequence number, or give up
@@ -688,13 +792,12 @@ fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
         st.done.push(Done { token: p.token, result: Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg))) });
         return;
     }
-    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter };
+    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None };
     let mut out = Batch::default();
     // The dump that just ended was the running one, so this normally goes straight out.
     let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
     if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
-        st.deadlines.push(Reverse((q.deadline, Key::Queued(q.token))));
-        st.dumps.push_front(q);
+        push_queued(st, q);
         return;
     }
     flush(sh, st, &mut out);

@@ -32,6 +32,7 @@ const RT_SCOPE_NOWHERE: u8 = 255;
 const RTPROT_BOOT: u8 = 3;
 /// rtm_flags bit of cached (cloned) routes, which `ip route show` leaves out.
 pub const RTM_F_CLONED: u32 = 0x200;
+const RTM_F_LOOKUP_TABLE: u32 = 0x1000;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Route {
@@ -166,12 +167,16 @@ pub struct RouteQuery {
 }
 
 /// RTM_GETROUTE for one destination: the kernel's answer to "which route would be used?".
+/// For IPv4, RTM_F_LOOKUP_TABLE makes the answer name the table the route came from (as `ip`
+/// asks; IPv6 answers name it anyway).
 pub fn get(q: &RouteQuery, family: u8) -> Vec<u8> {
-    let full = if family == libc::AF_INET6 as u8 { 128 } else { 32 };
+    let v6 = family == libc::AF_INET6 as u8;
+    let full = if v6 { 128 } else { 32 };
     let mut b = MsgBuilder::new(RTM_GETROUTE, 0);
     let dst_len = if q.dst.is_some() { full } else { 0 };
     let src_len = if q.src.is_some() { full } else { 0 };
-    b.push(&rtmsg(family, dst_len, src_len, 0, 0, 0, 0, 0));
+    let flags = if v6 { 0 } else { RTM_F_LOOKUP_TABLE };
+    b.push(&rtmsg(family, dst_len, src_len, 0, 0, 0, 0, flags));
     if let Some(d) = &q.dst {
         b.attr(RTA_DST, &ip_bytes(d));
     }
