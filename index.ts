@@ -435,9 +435,12 @@ interface Pending {
   op: string
   subject: string
   cleanup?: () => void
+  /** Parts of a large dump received so far. */
+  parts?: unknown[][]
 }
 
-type Reply = [number, NativeError | null, unknown[]]
+/** `[token, error, objects, part]`: part 0 = last, 1 = more of this dump follow, 2 = restart. */
+type Reply = [number, NativeError | null, unknown[] | null, 0 | 1 | 2]
 
 /** Operations per native submit; more wait for the next turn of the event loop. */
 const FLUSH_SLICE = 2048
@@ -464,12 +467,22 @@ export class Netlink {
 
   #onDone(json: string): void {
     const replies = JSON.parse(json) as Reply[]
-    for (const [token, err, objs] of replies) {
+    for (const [token, err, objs, part] of replies) {
       const p = this.#pending.get(token)
       if (!p) continue // aborted or closed meanwhile
+      if (part === 1) {
+        // A part of a large dump: the engine reads on while this one is parsed.
+        if (p.parts) p.parts.push(objs!)
+        else p.parts = [objs!]
+        continue
+      }
+      if (part === 2) {
+        p.parts = undefined
+        continue
+      }
       this.#settle(token, p)
       if (err) p.reject(new NetlinkError(p.op, p.subject, err))
-      else p.resolve(objs)
+      else p.resolve(p.parts ? ([] as unknown[]).concat(...p.parts, objs!) : objs!)
     }
     this.#updateRef()
   }

@@ -6,7 +6,7 @@ use std::net::IpAddr;
 
 use nlkit::monitor::Event;
 use nlkit::rtnl::{names, Action, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
-use nlkit::{Done, Error, ErrorKind};
+use nlkit::{Done, Error, ErrorKind, Part};
 
 /// Appends a JSON object field by field; the first `field` call opens it, `end` closes it.
 pub struct Obj<'a> {
@@ -348,7 +348,8 @@ pub fn error(o: &mut String, e: &Error) {
     j.end();
 }
 
-/// A batch of completions: `[[token, error|null, objects], ...]`.
+/// A batch of completions: `[[token, error|null, objects, part], ...]`, part 0 = last,
+/// 1 = more objects of this dump follow, 2 = discard the parts so far (the dump restarts).
 pub fn batch(done: &[Done]) -> String {
     let mut o = String::with_capacity(64 + done.len() * 64);
     o.push('[');
@@ -368,9 +369,16 @@ pub fn batch(done: &[Done]) -> String {
                 }
                 o.push(']');
             }
-            Err(e) => error(&mut o, e),
+            Err(e) => {
+                error(&mut o, e);
+                o.push_str(",null");
+            }
         }
-        o.push(']');
+        o.push_str(match d.part {
+            Part::Last => ",0]",
+            Part::More => ",1]",
+            Part::Restart => ",2]",
+        });
     }
     o.push(']');
     o

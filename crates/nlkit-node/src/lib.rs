@@ -84,7 +84,7 @@ impl NativeConn {
         for op in &ops {
             match ops::request(op) {
                 Ok(r) => batch.push((op.token as u64, r, op.timeout.map(|t| Duration::from_millis(t as u64)))),
-                Err(e) => done.push(Done { token: op.token as u64, result: Err(e) }),
+                Err(e) => done.push(Done::new(op.token as u64, Err(e))),
             }
         }
         done.append(&mut conn.submit_and_collect(batch, COLLECT_MAX));

@@ -6,19 +6,43 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::conn::{Completer, Conn, Done, Options, Request, Token, Transport};
+use crate::conn::{Completer, Conn, Done, Options, Part, Request, Token, Transport};
 use crate::error::{Error, Result};
 use crate::rtnl::Object;
 
+/// A waiting caller: where its result goes, and the dump parts received so far.
+struct Waiter {
+    tx: SyncSender<Result<Vec<Object>>>,
+    parts: Vec<Object>,
+}
+
 #[derive(Default)]
-struct Waiters(Mutex<HashMap<Token, SyncSender<Result<Vec<Object>>>>>);
+struct Waiters(Mutex<HashMap<Token, Waiter>>);
 
 impl Completer for Arc<Waiters> {
     fn complete(&self, done: Vec<Done>) {
         let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
         for d in done {
-            if let Some(tx) = w.remove(&d.token) {
-                let _ = tx.send(d.result);
+            match d.part {
+                Part::More => {
+                    if let (Some(x), Ok(mut objs)) = (w.get_mut(&d.token), d.result) {
+                        x.parts.append(&mut objs);
+                    }
+                }
+                Part::Restart => {
+                    if let Some(x) = w.get_mut(&d.token) {
+                        x.parts.clear();
+                    }
+                }
+                Part::Last => {
+                    if let Some(mut x) = w.remove(&d.token) {
+                        let result = d.result.map(|mut objs| {
+                            x.parts.append(&mut objs);
+                            x.parts
+                        });
+                        let _ = x.tx.send(result);
+                    }
+                }
             }
         }
     }
@@ -58,7 +82,7 @@ impl Client {
             for req in reqs {
                 let token = self.next.fetch_add(1, Ordering::Relaxed);
                 let (tx, rx) = sync_channel(1);
-                w.insert(token, tx);
+                w.insert(token, Waiter { tx, parts: Vec::new() });
                 rxs.push(rx);
                 batch.push((token, req, timeout));
             }

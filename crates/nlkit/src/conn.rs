@@ -79,6 +79,26 @@ impl Request {
 pub struct Done {
     pub token: Token,
     pub result: Result<Vec<Object>>,
+    /// What this completion is: the last one of its request, or a part of a large dump.
+    pub part: Part,
+}
+
+/// Large dumps are handed over in parts as they arrive, so the consumer can work on one part
+/// while the engine reads the next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    /// The request is complete (its result, or the rest of a dump's objects).
+    Last,
+    /// More objects of the same dump follow.
+    More,
+    /// Discard the parts delivered so far: the dump restarts (it was interrupted).
+    Restart,
+}
+
+impl Done {
+    pub fn new(token: Token, result: Result<Vec<Object>>) -> Self {
+        Done { token, result, part: Part::Last }
+    }
 }
 
 /// Receives completions, in batches. Called on the I/O thread, and on a submitting thread for
@@ -182,6 +202,8 @@ struct Pending {
     retry_bytes: Option<Vec<u8>>,
     retries: u32,
     then: Option<Then>,
+    /// Parts of this dump were handed over already (a retry must say to discard them).
+    parts_sent: bool,
 }
 
 struct Queued {
@@ -303,8 +325,13 @@ impl Conn {
     pub fn submit_and_collect(&self, batch: Vec<(Token, Request, Option<Duration>)>, max_datagrams: usize) -> Vec<Done> {
         let mut done = self.enqueue(batch);
         let sh = &*self.shared;
-        if let Ok(mut buf) = sh.recv_buf.try_lock() {
-            receive(sh, &mut buf, max_datagrams);
+        // While a dump runs, its datagrams are better read by the I/O thread, in parallel with
+        // the caller working on the parts already handed over.
+        let dumping = sh.lock().dump_seq.is_some();
+        if !dumping {
+            if let Ok(mut buf) = sh.recv_buf.try_lock() {
+                receive(sh, &mut buf, max_datagrams);
+            }
         }
         let mut st = sh.lock();
         pump(sh, &mut st);
@@ -323,14 +350,14 @@ impl Conn {
         for (token, req, timeout) in batch {
             let deadline = now + timeout.unwrap_or(sh.opts.timeout);
             if st.closed {
-                done.push(Done { token, result: Err(Error::closed()) });
+                done.push(Done::new(token, Err(Error::closed())));
                 continue;
             }
             earliest = Some(earliest.map_or(deadline, |e| e.min(deadline)));
             let q = Queued { token, req, deadline, retries: 0 };
             if let Some(q) = admit(&mut st, &sh.opts, q, &mut out) {
                 if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
-                    done.push(Done { token: q.token, result: Err(busy()) });
+                    done.push(Done::new(q.token, Err(busy())));
                     continue;
                 }
                 push_queued(&mut st, q);
@@ -414,6 +441,7 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             retry_bytes: is_dump.then_some(bytes),
             retries,
             then: req.then,
+            parts_sent: false,
         },
     );
     None
@@ -451,7 +479,7 @@ fn flush(sh: &Shared, st: &mut State, out: &mut Batch) {
                     if st.dump_seq == Some(seq) {
                         st.dump_seq = None;
                     }
-                    st.done.push(Done { token: p.token, result: Err(Error::io(&e)) });
+                    st.done.push(Done::new(p.token, Err(Error::io(&e))));
                 }
             }
         }
@@ -535,8 +563,8 @@ fn fail_all(st: &mut State, err: impl Fn() -> Error) -> Vec<Done> {
     let mut done = std::mem::take(&mut st.done);
     let mut pend: Vec<(u32, Pending)> = st.in_flight.drain().collect();
     pend.sort_by_key(|(s, _)| *s);
-    done.extend(pend.into_iter().map(|(_, p)| Done { token: p.token, result: Err(err()) }));
-    done.extend(st.waiting.drain(..).chain(st.dumps.drain(..)).map(|q| Done { token: q.token, result: Err(err()) }));
+    done.extend(pend.into_iter().map(|(_, p)| Done::new(p.token, Err(err()))));
+    done.extend(st.waiting.drain(..).chain(st.dumps.drain(..)).map(|q| Done::new(q.token, Err(err()))));
     st.deadlines.clear();
     st.queued_deadline.clear();
     done
@@ -567,7 +595,7 @@ fn expire(st: &mut State) {
             Key::Queued(_) => None,
         };
         if let Some(token) = token {
-            st.done.push(Done { token, result: Err(Error::timeout()) });
+            st.done.push(Done::new(token, Err(Error::timeout())));
         }
     }
 }
@@ -627,6 +655,21 @@ fn admit_front(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Op
     r
 }
 
+/// Objects a running dump accumulates before they are handed over as a part.
+const PART_MIN: usize = 1024;
+
+/// Hands over what the running dump has collected so far (see [`Part`]).
+fn hand_over_part(st: &mut State) {
+    let Some(seq) = st.dump_seq else { return };
+    let Some(p) = st.in_flight.get_mut(&seq) else { return };
+    if p.objects.len() >= PART_MIN && p.decode_error.is_none() {
+        let objs = std::mem::take(&mut p.objects);
+        p.parts_sent = true;
+        let token = p.token;
+        st.done.push(Done { token, result: Ok(objs), part: Part::More });
+    }
+}
+
 /// Reads and handles up to `max` datagrams; the caller holds `recv_buf`.
 fn receive(sh: &Shared, buf: &mut Vec<u8>, max: usize) {
     for _ in 0..max {
@@ -640,6 +683,7 @@ fn receive(sh: &Shared, buf: &mut Vec<u8>, max: usize) {
                 }
                 handle_datagram(sh, &mut st, &buf[..n]);
                 send_followups(sh, &mut st);
+                hand_over_part(&mut st);
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
@@ -662,14 +706,8 @@ fn lost_replies(st: &mut State) {
     let seqs: Vec<u32> = st.in_flight.iter().filter(|(_, p)| p.mode != Mode::Dump).map(|(s, _)| *s).collect();
     for s in seqs {
         if let Some(p) = st.in_flight.remove(&s) {
-            st.done.push(Done {
-                token: p.token,
-                result: Err(Error::new(
-                    ErrorKind::Io,
-                    libc::ENOBUFS,
-                    Some("reply lost: the socket's receive buffer overflowed".into()),
-                )),
-            });
+            let e = Error::new(ErrorKind::Io, libc::ENOBUFS, Some("reply lost: the socket's receive buffer overflowed".into()));
+            st.done.push(Done::new(p.token, Err(e)));
         }
     }
 }
@@ -761,10 +799,10 @@ fn finish(st: &mut State, seq: u32, r: Result<()>) {
                 });
                 match index {
                     Some(i) => st.followups.push(Queued { token: p.token, req: then(i), deadline: p.deadline, retries: 0 }),
-                    None => st.done.push(Done { token: p.token, result: Err(Error::kernel(&wire::ErrorMsg { errno: libc::ENODEV, ..Default::default() })) }),
+                    None => st.done.push(Done::new(p.token, Err(Error::kernel(&wire::ErrorMsg { errno: libc::ENODEV, ..Default::default() })))),
                 }
             }
-            (result, _) => st.done.push(Done { token: p.token, result }),
+            (result, _) => st.done.push(Done::new(p.token, result)),
         }
     }
 }
@@ -787,9 +825,12 @@ fn send_followups(sh: &Shared, st: &mut State) {
 /// after `dump_retries` with a typed error.
 fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
     let Some(p) = st.in_flight.remove(&seq) else { return };
+    if p.parts_sent {
+        st.done.push(Done { token: p.token, result: Ok(Vec::new()), part: Part::Restart });
+    }
     if p.retries >= sh.opts.dump_retries || p.retry_bytes.is_none() {
         let msg = format!("dump interrupted by concurrent changes {} times in a row", p.retries + 1);
-        st.done.push(Done { token: p.token, result: Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg))) });
+        st.done.push(Done::new(p.token, Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg)))));
         return;
     }
     let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None };

@@ -14,5 +14,5 @@ pub mod sys;
 pub mod wire;
 
 pub use client::Client;
-pub use conn::{Completer, Conn, Done, Mode, Options, Request, Token};
+pub use conn::{Completer, Conn, Done, Mode, Options, Part, Request, Token};
 pub use error::{Error, ErrorKind, Result};
