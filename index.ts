@@ -10,7 +10,7 @@
 
 import { constants as osConstants } from 'node:os'
 import { isIPv4, isIPv6 } from 'node:net'
-import { NativeConn, NativeMonitor } from './native.cjs'
+import { NativeConn, NativeMonitor, netnsCall, type NetnsSpec } from './native.cjs'
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -26,10 +26,19 @@ export interface CallOptions {
   signal?: AbortSignal
 }
 
+/**
+ * A network namespace: a name as `ip netns` knows it (`'blue'`), a path (`'/proc/1234/ns/net'`,
+ * anything containing a `/`), a process id (`1234` or `{ pid: 1234 }`) or an open descriptor
+ * (`{ fd: 3 }`).
+ */
+export type NetnsRef = string | number | { name: string } | { path: string } | { pid: number } | { fd: number }
+
 /** Options of {@link open}. */
 export interface OpenOptions {
   /** Default deadline of every call on this connection, in milliseconds (default 5000). */
   timeout?: number
+  /** Work in this network namespace instead of the current one. */
+  netns?: NetnsRef
 }
 
 /** A network interface, with the names `ip -j link` uses. */
@@ -388,6 +397,40 @@ function broadcastOf(p: Prefix): string {
   return [24, 16, 8, 0].map((s) => Math.floor(b / 2 ** s) % 256).join('.')
 }
 
+function netnsSpec(v: NetnsRef, name = 'netns'): NetnsSpec {
+  if (typeof v === 'string') {
+    if (v.length === 0) throw new RangeError(`${name} must not be empty`)
+    return v.includes('/') ? { path: v } : { name: checkNetnsName(v, name) }
+  }
+  if (typeof v === 'number') return { pid: checkInt(v, `${name} pid`, 1, 0x7fffffff) }
+  if (typeof v === 'object' && v !== null) {
+    if ('name' in v) return { name: checkNetnsName(v.name, name) }
+    if ('path' in v && typeof v.path === 'string' && v.path.length > 0) return { path: v.path }
+    if ('pid' in v) return { pid: checkInt(v.pid, `${name}.pid`, 1, 0x7fffffff) }
+    if ('fd' in v) return { fd: checkInt(v.fd, `${name}.fd`, 0, 0x7fffffff) }
+  }
+  throw new TypeError(`${name} must be a name, a path, a pid, { pid }, { fd } or { path }, got ${describe(v)}`)
+}
+
+function checkNetnsName(v: unknown, name: string): string {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${describe(v)}`)
+  if (v === '' || v === '.' || v === '..' || v.includes('/') || v.includes('\0') || Buffer.byteLength(v) > 255) {
+    throw new RangeError(`${name} ${describe(v)} is not a valid namespace name`)
+  }
+  return v
+}
+
+/** Runs a synchronous native call, turning a core error (JSON in the message) into a NetlinkError. */
+function native<T>(op: string, subject: string, f: () => T): T {
+  try {
+    return f()
+  } catch (e) {
+    const m = (e as Error)?.message
+    if (typeof m === 'string' && m.startsWith('{"errno"')) throw new NetlinkError(op, subject, JSON.parse(m) as NativeError)
+    throw e
+  }
+}
+
 // ---------------------------------------------------------------------------------------------
 // The connection
 
@@ -457,12 +500,17 @@ export class Netlink {
   #nextToken = 1
   #refd = false
   #closed = false
+  #netns: NetnsRef | undefined
 
   /** Use {@link open}. */
   constructor(opts: OpenOptions = {}) {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
-    this.#native = new NativeConn({ timeout: opts.timeout }, (json: string) => this.#onDone(json))
+    const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
+    this.#netns = opts.netns
+    this.#native = native('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, () =>
+      new NativeConn({ timeout: opts.timeout, netns }, (json: string) => this.#onDone(json)),
+    )
   }
 
   #onDone(json: string): void {
@@ -791,8 +839,8 @@ export class Netlink {
   }
 
   /** Subscribes to events of this connection's network namespace; see {@link subscribe}. */
-  subscribe(groups: EventGroup[], opts?: SubscribeOptions): Subscription {
-    return new Subscription(groups, opts)
+  subscribe(groups: EventGroup[], opts: SubscribeOptions = {}): Subscription {
+    return new Subscription(groups, { netns: this.#netns, ...opts })
   }
 
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */
@@ -844,6 +892,8 @@ export interface SubscribeOptions {
   signal?: AbortSignal
   /** Socket receive buffer in bytes (default 32 MiB; SO_RCVBUFFORCE as root, else capped by net.core.rmem_max). */
   bufferSize?: number
+  /** Watch this network namespace instead of the current one. */
+  netns?: NetnsRef
 }
 
 interface EventBase {
@@ -891,10 +941,10 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
     if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+    const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
-    this.#native = new NativeMonitor(
-      { kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize },
-      () => this.#drain(),
+    this.#native = native('subscribe', groups.join(','), () =>
+      new NativeMonitor({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }, () => this.#drain()),
     )
     if (o.signal) {
       this.#signal = o.signal
@@ -995,9 +1045,33 @@ function nameDevs(routes: Route[], names: Map<number, string>): Route[] {
   return routes
 }
 
-/** Opens a connection in the current network namespace. */
+/** Opens a connection, in the current network namespace or in `opts.netns`. */
 export function open(opts?: OpenOptions): Netlink {
   return new Netlink(opts)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Named network namespaces (interoperable with `ip netns`)
+
+function netnsOp(op: 'create' | 'delete' | 'list', fn: string, name?: string): unknown {
+  const [err, result] = JSON.parse(netnsCall(op, name)) as [NativeError | null, unknown]
+  if (err) throw new NetlinkError(fn, name ?? '', err)
+  return result
+}
+
+/** Creates a named network namespace (`ip netns add NAME`); `EEXIST` if it exists. */
+export async function netnsCreate(name: string): Promise<void> {
+  netnsOp('create', 'netnsCreate', checkNetnsName(name, 'name'))
+}
+
+/** Deletes a named network namespace (`ip netns delete NAME`); `ENOENT` if there is none. */
+export async function netnsDelete(name: string): Promise<void> {
+  netnsOp('delete', 'netnsDelete', checkNetnsName(name, 'name'))
+}
+
+/** Named network namespaces (`ip netns list`), sorted. */
+export async function netnsList(): Promise<string[]> {
+  return netnsOp('list', 'netnsList') as string[]
 }
 
 // ---------------------------------------------------------------------------------------------

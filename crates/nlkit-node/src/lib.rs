@@ -4,6 +4,7 @@
 
 mod json;
 mod monitor;
+mod netns;
 mod ops;
 mod ops_json;
 
@@ -46,6 +47,8 @@ pub struct ConnOptions {
     /// Default per-request deadline, ms.
     pub timeout: Option<u32>,
     pub max_in_flight: Option<u32>,
+    /// Talk to this network namespace instead of the current one.
+    pub netns: Option<netns::NetnsSpec>,
 }
 
 /// One netlink connection (socket + I/O thread). `onDone` receives JSON batches of completions.
@@ -66,6 +69,9 @@ impl NativeConn {
         }
         if let Some(m) = opts.max_in_flight {
             o.max_in_flight = m.max(1) as usize;
+        }
+        if let Some(ns) = &opts.netns {
+            o.netns = Some(ns.to_ref().map_err(to_napi)?);
         }
         let done = JsCompleter(Arc::new(Mutex::new(tsfn)));
         let conn = Conn::open(o, Box::new(done.clone())).map_err(to_napi)?;
@@ -113,6 +119,10 @@ impl NativeConn {
     }
 }
 
-fn to_napi(e: nlkit::Error) -> Error {
-    Error::new(Status::GenericFailure, format!("{} (errno {})", e, e.errno))
+/// A core error thrown synchronously: the message is the error's JSON, which index.ts turns
+/// into a NetlinkError.
+pub(crate) fn to_napi(e: nlkit::Error) -> Error {
+    let mut o = String::new();
+    json::error(&mut o, &e);
+    Error::new(Status::GenericFailure, o)
 }

@@ -45,6 +45,8 @@ pub struct MonitorConfig {
     pub buffer_size: Option<u32>,
     /// Events held for JS before the socket thread stops reading.
     pub queue_limit: Option<u32>,
+    /// Watch this network namespace instead of the current one.
+    pub netns: Option<crate::netns::NetnsSpec>,
 }
 
 #[napi]
@@ -68,10 +70,12 @@ impl NativeMonitor {
         if let Some(q) = cfg.queue_limit {
             opts.queue_limit = q.max(1) as usize;
         }
+        if let Some(ns) = &cfg.netns {
+            opts.netns = Some(ns.to_ref().map_err(crate::to_napi)?);
+        }
         let tsfn: ReadyFn = on_ready.build_threadsafe_function().callee_handled::<false>().build()?;
         let ready = Arc::new(Mutex::new(tsfn));
-        let mon = Monitor::open(opts, Box::new(JsNotify(ready.clone())))
-            .map_err(|e| Error::new(Status::GenericFailure, format!("{e} (errno {})", e.errno)))?;
+        let mon = Monitor::open(opts, Box::new(JsNotify(ready.clone()))).map_err(crate::to_napi)?;
         Ok(NativeMonitor { mon: Some(mon), ready })
     }
 

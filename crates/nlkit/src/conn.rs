@@ -17,6 +17,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::netns::{self, NetnsRef};
 use crate::rtnl::{self, Filter, Object};
 use crate::sys::{self, EventFd, NetlinkSocket};
 use crate::wire::{self, NLMSG_DONE, NLMSG_ERROR, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_DUMP_INTR};
@@ -121,6 +122,8 @@ pub struct Options {
     pub dump_retries: u32,
     /// SO_RCVBUF(FORCE) for the socket, bytes.
     pub rcvbuf: usize,
+    /// The network namespace to talk to (default: the caller's).
+    pub netns: Option<NetnsRef>,
 }
 
 impl Default for Options {
@@ -131,6 +134,7 @@ impl Default for Options {
             max_queued: 1 << 20,
             dump_retries: 10,
             rcvbuf: 4 << 20,
+            netns: None,
         }
     }
 }
@@ -173,6 +177,14 @@ pub fn open_route_socket(rcvbuf: usize) -> io::Result<NetlinkSocket> {
     }
     set_rcvbuf(&s, rcvbuf);
     Ok(s)
+}
+
+/// [`open_route_socket`] inside `netns` (on a helper thread), or in the caller's namespace.
+pub fn open_route_socket_in(netns: Option<&NetnsRef>, rcvbuf: usize) -> Result<NetlinkSocket> {
+    match netns {
+        None => open_route_socket(rcvbuf).map_err(|e| Error::io(&e)),
+        Some(ns) => netns::run_in(ns, move || open_route_socket(rcvbuf).map_err(|e| Error::io(&e))),
+    }
 }
 
 /// SO_RCVBUFFORCE where we may (CAP_NET_ADMIN), else SO_RCVBUF (capped by rmem_max).
@@ -280,9 +292,10 @@ pub struct Stats {
 }
 
 impl Conn {
-    /// Opens a connection on a new rtnetlink socket in the calling thread's network namespace.
+    /// Opens a connection on a new rtnetlink socket in `opts.netns`, or the calling thread's
+    /// network namespace.
     pub fn open(opts: Options, completer: Box<dyn Completer>) -> Result<Conn> {
-        let sock = open_route_socket(opts.rcvbuf).map_err(|e| Error::io(&e))?;
+        let sock = open_route_socket_in(opts.netns.as_ref(), opts.rcvbuf)?;
         Conn::with_transport(Box::new(sock), opts, completer)
     }
 

@@ -9,6 +9,7 @@ pub mod client;
 pub mod conn;
 pub mod error;
 pub mod monitor;
+pub mod netns;
 pub mod rtnl;
 pub mod sys;
 pub mod wire;

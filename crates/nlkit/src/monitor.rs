@@ -14,7 +14,8 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::JoinHandle;
 use std::time::Duration;
 
-use crate::conn::{open_route_socket, set_rcvbuf};
+use crate::conn::{open_route_socket_in, set_rcvbuf};
+use crate::netns::NetnsRef;
 use crate::error::{Error, Result};
 use crate::rtnl::{self, Action, Object};
 use crate::sys::{self, EventFd, NetlinkSocket};
@@ -104,11 +105,13 @@ pub struct MonitorOptions {
     pub rcvbuf: usize,
     /// Events held for the consumer before the thread stops reading the socket.
     pub queue_limit: usize,
+    /// The network namespace to watch (default: the caller's).
+    pub netns: Option<NetnsRef>,
 }
 
 impl Default for MonitorOptions {
     fn default() -> Self {
-        MonitorOptions { kinds: Vec::new(), list_existing: false, rcvbuf: 32 << 20, queue_limit: 8192 }
+        MonitorOptions { kinds: Vec::new(), list_existing: false, rcvbuf: 32 << 20, queue_limit: 8192, netns: None }
     }
 }
 
@@ -150,7 +153,7 @@ impl Monitor {
     /// Opens a socket in the calling thread's namespace and joins the groups before returning,
     /// so a change made right after this call is seen.
     pub fn open(opts: MonitorOptions, notify: Box<dyn Notify>) -> Result<Monitor> {
-        let sock = open_route_socket(opts.rcvbuf).map_err(|e| Error::io(&e))?;
+        let sock = open_route_socket_in(opts.netns.as_ref(), opts.rcvbuf)?;
         Monitor::with_socket(sock, opts, notify)
     }
 

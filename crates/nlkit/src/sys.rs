@@ -259,3 +259,45 @@ pub fn unshare_netns_thread() -> io::Result<()> {
     // SAFETY: plain syscall affecting only the calling thread's namespace membership.
     cvt(unsafe { libc::unshare(libc::CLONE_NEWNET) }).map(|_| ())
 }
+
+/// Moves the calling thread into the network namespace `fd` refers to (CAP_SYS_ADMIN).
+pub fn setns_net(fd: &impl AsRawFd) -> io::Result<()> {
+    // SAFETY: plain syscall on a descriptor we borrow for its duration.
+    cvt(unsafe { libc::setns(fd.as_raw_fd(), libc::CLONE_NEWNET) }).map(|_| ())
+}
+
+fn cpath(p: &std::path::Path) -> io::Result<std::ffi::CString> {
+    use std::os::unix::ffi::OsStrExt;
+    std::ffi::CString::new(p.as_os_str().as_bytes()).map_err(|_| io::Error::from_raw_os_error(libc::EINVAL))
+}
+
+/// `mount --bind src dst`.
+pub fn mount_bind(src: &std::path::Path, dst: &std::path::Path, recursive: bool) -> io::Result<()> {
+    let (s, d) = (cpath(src)?, cpath(dst)?);
+    let flags = libc::MS_BIND | if recursive { libc::MS_REC } else { 0 };
+    // SAFETY: valid NUL-terminated strings; no data argument.
+    cvt(unsafe { libc::mount(s.as_ptr(), d.as_ptr(), c"none".as_ptr(), flags, std::ptr::null()) }).map(|_| ())
+}
+
+/// `mount --make-rshared path`.
+pub fn mount_make_shared(path: &std::path::Path) -> io::Result<()> {
+    let p = cpath(path)?;
+    // SAFETY: valid NUL-terminated strings; no data argument.
+    cvt(unsafe { libc::mount(c"".as_ptr(), p.as_ptr(), c"none".as_ptr(), libc::MS_SHARED | libc::MS_REC, std::ptr::null()) })
+        .map(|_| ())
+}
+
+/// `umount --lazy path`.
+pub fn umount_detach(path: &std::path::Path) -> io::Result<()> {
+    let p = cpath(path)?;
+    // SAFETY: valid NUL-terminated string.
+    cvt(unsafe { libc::umount2(p.as_ptr(), libc::MNT_DETACH) }).map(|_| ())
+}
+
+/// A close-on-exec duplicate of a descriptor we do not own.
+pub fn dup_fd(fd: RawFd) -> io::Result<OwnedFd> {
+    // SAFETY: fcntl(F_DUPFD_CLOEXEC) creates a new descriptor, owned from here on.
+    let raw = cvt(unsafe { libc::fcntl(fd, libc::F_DUPFD_CLOEXEC, 0) })?;
+    // SAFETY: fresh descriptor.
+    Ok(unsafe { OwnedFd::from_raw_fd(raw) })
+}
