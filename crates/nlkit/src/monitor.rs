@@ -80,7 +80,7 @@ impl Kind {
 }
 
 /// One item of the stream.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Object {
         action: Action,

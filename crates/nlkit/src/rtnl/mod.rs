@@ -6,6 +6,7 @@ pub mod names;
 pub mod neigh;
 pub mod route;
 pub mod rule;
+pub mod settings;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -29,7 +30,7 @@ pub enum Action {
 
 /// A decoded rtnetlink object.
 #[allow(clippy::large_enum_variant)] // built once per message and moved, never stored in bulk by value
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Object {
     Link(Link),
     Addr(Address),

@@ -1,5 +1,10 @@
 //! Links (RTM_*LINK): the ifinfomsg header, decoding into [`Link`], and the requests on links.
+//! Kind-specific data (IFLA_INFO_DATA) is handled by the modules in [`kinds`].
 
+pub mod kinds;
+
+use crate::netns::NetnsRef;
+use crate::rtnl::settings::Settings;
 use crate::wire::{self, attr_str, attr_u32, attr_u8, attrs, fixed, MsgBuilder, WireError};
 use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL};
 
@@ -8,20 +13,22 @@ pub const RTM_DELLINK: u16 = 17;
 pub const RTM_GETLINK: u16 = 18;
 pub const RTM_SETLINK: u16 = 19;
 
-const IFLA_ADDRESS: u16 = 1;
-const IFLA_BROADCAST: u16 = 2;
-const IFLA_IFNAME: u16 = 3;
-const IFLA_MTU: u16 = 4;
-const IFLA_LINK: u16 = 5;
+pub(crate) const IFLA_ADDRESS: u16 = 1;
+pub(crate) const IFLA_BROADCAST: u16 = 2;
+pub(crate) const IFLA_IFNAME: u16 = 3;
+pub(crate) const IFLA_MTU: u16 = 4;
+pub(crate) const IFLA_LINK: u16 = 5;
 const IFLA_QDISC: u16 = 6;
-const IFLA_MASTER: u16 = 10;
-const IFLA_TXQLEN: u16 = 13;
+pub(crate) const IFLA_MASTER: u16 = 10;
+pub(crate) const IFLA_TXQLEN: u16 = 13;
 const IFLA_OPERSTATE: u16 = 16;
 const IFLA_LINKINFO: u16 = 18;
-const IFLA_IFALIAS: u16 = 20;
+pub(crate) const IFLA_IFALIAS: u16 = 20;
 const IFLA_STATS64: u16 = 23;
-const IFLA_GROUP: u16 = 27;
+pub(crate) const IFLA_GROUP: u16 = 27;
 const IFLA_CARRIER: u16 = 33;
+pub(crate) const IFLA_NET_NS_PID: u16 = 19;
+pub(crate) const IFLA_NET_NS_FD: u16 = 28;
 const IFLA_LINK_NETNSID: u16 = 37;
 const IFLA_MIN_MTU: u16 = 50;
 const IFLA_MAX_MTU: u16 = 51;
@@ -31,7 +38,7 @@ const IFLA_PERM_ADDRESS: u16 = 54;
 
 const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INFO_DATA: u16 = 2;
-const VETH_INFO_PEER: u16 = 1;
+const IFLA_INFO_SLAVE_KIND: u16 = 4;
 
 /// Size of `struct ifinfomsg`.
 const IFINFOMSG_LEN: usize = 16;
@@ -49,7 +56,7 @@ pub struct LinkStats {
     pub tx_dropped: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Link {
     pub index: i32,
     pub name: String,
@@ -58,6 +65,10 @@ pub struct Link {
     /// IFF_* flags.
     pub flags: u32,
     pub kind: Option<String>,
+    /// Decoded IFLA_INFO_DATA of the kind (see [`kinds`]).
+    pub info: Option<Settings>,
+    /// The kind of the master this link is enslaved to ("bridge", "bond").
+    pub slave_kind: Option<String>,
     pub mtu: Option<u32>,
     pub min_mtu: Option<u32>,
     pub max_mtu: Option<u32>,
@@ -85,7 +96,7 @@ pub enum LinkRef {
     Name(String),
 }
 
-fn ifinfomsg(family: u8, index: i32, flags: u32, change: u32) -> [u8; IFINFOMSG_LEN] {
+pub(crate) fn ifinfomsg(family: u8, index: i32, flags: u32, change: u32) -> [u8; IFINFOMSG_LEN] {
     let mut h = [0u8; IFINFOMSG_LEN];
     h[0] = family;
     h[4..8].copy_from_slice(&index.to_ne_bytes());
@@ -130,21 +141,122 @@ pub fn del(r: &LinkRef) -> Vec<u8> {
     with_ref(RTM_DELLINK, NLM_F_ACK, r, 0, 0).finish()
 }
 
+/// `aa:bb:cc:dd:ee:ff` (any number of hex bytes) to bytes.
+pub fn parse_mac(s: &str) -> Option<Vec<u8>> {
+    let out: Option<Vec<u8>> = s.split(':').map(|p| if p.len() == 2 { u8::from_str_radix(p, 16).ok() } else { None }).collect();
+    out.filter(|v| !v.is_empty() && v.len() <= 32)
+}
+
+/// What `ip link add` and `ip link set` take. Fields left `None` are not sent.
+#[derive(Debug, Clone, Default)]
+pub struct LinkSpec {
+    pub name: Option<String>,
+    pub kind: Option<String>,
+    /// Kind-specific settings (IFLA_INFO_DATA).
+    pub info: Settings,
+    pub mtu: Option<u32>,
+    pub address: Option<Vec<u8>>,
+    pub broadcast: Option<Vec<u8>>,
+    pub txqlen: Option<u32>,
+    /// Master index; `Some(0)` removes the master (`nomaster`).
+    pub master: Option<u32>,
+    /// Parent link index (`ip link add link eth0 ...`).
+    pub link: Option<u32>,
+    pub alias: Option<String>,
+    pub group: Option<u32>,
+    pub up: Option<bool>,
+    /// Move the link into this namespace.
+    pub netns: Option<NetnsRef>,
+}
+
+/// An encoded link request with what must stay alive until it is sent.
+pub struct Encoded {
+    pub bytes: Vec<u8>,
+    pub ctx: kinds::EncodeCtx,
+}
+
+fn encode_spec(ty: u16, flags: u16, index: i32, spec: &LinkSpec, set_name: bool) -> Result<Encoded, String> {
+    let up = super::names::IFF_UP;
+    let (if_flags, change) = match spec.up {
+        Some(true) => (up, up),
+        Some(false) => (0, up),
+        None => (0, 0),
+    };
+    let mut b = MsgBuilder::new(ty, flags);
+    let mut ctx = kinds::EncodeCtx::default();
+    b.push(&ifinfomsg(0, index, if_flags, change));
+    if let (true, Some(n)) = (set_name, &spec.name) {
+        b.attr_str(IFLA_IFNAME, n);
+    }
+    if let Some(v) = spec.mtu {
+        b.attr_u32(IFLA_MTU, v);
+    }
+    if let Some(v) = &spec.address {
+        b.attr(IFLA_ADDRESS, v);
+    }
+    if let Some(v) = &spec.broadcast {
+        b.attr(IFLA_BROADCAST, v);
+    }
+    if let Some(v) = spec.txqlen {
+        b.attr_u32(IFLA_TXQLEN, v);
+    }
+    if let Some(v) = spec.master {
+        b.attr_u32(IFLA_MASTER, v);
+    }
+    if let Some(v) = spec.link {
+        b.attr_u32(IFLA_LINK, v);
+    }
+    if let Some(v) = &spec.alias {
+        b.attr_str(IFLA_IFALIAS, v);
+    }
+    if let Some(v) = spec.group {
+        b.attr_u32(IFLA_GROUP, v);
+    }
+    if let Some(ns) = &spec.netns {
+        match ns {
+            NetnsRef::Pid(pid) => {
+                b.attr_u32(IFLA_NET_NS_PID, *pid);
+            }
+            other => {
+                let fd = ctx.netns_fd(other)?;
+                b.attr_u32(IFLA_NET_NS_FD, fd as u32);
+            }
+        }
+    }
+    if let Some(kind) = &spec.kind {
+        let info = b.nest_start(IFLA_LINKINFO);
+        b.attr_str(IFLA_INFO_KIND, kind);
+        let data = b.nest_start(IFLA_INFO_DATA);
+        kinds::encode(kind, &spec.info, &mut b, &mut ctx)?;
+        b.nest_end(data);
+        b.nest_end(info);
+    } else if !spec.info.is_empty() {
+        return Err("kind settings given without a kind".into());
+    }
+    Ok(Encoded { bytes: b.finish(), ctx })
+}
+
+/// RTM_NEWLINK creating a link (`ip link add`).
+pub fn add(spec: &LinkSpec) -> Result<Encoded, String> {
+    if spec.name.is_none() || spec.kind.is_none() {
+        return Err("a new link needs a name and a kind".into());
+    }
+    encode_spec(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL, 0, spec, true)
+}
+
+/// RTM_NEWLINK changing link `index` (`ip link set`); `spec.name` renames it.
+pub fn set(index: i32, spec: &LinkSpec) -> Result<Encoded, String> {
+    encode_spec(RTM_NEWLINK, NLM_F_ACK, index, spec, true)
+}
+
 /// RTM_NEWLINK creating a veth pair `name` <-> `peer`.
 pub fn add_veth(name: &str, peer: &str) -> Vec<u8> {
-    let mut b = MsgBuilder::new(RTM_NEWLINK, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL);
-    b.push(&ifinfomsg(0, 0, 0, 0));
-    b.attr_str(IFLA_IFNAME, name);
-    let info = b.nest_start(IFLA_LINKINFO);
-    b.attr_str(IFLA_INFO_KIND, "veth");
-    let data = b.nest_start(IFLA_INFO_DATA);
-    let p = b.nest_start(VETH_INFO_PEER);
-    b.push(&ifinfomsg(0, 0, 0, 0));
-    b.attr_str(IFLA_IFNAME, peer);
-    b.nest_end(p);
-    b.nest_end(data);
-    b.nest_end(info);
-    b.finish()
+    let mut p = Settings::new();
+    p.set_str("name", peer);
+    let mut info = Settings::new();
+    info.set("peer", crate::rtnl::settings::Value::Map(p));
+    let spec = LinkSpec { name: Some(name.into()), kind: Some("veth".into()), info, ..Default::default() };
+    add(&spec).map(|e| e.bytes).unwrap_or_default()
 }
 
 /// Decodes an RTM_NEWLINK/RTM_DELLINK payload.
@@ -180,11 +292,18 @@ pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
             IFLA_IFALIAS => l.alias = Some(attr_str(v)).filter(|s| !s.is_empty()),
             IFLA_STATS64 => l.stats = Some(decode_stats64(v)),
             IFLA_LINKINFO => {
+                let mut data = None;
                 for a in attrs(v) {
                     let (ity, iv) = a?;
-                    if ity == IFLA_INFO_KIND {
-                        l.kind = Some(attr_str(iv));
+                    match ity {
+                        IFLA_INFO_KIND => l.kind = Some(attr_str(iv)),
+                        IFLA_INFO_DATA => data = Some(iv),
+                        IFLA_INFO_SLAVE_KIND => l.slave_kind = Some(attr_str(iv)),
+                        _ => {}
                     }
+                }
+                if let (Some(kind), Some(data)) = (&l.kind, data) {
+                    l.info = Some(kinds::decode(kind, data)).filter(|s| !s.is_empty());
                 }
             }
             IFLA_PROP_LIST => {

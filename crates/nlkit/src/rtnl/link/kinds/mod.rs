@@ -1,0 +1,76 @@
+//! The registry of link kinds: one module per kind, each encoding its IFLA_INFO_DATA from
+//! [`Settings`] and decoding it back into the same keys (so `linkGet` output round-trips into
+//! `linkAdd`). Kinds without settings of their own (ifb, dummy, ...) need no module.
+
+mod veth;
+
+use std::os::fd::OwnedFd;
+
+use crate::netns::NetnsRef;
+use crate::rtnl::settings::Settings;
+use crate::wire::MsgBuilder;
+
+/// Resources an encoder needs kept alive until the request has been sent (namespace fds).
+#[derive(Default)]
+pub struct EncodeCtx {
+    pub fds: Vec<OwnedFd>,
+}
+
+impl EncodeCtx {
+    /// Opens a namespace for an IFLA_NET_NS_FD attribute; the fd lives as long as the request.
+    pub fn netns_fd(&mut self, ns: &NetnsRef) -> Result<i32, String> {
+        use std::os::fd::AsRawFd;
+        let fd = ns.open().map_err(|e| format!("netns {ns:?}: {e}"))?;
+        let raw = fd.as_raw_fd();
+        self.fds.push(fd);
+        Ok(raw)
+    }
+}
+
+pub trait LinkKind: Sync {
+    /// IFLA_INFO_KIND.
+    fn kind(&self) -> &'static str;
+    /// The settings this kind accepts; decode produces a subset of them.
+    fn keys(&self) -> &'static [&'static str];
+    /// Writes the IFLA_INFO_DATA attributes (the nest is opened and closed by the caller).
+    fn encode(&self, s: &Settings, b: &mut MsgBuilder, ctx: &mut EncodeCtx) -> Result<(), String>;
+    /// Reads IFLA_INFO_DATA; unknown attributes are skipped, short ones ignored.
+    fn decode(&self, data: &[u8]) -> Settings;
+}
+
+static KINDS: &[&dyn LinkKind] = &[&veth::Veth];
+
+/// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
+const PLAIN: &[&str] = &["ifb", "dummy", "nlmon", "vcan", "wireguard"];
+
+pub fn lookup(kind: &str) -> Option<&'static dyn LinkKind> {
+    KINDS.iter().copied().find(|k| k.kind() == kind)
+}
+
+/// Encodes a kind's data; a kind nlkit has no module for may be created without settings.
+pub fn encode(kind: &str, s: &Settings, b: &mut MsgBuilder, ctx: &mut EncodeCtx) -> Result<bool, String> {
+    match lookup(kind) {
+        Some(k) => {
+            s.check_known(k.keys())?;
+            k.encode(s, b, ctx)?;
+            Ok(true)
+        }
+        None if s.is_empty() => Ok(false),
+        None if PLAIN.contains(&kind) => Err(format!("kind {kind} takes no settings")),
+        None => Err(format!("settings for kind {kind:?} are not supported")),
+    }
+}
+
+pub fn decode(kind: &str, data: &[u8]) -> Settings {
+    lookup(kind).map(|k| k.decode(data)).unwrap_or_default()
+}
+
+/// Shared test helper: encode settings, wrap as a message, decode back.
+#[cfg(test)]
+pub(crate) fn roundtrip(kind: &str, s: &Settings) -> Settings {
+    let mut b = MsgBuilder::new(0, 0);
+    let mut ctx = EncodeCtx::default();
+    encode(kind, s, &mut b, &mut ctx).expect("encode");
+    let msg = b.finish();
+    decode(kind, &msg[crate::wire::NLMSG_HDRLEN..])
+}

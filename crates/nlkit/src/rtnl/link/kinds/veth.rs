@@ -1,0 +1,56 @@
+//! veth: a pair. Only the peer is configured at creation (its name, namespace, address, mtu);
+//! the kernel reports nothing in IFLA_INFO_DATA afterwards (the peer shows as IFLA_LINK).
+
+use super::{EncodeCtx, LinkKind};
+use crate::netns::NetnsRef;
+use crate::rtnl::link::{ifinfomsg, parse_mac, IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID};
+use crate::rtnl::settings::{Settings, Value};
+use crate::wire::MsgBuilder;
+
+const VETH_INFO_PEER: u16 = 1;
+
+pub struct Veth;
+
+impl LinkKind for Veth {
+    fn kind(&self) -> &'static str {
+        "veth"
+    }
+
+    fn keys(&self) -> &'static [&'static str] {
+        &["peer"]
+    }
+
+    fn encode(&self, s: &Settings, b: &mut MsgBuilder, ctx: &mut EncodeCtx) -> Result<(), String> {
+        let Some(peer) = s.map("peer")? else { return Ok(()) };
+        peer.check_known(&["name", "netns", "address", "mtu"])?;
+        let at = b.nest_start(VETH_INFO_PEER);
+        b.push(&ifinfomsg(0, 0, 0, 0));
+        if let Some(name) = peer.str("name")? {
+            b.attr_str(IFLA_IFNAME, name);
+        }
+        if let Some(mtu) = peer.u32("mtu")? {
+            b.attr_u32(IFLA_MTU, mtu);
+        }
+        if let Some(a) = peer.str("address")? {
+            b.attr(IFLA_ADDRESS, &parse_mac(a).ok_or("peer.address must be a MAC address")?);
+        }
+        match peer.get("netns") {
+            None => {}
+            Some(Value::Int(pid)) if *pid > 0 && *pid <= u32::MAX as i64 => {
+                b.attr_u32(IFLA_NET_NS_PID, *pid as u32);
+            }
+            Some(Value::Str(ns)) => {
+                let r = if ns.contains('/') { NetnsRef::Path(ns.into()) } else { NetnsRef::Name(ns.clone()) };
+                let fd = ctx.netns_fd(&r)?;
+                b.attr_u32(IFLA_NET_NS_FD, fd as u32);
+            }
+            Some(_) => return Err("peer.netns must be a namespace name, path or pid".into()),
+        }
+        b.nest_end(at);
+        Ok(())
+    }
+
+    fn decode(&self, _data: &[u8]) -> Settings {
+        Settings::new()
+    }
+}
