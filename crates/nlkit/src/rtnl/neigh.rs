@@ -2,8 +2,9 @@
 
 use std::net::IpAddr;
 
-use super::ip_from;
+use super::{ip_bytes, ip_from};
 use crate::wire::{self, attr_u32, attrs, fixed, MsgBuilder, WireError, NLM_F_DUMP};
+use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 
 pub const RTM_NEWNEIGH: u16 = 28;
 pub const RTM_DELNEIGH: u16 = 29;
@@ -33,11 +34,81 @@ pub struct Neighbour {
     pub master: Option<u32>,
 }
 
-pub fn dump(family: u8) -> Vec<u8> {
-    let mut b = MsgBuilder::new(RTM_GETNEIGH, NLM_F_DUMP);
+pub const AF_BRIDGE: u8 = 7;
+pub const NUD_PERMANENT: u16 = 0x80;
+
+/// NUD_* state names, as `ip neigh` spells them (lower case).
+pub const STATES: &[(&str, u16)] = &[
+    ("incomplete", 0x01), ("reachable", 0x02), ("stale", 0x04), ("delay", 0x08), ("probe", 0x10),
+    ("failed", 0x20), ("noarp", 0x40), ("permanent", 0x80), ("none", 0x00),
+];
+
+/// NTF_* flag names.
+pub const FLAGS: &[(&str, u8)] = &[
+    ("use", 0x01), ("self", 0x02), ("master", 0x04), ("proxy", 0x08), ("extern_learn", 0x10),
+    ("offload", 0x20), ("sticky", 0x40), ("router", 0x80),
+];
+
+fn ndmsg(family: u8, index: u32, state: u16, flags: u8) -> [u8; NDMSG_LEN] {
     let mut h = [0u8; NDMSG_LEN];
     h[0] = family;
-    b.push(&h);
+    h[4..8].copy_from_slice(&index.to_ne_bytes());
+    h[8..10].copy_from_slice(&state.to_ne_bytes());
+    h[10] = flags;
+    h
+}
+
+/// RTM_GETNEIGH dump; with strict checking the kernel filters by family and device itself.
+pub fn dump(family: u8) -> Vec<u8> {
+    dump_filtered(family, 0)
+}
+
+pub fn dump_filtered(family: u8, index: u32) -> Vec<u8> {
+    let mut b = MsgBuilder::new(RTM_GETNEIGH, NLM_F_DUMP);
+    b.push(&ndmsg(family, index, 0, 0));
+    b.finish()
+}
+
+/// What `ip neigh add|replace|del` (and `bridge fdb`) take.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct NeighSpec {
+    /// AF_INET, AF_INET6 or AF_BRIDGE (FDB).
+    pub family: u8,
+    pub index: u32,
+    pub dst: Option<IpAddr>,
+    pub lladdr: Option<Vec<u8>>,
+    /// NUD_* bits (default permanent).
+    pub state: Option<u16>,
+    /// NTF_* bits.
+    pub flags: u8,
+    pub vlan: Option<u16>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NeighOp {
+    Add,
+    Replace,
+    Del,
+}
+
+pub fn encode(spec: &NeighSpec, op: NeighOp) -> Vec<u8> {
+    let (ty, flags) = match op {
+        NeighOp::Add => (RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
+        NeighOp::Replace => (RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
+        NeighOp::Del => (RTM_DELNEIGH, NLM_F_ACK),
+    };
+    let state = spec.state.unwrap_or(if op == NeighOp::Del { 0 } else { NUD_PERMANENT });
+    let mut b = MsgBuilder::new(ty, flags);
+    b.push(&ndmsg(spec.family, spec.index, state, spec.flags));
+    if let Some(d) = &spec.dst {
+        b.attr(NDA_DST, &ip_bytes(d));
+    }
+    if let Some(l) = &spec.lladdr {
+        b.attr(NDA_LLADDR, l);
+    }
+    if let Some(v) = spec.vlan {
+        b.attr(NDA_VLAN, &v.to_ne_bytes());
+    }
     b.finish()
 }
 

@@ -17,11 +17,34 @@ const RTA_OIF: u16 = 4;
 const RTA_GATEWAY: u16 = 5;
 const RTA_PRIORITY: u16 = 6;
 const RTA_PREFSRC: u16 = 7;
+const RTA_METRICS: u16 = 8;
+const RTA_MULTIPATH: u16 = 9;
 const RTA_TABLE: u16 = 15;
 const RTA_MARK: u16 = 16;
 const RTA_PREF: u16 = 20;
 
 const RTMSG_LEN: usize = 12;
+const RTNEXTHOP_LEN: usize = 8;
+/// rtm_flags / rtnh_flags: the gateway is on-link even without a matching prefix.
+pub const RTNH_F_ONLINK: u32 = 4;
+
+/// RTAX_* route metrics, named as `ip route` names them (camelCase).
+pub const METRICS: &[(&str, u16)] = &[
+    ("lock", 1), ("mtu", 2), ("window", 3), ("rtt", 4), ("rttvar", 5), ("ssthresh", 6), ("cwnd", 7),
+    ("advmss", 8), ("reordering", 9), ("hoplimit", 10), ("initcwnd", 11), ("features", 12),
+    ("rtoMin", 13), ("initrwnd", 14), ("quickack", 15), ("fastopenNoCookie", 17),
+];
+
+/// One path of a multipath route.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Nexthop {
+    pub gateway: Option<IpAddr>,
+    pub oif: u32,
+    /// 1..=256 (the kernel stores weight - 1).
+    pub weight: u16,
+    /// RTNH_F_* bits (onlink, dead, linkdown, ...).
+    pub flags: u8,
+}
 pub const RT_TABLE_MAIN: u32 = 254;
 const RT_TABLE_COMPAT: u8 = 252;
 pub const RTN_UNICAST: u8 = 1;
@@ -54,6 +77,9 @@ pub struct Route {
     pub prefsrc: Option<IpAddr>,
     pub mark: Option<u32>,
     pub pref: Option<u8>,
+    pub nexthops: Vec<Nexthop>,
+    /// (RTAX_*, value) pairs.
+    pub metrics: Vec<(u16, u32)>,
 }
 
 /// What `ip route add|replace|append|del` takes. `dst: None` is the default route.
@@ -70,6 +96,13 @@ pub struct RouteSpec {
     pub scope: Option<u8>,
     pub protocol: Option<u8>,
     pub route_type: Option<u8>,
+    /// ECMP paths (RTA_MULTIPATH) instead of one gateway/oif.
+    pub nexthops: Vec<Nexthop>,
+    /// (RTAX_*, value) pairs (RTA_METRICS).
+    pub metrics: Vec<(u16, u32)>,
+    pub onlink: bool,
+    /// IPv6 router preference (RTA_PREF): 0 medium, 1 high, 3 low.
+    pub pref: Option<u8>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -116,13 +149,14 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
         match rtype {
             2 | 10 => RT_SCOPE_HOST,        // local, nat
             3..=5 => RT_SCOPE_LINK,         // broadcast, anycast, multicast
-            0 | 1 if spec.gateway.is_none() => RT_SCOPE_LINK,
+            0 | 1 if spec.gateway.is_none() && spec.nexthops.is_empty() => RT_SCOPE_LINK,
             _ => RT_SCOPE_UNIVERSE,
         }
     });
     let protocol = spec.protocol.unwrap_or(if del { 0 } else { RTPROT_BOOT });
     let mut b = MsgBuilder::new(ty, flags);
-    b.push(&rtmsg(spec.family, spec.dst_len, 0, table_byte(table), protocol, scope, rtype, 0));
+    let rflags = if spec.onlink { RTNH_F_ONLINK } else { 0 };
+    b.push(&rtmsg(spec.family, spec.dst_len, 0, table_byte(table), protocol, scope, rtype, rflags));
     b.attr_u32(RTA_TABLE, table);
     if let Some(d) = &spec.dst {
         b.attr(RTA_DST, &ip_bytes(d));
@@ -139,7 +173,54 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
     if let Some(m) = spec.metric {
         b.attr_u32(RTA_PRIORITY, m);
     }
+    if let Some(p) = spec.pref {
+        b.attr_u8(RTA_PREF, p);
+    }
+    if !spec.metrics.is_empty() {
+        let at = b.nest_start(RTA_METRICS);
+        for &(k, v) in &spec.metrics {
+            b.attr_u32(k, v);
+        }
+        b.nest_end(at);
+    }
+    if !spec.nexthops.is_empty() {
+        let mut mp = Vec::new();
+        for nh in &spec.nexthops {
+            let mut attrs = MsgBuilder::new(0, 0);
+            if let Some(g) = &nh.gateway {
+                attrs.attr(RTA_GATEWAY, &ip_bytes(g));
+            }
+            let attrs = attrs.finish();
+            let body = &attrs[wire::NLMSG_HDRLEN..];
+            let len = (RTNEXTHOP_LEN + body.len()) as u16;
+            mp.extend_from_slice(&len.to_ne_bytes());
+            mp.push(nh.flags);
+            mp.push(nh.weight.clamp(1, 256).saturating_sub(1) as u8);
+            mp.extend_from_slice(&nh.oif.to_ne_bytes());
+            mp.extend_from_slice(body);
+        }
+        b.attr(RTA_MULTIPATH, &mp);
+    }
     b.finish()
+}
+
+fn decode_multipath(family: u8, mut v: &[u8]) -> Vec<Nexthop> {
+    let mut out = Vec::new();
+    while v.len() >= RTNEXTHOP_LEN {
+        let len = wire::u16_at(v, 0) as usize;
+        if len < RTNEXTHOP_LEN || len > v.len() {
+            break;
+        }
+        let mut nh = Nexthop { flags: v[2], weight: v[3] as u16 + 1, oif: wire::u32_at(v, 4), gateway: None };
+        for (ty, av) in attrs(&v[RTNEXTHOP_LEN..len]).flatten() {
+            if ty == RTA_GATEWAY {
+                nh.gateway = ip_from(family, av);
+            }
+        }
+        out.push(nh);
+        v = v.get(wire::align4(len)..).unwrap_or(&[]);
+    }
+    out
 }
 
 /// RTM_GETROUTE dump. With strict checking the kernel filters by table and output interface
@@ -220,6 +301,8 @@ pub fn decode(payload: &[u8]) -> Result<Route, WireError> {
         prefsrc: None,
         mark: None,
         pref: None,
+        nexthops: Vec::new(),
+        metrics: Vec::new(),
     };
     for a in attrs(&payload[RTMSG_LEN..]) {
         let (ty, v) = a?;
@@ -234,6 +317,10 @@ pub fn decode(payload: &[u8]) -> Result<Route, WireError> {
             RTA_TABLE => r.table = attr_u32(v).unwrap_or(r.table),
             RTA_MARK => r.mark = attr_u32(v),
             RTA_PREF => r.pref = wire::attr_u8(v),
+            RTA_MULTIPATH => r.nexthops = decode_multipath(family, v),
+            RTA_METRICS => {
+                r.metrics = attrs(v).flatten().filter_map(|(k, mv)| attr_u32(mv).map(|x| (k, x))).collect();
+            }
             _ => {}
         }
     }

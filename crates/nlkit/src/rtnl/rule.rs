@@ -2,8 +2,9 @@
 
 use std::net::IpAddr;
 
-use super::ip_from;
+use super::{family_of, ip_bytes, ip_from};
 use crate::wire::{self, attr_str, attr_u32, attr_u8, attrs, fixed, MsgBuilder, WireError, NLM_F_DUMP};
+use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL};
 
 pub const RTM_NEWRULE: u16 = 32;
 pub const RTM_DELRULE: u16 = 33;
@@ -45,6 +46,103 @@ pub struct Rule {
     pub suppress_prefixlen: Option<u32>,
     pub uid_range: Option<(u32, u32)>,
     pub protocol: Option<u8>,
+}
+
+/// FR_ACT_* names, as `ip rule` spells them.
+pub const ACTIONS: &[(&str, u8)] = &[
+    ("unspec", 0), ("to_tbl", 1), ("goto", 2), ("nop", 3), ("blackhole", 6), ("unreachable", 7), ("prohibit", 8),
+];
+const FR_ACT_TO_TBL: u8 = 1;
+
+/// What `ip rule add|del` takes.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleSpec {
+    /// AF_INET or AF_INET6 (taken from `from`/`to` when they are given).
+    pub family: u8,
+    pub priority: Option<u32>,
+    pub table: Option<u32>,
+    pub src: Option<(IpAddr, u8)>,
+    pub dst: Option<(IpAddr, u8)>,
+    pub iifname: Option<String>,
+    pub oifname: Option<String>,
+    pub fwmark: Option<u32>,
+    pub fwmask: Option<u32>,
+    pub tos: u8,
+    pub suppress_prefixlen: Option<u32>,
+    pub uid_range: Option<(u32, u32)>,
+    pub action: Option<u8>,
+    pub goto: Option<u32>,
+    pub protocol: Option<u8>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleOp {
+    Add,
+    Del,
+}
+
+/// Encodes like `ip rule`: a rule with no action looks up a table (main unless given).
+pub fn encode(spec: &RuleSpec, op: RuleOp) -> Vec<u8> {
+    let (ty, flags) = match op {
+        RuleOp::Add => (RTM_NEWRULE, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
+        RuleOp::Del => (RTM_DELRULE, NLM_F_ACK),
+    };
+    let family = spec.src.or(spec.dst).map(|(a, _)| family_of(&a)).unwrap_or(spec.family);
+    let action = spec.action.unwrap_or(if spec.goto.is_some() { 2 } else if op == RuleOp::Del && spec.table.is_none() { 0 } else { FR_ACT_TO_TBL });
+    let table = match (spec.table, action, op) {
+        (Some(t), _, _) => Some(t),
+        (None, FR_ACT_TO_TBL, RuleOp::Add) => Some(super::route::RT_TABLE_MAIN),
+        _ => None,
+    };
+    let mut h = [0u8; FIB_RULE_HDR_LEN];
+    h[0] = family;
+    h[1] = spec.dst.map(|(_, l)| l).unwrap_or(0);
+    h[2] = spec.src.map(|(_, l)| l).unwrap_or(0);
+    h[3] = spec.tos;
+    h[4] = table.and_then(|t| u8::try_from(t).ok()).unwrap_or(0);
+    h[7] = action;
+    let mut b = MsgBuilder::new(ty, flags);
+    b.push(&h);
+    if let Some(t) = table {
+        b.attr_u32(FRA_TABLE, t);
+    }
+    if let Some(p) = spec.priority {
+        b.attr_u32(FRA_PRIORITY, p);
+    }
+    if let Some((a, _)) = &spec.src {
+        b.attr(FRA_SRC, &ip_bytes(a));
+    }
+    if let Some((a, _)) = &spec.dst {
+        b.attr(FRA_DST, &ip_bytes(a));
+    }
+    if let Some(n) = &spec.iifname {
+        b.attr_str(FRA_IIFNAME, n);
+    }
+    if let Some(n) = &spec.oifname {
+        b.attr_str(FRA_OIFNAME, n);
+    }
+    if let Some(m) = spec.fwmark {
+        b.attr_u32(FRA_FWMARK, m);
+    }
+    if let Some(m) = spec.fwmask {
+        b.attr_u32(FRA_FWMASK, m);
+    }
+    if let Some(v) = spec.suppress_prefixlen {
+        b.attr_u32(FRA_SUPPRESS_PREFIXLEN, v);
+    }
+    if let Some((start, end)) = spec.uid_range {
+        let mut v = [0u8; 8];
+        v[..4].copy_from_slice(&start.to_ne_bytes());
+        v[4..].copy_from_slice(&end.to_ne_bytes());
+        b.attr(FRA_UID_RANGE, &v);
+    }
+    if let Some(g) = spec.goto {
+        b.attr_u32(FRA_GOTO, g);
+    }
+    if let Some(p) = spec.protocol {
+        b.attr_u8(FRA_PROTOCOL, p);
+    }
+    b.finish()
 }
 
 pub fn dump(family: u8) -> Vec<u8> {
