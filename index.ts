@@ -132,6 +132,9 @@ export interface Route {
   /** Next-hop flags (`'onlink'`, `'linkdown'`, ...). */
   flags: string[]
   pref?: string
+  /** The paths of a multipath route. */
+  nexthops?: { gateway?: string; dev?: string; oif: number; weight: number; flags: string[] }[]
+  metrics?: RouteMetrics
 }
 
 /** A neighbour (ARP / NDP / bridge FDB) entry, with the names `ip -j neigh` uses. */
@@ -204,6 +207,43 @@ export interface RouteSpec {
   scope?: string | number
   protocol?: string | number
   type?: string | number
+  /** ECMP: several paths instead of one `gateway`/`dev`. */
+  nexthops?: NexthopSpec[]
+  /** Route metrics (`ip route ... mtu 1400 advmss 1360`). */
+  metrics?: RouteMetrics
+  /** The gateway is on-link even if no prefix says so. */
+  onlink?: boolean
+  /** IPv6 router preference. */
+  pref?: 'low' | 'medium' | 'high'
+}
+
+/** One path of a multipath route. */
+export interface NexthopSpec {
+  gateway?: string
+  dev?: LinkRef
+  /** 1..256 (default 1). */
+  weight?: number
+  onlink?: boolean
+}
+
+/** Route metrics, as `ip route` names them. */
+export interface RouteMetrics {
+  mtu?: number
+  advmss?: number
+  window?: number
+  rtt?: number
+  rttvar?: number
+  ssthresh?: number
+  cwnd?: number
+  reordering?: number
+  hoplimit?: number
+  initcwnd?: number
+  initrwnd?: number
+  rtoMin?: number
+  quickack?: number
+  features?: number
+  lock?: number
+  fastopenNoCookie?: number
 }
 
 export interface RouteFilter {
@@ -239,6 +279,70 @@ export interface DelDefaultRouteOptions extends CallOptions {
 
 /** Options of {@link linkAddVeth}. */
 export interface VethOptions extends CallOptions {}
+
+/** Changes {@link linkSet} can make (and top-level settings of {@link linkAdd}). */
+export interface LinkChanges {
+  /** New name. */
+  name?: string
+  mtu?: number
+  /** MAC address, `'aa:bb:cc:dd:ee:ff'`. */
+  address?: string
+  broadcast?: string
+  up?: boolean
+  /** Enslave to this bridge/bond; `null` releases. */
+  master?: LinkRef | null
+  nomaster?: true
+  txqlen?: number
+  alias?: string
+  group?: number
+  /** Move into this network namespace. */
+  netns?: NetnsRef
+}
+
+/**
+ * A link to create: `kind` and `name`, top-level settings (as in {@link LinkChanges}, plus the
+ * parent `link`), and the kind's own settings, flat (`mode: 'bridge'`, `id: 42`) or in `linkinfo`.
+ */
+export interface LinkAddSpec extends Omit<LinkChanges, 'name' | 'nomaster'> {
+  kind: string
+  name: string
+  /** Parent link (macvlan, vlan, ipvlan: `ip link add link eth0 ...`). */
+  link?: LinkRef
+  /** veth: the other end. */
+  peer?: { name: string; netns?: NetnsRef; address?: string; mtu?: number }
+  linkinfo?: Record<string, unknown>
+  [setting: string]: unknown
+}
+
+/** Keys of a LinkAddSpec that are not kind settings (including read-only fields of Link, so a
+ * Link read back can be passed to linkAdd). */
+const LINK_TOP_KEYS = new Set([
+  'kind', 'name', 'link', 'mtu', 'address', 'broadcast', 'txqlen', 'master', 'alias', 'group', 'up', 'netns',
+  'linkinfo', 'index', 'flags', 'operstate', 'minMtu', 'maxMtu', 'linkType', 'permAddress', 'masterIndex',
+  'linkIndex', 'linkNetnsid', 'qdisc', 'carrier', 'altNames', 'stats', 'slaveKind',
+])
+const LINK_SET_KEYS = new Set(['name', 'mtu', 'address', 'broadcast', 'up', 'master', 'nomaster', 'txqlen', 'alias', 'group', 'netns'])
+/** Kind settings that name a link (resolved to an index before sending). */
+const LINK_REF_SETTINGS = ['dev']
+
+function checkMac(v: unknown, name: string): string {
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/.test(v)) throw new TypeError(`${name} must be a MAC address like "02:00:00:00:00:01", got ${describe(v)}`)
+  return v.toLowerCase()
+}
+
+function vethPeer(p: unknown): Record<string, unknown> {
+  if (typeof p !== 'object' || p === null) throw new TypeError('peer must be an object like { name: "veth1" }')
+  const q = p as Record<string, unknown>
+  const out: Record<string, unknown> = { name: checkLinkName(q.name, 'peer.name') }
+  if (q.netns !== undefined) {
+    const ns = netnsSpec(q.netns as NetnsRef, 'peer.netns')
+    out.netns = ns.name ?? ns.path ?? ns.pid
+    if (ns.fd !== undefined) throw new TypeError('peer.netns must be a name, path or pid')
+  }
+  if (q.address !== undefined) out.address = checkMac(q.address, 'peer.address')
+  if (q.mtu !== undefined) out.mtu = checkInt(q.mtu, 'peer.mtu', 68, MAX_U32)
+  return out
+}
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -374,6 +478,27 @@ const ROUTE_TYPES = {
   unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7,
   prohibit: 8, throw: 9, nat: 10, xresolve: 11,
 }
+const PREFS = { medium: 0, high: 1, low: 3 }
+const METRIC_NAMES = [
+  'lock', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit',
+  'initcwnd', 'features', 'rtoMin', 'initrwnd', 'quickack', 'fastopenNoCookie',
+]
+
+function checkBool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(v)}`)
+  return v
+}
+
+function checkMetrics(m: unknown): Record<string, number> {
+  if (typeof m !== 'object' || m === null) throw new TypeError('metrics must be an object')
+  const out: Record<string, number> = {}
+  for (const [k, v] of Object.entries(m)) {
+    if (!METRIC_NAMES.includes(k)) throw new RangeError(`unknown metric ${describe(k)}; expected one of ${METRIC_NAMES.join(', ')}`)
+    out[k] = checkInt(v, `metrics.${k}`, 0, MAX_U32)
+  }
+  return out
+}
+
 const IFA_F_NODAD = 0x02
 const IFA_F_NOPREFIXROUTE = 0x200
 
@@ -434,43 +559,22 @@ function native<T>(op: string, subject: string, f: () => T): T {
 // ---------------------------------------------------------------------------------------------
 // The connection
 
-/** One operation for the binding (crates/nlkit-node/src/ops.rs), sent as JSON. */
+/**
+ * One operation for the binding (crates/nlkit-node/src/ops.rs), sent as JSON: `token`, `op`,
+ * `timeout`, the link (`index` or `name`, which the engine resolves on the same socket) and the
+ * operation's own fields.
+ */
 interface Op {
   token: number
   op: string
   timeout?: number
-  /** The link the operation is about: by index ... */
   index?: number
-  /** ... or by name (the engine resolves it on the same socket). */
   name?: string
-  up?: boolean
-  peerName?: string
-  family?: number
-  address?: string
-  prefixLen?: number
-  peer?: string
-  broadcast?: string
-  label?: string
-  scope?: number
-  flags?: number
-  validLft?: number
-  preferredLft?: number
-  dst?: string
-  dstLen?: number
-  gateway?: string
-  src?: string
-  prefsrc?: string
-  oif?: number
-  iif?: number
-  table?: number
-  metric?: number
-  protocol?: number
-  routeType?: number
-  mark?: number
+  [field: string]: unknown
 }
 
 /** Operation fields for the binding; `op` overrides the native operation name. */
-type Fields = Partial<Omit<Op, 'token'>>
+type Fields = { [field: string]: unknown }
 
 interface Pending {
   resolve: (objs: unknown[]) => void
@@ -669,11 +773,87 @@ export class Netlink {
   }
 
   /** Creates a veth pair (`ip link add NAME type veth peer name PEER`). */
-  async linkAddVeth(name: string, peer: string, o?: VethOptions): Promise<void> {
-    checkLinkName(name, 'name')
-    checkLinkName(peer, 'peer')
+  linkAddVeth(name: string, peer: string, o?: VethOptions): Promise<void> {
+    return this.linkAdd({ kind: 'veth', name, peer: { name: peer } }, o)
+  }
+
+  /**
+   * Creates a link (`ip link add`): `{ kind, name, ...top-level settings, ...kind settings }`.
+   * Kind settings may also be given as `linkinfo` (as {@link linkGet} returns them), so a link
+   * read back can be created again. The parent is `link` (`ip link add link eth0 ...`).
+   */
+  async linkAdd(spec: LinkAddSpec, o?: CallOptions): Promise<void> {
+    if (typeof spec !== 'object' || spec === null) throw new TypeError('spec must be an object')
+    if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError('spec.kind must be a link kind like "veth"')
+    checkLinkName(spec.name, 'spec.name')
     checkCallOptions(o)
-    await this.#call('linkAddVeth', name, { name, peerName: peer }, o)
+    const f: Fields = { ifname: spec.name, kind: spec.kind, ...(await this.#linkFields(spec, o)) }
+    const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
+    for (const [k, v] of Object.entries(spec)) {
+      if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
+    }
+    if (spec.kind === 'veth' && info.peer !== undefined) info.peer = vethPeer(info.peer)
+    for (const k of LINK_REF_SETTINGS) {
+      if (typeof info[k] === 'string') info[k] = await this.#index(checkLinkName(info[k], `spec.${k}`), o)
+    }
+    if (Object.keys(info).length > 0) f.info = info
+    await this.#call('linkAdd', spec.name, f, o)
+  }
+
+  /** Changes a link (`ip link set`): name, mtu, address, up, master / nomaster, txqlen, alias, group, netns. */
+  async linkSet(ref: LinkRef, changes: LinkChanges, o?: CallOptions): Promise<void> {
+    checkLinkRef(ref)
+    if (typeof changes !== 'object' || changes === null) throw new TypeError('changes must be an object')
+    for (const k of Object.keys(changes)) {
+      if (!LINK_SET_KEYS.has(k)) throw new RangeError(`unknown link change ${describe(k)}; expected one of ${[...LINK_SET_KEYS].join(', ')}`)
+    }
+    checkCallOptions(o)
+    const f: Fields = { ...refFields(ref), ...(await this.#linkFields(changes, o)) }
+    if (changes.name !== undefined) f.newName = checkLinkName(changes.name, 'name')
+    if (changes.nomaster) f.master = 0
+    await this.#call('linkSet', String(ref), f, o)
+  }
+
+  /** The top-level link attributes shared by linkAdd and linkSet, validated and resolved. */
+  async #linkFields(c: LinkChanges & { link?: LinkRef }, o?: CallOptions): Promise<Fields> {
+    const f: Fields = {}
+    if (c.mtu !== undefined) f.mtu = checkInt(c.mtu, 'mtu', 68, MAX_U32)
+    if (c.address !== undefined) f.address = checkMac(c.address, 'address')
+    if (c.broadcast !== undefined) f.broadcast = checkMac(c.broadcast, 'broadcast')
+    if (c.txqlen !== undefined) f.txqlen = checkInt(c.txqlen, 'txqlen', 0, MAX_U32)
+    if (c.alias !== undefined) {
+      if (typeof c.alias !== 'string' || Buffer.byteLength(c.alias) > 255) throw new TypeError('alias must be a string of at most 255 bytes')
+      f.alias = c.alias
+    }
+    if (c.group !== undefined) f.group = checkInt(c.group, 'group', 0, MAX_U32)
+    if (c.up !== undefined) f.up = checkBool(c.up, 'up')
+    if (c.netns !== undefined) f.netns = netnsSpec(c.netns)
+    if (c.master !== undefined && c.master !== null) f.master = await this.#index(checkLinkRef(c.master, 'master'), o)
+    if (c.master === null) f.master = 0
+    if (c.link !== undefined) f.parent = await this.#index(checkLinkRef(c.link, 'link'), o)
+    return f
+  }
+
+  /** Enslaves a link to a bridge or bond (`ip link set X master Y`); `null` releases it. */
+  linkSetMaster(ref: LinkRef, master: LinkRef | null, o?: CallOptions): Promise<void> {
+    return this.linkSet(ref, { master }, o)
+  }
+
+  linkSetMtu(ref: LinkRef, mtu: number, o?: CallOptions): Promise<void> {
+    return this.linkSet(ref, { mtu }, o)
+  }
+
+  linkSetName(ref: LinkRef, name: string, o?: CallOptions): Promise<void> {
+    return this.linkSet(ref, { name }, o)
+  }
+
+  linkSetAddress(ref: LinkRef, address: string, o?: CallOptions): Promise<void> {
+    return this.linkSet(ref, { address }, o)
+  }
+
+  /** Moves a link into another network namespace (`ip link set X netns NS`). */
+  linkSetNetns(ref: LinkRef, netns: NetnsRef, o?: CallOptions): Promise<void> {
+    return this.linkSet(ref, { netns }, o)
   }
 
   /** Deletes a link (`ip link del`). */
@@ -715,11 +895,13 @@ export class Netlink {
       f.broadcast = o.broadcast === '+' ? broadcastOf(p) : checkIp(o.broadcast, 'broadcast', 4).address
     }
     if (o.peer !== undefined) f.peer = checkIp(o.peer, 'peer', p.family).address
-    f.validLft = lifetime(o.validLifetime, 'validLifetime')
-    f.preferredLft = lifetime(o.preferredLifetime, 'preferredLifetime')
-    if (f.validLft !== undefined && f.preferredLft !== undefined && f.preferredLft > f.validLft) {
+    const valid = lifetime(o.validLifetime, 'validLifetime')
+    const preferred = lifetime(o.preferredLifetime, 'preferredLifetime')
+    if (valid !== undefined && preferred !== undefined && preferred > valid) {
       throw new RangeError('preferredLifetime must not exceed validLifetime')
     }
+    f.validLft = valid
+    f.preferredLft = preferred
     f.flags = (o.noPrefixRoute ? IFA_F_NOPREFIXROUTE : 0) | (o.nodad ? IFA_F_NODAD : 0)
     await this.#call(opName, `${ref} ${cidr}`, { ...f, ...refFields(ref) }, o)
   }
@@ -790,8 +972,35 @@ export class Netlink {
     if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
     if (r.type !== undefined) f.routeType = named(ROUTE_TYPES, r.type, 'type', 255)
     if (r.dev !== undefined) Object.assign(f, refFields(checkLinkRef(r.dev, 'dev')))
+    if (r.onlink !== undefined) f.onlink = checkBool(r.onlink, 'onlink')
+    if (r.pref !== undefined) f.pref = named(PREFS, r.pref, 'pref', 3)
+    if (r.metrics !== undefined) f.metrics = checkMetrics(r.metrics)
+    if (r.nexthops !== undefined) {
+      if (!Array.isArray(r.nexthops) || r.nexthops.length === 0) throw new TypeError('nexthops must be a non-empty array')
+      if (r.gateway !== undefined || r.dev !== undefined) throw new TypeError('give either nexthops or gateway/dev, not both')
+      f.nexthops = await Promise.all(
+        r.nexthops.map(async (nh, i) => {
+          if (typeof nh !== 'object' || nh === null) throw new TypeError(`nexthops[${i}] must be an object`)
+          const out: Fields = {}
+          if (nh.gateway !== undefined) out.gateway = checkIp(nh.gateway, `nexthops[${i}].gateway`, family).address
+          if (nh.weight !== undefined) out.weight = checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256)
+          if (nh.onlink !== undefined) out.onlink = checkBool(nh.onlink, `nexthops[${i}].onlink`)
+          if (nh.dev !== undefined) out.oif = await this.#index(checkLinkRef(nh.dev, `nexthops[${i}].dev`), o)
+          return out
+        }),
+      )
+      if (family === undefined) {
+        const g = (f.nexthops as Fields[]).find((n) => n.gateway !== undefined)
+        if (g) f.family = isIPv4(g.gateway as string) ? 4 : 6
+      }
+    }
     const subject = [r.dst, r.gateway && `via ${r.gateway}`, r.dev !== undefined && `dev ${r.dev}`].filter(Boolean).join(' ')
     await this.#call(opName, subject, f, o)
+  }
+
+  /** Adds a route even if one to the same destination exists (`ip route append`, e.g. a second path). */
+  routeAppend(route: RouteSpec, o?: CallOptions): Promise<void> {
+    return this.#route('routeAppend', route, o)
   }
 
   /** Routes of the main table (or `filter.table`, `'all'` for every table), IPv4 and IPv6 unless `filter.family`. */
@@ -1041,6 +1250,10 @@ function nameDevs(routes: Route[], names: Map<number, string>): Route[] {
       const n = names.get(r.oif)
       if (n !== undefined) r.dev = n
     }
+    for (const nh of r.nexthops ?? []) {
+      const n = names.get(nh.oif)
+      if (n !== undefined) nh.dev = n
+    }
   }
   return routes
 }
@@ -1087,6 +1300,13 @@ export const linkGet = (ref: LinkRef, o?: CallOptions) => conn().linkGet(ref, o)
 export const linkSetUp = (ref: LinkRef, o?: CallOptions) => conn().linkSetUp(ref, o)
 export const linkSetDown = (ref: LinkRef, o?: CallOptions) => conn().linkSetDown(ref, o)
 export const linkAddVeth = (name: string, peer: string, o?: VethOptions) => conn().linkAddVeth(name, peer, o)
+export const linkAdd = (spec: LinkAddSpec, o?: CallOptions) => conn().linkAdd(spec, o)
+export const linkSet = (ref: LinkRef, changes: LinkChanges, o?: CallOptions) => conn().linkSet(ref, changes, o)
+export const linkSetMaster = (ref: LinkRef, master: LinkRef | null, o?: CallOptions) => conn().linkSetMaster(ref, master, o)
+export const linkSetMtu = (ref: LinkRef, mtu: number, o?: CallOptions) => conn().linkSetMtu(ref, mtu, o)
+export const linkSetName = (ref: LinkRef, name: string, o?: CallOptions) => conn().linkSetName(ref, name, o)
+export const linkSetAddress = (ref: LinkRef, address: string, o?: CallOptions) => conn().linkSetAddress(ref, address, o)
+export const linkSetNetns = (ref: LinkRef, netns: NetnsRef, o?: CallOptions) => conn().linkSetNetns(ref, netns, o)
 export const linkDel = (ref: LinkRef, o?: CallOptions) => conn().linkDel(ref, o)
 export const addrAdd = (ref: LinkRef, cidr: string, o?: AddrOptions) => conn().addrAdd(ref, cidr, o)
 export const addrReplace = (ref: LinkRef, cidr: string, o?: AddrOptions) => conn().addrReplace(ref, cidr, o)
@@ -1095,6 +1315,7 @@ export const addrList = (filter?: AddrFilter, o?: CallOptions) => conn().addrLis
 export const routeAdd = (route: RouteSpec, o?: CallOptions) => conn().routeAdd(route, o)
 export const routeReplace = (route: RouteSpec, o?: CallOptions) => conn().routeReplace(route, o)
 export const routeDel = (route: RouteSpec, o?: CallOptions) => conn().routeDel(route, o)
+export const routeAppend = (route: RouteSpec, o?: CallOptions) => conn().routeAppend(route, o)
 export const routeList = (filter?: RouteFilter, o?: CallOptions) => conn().routeList(filter, o)
 export const routeGet = (destination: string, o?: RouteGetOptions) => conn().routeGet(destination, o)
 export const routeAddDefault = (gateway: string, o?: DefaultRouteOptions) => conn().routeAddDefault(gateway, o)

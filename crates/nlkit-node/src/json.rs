@@ -5,7 +5,8 @@ use std::fmt::Write;
 use std::net::IpAddr;
 
 use nlkit::monitor::Event;
-use nlkit::rtnl::{names, Action, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
+use nlkit::rtnl::settings::{Settings, Value};
+use nlkit::rtnl::{names, route::METRICS, Action, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
 use nlkit::{Done, Error, ErrorKind, Part};
 
 /// Appends a JSON object field by field; the first `field` call opens it, `end` closes it.
@@ -84,6 +85,41 @@ impl<'a> Obj<'a> {
     }
 }
 
+/// A [`Settings`] tree as a JSON object.
+pub fn settings(o: &mut String, s: &Settings) {
+    o.push('{');
+    for (i, (k, v)) in s.0.iter().enumerate() {
+        if i > 0 {
+            o.push(',');
+        }
+        string(o, k);
+        o.push(':');
+        value(o, v);
+    }
+    o.push('}');
+}
+
+fn value(o: &mut String, v: &Value) {
+    match v {
+        Value::Bool(b) => o.push_str(if *b { "true" } else { "false" }),
+        Value::Int(i) => {
+            let _ = write!(o, "{i}");
+        }
+        Value::Str(s) => string(o, s),
+        Value::List(l) => {
+            o.push('[');
+            for (i, x) in l.iter().enumerate() {
+                if i > 0 {
+                    o.push(',');
+                }
+                value(o, x);
+            }
+            o.push(']');
+        }
+        Value::Map(m) => settings(o, m),
+    }
+}
+
 pub fn string(o: &mut String, s: &str) {
     o.push('"');
     for c in s.chars() {
@@ -128,6 +164,10 @@ fn family(f: u8) -> u8 {
 pub fn link(o: &mut String, l: &Link, names: Names<'_>) {
     let mut j = Obj::new(o);
     j.num("index", l.index).str("name", &l.name).opt_str("kind", l.kind.as_deref());
+    if let Some(info) = &l.info {
+        settings(j.raw("linkinfo"), info);
+    }
+    j.opt_str("slaveKind", l.slave_kind.as_deref());
     j.strs("flags", &names::link_flag_names(l.flags));
     j.bool("up", l.flags & names::IFF_UP != 0);
     j.str("operstate", &names::operstate_name(l.operstate as u32));
@@ -214,6 +254,33 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
     j.strs("flags", &flags);
     if let Some(p) = r.pref {
         j.str("pref", match p { 0 => "medium", 1 => "high", 3 => "low", _ => "unknown" });
+    }
+    if !r.nexthops.is_empty() {
+        let o = j.raw("nexthops");
+        o.push('[');
+        for (i, nh) in r.nexthops.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            let mut n = Obj::new(o);
+            n.opt_str("gateway", nh.gateway.map(|g| g.to_string()).as_deref());
+            n.opt_str("dev", names(nh.oif)).num("oif", nh.oif).num("weight", nh.weight);
+            let flags: Vec<&str> = RTNH_FLAGS.iter().filter(|(b, _)| nh.flags as u32 & b != 0).map(|(_, n)| *n).collect();
+            n.strs("flags", &flags);
+            n.end();
+        }
+        o.push(']');
+    }
+    if !r.metrics.is_empty() {
+        let o = j.raw("metrics");
+        let mut m = Obj::new(o);
+        for (k, v) in &r.metrics {
+            match METRICS.iter().find(|(_, id)| id == k) {
+                Some((name, _)) => m.num(name, v),
+                None => m.num(&format!("rtax{k}"), v),
+            };
+        }
+        m.end();
     }
     j.end();
 }

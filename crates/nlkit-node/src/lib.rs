@@ -88,9 +88,11 @@ impl NativeConn {
         let mut batch = Vec::with_capacity(ops.len());
         let mut done = Vec::new();
         for op in &ops {
+            let token = op.u32("token").ok().flatten().ok_or_else(|| Error::new(Status::InvalidArg, "operation without a token"))? as u64;
+            let timeout = op.u32("timeout").ok().flatten().map(|t| Duration::from_millis(t as u64));
             match ops::request(op) {
-                Ok(r) => batch.push((op.token as u64, r, op.timeout.map(|t| Duration::from_millis(t as u64)))),
-                Err(e) => done.push(Done::new(op.token as u64, Err(e))),
+                Ok(r) => batch.push((token, r, timeout)),
+                Err(e) => done.push(Done::new(token, Err(e))),
             }
         }
         done.append(&mut conn.submit_and_collect(batch, COLLECT_MAX));

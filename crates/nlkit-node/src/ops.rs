@@ -1,101 +1,105 @@
-//! JS operation descriptions -> core requests. index.ts has already validated every field and
-//! resolved link names to indexes where the kernel needs one; the checks here only keep bad
-//! values from reaching the wire if it did not.
+//! JS operations (parsed into [`Settings`] by ops_json.rs) -> core requests. index.ts has
+//! already validated every field; the checks here only keep bad values from reaching the wire
+//! if it did not, and name the offending key.
 
 use std::net::IpAddr;
 
-use nlkit::rtnl::{self, addr, link, route, AddrOp, AddrSpec, Filter, LinkRef, RouteOp, RouteQuery, RouteSpec};
+use nlkit::netns::NetnsRef;
+use nlkit::rtnl::link::{self, LinkSpec};
+use nlkit::rtnl::neigh::{self, NeighOp, NeighSpec};
+use nlkit::rtnl::route::{self, Nexthop, METRICS};
+use nlkit::rtnl::rule::{self, RuleOp, RuleSpec};
+use nlkit::rtnl::settings::{Settings, Value};
+use nlkit::rtnl::{self, addr, AddrOp, AddrSpec, Filter, LinkRef, RouteOp, RouteQuery, RouteSpec};
 use nlkit::{Error, Request};
 
-/// One operation as index.ts sends it (see ops_json.rs). Fields not used by `op` are ignored.
-#[derive(Default, Debug)]
-pub struct Op {
-    pub token: u32,
-    pub op: String,
-    pub timeout: Option<u32>,
-    /// The link the operation is about (a route's `dev`, a list's filter), by index (> 0) ...
-    pub index: Option<i32>,
-    /// ... or by name (resolved by the engine).
-    pub name: Option<String>,
-    pub up: Option<bool>,
-    pub peer_name: Option<String>,
-    /// 4, 6, or absent for both.
-    pub family: Option<u32>,
-    pub address: Option<String>,
-    pub prefix_len: Option<u32>,
-    pub peer: Option<String>,
-    pub broadcast: Option<String>,
-    pub label: Option<String>,
-    pub scope: Option<u32>,
-    pub flags: Option<u32>,
-    pub valid_lft: Option<u32>,
-    pub preferred_lft: Option<u32>,
-    /// Route destination address (absent: default route).
-    pub dst: Option<String>,
-    pub dst_len: Option<u32>,
-    pub gateway: Option<String>,
-    pub src: Option<String>,
-    pub prefsrc: Option<String>,
-    pub oif: Option<u32>,
-    pub iif: Option<u32>,
-    pub table: Option<u32>,
-    pub metric: Option<u32>,
-    pub protocol: Option<u32>,
-    pub route_type: Option<u32>,
-    pub mark: Option<u32>,
+type R<T> = Result<T, Error>;
+
+fn bad(e: String) -> Error {
+    Error::invalid(e)
 }
 
 fn invalid(what: &str) -> Error {
     Error::invalid(format!("invalid {what}"))
 }
 
-fn ip(s: &Option<String>, what: &str) -> Result<Option<IpAddr>, Error> {
-    s.as_deref().map(|s| s.parse().map_err(|_| invalid(what))).transpose()
-}
+/// Typed reads of an operation's fields, with errors naming the key.
+struct Args<'a>(&'a Settings);
 
-fn u8_of(v: Option<u32>, what: &str) -> Result<Option<u8>, Error> {
-    v.map(|x| u8::try_from(x).map_err(|_| invalid(what))).transpose()
-}
-
-fn family_byte(f: Option<u32>) -> Result<u8, Error> {
-    match f {
-        None | Some(0) => Ok(0),
-        Some(4) => Ok(rtnl::AF_INET),
-        Some(6) => Ok(rtnl::AF_INET6),
-        _ => Err(invalid("family")),
+impl Args<'_> {
+    fn u32(&self, k: &str) -> R<Option<u32>> {
+        self.0.u32(k).map_err(bad)
     }
-}
-
-fn link_ref(op: &Op) -> Result<LinkRef, Error> {
-    match (&op.index, &op.name) {
-        (Some(i), _) if *i > 0 => Ok(LinkRef::Index(*i)),
-        (_, Some(n)) if !n.is_empty() && n.len() < 16 => Ok(LinkRef::Name(n.clone())),
-        _ => Err(invalid("link")),
+    fn u16(&self, k: &str) -> R<Option<u16>> {
+        self.0.u16(k).map_err(bad)
+    }
+    fn u8(&self, k: &str) -> R<Option<u8>> {
+        self.0.u8(k).map_err(bad)
+    }
+    fn bool(&self, k: &str) -> R<Option<bool>> {
+        self.0.bool(k).map_err(bad)
+    }
+    fn str(&self, k: &str) -> R<Option<&str>> {
+        self.0.str(k).map_err(bad)
+    }
+    fn ip(&self, k: &str) -> R<Option<IpAddr>> {
+        self.str(k)?.map(|s| s.parse().map_err(|_| invalid(k))).transpose()
+    }
+    fn mac(&self, k: &str) -> R<Option<Vec<u8>>> {
+        self.str(k)?.map(|s| link::parse_mac(s).ok_or_else(|| invalid(k))).transpose()
+    }
+    fn family(&self) -> R<u8> {
+        match self.u32("family")? {
+            None | Some(0) => Ok(0),
+            Some(4) => Ok(rtnl::AF_INET),
+            Some(6) => Ok(rtnl::AF_INET6),
+            Some(7) => Ok(neigh::AF_BRIDGE),
+            _ => Err(invalid("family")),
+        }
+    }
+    fn link_ref(&self) -> R<Option<LinkRef>> {
+        match (self.0.int("index", 1, i32::MAX as i64).map_err(bad)?, self.str("name")?) {
+            (Some(i), _) => Ok(Some(LinkRef::Index(i as i32))),
+            (None, Some(n)) if !n.is_empty() && n.len() < 16 => Ok(Some(LinkRef::Name(n.to_string()))),
+            (None, Some(_)) => Err(invalid("link name")),
+            (None, None) => Ok(None),
+        }
+    }
+    fn netns(&self, k: &str) -> R<Option<NetnsRef>> {
+        let Some(m) = self.0.map(k).map_err(bad)? else { return Ok(None) };
+        let a = Args(m);
+        Ok(Some(match (a.str("name")?, a.str("path")?, a.u32("pid")?, a.u32("fd")?) {
+            (Some(n), None, None, None) => NetnsRef::Name(n.into()),
+            (None, Some(p), None, None) => NetnsRef::Path(p.into()),
+            (None, None, Some(p), None) => NetnsRef::Pid(p),
+            (None, None, None, Some(f)) => NetnsRef::Fd(f as i32),
+            _ => return Err(invalid(k)),
+        }))
     }
 }
 
 /// Builds a request needing a link index: at once when the index is known, else after the
 /// engine has looked the name up (on the same socket, no round trip through JS).
-fn on_link(op: &Op, build: impl FnOnce(u32) -> Request + Send + 'static) -> Result<Request, Error> {
-    match link_ref(op)? {
-        LinkRef::Index(i) => Ok(build(i as u32)),
+fn on_link(a: &Args, build: impl FnOnce(u32) -> R<Request> + Send + 'static) -> R<Request> {
+    match a.link_ref()?.ok_or_else(|| invalid("link"))? {
+        LinkRef::Index(i) => build(i as u32),
         LinkRef::Name(n) => Ok(Request::after_link(&n, build)),
     }
 }
 
 /// Like [`on_link`] for an optional link (a route's `dev`, a list filter).
-fn on_optional_link(op: &Op, build: impl FnOnce(Option<u32>) -> Request + Send + 'static) -> Result<Request, Error> {
-    if op.index.is_none() && op.name.is_none() {
-        return Ok(build(None));
+fn on_optional_link(a: &Args, build: impl FnOnce(Option<u32>) -> R<Request> + Send + 'static) -> R<Request> {
+    if a.link_ref()?.is_none() {
+        return build(None);
     }
-    on_link(op, move |i| build(Some(i)))
+    on_link(a, move |i| build(Some(i)))
 }
 
-fn addr_spec(op: &Op) -> Result<AddrSpec, Error> {
-    let address = ip(&op.address, "address")?.ok_or_else(|| invalid("address"))?;
+fn addr_spec(a: &Args) -> R<AddrSpec> {
+    let address = a.ip("address")?.ok_or_else(|| invalid("address"))?;
     let max = if address.is_ipv4() { 32 } else { 128 };
-    let prefix_len = u8_of(op.prefix_len, "prefix length")?.filter(|p| *p <= max).ok_or_else(|| invalid("prefix length"))?;
-    let broadcast = match ip(&op.broadcast, "broadcast")? {
+    let prefix_len = a.u8("prefixLen")?.filter(|p| *p <= max).ok_or_else(|| invalid("prefix length"))?;
+    let broadcast = match a.ip("broadcast")? {
         None => None,
         Some(IpAddr::V4(b)) => Some(b),
         Some(IpAddr::V6(_)) => return Err(invalid("broadcast")),
@@ -104,95 +108,231 @@ fn addr_spec(op: &Op) -> Result<AddrSpec, Error> {
         index: 0, // set once the link is known
         address,
         prefix_len,
-        scope: u8_of(op.scope, "scope")?,
-        label: op.label.clone(),
+        scope: a.u8("scope")?,
+        label: a.str("label")?.map(String::from),
         broadcast,
-        peer: ip(&op.peer, "peer")?,
-        valid_lft: op.valid_lft,
-        preferred_lft: op.preferred_lft,
-        flags: op.flags.unwrap_or(0),
+        peer: a.ip("peer")?,
+        valid_lft: a.u32("validLft")?,
+        preferred_lft: a.u32("preferredLft")?,
+        flags: a.u32("flags")?.unwrap_or(0),
     })
 }
 
-fn route_spec(op: &Op) -> Result<RouteSpec, Error> {
-    let dst = ip(&op.dst, "dst")?;
-    let gateway = ip(&op.gateway, "gateway")?;
-    let fam = match (family_byte(op.family)?, dst.or(gateway)) {
-        (0, Some(a)) => rtnl::family_of(&a),
+fn nexthops(a: &Args) -> R<Vec<Nexthop>> {
+    let Some(v) = a.0.get("nexthops") else { return Ok(Vec::new()) };
+    let Value::List(items) = v else { return Err(invalid("nexthops")) };
+    items
+        .iter()
+        .map(|it| {
+            let Value::Map(m) = it else { return Err(invalid("nexthop")) };
+            let n = Args(m);
+            Ok(Nexthop {
+                gateway: n.ip("gateway")?,
+                oif: n.u32("oif")?.unwrap_or(0),
+                weight: n.0.int("weight", 1, 256).map_err(bad)?.unwrap_or(1) as u16,
+                flags: if n.bool("onlink")?.unwrap_or(false) { route::RTNH_F_ONLINK as u8 } else { 0 },
+            })
+        })
+        .collect()
+}
+
+fn metrics(a: &Args) -> R<Vec<(u16, u32)>> {
+    let Some(m) = a.0.map("metrics").map_err(bad)? else { return Ok(Vec::new()) };
+    let mut out = Vec::new();
+    for (k, _) in &m.0 {
+        let id = METRICS.iter().find(|(n, _)| n == k).map(|(_, id)| *id).ok_or_else(|| invalid(&format!("metric {k}")))?;
+        out.push((id, m.u32(k).map_err(bad)?.unwrap_or(0)));
+    }
+    Ok(out)
+}
+
+fn route_spec(a: &Args) -> R<RouteSpec> {
+    let dst = a.ip("dst")?;
+    let gateway = a.ip("gateway")?;
+    let hops = nexthops(a)?;
+    let fam = match (a.family()?, dst.or(gateway).or_else(|| hops.iter().find_map(|h| h.gateway))) {
+        (0, Some(x)) => rtnl::family_of(&x),
         (0, None) => rtnl::AF_INET,
         (f, _) => f,
     };
     Ok(RouteSpec {
         family: fam,
         dst,
-        dst_len: u8_of(op.dst_len, "dst prefix length")?.unwrap_or(0),
+        dst_len: a.u8("dstLen")?.unwrap_or(0),
         gateway,
         oif: None, // set once the link is known
-        prefsrc: ip(&op.prefsrc, "prefsrc")?,
-        table: op.table,
-        metric: op.metric,
-        scope: u8_of(op.scope, "scope")?,
-        protocol: u8_of(op.protocol, "protocol")?,
-        route_type: u8_of(op.route_type, "type")?,
+        prefsrc: a.ip("prefsrc")?,
+        table: a.u32("table")?,
+        metric: a.u32("metric")?,
+        scope: a.u8("scope")?,
+        protocol: a.u8("protocol")?,
+        route_type: a.u8("routeType")?,
+        nexthops: hops,
+        metrics: metrics(a)?,
+        onlink: a.bool("onlink")?.unwrap_or(false),
+        pref: a.u8("pref")?,
+    })
+}
+
+fn link_spec(a: &Args) -> R<LinkSpec> {
+    Ok(LinkSpec {
+        name: a.str("newName")?.or(a.str("ifname")?).map(String::from),
+        kind: a.str("kind")?.map(String::from),
+        info: a.0.map("info").map_err(bad)?.cloned().unwrap_or_default(),
+        mtu: a.u32("mtu")?,
+        address: a.mac("address")?,
+        broadcast: a.mac("broadcast")?,
+        txqlen: a.u32("txqlen")?,
+        master: a.u32("master")?,
+        link: a.u32("parent")?,
+        alias: a.str("alias")?.map(String::from),
+        group: a.u32("group")?,
+        up: a.bool("up")?,
+        netns: a.netns("netns")?,
+    })
+}
+
+/// A link request; the namespace fds its message refers to live as long as the request.
+fn link_request(e: Result<link::Encoded, String>) -> R<Request> {
+    let enc = e.map_err(bad)?;
+    let mut r = Request::ack(enc.bytes);
+    r.keep = Some(Box::new(enc.ctx));
+    Ok(r)
+}
+
+fn neigh_spec(a: &Args) -> R<NeighSpec> {
+    let family = match a.family()? {
+        0 => a.ip("dst")?.map(|d| rtnl::family_of(&d)).unwrap_or(neigh::AF_BRIDGE),
+        f => f,
+    };
+    Ok(NeighSpec {
+        family,
+        index: 0,
+        dst: a.ip("dst")?,
+        lladdr: a.mac("lladdr")?,
+        state: a.u16("state")?,
+        flags: a.u8("flags")?.unwrap_or(0),
+        vlan: a.u16("vlan")?,
+    })
+}
+
+fn prefix(a: &Args, addr_key: &str, len_key: &str) -> R<Option<(IpAddr, u8)>> {
+    match a.ip(addr_key)? {
+        None => Ok(None),
+        Some(ip) => {
+            let max = if ip.is_ipv4() { 32 } else { 128 };
+            let len = a.u8(len_key)?.unwrap_or(max);
+            if len > max {
+                return Err(invalid(len_key));
+            }
+            Ok(Some((ip, len)))
+        }
+    }
+}
+
+fn rule_spec(a: &Args) -> R<RuleSpec> {
+    let uid_range = match a.0.map("uidRange").map_err(bad)? {
+        None => None,
+        Some(m) => {
+            let u = Args(m);
+            Some((u.u32("start")?.ok_or_else(|| invalid("uidRange.start"))?, u.u32("end")?.ok_or_else(|| invalid("uidRange.end"))?))
+        }
+    };
+    Ok(RuleSpec {
+        family: a.family()?,
+        priority: a.u32("priority")?,
+        table: a.u32("table")?,
+        src: prefix(a, "from", "fromLen")?,
+        dst: prefix(a, "to", "toLen")?,
+        iifname: a.str("iif")?.map(String::from),
+        oifname: a.str("oif")?.map(String::from),
+        fwmark: a.u32("fwmark")?,
+        fwmask: a.u32("fwmask")?,
+        tos: a.u8("tos")?.unwrap_or(0),
+        suppress_prefixlen: a.u32("suppressPrefixLength")?,
+        uid_range,
+        action: a.u8("action")?,
+        goto: a.u32("goto")?,
+        protocol: a.u8("protocol")?,
     })
 }
 
 /// Builds the core request for an operation.
-pub fn request(op: &Op) -> Result<Request, Error> {
-    Ok(match op.op.as_str() {
-        "linkGet" => Request::get(link::get(&link_ref(op)?)),
+pub fn request(op: &Settings) -> R<Request> {
+    let a = Args(op);
+    let name = a.str("op")?.unwrap_or_default();
+    Ok(match name {
+        "linkGet" => Request::get(link::get(&a.link_ref()?.ok_or_else(|| invalid("link"))?)),
         "linkList" => Request::dump(link::dump(), Filter::default()),
-        "linkSetUp" => Request::ack(link::set_up(&link_ref(op)?, op.up.unwrap_or(true))),
-        "linkDel" => Request::ack(link::del(&link_ref(op)?)),
-        "linkAddVeth" => {
-            let name = op.name.as_deref().ok_or_else(|| invalid("name"))?;
-            let peer = op.peer_name.as_deref().ok_or_else(|| invalid("peer name"))?;
-            Request::ack(link::add_veth(name, peer))
+        "linkSetUp" => Request::ack(link::set_up(&a.link_ref()?.ok_or_else(|| invalid("link"))?, a.bool("up")?.unwrap_or(true))),
+        "linkDel" => Request::ack(link::del(&a.link_ref()?.ok_or_else(|| invalid("link"))?)),
+        "linkAdd" => link_request(link::add(&link_spec(&a)?))?,
+        "linkSet" => {
+            let spec = link_spec(&a)?;
+            on_link(&a, move |i| link_request(link::set(i as i32, &spec)))?
         }
         "addrAdd" | "addrReplace" | "addrDel" => {
-            let aop = match op.op.as_str() {
+            let aop = match name {
                 "addrAdd" => AddrOp::Add,
                 "addrReplace" => AddrOp::Replace,
                 _ => AddrOp::Del,
             };
-            let spec = addr_spec(op)?;
-            on_link(op, move |index| Request::ack(addr::encode(&AddrSpec { index, ..spec }, aop)))?
+            let spec = addr_spec(&a)?;
+            on_link(&a, move |index| Ok(Request::ack(addr::encode(&AddrSpec { index, ..spec }, aop))))?
         }
         "addrList" => {
-            let fam = family_byte(op.family)?;
-            on_optional_link(op, move |idx| {
+            let fam = a.family()?;
+            on_optional_link(&a, move |idx| {
                 let filter = Filter { family: (fam != 0).then_some(fam), index: idx, ..Default::default() };
-                Request::dump(addr::dump(fam, idx.unwrap_or(0)), filter)
+                Ok(Request::dump(addr::dump(fam, idx.unwrap_or(0)), filter))
             })?
         }
         "routeAdd" | "routeReplace" | "routeAppend" | "routeDel" => {
-            let rop = match op.op.as_str() {
+            let rop = match name {
                 "routeAdd" => RouteOp::Add,
                 "routeReplace" => RouteOp::Replace,
                 "routeAppend" => RouteOp::Append,
                 _ => RouteOp::Del,
             };
-            let spec = route_spec(op)?;
-            on_optional_link(op, move |oif| Request::ack(route::encode(&RouteSpec { oif, ..spec }, rop)))?
+            let spec = route_spec(&a)?;
+            on_optional_link(&a, move |oif| Ok(Request::ack(route::encode(&RouteSpec { oif, ..spec }, rop))))?
         }
         "routeList" => {
-            let fam = family_byte(op.family)?;
-            let table = op.table;
-            on_optional_link(op, move |oif| {
+            let fam = a.family()?;
+            let table = a.u32("table")?;
+            on_optional_link(&a, move |oif| {
                 let filter = Filter { family: (fam != 0).then_some(fam), index: oif, table, skip_cloned: true };
-                Request::dump(route::dump(fam, table, oif), filter)
+                Ok(Request::dump(route::dump(fam, table, oif), filter))
             })?
         }
         "routeGet" => {
-            let q = RouteQuery {
-                dst: ip(&op.dst, "destination")?,
-                src: ip(&op.src, "from")?,
-                iif: op.iif,
-                oif: op.oif,
-                mark: op.mark,
-            };
+            let q = RouteQuery { dst: a.ip("dst")?, src: a.ip("src")?, iif: a.u32("iif")?, oif: a.u32("oif")?, mark: a.u32("mark")? };
             let fam = q.dst.as_ref().map(rtnl::family_of).ok_or_else(|| invalid("destination"))?;
             Request::get(route::get(&q, fam))
+        }
+        "neighAdd" | "neighReplace" | "neighDel" => {
+            let nop = match name {
+                "neighAdd" => NeighOp::Add,
+                "neighReplace" => NeighOp::Replace,
+                _ => NeighOp::Del,
+            };
+            let spec = neigh_spec(&a)?;
+            on_link(&a, move |index| Ok(Request::ack(neigh::encode(&NeighSpec { index, ..spec }, nop))))?
+        }
+        "neighList" => {
+            let fam = a.family()?;
+            on_optional_link(&a, move |idx| {
+                let filter = Filter { family: (fam != 0).then_some(fam), index: idx, ..Default::default() };
+                Ok(Request::dump(neigh::dump_filtered(fam, idx.unwrap_or(0)), filter))
+            })?
+        }
+        "ruleAdd" | "ruleDel" => {
+            let rop = if name == "ruleAdd" { RuleOp::Add } else { RuleOp::Del };
+            Request::ack(rule::encode(&rule_spec(&a)?, rop))
+        }
+        "ruleList" => {
+            let fam = a.family()?;
+            Request::dump(rule::dump(fam), Filter { family: (fam != 0).then_some(fam), ..Default::default() })
         }
         other => return Err(invalid(&format!("operation {other:?}"))),
     })

@@ -36,8 +36,9 @@ pub enum Mode {
     Dump,
 }
 
-/// Builds the real request once a link name has been resolved to its index.
-pub type Then = Box<dyn FnOnce(u32) -> Request + Send>;
+/// Builds the real request once a link name has been resolved to its index (or fails, e.g.
+/// when the request cannot be encoded; nothing more is then sent).
+pub type Then = Box<dyn FnOnce(u32) -> Result<Request> + Send>;
 
 /// One encoded request (its seq and pid are stamped by the engine).
 pub struct Request {
@@ -46,6 +47,8 @@ pub struct Request {
     pub filter: Filter,
     /// For a link lookup made on behalf of another request: what to send with the index.
     pub then: Option<Then>,
+    /// Kept alive until the request completes (e.g. namespace fds the message refers to).
+    pub keep: Option<Box<dyn Send>>,
 }
 
 impl std::fmt::Debug for Request {
@@ -56,19 +59,19 @@ impl std::fmt::Debug for Request {
 
 impl Request {
     pub fn ack(bytes: Vec<u8>) -> Self {
-        Request { bytes, mode: Mode::Ack, filter: Filter::default(), then: None }
+        Request { bytes, mode: Mode::Ack, filter: Filter::default(), then: None, keep: None }
     }
     pub fn get(bytes: Vec<u8>) -> Self {
-        Request { bytes, mode: Mode::Get, filter: Filter::default(), then: None }
+        Request { bytes, mode: Mode::Get, filter: Filter::default(), then: None, keep: None }
     }
     pub fn dump(bytes: Vec<u8>, filter: Filter) -> Self {
-        Request { bytes, mode: Mode::Dump, filter, then: None }
+        Request { bytes, mode: Mode::Dump, filter, then: None, keep: None }
     }
 
     /// Resolves link `name` to its index (RTM_GETLINK on this same socket, so it is right in
     /// whatever namespace the socket lives), then sends `build(index)` under the same token and
     /// deadline, without a round trip through the caller. A missing link fails with ENODEV.
-    pub fn after_link(name: &str, build: impl FnOnce(u32) -> Request + Send + 'static) -> Self {
+    pub fn after_link(name: &str, build: impl FnOnce(u32) -> Result<Request> + Send + 'static) -> Self {
         let mut r = Request::get(rtnl::link::get(&rtnl::LinkRef::Name(name.to_string())));
         r.then = Some(Box::new(build));
         r
@@ -216,6 +219,8 @@ struct Pending {
     then: Option<Then>,
     /// Parts of this dump were handed over already (a retry must say to discard them).
     parts_sent: bool,
+    /// Dropped with the pending request.
+    _keep: Option<Box<dyn Send>>,
 }
 
 struct Queued {
@@ -455,6 +460,7 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             retries,
             then: req.then,
             parts_sent: false,
+            _keep: req.keep,
         },
     );
     None
@@ -810,8 +816,9 @@ fn finish(st: &mut State, seq: u32, r: Result<()>) {
                     Object::Link(l) if l.index > 0 => Some(l.index as u32),
                     _ => None,
                 });
-                match index {
-                    Some(i) => st.followups.push(Queued { token: p.token, req: then(i), deadline: p.deadline, retries: 0 }),
+                match index.map(then) {
+                    Some(Ok(req)) => st.followups.push(Queued { token: p.token, req, deadline: p.deadline, retries: 0 }),
+                    Some(Err(e)) => st.done.push(Done::new(p.token, Err(e))),
                     None => st.done.push(Done::new(p.token, Err(Error::kernel(&wire::ErrorMsg { errno: libc::ENODEV, ..Default::default() })))),
                 }
             }
@@ -846,7 +853,7 @@ fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
         st.done.push(Done::new(p.token, Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg)))));
         return;
     }
-    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None };
+    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None, keep: None };
     let mut out = Batch::default();
     // The dump that just ended was the running one, so this normally goes straight out.
     let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
