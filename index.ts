@@ -173,6 +173,49 @@ export interface Rule {
   protocol?: string
 }
 
+/** A neighbour entry to add, replace or delete (`ip neigh`, and `bridge fdb` with `family: 'bridge'`). */
+export interface NeighSpec {
+  dev: LinkRef
+  /** IP address (ARP/NDP); absent for a bridge FDB entry. */
+  dst?: string
+  lladdr?: string
+  /** `'permanent'` (default), `'reachable'`, `'stale'`, `'noarp'`, ... or several. */
+  state?: NeighState | NeighState[]
+  /** `'router'`, `'proxy'`, `'self'`, `'master'`, `'extern_learn'`, ... */
+  flags?: string[]
+  /** 4 or 6 (default: from dst), or `'bridge'` for FDB entries. */
+  family?: 4 | 6 | 'bridge'
+  vlan?: number
+}
+
+export type NeighState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'noarp' | 'permanent' | 'none'
+
+export interface NeighFilter {
+  dev?: LinkRef
+  family?: 4 | 6 | 'bridge'
+}
+
+/** A policy routing rule to add or delete (`ip rule`). `from`/`to` are CIDR prefixes. */
+export interface RuleSpec {
+  priority?: number
+  table?: number | string
+  from?: string
+  to?: string
+  fwmark?: number
+  fwmask?: number
+  iif?: string
+  oif?: string
+  tos?: number
+  suppressPrefixLength?: number
+  uidRange?: { start: number; end: number }
+  /** `'to_tbl'` (default with a table), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
+  action?: 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit'
+  goto?: number
+  protocol?: string | number
+  /** 4 or 6; taken from `from`/`to` when they are given (default 4). */
+  family?: 4 | 6
+}
+
 /** Options of {@link addrAdd} and {@link addrReplace}. */
 export interface AddrOptions extends CallOptions {
   scope?: 'global' | 'site' | 'link' | 'host' | number
@@ -479,6 +522,29 @@ const ROUTE_TYPES = {
   prohibit: 8, throw: 9, nat: 10, xresolve: 11,
 }
 const PREFS = { medium: 0, high: 1, low: 3 }
+const NUD: Record<string, number> = {
+  incomplete: 0x01, reachable: 0x02, stale: 0x04, delay: 0x08, probe: 0x10, failed: 0x20, noarp: 0x40, permanent: 0x80, none: 0,
+}
+const NTF: Record<string, number> = {
+  use: 0x01, self: 0x02, master: 0x04, proxy: 0x08, extern_learn: 0x10, offload: 0x20, sticky: 0x40, router: 0x80,
+}
+const RULE_ACTIONS = { to_tbl: 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 }
+
+function bits(table: Record<string, number>, v: unknown, name: string): number {
+  const list = Array.isArray(v) ? v : [v]
+  let out = 0
+  for (const x of list) {
+    if (typeof x !== 'string' || !(x in table)) throw new RangeError(`${name} ${describe(x)} is not one of ${Object.keys(table).join(', ')}`)
+    out |= table[x]
+  }
+  return out
+}
+
+function neighFamily(v: unknown, name: string): number {
+  if (v === 4 || v === 6) return v
+  if (v === 'bridge') return 7
+  throw new RangeError(`${name} must be 4, 6 or 'bridge'`)
+}
 const METRIC_NAMES = [
   'lock', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit',
   'initcwnd', 'features', 'rtoMin', 'initrwnd', 'quickack', 'fastopenNoCookie',
@@ -1047,6 +1113,129 @@ export class Netlink {
     return this.routeDel(spec, call)
   }
 
+  // ---- neighbours ------------------------------------------------------------------------------
+
+  /** Neighbour entries (`ip -j neigh show`, and FDB entries with `family: 'bridge'`). */
+  async neighList(filter: NeighFilter = {}, o?: CallOptions): Promise<Neighbour[]> {
+    if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+    const f: Fields = {}
+    if (filter.family !== undefined) f.family = neighFamily(filter.family, 'filter.family')
+    if (filter.dev !== undefined) Object.assign(f, refFields(checkLinkRef(filter.dev, 'filter.dev')))
+    checkCallOptions(o)
+    const [list, names] = await Promise.all([this.#call<Neighbour>('neighList', filter.dev === undefined ? '' : String(filter.dev), f, o), this.#names(o)])
+    for (const n of list) {
+      const d = names.get(n.index)
+      if (d !== undefined) n.dev = d
+      if (n.masterIndex !== undefined) {
+        const m = names.get(n.masterIndex)
+        if (m !== undefined) n.master = m
+      }
+    }
+    return list
+  }
+
+  /** Adds a neighbour entry (`ip neigh add`); `EEXIST` if there is one. */
+  neighAdd(spec: NeighSpec, o?: CallOptions): Promise<void> {
+    return this.#neigh('neighAdd', spec, o)
+  }
+
+  /** Adds or replaces a neighbour entry (`ip neigh replace`). */
+  neighReplace(spec: NeighSpec, o?: CallOptions): Promise<void> {
+    return this.#neigh('neighReplace', spec, o)
+  }
+
+  /** Deletes a neighbour entry (`ip neigh del`). */
+  neighDel(spec: NeighSpec, o?: CallOptions): Promise<void> {
+    return this.#neigh('neighDel', spec, o)
+  }
+
+  async #neigh(opName: string, n: NeighSpec, o?: CallOptions): Promise<void> {
+    if (typeof n !== 'object' || n === null) throw new TypeError('neighbour must be an object')
+    const f: Fields = { ...refFields(checkLinkRef(n.dev, 'dev')) }
+    let family: number | undefined = n.family === undefined ? undefined : neighFamily(n.family, 'family')
+    if (n.dst !== undefined) {
+      const d = checkIp(n.dst, 'dst', family === 4 || family === 6 ? family : undefined)
+      f.dst = d.address
+      family ??= d.family
+    }
+    if (family === undefined) throw new TypeError('dst is required (or family: "bridge" for an FDB entry)')
+    if (family !== 7 && n.dst === undefined) throw new TypeError('dst is required for an IPv4/IPv6 neighbour')
+    f.family = family
+    if (n.lladdr !== undefined) f.lladdr = checkMac(n.lladdr, 'lladdr')
+    if (n.state !== undefined) f.state = bits(NUD, n.state, 'state')
+    if (n.flags !== undefined) f.flags = bits(NTF, n.flags, 'flags')
+    if (n.vlan !== undefined) f.vlan = checkInt(n.vlan, 'vlan', 0, 4095)
+    checkCallOptions(o)
+    await this.#call(opName, [n.dst ?? n.lladdr, `dev ${n.dev}`].filter(Boolean).join(' '), f, o)
+  }
+
+  // ---- rules ---------------------------------------------------------------------------------
+
+  /** Policy routing rules (`ip -j rule show`), IPv4 and IPv6 unless `filter.family`. */
+  async ruleList(filter: { family?: 4 | 6 } = {}, o?: CallOptions): Promise<Rule[]> {
+    if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+    if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
+    checkCallOptions(o)
+    if (filter.family === undefined) {
+      const [v4, v6] = await Promise.all([this.#call<Rule>('ruleList', '', { family: 4 }, o), this.#call<Rule>('ruleList', '', { family: 6 }, o)])
+      return v4.concat(v6)
+    }
+    return this.#call<Rule>('ruleList', '', { family: filter.family }, o)
+  }
+
+  /** Adds a rule (`ip rule add`). */
+  ruleAdd(rule: RuleSpec, o?: CallOptions): Promise<void> {
+    return this.#rule('ruleAdd', rule, o)
+  }
+
+  /** Deletes the first rule matching every field given (`ip rule del`). */
+  ruleDel(rule: RuleSpec, o?: CallOptions): Promise<void> {
+    return this.#rule('ruleDel', rule, o)
+  }
+
+  async #rule(opName: string, r: RuleSpec, o?: CallOptions): Promise<void> {
+    if (typeof r !== 'object' || r === null) throw new TypeError('rule must be an object')
+    checkCallOptions(o)
+    const f: Fields = {}
+    let family: 4 | 6 | undefined
+    for (const key of ['from', 'to'] as const) {
+      if (r[key] === undefined) continue
+      const p = parseCidr(r[key], key)
+      if (family !== undefined && p.family !== family) throw new TypeError('from and to must be of the same family')
+      family = p.family
+      f[key] = p.address
+      f[`${key}Len`] = p.prefixLen
+    }
+    if (r.family !== undefined) {
+      if (r.family !== 4 && r.family !== 6) throw new RangeError('family must be 4 or 6')
+      if (family !== undefined && family !== r.family) throw new TypeError(`family ${r.family} does not match from/to`)
+      family = r.family
+    }
+    f.family = family ?? 4
+    if (r.priority !== undefined) f.priority = checkInt(r.priority, 'priority', 0, MAX_U32)
+    if (r.table !== undefined) f.table = named(TABLES, r.table, 'table', MAX_U32)
+    if (r.fwmark !== undefined) f.fwmark = checkInt(r.fwmark, 'fwmark', 0, MAX_U32)
+    if (r.fwmask !== undefined) f.fwmask = checkInt(r.fwmask, 'fwmask', 0, MAX_U32)
+    if (r.iif !== undefined) f.iif = checkLinkName(r.iif, 'iif')
+    if (r.oif !== undefined) f.oif = checkLinkName(r.oif, 'oif')
+    if (r.tos !== undefined) f.tos = checkInt(r.tos, 'tos', 0, 255)
+    if (r.suppressPrefixLength !== undefined) f.suppressPrefixLength = checkInt(r.suppressPrefixLength, 'suppressPrefixLength', 0, 128)
+    if (r.uidRange !== undefined) {
+      const u = r.uidRange
+      if (typeof u !== 'object' || u === null) throw new TypeError('uidRange must be { start, end }')
+      const start = checkInt(u.start, 'uidRange.start', 0, MAX_U32)
+      const end = checkInt(u.end, 'uidRange.end', start, MAX_U32)
+      f.uidRange = { start, end }
+    }
+    if (r.action !== undefined) f.action = named(RULE_ACTIONS, r.action, 'action', 255)
+    if (r.goto !== undefined) f.goto = checkInt(r.goto, 'goto', 0, MAX_U32)
+    if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
+    const subject = [r.priority !== undefined && `priority ${r.priority}`, r.from && `from ${r.from}`, r.to && `to ${r.to}`, r.table !== undefined && `table ${r.table}`]
+      .filter(Boolean)
+      .join(' ')
+    await this.#call(opName, subject, f, o)
+  }
+
   /** Subscribes to events of this connection's network namespace; see {@link subscribe}. */
   subscribe(groups: EventGroup[], opts: SubscribeOptions = {}): Subscription {
     return new Subscription(groups, { netns: this.#netns, ...opts })
@@ -1316,6 +1505,13 @@ export const routeAdd = (route: RouteSpec, o?: CallOptions) => conn().routeAdd(r
 export const routeReplace = (route: RouteSpec, o?: CallOptions) => conn().routeReplace(route, o)
 export const routeDel = (route: RouteSpec, o?: CallOptions) => conn().routeDel(route, o)
 export const routeAppend = (route: RouteSpec, o?: CallOptions) => conn().routeAppend(route, o)
+export const neighList = (filter?: NeighFilter, o?: CallOptions) => conn().neighList(filter, o)
+export const neighAdd = (spec: NeighSpec, o?: CallOptions) => conn().neighAdd(spec, o)
+export const neighReplace = (spec: NeighSpec, o?: CallOptions) => conn().neighReplace(spec, o)
+export const neighDel = (spec: NeighSpec, o?: CallOptions) => conn().neighDel(spec, o)
+export const ruleList = (filter?: { family?: 4 | 6 }, o?: CallOptions) => conn().ruleList(filter, o)
+export const ruleAdd = (rule: RuleSpec, o?: CallOptions) => conn().ruleAdd(rule, o)
+export const ruleDel = (rule: RuleSpec, o?: CallOptions) => conn().ruleDel(rule, o)
 export const routeList = (filter?: RouteFilter, o?: CallOptions) => conn().routeList(filter, o)
 export const routeGet = (destination: string, o?: RouteGetOptions) => conn().routeGet(destination, o)
 export const routeAddDefault = (gateway: string, o?: DefaultRouteOptions) => conn().routeAddDefault(gateway, o)

@@ -14,6 +14,7 @@ const NDA_DST: u16 = 1;
 const NDA_LLADDR: u16 = 2;
 const NDA_PROBES: u16 = 4;
 const NDA_VLAN: u16 = 5;
+const NDA_IFINDEX: u16 = 8;
 const NDA_MASTER: u16 = 9;
 
 const NDMSG_LEN: usize = 12;
@@ -63,9 +64,13 @@ pub fn dump(family: u8) -> Vec<u8> {
     dump_filtered(family, 0)
 }
 
+/// With strict checking the device filter must be NDA_IFINDEX (the header's ifindex is refused).
 pub fn dump_filtered(family: u8, index: u32) -> Vec<u8> {
     let mut b = MsgBuilder::new(RTM_GETNEIGH, NLM_F_DUMP);
-    b.push(&ndmsg(family, index, 0, 0));
+    b.push(&ndmsg(family, 0, 0, 0));
+    if index != 0 {
+        b.attr_u32(NDA_IFINDEX, index);
+    }
     b.finish()
 }
 
