@@ -2,7 +2,7 @@
 // real TCP exchange between them: a server started inside the second namespace with
 // `ip netns exec`, a client connecting from the first.
 //
-//   bash scripts/in-netns.sh node examples/two-hosts.mjs      (root; leaves nothing behind)
+//   bash .ci/in-netns.sh node examples/two-hosts.mjs      (root; leaves nothing behind)
 import { spawn } from 'node:child_process'
 import { once } from 'node:events'
 import { open, netnsCreate, netnsDelete } from 'nlkit'
