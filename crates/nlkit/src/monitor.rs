@@ -80,6 +80,7 @@ impl Kind {
 }
 
 /// One item of the stream.
+#[allow(clippy::large_enum_variant)] // events are moved, not stored by value in bulk
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Object {

@@ -82,7 +82,7 @@ pub fn create(name: &str) -> Result<()> {
         sys::mount_make_shared(dir).map_err(|e| Error::io(&e))?;
     }
     let path = dir.join(name);
-    OpenOptions::new().read(true).write(true).create_new(true).mode(0).open(&path).map_err(|e| Error::io(&e))?;
+    OpenOptions::new().read(true).write(true).create_new(true).mode(0o000).open(&path).map_err(|e| Error::io(&e))?;
     let target = path.clone();
     let made = std::thread::Builder::new()
         .name("nlkit-netns".into())

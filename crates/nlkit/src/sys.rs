@@ -301,3 +301,55 @@ pub fn dup_fd(fd: RawFd) -> io::Result<OwnedFd> {
     // SAFETY: fresh descriptor.
     Ok(unsafe { OwnedFd::from_raw_fd(raw) })
 }
+
+/// Creates a tun (`tap == false`) or tap device named `name` (empty: the kernel picks
+/// `tunN`/`tapN`) by opening `/dev/net/tun` and `TUNSETIFF`, without the packet-information
+/// header (`IFF_NO_PI`), with `IFF_MULTI_QUEUE` when asked; then sets the owner and group and,
+/// last, persistence (so a failure before it leaves no device behind). If a persistent device
+/// of that name and type exists and may be used, it is attached to instead (as
+/// `ip tuntap add` does). The device lives in the calling *thread's* network namespace and,
+/// unless persistent, goes away when the returned descriptor (its first queue) is closed.
+/// Needs CAP_NET_ADMIN.
+pub fn tun_create(
+    name: &str,
+    tap: bool,
+    multi_queue: bool,
+    persist: bool,
+    owner: Option<u32>,
+    group: Option<u32>,
+) -> io::Result<OwnedFd> {
+    let bytes = name.as_bytes();
+    if bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
+        return Err(io::Error::from_raw_os_error(libc::EINVAL));
+    }
+    // SAFETY: a valid NUL-terminated path; the descriptor is owned immediately below.
+    let raw = cvt(unsafe { libc::open(c"/dev/net/tun".as_ptr(), libc::O_RDWR | libc::O_CLOEXEC) })?;
+    // SAFETY: `raw` is a fresh descriptor nobody else owns.
+    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    // SAFETY: ifreq is plain old data; all-zero is a valid value (and NUL-terminates the name).
+    let mut ifr: libc::ifreq = unsafe { mem::zeroed() };
+    for (d, s) in ifr.ifr_name.iter_mut().zip(bytes) {
+        *d = *s as libc::c_char;
+    }
+    let mut flags = if tap { libc::IFF_TAP } else { libc::IFF_TUN } | libc::IFF_NO_PI;
+    if multi_queue {
+        flags |= libc::IFF_MULTI_QUEUE;
+    }
+    ifr.ifr_ifru.ifru_flags = flags as libc::c_short;
+    // SAFETY: TUNSETIFF reads and writes one struct ifreq, which `ifr` is.
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETIFF, &mut ifr as *mut libc::ifreq) })?;
+    // The other three take their argument by value.
+    if let Some(uid) = owner {
+        // SAFETY: plain ioctl with an integer argument on our descriptor.
+        cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETOWNER, uid as libc::c_ulong) })?;
+    }
+    if let Some(gid) = group {
+        // SAFETY: as above.
+        cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETGROUP, gid as libc::c_ulong) })?;
+    }
+    if persist {
+        // SAFETY: as above.
+        cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::TUNSETPERSIST, 1 as libc::c_ulong) })?;
+    }
+    Ok(fd)
+}

@@ -2,6 +2,7 @@
 //! Kind-specific data (IFLA_INFO_DATA) is handled by the modules in [`kinds`].
 
 pub mod kinds;
+pub mod tun;
 
 use crate::netns::NetnsRef;
 use crate::rtnl::settings::Settings;

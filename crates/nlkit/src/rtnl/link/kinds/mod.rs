@@ -2,7 +2,18 @@
 //! [`Settings`] and decoding it back into the same keys (so `linkGet` output round-trips into
 //! `linkAdd`). Kinds without settings of their own (ifb, dummy, ...) need no module.
 
+mod bond;
+mod bridge;
+mod common;
+mod gre;
+mod ipip;
+mod ipvlan;
+mod macvlan;
+mod tun;
 mod veth;
+mod vlan;
+mod vrf;
+mod vxlan;
 
 use std::os::fd::OwnedFd;
 
@@ -38,7 +49,25 @@ pub trait LinkKind: Sync {
     fn decode(&self, data: &[u8]) -> Settings;
 }
 
-static KINDS: &[&dyn LinkKind] = &[&veth::Veth];
+static KINDS: &[&dyn LinkKind] = &[
+    &veth::Veth,
+    &bridge::Bridge,
+    &macvlan::Macvlan,
+    &macvlan::Macvtap,
+    &vxlan::Vxlan,
+    &vlan::Vlan,
+    &bond::Bond,
+    &vrf::Vrf,
+    &ipvlan::Ipvlan,
+    &ipvlan::Ipvtap,
+    &gre::GRE,
+    &gre::GRETAP,
+    &gre::IP6GRE,
+    &gre::IP6GRETAP,
+    &ipip::IPIP,
+    &ipip::SIT,
+    &tun::Tun,
+];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
 const PLAIN: &[&str] = &["ifb", "dummy", "nlmon", "vcan", "wireguard"];
