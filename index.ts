@@ -47,6 +47,10 @@ export interface Link {
   name: string
   /** Link kind from IFLA_INFO_KIND (`'veth'`, `'bridge'` ...); absent for physical and loopback. */
   kind?: string
+  /** The kind's own settings, with iproute2's names in camelCase (`{ id: 42, port: 4789, dev: 'eth0' }` for vxlan). */
+  linkinfo?: Record<string, unknown>
+  /** The kind of the master this link is enslaved to (`'bridge'`, `'bond'`). */
+  slaveKind?: string
   /** Interface flags as `ip` prints them (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`). */
   flags: string[]
   up: boolean
@@ -816,7 +820,8 @@ export class Netlink {
     checkCallOptions(o)
     const [l] = await this.#call<Link>('linkGet', String(ref), refFields(ref), o)
     if (!l) throw new NetlinkError('linkGet', String(ref), { errno: 19, kind: 'kernel', text: 'No such device' })
-    const others = [l.masterIndex, l.linkNetnsid === undefined ? l.linkIndex : undefined].filter((i) => i !== undefined)
+    const refs = LINK_REF_SETTINGS.map((k) => l.linkinfo?.[k]).filter((v): v is number => typeof v === 'number')
+    const others = [l.masterIndex, l.linkNetnsid === undefined ? l.linkIndex : undefined, ...refs].filter((i) => i !== undefined)
     if (others.length > 0) {
       const got = await Promise.all(others.map((i) => this.#call<Link>('linkGet', String(i), { index: i }, o).catch(() => [])))
       nameRelatives(l, new Map(got.flat().map((x) => [x.index, x.name])))
@@ -1423,6 +1428,13 @@ function refFields(ref: LinkRef): Fields {
 }
 
 function nameRelatives(l: Link, names: Map<number, string>): void {
+  const info = l.linkinfo
+  for (const k of LINK_REF_SETTINGS) {
+    if (info && typeof info[k] === 'number') {
+      const n = names.get(info[k] as number)
+      if (n !== undefined) info[k] = n
+    }
+  }
   if (l.masterIndex !== undefined) {
     const m = names.get(l.masterIndex)
     if (m !== undefined) l.master = m

@@ -56,6 +56,7 @@ pub struct ConnOptions {
 pub struct NativeConn {
     conn: Option<Conn>,
     done: JsCompleter,
+    netns: Option<nlkit::netns::NetnsRef>,
 }
 
 #[napi]
@@ -73,9 +74,10 @@ impl NativeConn {
         if let Some(ns) = &opts.netns {
             o.netns = Some(ns.to_ref().map_err(to_napi)?);
         }
+        let netns = o.netns.clone();
         let done = JsCompleter(Arc::new(Mutex::new(tsfn)));
         let conn = Conn::open(o, Box::new(done.clone())).map_err(to_napi)?;
-        Ok(NativeConn { conn: Some(conn), done })
+        Ok(NativeConn { conn: Some(conn), done, netns })
     }
 
     /// Submits a JSON array of operations. Returns, as a JSON batch, the completions available
@@ -90,7 +92,7 @@ impl NativeConn {
         for op in &ops {
             let token = op.u32("token").ok().flatten().ok_or_else(|| Error::new(Status::InvalidArg, "operation without a token"))? as u64;
             let timeout = op.u32("timeout").ok().flatten().map(|t| Duration::from_millis(t as u64));
-            match ops::request(op) {
+            match ops::request(op, self.netns.as_ref()) {
                 Ok(r) => batch.push((token, r, timeout)),
                 Err(e) => done.push(Done::new(token, Err(e))),
             }

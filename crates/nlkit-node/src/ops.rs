@@ -257,11 +257,50 @@ fn rule_spec(a: &Args) -> R<RuleSpec> {
     })
 }
 
-/// Builds the core request for an operation.
-pub fn request(op: &Settings) -> R<Request> {
+/// tun/tap links are made through /dev/net/tun (persistent, as `ip tuntap add` makes them), in
+/// the connection's namespace; the other settings (mtu, up, master, ...) then follow as an
+/// ordinary link change.
+fn tun_add(a: &Args, netns: Option<&NetnsRef>) -> R<Request> {
+    use nlkit::rtnl::link::tun::{self, TunMode, TunSpec};
+    let name = a.str("ifname")?.ok_or_else(|| invalid("name"))?.to_string();
+    let info = a.0.map("info").map_err(bad)?.cloned().unwrap_or_default();
+    // The keys the `tun` kind decodes, so a tun/tap read back can be created again.
+    info.check_known(&["mode", "multiQueue", "owner", "group", "persist", "pi", "vnetHdr"]).map_err(bad)?;
+    if info.bool("pi").map_err(bad)? == Some(true) || info.bool("vnetHdr").map_err(bad)? == Some(true) {
+        return Err(bad("tun/tap devices are made without packet information or vnet headers".into()));
+    }
+    let tap = match info.str("mode").map_err(bad)? {
+        Some("tap") => true,
+        Some("tun") => false,
+        Some(_) => return Err(invalid("mode")),
+        None => a.str("kind")? == Some("tap"),
+    };
+    let mut changes = link_spec(a)?;
+    changes.kind = None;
+    changes.info = Settings::new();
+    changes.name = None;
+    let spec = TunSpec {
+        name: name.clone(),
+        mode: if tap { TunMode::Tap } else { TunMode::Tun },
+        multi_queue: info.bool("multiQueue").map_err(bad)?.unwrap_or(false),
+        persist: true,
+        owner: info.u32("owner").map_err(bad)?,
+        group: info.u32("group").map_err(bad)?,
+    };
+    drop(tun::create_in(netns, &spec)?); // persistent: the device outlives this descriptor
+    if changes == LinkSpec::default() {
+        return Ok(Request::get(link::get(&LinkRef::Name(name))));
+    }
+    Ok(Request::after_link(&name, move |i| link_request(link::set(i as i32, &changes))))
+}
+
+/// Builds the core request for an operation. `netns` is the connection's namespace (for the
+/// few operations that are not netlink messages).
+pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
     let a = Args(op);
     let name = a.str("op")?.unwrap_or_default();
     Ok(match name {
+        "linkAdd" if matches!(a.str("kind")?, Some("tun" | "tap")) => tun_add(&a, netns)?,
         "linkGet" => Request::get(link::get(&a.link_ref()?.ok_or_else(|| invalid("link"))?)),
         "linkList" => Request::dump(link::dump(), Filter::default()),
         "linkSetUp" => Request::ack(link::set_up(&a.link_ref()?.ok_or_else(|| invalid("link"))?, a.bool("up")?.unwrap_or(true))),

@@ -149,7 +149,7 @@ pub fn parse_mac(s: &str) -> Option<Vec<u8>> {
 }
 
 /// What `ip link add` and `ip link set` take. Fields left `None` are not sent.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct LinkSpec {
     pub name: Option<String>,
     pub kind: Option<String>,
