@@ -220,6 +220,11 @@ export interface RuleSpec {
   family?: 4 | 6
 }
 
+/** Options of {@link addrDel}: a point-to-point address is named with its peer. */
+export interface AddrDelOptions extends CallOptions {
+  peer?: string
+}
+
 /** Options of {@link addrAdd} and {@link addrReplace}. */
 export interface AddrOptions extends CallOptions {
   scope?: 'global' | 'site' | 'link' | 'host' | number
@@ -585,6 +590,13 @@ function checkCallOptions(o: CallOptions | undefined): void {
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
 }
 
+/** An IPv4 address label: like an interface name, but `eth0:1` aliases have a colon. */
+function checkLabel(v: unknown): string {
+  if (typeof v !== 'string') throw new TypeError(`label must be a string, got ${describe(v)}`)
+  if (v.length === 0 || Buffer.byteLength(v) > 15 || /[\s/]/.test(v)) throw new RangeError(`label ${describe(v)} must be 1 to 15 bytes without spaces or slashes`)
+  return v
+}
+
 function broadcastOf(p: Prefix): string {
   const n = p.address.split('.').reduce((a, x) => a * 256 + Number(x), 0)
   const host = p.prefixLen === 32 ? 0 : 2 ** (32 - p.prefixLen) - 1
@@ -767,7 +779,9 @@ export class Netlink {
   #flushNow = (): void => {
     this.#flushScheduled = false
     if (this.#closed) return
-    let ops = this.#queue
+    // Calls aborted before they went out are not sent at all.
+    let ops = this.#queue.filter((op) => this.#pending.has(op.token))
+    this.#queue = ops
     if (ops.length > FLUSH_SLICE) {
       ops = ops.splice(0, FLUSH_SLICE)
       this.#flushScheduled = true
@@ -792,14 +806,20 @@ export class Netlink {
     else this.#updateRef()
   }
 
-  /** Resolves a link reference to its index, asking the kernel (on this connection's socket). */
-  async #index(ref: LinkRef, o?: CallOptions): Promise<number> {
+  /**
+   * Resolves a link reference to its index, asking the kernel (on this connection's socket). A
+   * failure is reported as the operation it was done for (`opName`).
+   */
+  async #index(ref: LinkRef, o?: CallOptions, opName = 'linkGet', subject = String(ref)): Promise<number> {
     if (typeof ref === 'number') return ref
-    return (await this.linkGet(ref, o)).index
+    const [l] = await this.#call<Link>(opName, subject, { op: 'linkGet', name: ref }, o)
+    if (!l) throw new NetlinkError(opName, subject, { errno: 19, kind: 'kernel', text: 'No such device' })
+    return l.index
   }
 
-  async #names(o?: CallOptions): Promise<Map<number, string>> {
-    const links = await this.#call<Link>('linkList', '', {}, o)
+  /** Interface names by index, for labelling a list (failures reported as `opName`). */
+  async #names(opName: string, subject: string, o?: CallOptions): Promise<Map<number, string>> {
+    const links = await this.#call<Link>(opName, subject, { op: 'linkList' }, o)
     return new Map(links.map((l) => [l.index, l.name]))
   }
 
@@ -809,8 +829,8 @@ export class Netlink {
   async linkList(o?: CallOptions): Promise<Link[]> {
     checkCallOptions(o)
     const links = await this.#call<Link>('linkList', '', {}, o)
-    const names = new Map(links.map((l) => [l.index, l.name]))
-    for (const l of links) nameRelatives(l, names)
+    const byIndex = new Map(links.map((l) => [l.index, l]))
+    for (const l of links) nameRelatives(l, byIndex)
     return links
   }
 
@@ -821,11 +841,9 @@ export class Netlink {
     const [l] = await this.#call<Link>('linkGet', String(ref), refFields(ref), o)
     if (!l) throw new NetlinkError('linkGet', String(ref), { errno: 19, kind: 'kernel', text: 'No such device' })
     const refs = LINK_REF_SETTINGS.map((k) => l.linkinfo?.[k]).filter((v): v is number => typeof v === 'number')
-    const others = [l.masterIndex, l.linkNetnsid === undefined ? l.linkIndex : undefined, ...refs].filter((i) => i !== undefined)
-    if (others.length > 0) {
-      const got = await Promise.all(others.map((i) => this.#call<Link>('linkGet', String(i), { index: i }, o).catch(() => [])))
-      nameRelatives(l, new Map(got.flat().map((x) => [x.index, x.name])))
-    }
+    const others = [l.masterIndex, l.linkIndex, ...refs].filter((i): i is number => i !== undefined && i !== 0 && i !== l.index)
+    const got = await Promise.all(others.map((i) => this.#call<Link>('linkGet', String(i), { index: i }, o).catch(() => [] as Link[])))
+    nameRelatives(l, new Map([l, ...got.flat()].map((x) => [x.index, x])))
     return l
   }
 
@@ -858,14 +876,14 @@ export class Netlink {
     if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError('spec.kind must be a link kind like "veth"')
     checkLinkName(spec.name, 'spec.name')
     checkCallOptions(o)
-    const f: Fields = { ifname: spec.name, kind: spec.kind, ...(await this.#linkFields(spec, o)) }
+    const f: Fields = { ifname: spec.name, kind: spec.kind, ...(await this.#linkFields(spec, o, 'linkAdd', spec.name)) }
     const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
     for (const [k, v] of Object.entries(spec)) {
       if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
     }
     if (spec.kind === 'veth' && info.peer !== undefined) info.peer = vethPeer(info.peer)
     for (const k of LINK_REF_SETTINGS) {
-      if (typeof info[k] === 'string') info[k] = await this.#index(checkLinkName(info[k], `spec.${k}`), o)
+      if (typeof info[k] === 'string') info[k] = await this.#index(checkLinkName(info[k], `spec.${k}`), o, 'linkAdd', spec.name)
     }
     if (Object.keys(info).length > 0) f.info = info
     await this.#call('linkAdd', spec.name, f, o)
@@ -879,14 +897,14 @@ export class Netlink {
       if (!LINK_SET_KEYS.has(k)) throw new RangeError(`unknown link change ${describe(k)}; expected one of ${[...LINK_SET_KEYS].join(', ')}`)
     }
     checkCallOptions(o)
-    const f: Fields = { ...refFields(ref), ...(await this.#linkFields(changes, o)) }
+    const f: Fields = { ...refFields(ref), ...(await this.#linkFields(changes, o, 'linkSet', String(ref))) }
     if (changes.name !== undefined) f.newName = checkLinkName(changes.name, 'name')
     if (changes.nomaster) f.master = 0
     await this.#call('linkSet', String(ref), f, o)
   }
 
   /** The top-level link attributes shared by linkAdd and linkSet, validated and resolved. */
-  async #linkFields(c: LinkChanges & { link?: LinkRef }, o?: CallOptions): Promise<Fields> {
+  async #linkFields(c: LinkChanges & { link?: LinkRef }, o: CallOptions | undefined, opName: string, subject: string): Promise<Fields> {
     const f: Fields = {}
     if (c.mtu !== undefined) f.mtu = checkInt(c.mtu, 'mtu', 68, MAX_U32)
     if (c.address !== undefined) f.address = checkMac(c.address, 'address')
@@ -899,9 +917,9 @@ export class Netlink {
     if (c.group !== undefined) f.group = checkInt(c.group, 'group', 0, MAX_U32)
     if (c.up !== undefined) f.up = checkBool(c.up, 'up')
     if (c.netns !== undefined) f.netns = netnsSpec(c.netns)
-    if (c.master !== undefined && c.master !== null) f.master = await this.#index(checkLinkRef(c.master, 'master'), o)
+    if (c.master !== undefined && c.master !== null) f.master = await this.#index(checkLinkRef(c.master, 'master'), o, opName, subject)
     if (c.master === null) f.master = 0
-    if (c.link !== undefined) f.parent = await this.#index(checkLinkRef(c.link, 'link'), o)
+    if (c.link !== undefined) f.parent = await this.#index(checkLinkRef(c.link, 'link'), o, opName, subject)
     return f
   }
 
@@ -947,7 +965,7 @@ export class Netlink {
   }
 
   /** Removes an address (`ip addr del`); `EADDRNOTAVAIL` if it is not there. */
-  addrDel(ref: LinkRef, cidr: string, o?: CallOptions): Promise<void> {
+  addrDel(ref: LinkRef, cidr: string, o?: AddrDelOptions): Promise<void> {
     return this.#addr('addrDel', ref, cidr, o)
   }
 
@@ -959,11 +977,13 @@ export class Netlink {
     if (o.scope !== undefined) f.scope = named(SCOPES, o.scope, 'scope', 255)
     if (o.label !== undefined) {
       if (p.family !== 4) throw new TypeError('label applies to IPv4 addresses only')
-      f.label = checkLinkName(o.label, 'label')
+      f.label = checkLabel(o.label)
     }
     if (o.broadcast !== undefined) {
       if (p.family !== 4) throw new TypeError('broadcast applies to IPv4 addresses only')
-      f.broadcast = o.broadcast === '+' ? broadcastOf(p) : checkIp(o.broadcast, 'broadcast', 4).address
+      // Like `ip ... brd +`: /31 and /32 have no broadcast address.
+      if (o.broadcast !== '+') f.broadcast = checkIp(o.broadcast, 'broadcast', 4).address
+      else if (p.prefixLen <= 30) f.broadcast = broadcastOf(p)
     }
     if (o.peer !== undefined) f.peer = checkIp(o.peer, 'peer', p.family).address
     const valid = lifetime(o.validLifetime, 'validLifetime')
@@ -986,7 +1006,7 @@ export class Netlink {
     const link = filter.link === undefined ? {} : refFields(filter.link)
     const [addrs, names] = await Promise.all([
       this.#call<Address>('addrList', filter.link === undefined ? '' : String(filter.link), { ...link, family: filter.family }, o),
-      this.#names(o),
+      this.#names('addrList', filter.link === undefined ? '' : String(filter.link), o),
     ])
     for (const a of addrs) {
       const n = names.get(a.index)
@@ -1056,7 +1076,7 @@ export class Netlink {
           if (nh.gateway !== undefined) out.gateway = checkIp(nh.gateway, `nexthops[${i}].gateway`, family).address
           if (nh.weight !== undefined) out.weight = checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256)
           if (nh.onlink !== undefined) out.onlink = checkBool(nh.onlink, `nexthops[${i}].onlink`)
-          if (nh.dev !== undefined) out.oif = await this.#index(checkLinkRef(nh.dev, `nexthops[${i}].dev`), o)
+          if (nh.dev !== undefined) out.oif = await this.#index(checkLinkRef(nh.dev, `nexthops[${i}].dev`), o, opName, String(nh.dev))
           return out
         }),
       )
@@ -1084,7 +1104,7 @@ export class Netlink {
     const dev = filter.dev === undefined ? {} : refFields(filter.dev)
     const [routes, names] = await Promise.all([
       this.#call<Route>('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, { ...dev, family: filter.family, table }, o),
-      this.#names(o),
+      this.#names('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, o),
     ])
     return nameDevs(routes, names)
   }
@@ -1096,9 +1116,9 @@ export class Netlink {
     const f: Fields = { dst: d.address }
     if (o.from !== undefined) f.src = checkIp(o.from, 'from', d.family).address
     if (o.mark !== undefined) f.mark = checkInt(o.mark, 'mark', 0, MAX_U32)
-    if (o.iif !== undefined) f.iif = await this.#index(checkLinkRef(o.iif, 'iif'), o)
-    if (o.oif !== undefined) f.oif = await this.#index(checkLinkRef(o.oif, 'oif'), o)
-    const [routes, names] = await Promise.all([this.#call<Route>('routeGet', destination, f, o), this.#names(o)])
+    if (o.iif !== undefined) f.iif = await this.#index(checkLinkRef(o.iif, 'iif'), o, 'routeGet', destination)
+    if (o.oif !== undefined) f.oif = await this.#index(checkLinkRef(o.oif, 'oif'), o, 'routeGet', destination)
+    const [routes, names] = await Promise.all([this.#call<Route>('routeGet', destination, f, o), this.#names('routeGet', destination, o)])
     const [r] = nameDevs(routes, names)
     if (!r) throw new NetlinkError('routeGet', destination, { errno: 113, kind: 'kernel', text: 'No route to host' })
     return r
@@ -1127,7 +1147,8 @@ export class Netlink {
     if (filter.family !== undefined) f.family = neighFamily(filter.family, 'filter.family')
     if (filter.dev !== undefined) Object.assign(f, refFields(checkLinkRef(filter.dev, 'filter.dev')))
     checkCallOptions(o)
-    const [list, names] = await Promise.all([this.#call<Neighbour>('neighList', filter.dev === undefined ? '' : String(filter.dev), f, o), this.#names(o)])
+    const subject = filter.dev === undefined ? '' : String(filter.dev)
+    const [list, names] = await Promise.all([this.#call<Neighbour>('neighList', subject, f, o), this.#names('neighList', subject, o)])
     for (const n of list) {
       const d = names.get(n.index)
       if (d !== undefined) n.dev = d
@@ -1427,21 +1448,24 @@ function refFields(ref: LinkRef): Fields {
   return typeof ref === 'number' ? { index: ref } : { name: ref }
 }
 
-function nameRelatives(l: Link, names: Map<number, string>): void {
+/** Fills in the names of the links `l` refers to, and ip's M-DOWN flag. */
+function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
   const info = l.linkinfo
   for (const k of LINK_REF_SETTINGS) {
     if (info && typeof info[k] === 'number') {
-      const n = names.get(info[k] as number)
-      if (n !== undefined) info[k] = n
+      const n = byIndex.get(info[k] as number)
+      if (n !== undefined) info[k] = n.name
     }
   }
   if (l.masterIndex !== undefined) {
-    const m = names.get(l.masterIndex)
-    if (m !== undefined) l.master = m
+    const m = byIndex.get(l.masterIndex)
+    if (m !== undefined) l.master = m.name
   }
-  if (l.linkIndex !== undefined && l.linkNetnsid === undefined) {
-    const p = names.get(l.linkIndex)
-    if (p !== undefined) l.link = p
+  if (l.linkIndex !== undefined && l.linkIndex !== 0) {
+    const p = byIndex.get(l.linkIndex)
+    if (p !== undefined && l.linkNetnsid === undefined) l.link = p.name
+    // As ip: the parent/peer (looked up by index in this namespace) is not up.
+    if (!p?.up) l.flags.push('M-DOWN')
   }
 }
 
@@ -1511,7 +1535,7 @@ export const linkSetNetns = (ref: LinkRef, netns: NetnsRef, o?: CallOptions) => 
 export const linkDel = (ref: LinkRef, o?: CallOptions) => conn().linkDel(ref, o)
 export const addrAdd = (ref: LinkRef, cidr: string, o?: AddrOptions) => conn().addrAdd(ref, cidr, o)
 export const addrReplace = (ref: LinkRef, cidr: string, o?: AddrOptions) => conn().addrReplace(ref, cidr, o)
-export const addrDel = (ref: LinkRef, cidr: string, o?: CallOptions) => conn().addrDel(ref, cidr, o)
+export const addrDel = (ref: LinkRef, cidr: string, o?: AddrDelOptions) => conn().addrDel(ref, cidr, o)
 export const addrList = (filter?: AddrFilter, o?: CallOptions) => conn().addrList(filter, o)
 export const routeAdd = (route: RouteSpec, o?: CallOptions) => conn().routeAdd(route, o)
 export const routeReplace = (route: RouteSpec, o?: CallOptions) => conn().routeReplace(route, o)
