@@ -204,6 +204,8 @@ const MAX_SEND_BATCH: usize = 32 * 1024;
 const RECV_BURST: usize = 256;
 /// The longest the I/O thread sleeps without looking at deadlines.
 const IDLE_TICK: Duration = Duration::from_millis(1000);
+/// How long after a deadline the socket is still read for the late reply.
+const LATE_REPLY_GRACE: Duration = Duration::from_secs(5);
 
 struct Pending {
     token: Token,
@@ -256,9 +258,16 @@ struct State {
     queued_deadline: HashMap<Token, Instant>,
     /// When the I/O thread will next wake by itself.
     wake_at: Option<Instant>,
+    /// Whether the I/O thread's current poll includes the socket. It leaves the socket out
+    /// while nothing is in flight, so replies a submitter reads itself wake nobody.
+    io_watches_socket: bool,
+    /// After a request expired, its reply may still come: keep reading (and dropping) until then.
+    late_until: Option<Instant>,
     closed: bool,
     /// Requests whose link lookup just finished, to send from the receive loop.
     followups: Vec<Queued>,
+    /// The earliest deadline submitted since the I/O thread last looked.
+    earliest_new: Option<Instant>,
     /// Replies dropped: unknown or expired sequence, or not from the kernel.
     dropped: u64,
     done: Vec<Done>,
@@ -327,6 +336,7 @@ impl Conn {
     /// (closed connection, full queue, send failure) are completed before this returns.
     pub fn submit(&self, batch: Vec<(Token, Request, Option<Duration>)>) {
         let done = self.enqueue(batch);
+        self.wake_if_needed(&mut self.shared.lock());
         if !done.is_empty() {
             self.shared.completer.complete(done);
         }
@@ -341,19 +351,22 @@ impl Conn {
     /// thread) is never held long; the I/O thread delivers the rest. If the I/O thread is
     /// reading at this moment, it delivers everything.
     pub fn submit_and_collect(&self, batch: Vec<(Token, Request, Option<Duration>)>, max_datagrams: usize) -> Vec<Done> {
-        let mut done = self.enqueue(batch);
         let sh = &*self.shared;
+        // Take the receive side before sending, so the replies our sendto produces are read
+        // here and not raced for by the I/O thread (which then simply finds nothing). If the
+        // I/O thread is reading right now, it delivers everything instead.
+        let guard = sh.recv_buf.try_lock().ok();
+        let mut done = self.enqueue(batch);
         // While a dump runs, its datagrams are better read by the I/O thread, in parallel with
         // the caller working on the parts already handed over.
         let dumping = sh.lock().dump_seq.is_some();
-        if !dumping {
-            if let Ok(mut buf) = sh.recv_buf.try_lock() {
-                receive(sh, &mut buf, max_datagrams);
-            }
+        if let (Some(mut buf), false) = (guard, dumping) {
+            receive(sh, &mut buf, max_datagrams);
         }
         let mut st = sh.lock();
         pump(sh, &mut st);
         done.append(&mut st.done);
+        self.wake_if_needed(&mut st);
         done
     }
 
@@ -382,13 +395,23 @@ impl Conn {
             }
         }
         flush(sh, &mut st, &mut out);
-        let wake = st.closed || matches!((earliest, st.wake_at), (Some(e), Some(w)) if e < w);
         done.append(&mut st.done);
-        drop(st);
-        if wake {
-            sh.wake.wake();
-        }
+        st.earliest_new = match (st.earliest_new, earliest) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
         done
+    }
+
+    /// Wakes the I/O thread if it must act: a new deadline earlier than its wake-up, requests
+    /// in flight while it is not watching the socket, or the connection closing.
+    fn wake_if_needed(&self, st: &mut State) {
+        let earliest = st.earliest_new.take();
+        let deadline = matches!((earliest, st.wake_at), (Some(e), Some(w)) if e < w);
+        let unwatched = !st.io_watches_socket && (!st.in_flight.is_empty() || st.dump_seq.is_some());
+        if st.closed || deadline || unwatched {
+            self.shared.wake.wake();
+        }
     }
 
     /// Fails everything in flight with a "connection closed" error and stops the I/O thread.
@@ -510,9 +533,9 @@ fn flush(sh: &Shared, st: &mut State, out: &mut Batch) {
 }
 
 fn io_loop(sh: &Shared) {
-    let fds = [sh.transport.fd(), sh.wake.as_raw_fd()];
+    let fds = [sh.wake.as_raw_fd(), sh.transport.fd()];
     loop {
-        let timeout = {
+        let (timeout, watch) = {
             let mut st = sh.lock();
             if st.closed {
                 break;
@@ -526,17 +549,22 @@ fn io_loop(sh: &Shared) {
             }
             let next = Some(next);
             st.wake_at = next;
-            next.map(|d| d.saturating_duration_since(Instant::now()))
+            st.earliest_new = None;
+            let late = st.late_until.is_some_and(|t| t > Instant::now());
+            st.io_watches_socket = !st.in_flight.is_empty() || st.dump_seq.is_some() || late;
+            (next.map(|d| d.saturating_duration_since(Instant::now())), st.io_watches_socket)
         };
-        let ready = match sys::poll_readable(&fds, timeout) {
+        let watched = if watch { &fds[..] } else { &fds[..1] };
+        let ready = match sys::poll_readable(watched, timeout) {
             Ok(r) => r,
-            Err(_) => vec![true, true],
+            Err(_) => vec![true; watched.len()],
         };
-        if ready[1] {
+        if ready[0] {
             sh.wake.drain();
         }
+        let sock_ready = ready.get(1).copied().unwrap_or(false);
         let r = catch_unwind(AssertUnwindSafe(|| {
-            if ready[0] {
+            if sock_ready {
                 let mut buf = sh.recv_buf.lock().unwrap_or_else(|e| e.into_inner());
                 receive(sh, &mut buf, RECV_BURST);
             }
@@ -614,6 +642,9 @@ fn expire(st: &mut State) {
             Key::Queued(_) => None,
         };
         if let Some(token) = token {
+            if matches!(key, Key::Seq(_)) {
+                st.late_until = Some(now + LATE_REPLY_GRACE);
+            }
             st.done.push(Done::new(token, Err(Error::timeout())));
         }
     }
@@ -703,6 +734,9 @@ fn receive(sh: &Shared, buf: &mut Vec<u8>, max: usize) {
                 handle_datagram(sh, &mut st, &buf[..n]);
                 send_followups(sh, &mut st);
                 hand_over_part(&mut st);
+                if st.in_flight.is_empty() && st.dump_seq.is_none() {
+                    return; // nothing more to wait for: spare the empty read
+                }
             }
             Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
             Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {

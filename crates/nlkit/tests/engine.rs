@@ -1119,13 +1119,19 @@ fn bad_link_replies(seq: u32, flags: u16) -> Vec<Vec<u8>> {
 fn garbage_never_panics_the_engine() {
     let (kernel, client) = setup(opts());
     let mut rng = Rng(42);
-    for d in garbage() {
-        // Mostly from the kernel, now and then from elsewhere.
-        let pid = if rng.below(8) == 0 { rng.next() as u32 >> 1 } else { 0 };
-        kernel.send_raw(pid, &d);
-    }
-
     thread::scope(|s| {
+        // The engine reads the socket while something is in flight (an idle engine leaves
+        // stray datagrams queued until then): hold one request open during the flood.
+        let hold = s.spawn(|| client.call(get("hold"), Some(WAIT)));
+        let held = kernel.expect_requests(1).remove(0);
+        for d in garbage() {
+            // Mostly from the kernel, now and then from elsewhere.
+            let pid = if rng.below(8) == 0 { rng.next() as u32 >> 1 } else { 0 };
+            kernel.send_raw(pid, &d);
+        }
+        kernel.send(&link_msg(held.seq(), 0, 9, "hold"));
+        assert_eq!(names(&hold.join().unwrap()), ["hold"]);
+
         // Replies to real requests that cannot be decoded fail those requests.
         let h = s.spawn(|| client.call_many(vec![get("g"), dump(), set_up("a")], None));
         let reqs = kernel.expect_requests(3);
