@@ -1109,6 +1109,20 @@ export class Netlink {
     return nameDevs(routes, names)
   }
 
+  /**
+   * Like {@link routeList}, as an async iterator of batches read at the consumer's pace: for very
+   * large tables (a million routes in flat memory).
+   */
+  async routeListStream(filter: RouteFilter = {}, o?: CallOptions): Promise<RouteStream> {
+    if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+    if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
+    checkCallOptions(o)
+    const table = filter.table === 'all' ? undefined : named(TABLES, filter.table ?? 'main', 'filter.table', MAX_U32)
+    const index = filter.dev === undefined ? undefined : await this.#index(checkLinkRef(filter.dev, 'filter.dev'), o, 'routeListStream', String(filter.dev))
+    const netns = this.#netns === undefined ? undefined : netnsSpec(this.#netns)
+    return new RouteStream({ op: 'routeList', family: filter.family, table, index }, netns, this.#names('routeListStream', '', o))
+  }
+
   /** The route the kernel would use for `destination` (`ip route get`). */
   async routeGet(destination: string, o: RouteGetOptions = {}): Promise<Route> {
     const d = checkIp(destination, 'destination')
@@ -1439,6 +1453,78 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
   }
 }
 
+/**
+ * A route listing read at the consumer's pace, in batches: memory stays flat however many routes
+ * there are (the kernel's dump waits while the consumer is behind). Use {@link Netlink.routeListStream}.
+ */
+export class RouteStream implements AsyncIterableIterator<Route[]> {
+  #native: NativeMonitor | undefined
+  #wake: (() => void) | undefined
+  #names: Promise<Map<number, string>>
+
+  /** @internal */
+  constructor(op: Fields, netns: NetnsSpec | undefined, names: Promise<Map<number, string>>) {
+    this.#names = names
+    names.catch(() => {}) // reported by next()
+    this.#native = native('routeListStream', '', () =>
+      new NativeMonitor({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }, () => {
+        const w = this.#wake
+        this.#wake = undefined
+        w?.()
+      }),
+    )
+    this.#native.unref() // held only while a consumer waits (see next())
+  }
+
+  async next(): Promise<IteratorResult<Route[]>> {
+    const names = await this.#names
+    for (;;) {
+      const n = this.#native
+      if (!n) return { value: undefined, done: true }
+      const json = n.take(TAKE_BATCH)
+      if (json === null) {
+        n.ref()
+        await new Promise<void>((resolve) => (this.#wake = resolve))
+        this.#native?.unref()
+        continue
+      }
+      const routes: Route[] = []
+      for (const ev of JSON.parse(json) as (RawEvent | { type: 'end' })[]) {
+        if (ev.type === 'route') routes.push(ev.route)
+        else if (ev.type === 'end') this.close()
+        else if (ev.type === 'error') {
+          this.close()
+          throw new NetlinkError('routeListStream', '', ev.error)
+        }
+      }
+      if (routes.length > 0) return { value: nameDevs(routes, names), done: false }
+    }
+  }
+
+  async return(): Promise<IteratorResult<Route[]>> {
+    this.close()
+    return { value: undefined, done: true }
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  /** Stops the listing and releases its socket and thread. Idempotent. */
+  close(): void {
+    const n = this.#native
+    this.#native = undefined
+    n?.close()
+    const w = this.#wake
+    this.#wake = undefined
+    w?.()
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+}
+
 /** Subscribes to events of the current network namespace (`ip monitor`). */
 export function subscribe(groups: EventGroup[], opts?: SubscribeOptions): Subscription {
   return new Subscription(groups, opts)
@@ -1550,5 +1636,6 @@ export const ruleAdd = (rule: RuleSpec, o?: CallOptions) => conn().ruleAdd(rule,
 export const ruleDel = (rule: RuleSpec, o?: CallOptions) => conn().ruleDel(rule, o)
 export const routeList = (filter?: RouteFilter, o?: CallOptions) => conn().routeList(filter, o)
 export const routeGet = (destination: string, o?: RouteGetOptions) => conn().routeGet(destination, o)
+export const routeListStream = (filter?: RouteFilter, o?: CallOptions) => conn().routeListStream(filter, o)
 export const routeAddDefault = (gateway: string, o?: DefaultRouteOptions) => conn().routeAddDefault(gateway, o)
 export const routeDelDefault = (o?: DelDefaultRouteOptions) => conn().routeDelDefault(o)

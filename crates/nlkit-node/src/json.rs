@@ -360,6 +360,9 @@ pub fn event(o: &mut String, ev: &Event) {
         Event::Overflow => {
             j.str("type", "overflow");
         }
+        Event::End => {
+            j.str("type", "end");
+        }
         Event::Error(e) => {
             j.str("type", "error");
             error(j.raw("error"), e);

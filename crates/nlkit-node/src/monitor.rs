@@ -47,6 +47,9 @@ pub struct MonitorConfig {
     pub queue_limit: Option<u32>,
     /// Watch this network namespace instead of the current one.
     pub netns: Option<crate::netns::NetnsSpec>,
+    /// Instead of subscribing: one dump operation (JSON, as for NativeConn.submit) read at the
+    /// consumer's pace, ending with `{ type: 'end' }`.
+    pub stream_op: Option<String>,
 }
 
 #[napi]
@@ -73,6 +76,15 @@ impl NativeMonitor {
         if let Some(ns) = &cfg.netns {
             opts.netns = Some(ns.to_ref().map_err(crate::to_napi)?);
         }
+        if let Some(op) = &cfg.stream_op {
+            let mut ops = crate::ops_json::parse(op).map_err(|e| Error::new(Status::InvalidArg, e))?;
+            let op = ops.pop().ok_or_else(|| Error::new(Status::InvalidArg, "no operation"))?;
+            let req = crate::ops::request(&op, opts.netns.as_ref()).map_err(crate::to_napi)?;
+            if req.mode != nlkit::Mode::Dump || req.then.is_some() {
+                return Err(Error::new(Status::InvalidArg, "a stream needs a dump with the link given by index"));
+            }
+            opts.stream = Some(nlkit::monitor::StreamDump { request: req.bytes, filter: req.filter });
+        }
         let tsfn: ReadyFn = on_ready.build_threadsafe_function().callee_handled::<false>().build()?;
         let ready = Arc::new(Mutex::new(tsfn));
         let mon = Monitor::open(opts, Box::new(JsNotify(ready.clone()))).map_err(crate::to_napi)?;
@@ -85,6 +97,20 @@ impl NativeMonitor {
     pub fn take(&self, max: u32) -> Option<String> {
         let evs = self.mon.as_ref()?.take(max as usize);
         (!evs.is_empty()).then(|| json::events(&evs))
+    }
+
+    /// Keeps the process alive while a consumer waits (streams hold it only then; subscriptions
+    /// always, like a server).
+    #[napi(js_name = "ref")]
+    #[allow(deprecated)]
+    pub fn refer(&mut self, env: Env) -> Result<()> {
+        self.ready.lock().unwrap_or_else(|e| e.into_inner()).refer(&env)
+    }
+
+    #[napi]
+    #[allow(deprecated)]
+    pub fn unref(&mut self, env: Env) -> Result<()> {
+        self.ready.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
     }
 
     /// Releases the thread and socket, and stops keeping the process alive. Idempotent.

@@ -95,6 +95,17 @@ pub enum Event {
     Overflow,
     /// The subscription failed and ended (e.g. the socket broke).
     Error(Error),
+    /// A stream dump ([`MonitorOptions::stream`]) is complete.
+    End,
+}
+
+/// A single dump read at the consumer's pace instead of a subscription: the same bounded queue,
+/// so a listing of a million routes never sits in memory at once.
+#[derive(Debug, Clone)]
+pub struct StreamDump {
+    /// The encoded dump request (e.g. `rtnl::route::dump(...)`).
+    pub request: Vec<u8>,
+    pub filter: crate::rtnl::Filter,
 }
 
 #[derive(Debug, Clone)]
@@ -108,11 +119,13 @@ pub struct MonitorOptions {
     pub queue_limit: usize,
     /// The network namespace to watch (default: the caller's).
     pub netns: Option<NetnsRef>,
+    /// Instead of subscribing, run this one dump and end.
+    pub stream: Option<StreamDump>,
 }
 
 impl Default for MonitorOptions {
     fn default() -> Self {
-        MonitorOptions { kinds: Vec::new(), list_existing: false, rcvbuf: 32 << 20, queue_limit: 8192, netns: None }
+        MonitorOptions { kinds: Vec::new(), list_existing: false, rcvbuf: 32 << 20, queue_limit: 8192, netns: None, stream: None }
     }
 }
 
@@ -161,9 +174,11 @@ impl Monitor {
     /// Like [`Monitor::open`] on a socket opened elsewhere (e.g. in another namespace).
     pub fn with_socket(sock: NetlinkSocket, opts: MonitorOptions, notify: Box<dyn Notify>) -> Result<Monitor> {
         set_rcvbuf(&sock, opts.rcvbuf);
-        // Links are always joined: their names label the other events.
+        // Links are always joined: their names label the other events. A stream joins nothing.
         let mut groups: Vec<u32> = opts.kinds.iter().map(|k| k.group()).collect();
-        groups.push(Kind::Link.group());
+        if opts.stream.is_none() {
+            groups.push(Kind::Link.group());
+        }
         groups.sort_unstable();
         groups.dedup();
         for g in groups {
@@ -224,8 +239,8 @@ struct Reader<'a> {
     port: u32,
     wanted: Vec<Kind>,
     names: HashMap<u32, String>,
-    /// Dumps still to run: (kind, deliver as existing?).
-    dumps: VecDeque<(Kind, bool)>,
+    /// Dumps still to run: (kind, deliver as existing?); kind `None` is the stream dump.
+    dumps: VecDeque<(Option<Kind>, bool)>,
     running: Option<RunningDump>,
     next_seq: u32,
     buf: Vec<u8>,
@@ -234,7 +249,8 @@ struct Reader<'a> {
 
 struct RunningDump {
     seq: u32,
-    kind: Kind,
+    /// `None`: the stream dump.
+    kind: Option<Kind>,
     deliver: bool,
     interrupted: bool,
     retries: u32,
@@ -253,18 +269,22 @@ impl<'a> Reader<'a> {
             buf: vec![0u8; 64 * 1024],
             pending: Vec::new(),
         };
-        r.schedule_dumps(sh.opts.list_existing);
+        if sh.opts.stream.is_some() {
+            r.dumps.push_back((None, true));
+        } else {
+            r.schedule_dumps(sh.opts.list_existing);
+        }
         r
     }
 
     /// The link dump (for names; delivered when links were asked for), then, when listing
     /// existing objects, one dump per wanted kind.
     fn schedule_dumps(&mut self, list_existing: bool) {
-        self.dumps.push_back((Kind::Link, list_existing && self.wanted.contains(&Kind::Link)));
+        self.dumps.push_back((Some(Kind::Link), list_existing && self.wanted.contains(&Kind::Link)));
         if list_existing {
             for k in self.wanted.clone() {
                 if k != Kind::Link {
-                    self.dumps.push_back((k, true));
+                    self.dumps.push_back((Some(k), true));
                 }
             }
         }
@@ -307,10 +327,14 @@ impl<'a> Reader<'a> {
         self.start_dump(kind, deliver, 0);
     }
 
-    fn start_dump(&mut self, kind: Kind, deliver: bool, retries: u32) {
+    fn start_dump(&mut self, kind: Option<Kind>, deliver: bool, retries: u32) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
-        let mut msg = kind.dump();
+        let mut msg = match (kind, &self.sh.opts.stream) {
+            (Some(k), _) => k.dump(),
+            (None, Some(st)) => st.request.clone(),
+            (None, None) => return,
+        };
         wire::stamp(&mut msg, seq, 0);
         match self.sh.sock.send_to_kernel(&msg) {
             Ok(_) => self.running = Some(RunningDump { seq, kind, deliver, interrupted: false, retries }),
@@ -376,8 +400,10 @@ impl<'a> Reader<'a> {
             }
             let Ok(Some((action, obj))) = rtnl::decode(&msg) else { continue };
             self.track_name(action, &obj);
-            let deliver = match &self.running {
-                Some(d) if from_dump => d.deliver && Kind::of(&obj) == Some(d.kind),
+            let deliver = match (&self.running, &self.sh.opts.stream) {
+                (Some(d), Some(st)) if from_dump && d.kind.is_none() => st.filter.keep(&obj),
+                (Some(d), _) if from_dump => d.deliver && Kind::of(&obj) == d.kind,
+                (_, Some(_)) => false,
                 _ => Kind::of(&obj).is_some_and(|k| self.wanted.contains(&k)),
             };
             if deliver {
@@ -394,10 +420,17 @@ impl<'a> Reader<'a> {
         } else {
             wire::parse_error(msg.header.flags, msg.payload).map(|e| e.errno).unwrap_or(libc::EPROTO)
         };
-        if errno == libc::EAFNOSUPPORT || errno == libc::EOPNOTSUPP {
+        let stream = d.kind.is_none();
+        if !stream && (errno == libc::EAFNOSUPPORT || errno == libc::EOPNOTSUPP) {
             return; // e.g. IPv6 rules on a kernel without IPv6: nothing to list
         }
-        if errno != 0 {
+        if stream && errno == 0 && d.interrupted {
+            // Parts are already out: a stream cannot be retried transparently.
+            let e = Error::new(crate::ErrorKind::DumpInterrupted, libc::EINTR, Some("dump interrupted by concurrent changes".into()));
+            self.pending.push(Event::Error(e));
+        } else if stream && errno == 0 {
+            self.pending.push(Event::End);
+        } else if errno != 0 {
             let e = wire::ErrorMsg { errno, ..Default::default() };
             self.pending.push(Event::Error(Error::kernel(&e)));
         } else if d.interrupted {
