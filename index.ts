@@ -662,7 +662,9 @@ interface Pending {
   resolve: (objs: unknown[]) => void
   reject: (e: Error) => void
   op: string
-  subject: string
+  subject: Subject
+  /** Resolve with undefined (an ACK), not the (empty) object list. */
+  voidResult?: boolean
   cleanup?: () => void
   /** Parts of a large dump received so far. */
   parts?: unknown[][]
@@ -670,6 +672,13 @@ interface Pending {
 
 /** `[token, error, objects, part]`: part 0 = last, 1 = more of this dump follow, 2 = restart. */
 type Reply = [number, NativeError | null, unknown[] | null, 0 | 1 | 2]
+
+/** What an error message names after the operation; built only when there is an error. */
+type Subject = string | (() => string)
+
+function subjectText(s: Subject): string {
+  return typeof s === 'function' ? s() : s
+}
 
 /** Operations per native submit; more wait for the next turn of the event loop. */
 const FLUSH_SLICE = 2048
@@ -687,6 +696,8 @@ export class Netlink {
   #refd = false
   #closed = false
   #netns: NetnsRef | undefined
+  /** Calls aborted since the last flush (possibly still in the queue). */
+  #abortedQueued = 0
 
   /** Use {@link open}. */
   constructor(opts: OpenOptions = {}) {
@@ -715,7 +726,8 @@ export class Netlink {
         continue
       }
       this.#settle(token, p)
-      if (err) p.reject(new NetlinkError(p.op, p.subject, err))
+      if (err) p.reject(new NetlinkError(p.op, subjectText(p.subject), err))
+      else if (p.voidResult) (p.resolve as unknown as (v: undefined) => void)(undefined)
       else p.resolve(p.parts ? ([] as unknown[]).concat(...p.parts, objs!) : objs!)
     }
     this.#updateRef()
@@ -743,18 +755,19 @@ export class Netlink {
   }
 
   /** Queues one operation; everything queued in the same tick is submitted (and sent) together. */
-  #call<T = unknown>(opName: string, subject: string, op: Fields, o?: CallOptions): Promise<T[]> {
+  #call<T = unknown>(opName: string, subject: Subject, op: Fields, o?: CallOptions, voidResult = false): Promise<T[]> {
     if (this.#closed) {
-      return Promise.reject(new NetlinkError(opName, subject, { errno: 125, kind: 'closed', text: 'connection closed' }))
+      return Promise.reject(new NetlinkError(opName, subjectText(subject), { errno: 125, kind: 'closed', text: 'connection closed' }))
     }
     const signal = o?.signal
     if (signal?.aborted) return Promise.reject(abortError(signal))
     return new Promise<T[]>((resolve, reject) => {
       const token = this.#token()
-      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject }
+      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult }
       if (signal) {
         const onAbort = () => {
           if (this.#pending.get(token) !== p) return
+          this.#abortedQueued++
           this.#settle(token, p)
           this.#updateRef()
           reject(abortError(signal))
@@ -763,7 +776,11 @@ export class Netlink {
         p.cleanup = () => signal.removeEventListener('abort', onAbort)
       }
       this.#pending.set(token, p)
-      this.#queue.push({ op: opName, ...op, token, timeout: o?.timeout } as Op)
+      // `op` is always a fresh object of ours: fill it in rather than copy it.
+      op.op ??= opName
+      op.token = token
+      if (o?.timeout !== undefined) op.timeout = o.timeout
+      this.#queue.push(op as Op)
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
         queueMicrotask(this.#flushNow)
@@ -780,8 +797,11 @@ export class Netlink {
     this.#flushScheduled = false
     if (this.#closed) return
     // Calls aborted before they went out are not sent at all.
-    let ops = this.#queue.filter((op) => this.#pending.has(op.token))
-    this.#queue = ops
+    if (this.#abortedQueued > 0) {
+      this.#queue = this.#queue.filter((op) => this.#pending.has(op.token))
+      this.#abortedQueued = 0
+    }
+    let ops = this.#queue
     if (ops.length > FLUSH_SLICE) {
       ops = ops.splice(0, FLUSH_SLICE)
       this.#flushScheduled = true
@@ -1032,61 +1052,37 @@ export class Netlink {
     return this.#route('routeDel', route, o)
   }
 
-  async #route(opName: string, r: RouteSpec, o?: CallOptions): Promise<void> {
-    if (typeof r !== 'object' || r === null) throw new TypeError('route must be an object')
-    checkCallOptions(o)
-    const f: Fields = {}
-    let family: 4 | 6 | undefined
-    if (r.dst === 'default') {
-      f.dstLen = 0
-    } else {
-      const p = parseCidr(r.dst, 'dst')
-      f.dst = p.address
-      f.dstLen = p.prefixLen
-      family = p.family
+  /** Validates synchronously and sends; only multipath routes need link lookups first. */
+  #route(opName: string, r: RouteSpec, o?: CallOptions): Promise<void> {
+    let f: Fields
+    try {
+      f = routeFields(r, o)
+    } catch (e) {
+      return Promise.reject(e)
     }
-    if (r.gateway !== undefined) {
-      const g = checkIp(r.gateway, 'gateway', family)
-      f.gateway = g.address
-      family = g.family
+    const subject = () => [r.dst, r.gateway && `via ${r.gateway}`, r.dev !== undefined && `dev ${r.dev}`].filter(Boolean).join(' ')
+    if (r.nexthops === undefined) return this.#call(opName, subject, f, o, true) as Promise<never>
+    return this.#routeMultipath(opName, subject, r.nexthops, f, o)
+  }
+
+  async #routeMultipath(opName: string, subject: () => string, nexthops: NexthopSpec[], f: Fields, o?: CallOptions): Promise<void> {
+    const family = f.family as 4 | 6 | undefined
+    f.nexthops = await Promise.all(
+      nexthops.map(async (nh, i) => {
+        if (typeof nh !== 'object' || nh === null) throw new TypeError(`nexthops[${i}] must be an object`)
+        const out: Fields = {}
+        if (nh.gateway !== undefined) out.gateway = checkIp(nh.gateway, `nexthops[${i}].gateway`, family).address
+        if (nh.weight !== undefined) out.weight = checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256)
+        if (nh.onlink !== undefined) out.onlink = checkBool(nh.onlink, `nexthops[${i}].onlink`)
+        if (nh.dev !== undefined) out.oif = await this.#index(checkLinkRef(nh.dev, `nexthops[${i}].dev`), o, opName, String(nh.dev))
+        return out
+      }),
+    )
+    if (family === undefined) {
+      const g = (f.nexthops as Fields[]).find((n) => n.gateway !== undefined)
+      if (g) f.family = isIPv4(g.gateway as string) ? 4 : 6
     }
-    if (r.src !== undefined) f.prefsrc = checkIp(r.src, 'src', family).address
-    if (r.family !== undefined) {
-      if (r.family !== 4 && r.family !== 6) throw new RangeError('family must be 4 or 6')
-      if (family !== undefined && family !== r.family) throw new TypeError(`family ${r.family} does not match the addresses given`)
-      family = r.family
-    }
-    if (family !== undefined) f.family = family
-    if (r.table !== undefined) f.table = named(TABLES, r.table, 'table', MAX_U32)
-    if (r.metric !== undefined) f.metric = checkInt(r.metric, 'metric', 0, MAX_U32)
-    if (r.scope !== undefined) f.scope = named(SCOPES, r.scope, 'scope', 255)
-    if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
-    if (r.type !== undefined) f.routeType = named(ROUTE_TYPES, r.type, 'type', 255)
-    if (r.dev !== undefined) Object.assign(f, refFields(checkLinkRef(r.dev, 'dev')))
-    if (r.onlink !== undefined) f.onlink = checkBool(r.onlink, 'onlink')
-    if (r.pref !== undefined) f.pref = named(PREFS, r.pref, 'pref', 3)
-    if (r.metrics !== undefined) f.metrics = checkMetrics(r.metrics)
-    if (r.nexthops !== undefined) {
-      if (!Array.isArray(r.nexthops) || r.nexthops.length === 0) throw new TypeError('nexthops must be a non-empty array')
-      if (r.gateway !== undefined || r.dev !== undefined) throw new TypeError('give either nexthops or gateway/dev, not both')
-      f.nexthops = await Promise.all(
-        r.nexthops.map(async (nh, i) => {
-          if (typeof nh !== 'object' || nh === null) throw new TypeError(`nexthops[${i}] must be an object`)
-          const out: Fields = {}
-          if (nh.gateway !== undefined) out.gateway = checkIp(nh.gateway, `nexthops[${i}].gateway`, family).address
-          if (nh.weight !== undefined) out.weight = checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256)
-          if (nh.onlink !== undefined) out.onlink = checkBool(nh.onlink, `nexthops[${i}].onlink`)
-          if (nh.dev !== undefined) out.oif = await this.#index(checkLinkRef(nh.dev, `nexthops[${i}].dev`), o, opName, String(nh.dev))
-          return out
-        }),
-      )
-      if (family === undefined) {
-        const g = (f.nexthops as Fields[]).find((n) => n.gateway !== undefined)
-        if (g) f.family = isIPv4(g.gateway as string) ? 4 : 6
-      }
-    }
-    const subject = [r.dst, r.gateway && `via ${r.gateway}`, r.dev !== undefined && `dev ${r.dev}`].filter(Boolean).join(' ')
-    await this.#call(opName, subject, f, o)
+    await this.#call(opName, subject, f, o, true)
   }
 
   /** Adds a route even if one to the same destination exists (`ip route append`, e.g. a second path). */
@@ -1292,7 +1288,7 @@ export class Netlink {
     this.#native.close()
     for (const p of pending) {
       p.cleanup?.()
-      p.reject(new NetlinkError(p.op, p.subject, { errno: 125, kind: 'closed', text: 'connection closed' }))
+      p.reject(new NetlinkError(p.op, subjectText(p.subject), { errno: 125, kind: 'closed', text: 'connection closed' }))
     }
   }
 
@@ -1528,6 +1524,52 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
 /** Subscribes to events of the current network namespace (`ip monitor`). */
 export function subscribe(groups: EventGroup[], opts?: SubscribeOptions): Subscription {
   return new Subscription(groups, opts)
+}
+
+/** A route spec's fields for the binding, validated (throws TypeError/RangeError). */
+function routeFields(r: RouteSpec, o?: CallOptions): Fields {
+  if (typeof r !== 'object' || r === null) throw new TypeError('route must be an object')
+  checkCallOptions(o)
+  const f: Fields = {}
+  let family: 4 | 6 | undefined
+  if (r.dst === 'default') {
+    f.dstLen = 0
+  } else {
+    const p = parseCidr(r.dst, 'dst')
+    f.dst = p.address
+    f.dstLen = p.prefixLen
+    family = p.family
+  }
+  if (r.gateway !== undefined) {
+    const g = checkIp(r.gateway, 'gateway', family)
+    f.gateway = g.address
+    family = g.family
+  }
+  if (r.src !== undefined) f.prefsrc = checkIp(r.src, 'src', family).address
+  if (r.family !== undefined) {
+    if (r.family !== 4 && r.family !== 6) throw new RangeError('family must be 4 or 6')
+    if (family !== undefined && family !== r.family) throw new TypeError(`family ${r.family} does not match the addresses given`)
+    family = r.family
+  }
+  if (family !== undefined) f.family = family
+  if (r.table !== undefined) f.table = named(TABLES, r.table, 'table', MAX_U32)
+  if (r.metric !== undefined) f.metric = checkInt(r.metric, 'metric', 0, MAX_U32)
+  if (r.scope !== undefined) f.scope = named(SCOPES, r.scope, 'scope', 255)
+  if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
+  if (r.type !== undefined) f.routeType = named(ROUTE_TYPES, r.type, 'type', 255)
+  if (r.dev !== undefined) {
+    const ref = checkLinkRef(r.dev, 'dev')
+    if (typeof ref === 'number') f.index = ref
+    else f.name = ref
+  }
+  if (r.onlink !== undefined) f.onlink = checkBool(r.onlink, 'onlink')
+  if (r.pref !== undefined) f.pref = named(PREFS, r.pref, 'pref', 3)
+  if (r.metrics !== undefined) f.metrics = checkMetrics(r.metrics)
+  if (r.nexthops !== undefined) {
+    if (!Array.isArray(r.nexthops) || r.nexthops.length === 0) throw new TypeError('nexthops must be a non-empty array')
+    if (r.gateway !== undefined || r.dev !== undefined) throw new TypeError('give either nexthops or gateway/dev, not both')
+  }
+  return f
 }
 
 function refFields(ref: LinkRef): Fields {
