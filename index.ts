@@ -682,6 +682,8 @@ function subjectText(s: Subject): string {
 
 /** Operations per native submit; more wait for the next turn of the event loop. */
 const FLUSH_SLICE = 2048
+/** Back-to-back flushes (ms) before timers and I/O get a turn. */
+const FLUSH_BUDGET_MS = 4
 
 /**
  * A netlink connection: one socket and one I/O thread, many requests in flight. An idle
@@ -698,6 +700,10 @@ export class Netlink {
   #netns: NetnsRef | undefined
   /** Calls aborted since the last flush (possibly still in the queue). */
   #abortedQueued = 0
+  /** When the current run of flushes without an event-loop turn began. */
+  #streakStart = 0
+  /** A setImmediate marking the event loop's next turn is scheduled. */
+  #turnPending = false
 
   /** Use {@link open}. */
   constructor(opts: OpenOptions = {}) {
@@ -783,9 +789,29 @@ export class Netlink {
       this.#queue.push(op as Op)
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
-        queueMicrotask(this.#flushNow)
+        if (this.#mustYield()) setImmediate(this.#flushNow)
+        else queueMicrotask(this.#flushNow)
       }
     })
+  }
+
+  /**
+   * Replies often settle during the send itself, so a loop of awaited calls could run on
+   * microtasks forever and starve timers and I/O. After FLUSH_BUDGET_MS of back-to-back flushes
+   * without the event loop turning, the next flush waits for the loop (setImmediate).
+   */
+  #mustYield(): boolean {
+    if (!this.#turnPending) {
+      this.#turnPending = true
+      this.#streakStart = performance.now()
+      setImmediate(this.#loopTurned)
+      return false
+    }
+    return performance.now() - this.#streakStart > FLUSH_BUDGET_MS
+  }
+
+  #loopTurned = (): void => {
+    this.#turnPending = false
   }
 
   /**

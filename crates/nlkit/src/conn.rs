@@ -200,6 +200,8 @@ pub fn set_rcvbuf(s: &NetlinkSocket, bytes: usize) {
 
 /// Keeps each sendto well under the socket's send buffer (EMSGSIZE otherwise).
 const MAX_SEND_BATCH: usize = 32 * 1024;
+/// Requests a submitter sends itself per call; the I/O thread sends the rest.
+const DIRECT_SEND_MAX: usize = 16;
 /// Datagrams read per wake-up before deadlines and the queue get a turn.
 const RECV_BURST: usize = 256;
 /// The longest the I/O thread sleeps without looking at deadlines.
@@ -364,7 +366,6 @@ impl Conn {
             receive(sh, &mut buf, max_datagrams);
         }
         let mut st = sh.lock();
-        pump(sh, &mut st);
         done.append(&mut st.done);
         self.wake_if_needed(&mut st);
         done
@@ -378,6 +379,7 @@ impl Conn {
         let mut st = sh.lock();
         let mut earliest: Option<Instant> = None;
         let mut out = Batch::default();
+        let mut sent_here = 0;
         for (token, req, timeout) in batch {
             let deadline = now + timeout.unwrap_or(sh.opts.timeout);
             if st.closed {
@@ -385,14 +387,24 @@ impl Conn {
                 continue;
             }
             earliest = Some(earliest.map_or(deadline, |e| e.min(deadline)));
-            let q = Queued { token, req, deadline, retries: 0 };
-            if let Some(q) = admit(&mut st, &sh.opts, q, &mut out) {
-                if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
-                    done.push(Done::new(q.token, Err(busy())));
-                    continue;
+            let mut q = Queued { token, req, deadline, retries: 0 };
+            // The kernel does a request's work inside the sendto that carries it: the caller
+            // sends a few itself (the awaited-one-at-a-time case), the I/O thread the rest, in
+            // parallel with the caller's own work.
+            if sent_here < DIRECT_SEND_MAX {
+                match admit(&mut st, &sh.opts, q, &mut out) {
+                    None => {
+                        sent_here += 1;
+                        continue;
+                    }
+                    Some(back) => q = back,
                 }
-                push_queued(&mut st, q);
             }
+            if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
+                done.push(Done::new(q.token, Err(busy())));
+                continue;
+            }
+            push_queued(&mut st, q);
         }
         flush(sh, &mut st, &mut out);
         done.append(&mut st.done);
@@ -409,7 +421,8 @@ impl Conn {
         let earliest = st.earliest_new.take();
         let deadline = matches!((earliest, st.wake_at), (Some(e), Some(w)) if e < w);
         let unwatched = !st.io_watches_socket && (!st.in_flight.is_empty() || st.dump_seq.is_some());
-        if st.closed || deadline || unwatched {
+        let to_send = !st.waiting.is_empty() || (!st.dumps.is_empty() && st.dump_seq.is_none());
+        if st.closed || deadline || unwatched || to_send {
             self.shared.wake.wake();
         }
     }
