@@ -1,0 +1,216 @@
+// nlbench-go: the benchmark workloads on github.com/vishvananda/netlink, as a Go program would
+// write them (a Handle, link looked up once, netlink.Route / netlink.Addr values).
+//
+//	nlbench-go W1 n=10000 dev=veth0   N route adds, one at a time
+//	nlbench-go W2 n=100000 g=2        N route adds from g goroutines (each with its own Handle)
+//	nlbench-go W3                     RouteListFiltered(IPv4, table main)
+//	nlbench-go W4 n=5000              N /32 address adds, one at a time
+//	nlbench-go W5 k=10                LinkList, k times
+//	nlbench-go W6                     RouteSubscribe; count updates until told to stop
+//
+// Prints one JSON line. Route i is 10.16.0.0 + i, address i is 10.128.0.0 + i.
+package main
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/vishvananda/netlink"
+)
+
+func arg(key, def string) string {
+	for _, a := range os.Args[2:] {
+		if strings.HasPrefix(a, key+"=") {
+			return a[len(key)+1:]
+		}
+	}
+	return def
+}
+
+func argInt(key string, def int) int {
+	v, err := strconv.Atoi(arg(key, strconv.Itoa(def)))
+	if err != nil {
+		fail(err)
+	}
+	return v
+}
+
+func fail(err error) {
+	fmt.Fprintln(os.Stderr, "nlbench-go:", err)
+	os.Exit(1)
+}
+
+func ip4(base uint32, i int) net.IP {
+	v := base + uint32(i)
+	return net.IPv4(byte(v>>24), byte(v>>16), byte(v>>8), byte(v)).To4()
+}
+
+func host(base uint32, i int) *net.IPNet {
+	return &net.IPNet{IP: ip4(base, i), Mask: net.CIDRMask(32, 32)}
+}
+
+func vmhwm() int {
+	b, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		return -1
+	}
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmHWM:") {
+			n, _ := strconv.Atoi(strings.Fields(l)[1])
+			return n
+		}
+	}
+	return -1
+}
+
+func out(m map[string]any) {
+	m["rssKb"] = vmhwm()
+	b, _ := json.Marshal(m)
+	fmt.Println(string(b))
+}
+
+func ms(d time.Duration) float64 { return float64(d.Nanoseconds()) / 1e6 }
+
+func route(idx, i int) *netlink.Route {
+	return &netlink.Route{LinkIndex: idx, Dst: host(0x0a100000, i), Scope: netlink.SCOPE_LINK}
+}
+
+func main() {
+	if len(os.Args) < 2 {
+		fail(fmt.Errorf("usage: nlbench-go W1|W2|W3|W4|W5|W6 [n=N] [k=K] [g=G] [dev=NAME]"))
+	}
+	w := os.Args[1]
+	n := argInt("n", 10000)
+	h, err := netlink.NewHandle()
+	if err != nil {
+		fail(err)
+	}
+	var link netlink.Link
+	if w == "W1" || w == "W2" || w == "W4" {
+		if link, err = h.LinkByName(arg("dev", "veth0")); err != nil {
+			fail(err)
+		}
+	}
+	switch w {
+	case "W1":
+		idx := link.Attrs().Index
+		t := time.Now()
+		for i := 0; i < n; i++ {
+			if err := h.RouteAdd(route(idx, i)); err != nil {
+				fail(err)
+			}
+		}
+		out(map[string]any{"ms": ms(time.Since(t)), "n": n})
+	case "W2":
+		idx := link.Attrs().Index
+		g := argInt("g", 2)
+		handles := make([]*netlink.Handle, g)
+		for j := range handles {
+			if handles[j], err = netlink.NewHandle(); err != nil {
+				fail(err)
+			}
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, g)
+		t := time.Now()
+		for j := 0; j < g; j++ {
+			wg.Add(1)
+			go func(j int) {
+				defer wg.Done()
+				for i := j; i < n; i += g {
+					if err := handles[j].RouteAdd(route(idx, i)); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}(j)
+		}
+		wg.Wait()
+		d := time.Since(t)
+		select {
+		case err := <-errs:
+			fail(err)
+		default:
+		}
+		out(map[string]any{"ms": ms(d), "n": n, "goroutines": g})
+	case "W3":
+		t := time.Now()
+		rs, err := h.RouteListFiltered(netlink.FAMILY_V4, &netlink.Route{Table: 254}, netlink.RT_FILTER_TABLE)
+		if err != nil {
+			fail(err)
+		}
+		out(map[string]any{"ms": ms(time.Since(t)), "n": len(rs)})
+	case "W4":
+		t := time.Now()
+		for i := 0; i < n; i++ {
+			if err := h.AddrAdd(link, &netlink.Addr{IPNet: host(0x0a800000, i)}); err != nil {
+				fail(err)
+			}
+		}
+		out(map[string]any{"ms": ms(time.Since(t)), "n": n})
+	case "W5":
+		k := argInt("k", 10)
+		var ls []netlink.Link
+		t := time.Now()
+		for j := 0; j < k; j++ {
+			if ls, err = h.LinkList(); err != nil {
+				fail(err)
+			}
+		}
+		out(map[string]any{"ms": ms(time.Since(t)) / float64(k), "n": len(ls), "k": k})
+	case "W6":
+		quiet := time.Duration(argInt("quiet", 1000)) * time.Millisecond
+		ch := make(chan netlink.RouteUpdate, 1024)
+		done := make(chan struct{})
+		subErrors := 0
+		var mu sync.Mutex
+		opts := netlink.RouteSubscribeOptions{ErrorCallback: func(error) { mu.Lock(); subErrors++; mu.Unlock() }}
+		if err := netlink.RouteSubscribeWithOptions(ch, done, opts); err != nil {
+			fail(err)
+		}
+		stop := make(chan struct{})
+		in := bufio.NewReader(os.Stdin)
+		go func() { in.ReadString('\n'); close(stop) }()
+		fmt.Printf("READY %d\n", os.Getpid())
+		events, closed, stopped := 0, false, false
+		last := time.Now()
+		tick := time.NewTicker(50 * time.Millisecond)
+	loop:
+		for {
+			select {
+			case u, ok := <-ch:
+				if !ok {
+					closed = true // the library ends the subscription on a receive error (ENOBUFS)
+					ch = nil
+					continue
+				}
+				if u.Type == 24 /* RTM_NEWROUTE */ {
+					events++
+				}
+				last = time.Now()
+			case <-stop:
+				stop = nil
+				stopped = true
+			case <-tick.C:
+			}
+			if stopped && (closed || events >= n || time.Since(last) > quiet) {
+				break loop
+			}
+		}
+		tick.Stop()
+		mu.Lock()
+		e := subErrors
+		mu.Unlock()
+		out(map[string]any{"events": events, "overflows": e, "ended": closed})
+		in.ReadString('\n') // exit when the driver closes stdin
+	default:
+		fail(fmt.Errorf("unknown workload %s", w))
+	}
+}
