@@ -6,7 +6,9 @@
 //! [`Event::Overflow`] in the stream, followed (with `list_existing`) by a fresh dump so a
 //! consumer that mirrors state ends up right.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::hash::{Hash, Hasher};
 use std::io;
 use std::os::fd::AsRawFd;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -254,6 +256,24 @@ struct RunningDump {
     deliver: bool,
     interrupted: bool,
     retries: u32,
+    /// Identities of the objects this listing delivered, kept across retries: a retried dump
+    /// (NLM_F_DUMP_INTR) lists only what the interrupted attempts had not. Changes made
+    /// meanwhile arrive as notifications anyway.
+    seen: HashSet<u64>,
+}
+
+/// What makes an object the same object (not its changing counters): for skipping repeats
+/// when a listing is retried.
+fn identity(obj: &Object) -> u64 {
+    let mut h = DefaultHasher::new();
+    match obj {
+        Object::Link(l) => (0u8, l.index).hash(&mut h),
+        Object::Addr(a) => (1u8, a.family, a.index, a.address, a.prefix_len, a.peer).hash(&mut h),
+        Object::Route(r) => (2u8, r.family, r.table, r.dst, r.dst_len, r.src, r.src_len, r.tos, r.priority, r.route_type).hash(&mut h),
+        Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
+        Object::Rule(r) => (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h),
+    }
+    h.finish()
 }
 
 impl<'a> Reader<'a> {
@@ -324,10 +344,10 @@ impl<'a> Reader<'a> {
 
     fn start_next_dump(&mut self) {
         let Some((kind, deliver)) = self.dumps.pop_front() else { return };
-        self.start_dump(kind, deliver, 0);
+        self.start_dump(kind, deliver, 0, HashSet::new());
     }
 
-    fn start_dump(&mut self, kind: Option<Kind>, deliver: bool, retries: u32) {
+    fn start_dump(&mut self, kind: Option<Kind>, deliver: bool, retries: u32, seen: HashSet<u64>) {
         let seq = self.next_seq;
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
         let mut msg = match (kind, &self.sh.opts.stream) {
@@ -337,7 +357,7 @@ impl<'a> Reader<'a> {
         };
         wire::stamp(&mut msg, seq, 0);
         match self.sh.sock.send_to_kernel(&msg) {
-            Ok(_) => self.running = Some(RunningDump { seq, kind, deliver, interrupted: false, retries }),
+            Ok(_) => self.running = Some(RunningDump { seq, kind, deliver, interrupted: false, retries, seen }),
             Err(e) => self.pending.push(Event::Error(Error::io(&e))),
         }
     }
@@ -406,7 +426,12 @@ impl<'a> Reader<'a> {
                 (_, Some(_)) => false,
                 _ => Kind::of(&obj).is_some_and(|k| self.wanted.contains(&k)),
             };
-            if deliver {
+            // A retried listing skips what an interrupted attempt already listed.
+            let repeat = match self.running.as_mut() {
+                Some(d) if from_dump && deliver && d.kind.is_some() => !d.seen.insert(identity(&obj)),
+                _ => false,
+            };
+            if deliver && !repeat {
                 let names = self.names_for(&obj);
                 self.pending.push(Event::Object { action, existing: from_dump, obj, names });
             }
@@ -435,7 +460,7 @@ impl<'a> Reader<'a> {
             self.pending.push(Event::Error(Error::kernel(&e)));
         } else if d.interrupted {
             if d.retries < DUMP_RETRIES {
-                self.start_dump(d.kind, d.deliver, d.retries + 1);
+                self.start_dump(d.kind, d.deliver, d.retries + 1, d.seen);
             } else {
                 let e = Error::new(crate::ErrorKind::DumpInterrupted, libc::EINTR, Some("dump kept being interrupted".into()));
                 self.pending.push(Event::Error(e));
