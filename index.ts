@@ -355,7 +355,9 @@ export interface LinkChanges {
  * A link to create: `kind` and `name`, top-level settings (as in {@link LinkChanges}, plus the
  * parent `link`), and the kind's own settings, flat (`mode: 'bridge'`, `id: 42`) or in `linkinfo`.
  */
-export interface LinkAddSpec extends Omit<LinkChanges, 'name' | 'nomaster'> {
+export interface LinkAddSpec extends Omit<LinkChanges, 'name' | 'nomaster' | 'group'> {
+  /** The link group (a number), or for vxlan the multicast group address (a string). */
+  group?: number | string
   kind: string
   name: string
   /** Parent link (macvlan, vlan, ipvlan: `ip link add link eth0 ...`). */
@@ -465,7 +467,15 @@ function checkInt(v: unknown, name: string, min: number, max: number): number {
 }
 
 function describe(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : String(v)
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (typeof v === 'object' && v !== null) {
+    try {
+      return JSON.stringify(v)
+    } catch {
+      return String(v)
+    }
+  }
+  return String(v)
 }
 
 function checkLinkName(v: unknown, name = 'link'): string {
@@ -922,8 +932,16 @@ export class Netlink {
     if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError('spec.kind must be a link kind like "veth"')
     checkLinkName(spec.name, 'spec.name')
     checkCallOptions(o)
-    const f: Fields = { ifname: spec.name, kind: spec.kind, ...(await this.#linkFields(spec, o, 'linkAdd', spec.name)) }
+    // A string `group` is a kind setting (vxlan's multicast group), a number the link group; a
+    // veth's `link` is its peer (given as `peer`), not a parent.
+    const top: LinkAddSpec = { ...spec }
     const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
+    if (typeof spec.group === 'string') {
+      info.group = spec.group
+      delete top.group
+    }
+    if (spec.kind === 'veth') delete top.link
+    const f: Fields = { ifname: spec.name, kind: spec.kind, ...(await this.#linkFields(top as LinkChanges & { link?: LinkRef }, o, "linkAdd", spec.name)) }
     for (const [k, v] of Object.entries(spec)) {
       if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
     }
@@ -1618,8 +1636,10 @@ function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
   if (l.linkIndex !== undefined && l.linkIndex !== 0) {
     const p = byIndex.get(l.linkIndex)
     if (p !== undefined && l.linkNetnsid === undefined) l.link = p.name
-    // As ip: the parent/peer (looked up by index in this namespace) is not up.
-    if (!p?.up) l.flags.push('M-DOWN')
+    // As ip: the parent/peer in this namespace is not up.
+    if (l.linkNetnsid === undefined && !p?.up) l.flags.push('M-DOWN')
+    // A veth's peer is its kind setting too, so linkGet output can be given back to linkAdd.
+    if (l.kind === 'veth' && p !== undefined && l.linkNetnsid === undefined) l.linkinfo = { ...l.linkinfo, peer: { name: p.name } }
   }
 }
 

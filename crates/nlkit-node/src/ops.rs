@@ -175,6 +175,12 @@ fn route_spec(a: &Args) -> R<RouteSpec> {
 }
 
 fn link_spec(a: &Args) -> R<LinkSpec> {
+    let netns = a.netns("netns")?;
+    // A missing named/path namespace is ENOENT here, before anything is sent (a pid goes to the
+    // kernel as IFLA_NET_NS_PID, which answers ESRCH itself).
+    if let Some(ns @ (NetnsRef::Name(_) | NetnsRef::Path(_) | NetnsRef::Fd(_))) = &netns {
+        ns.open()?;
+    }
     Ok(LinkSpec {
         name: a.str("newName")?.or(a.str("ifname")?).map(String::from),
         kind: a.str("kind")?.map(String::from),
@@ -188,7 +194,7 @@ fn link_spec(a: &Args) -> R<LinkSpec> {
         alias: a.str("alias")?.map(String::from),
         group: a.u32("group")?,
         up: a.bool("up")?,
-        netns: a.netns("netns")?,
+        netns,
     })
 }
 

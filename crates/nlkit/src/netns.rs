@@ -37,6 +37,16 @@ pub fn check_name(name: &str) -> Result<()> {
 }
 
 impl NetnsRef {
+    /// How a person would name it: `blue`, `/proc/42/ns/net`, `pid 42`, `fd 3`.
+    pub fn describe(&self) -> String {
+        match self {
+            NetnsRef::Name(n) => n.clone(),
+            NetnsRef::Path(p) => p.display().to_string(),
+            NetnsRef::Pid(p) => format!("pid {p}"),
+            NetnsRef::Fd(f) => format!("fd {f}"),
+        }
+    }
+
     /// Opens the namespace file (O_RDONLY|O_CLOEXEC). For `Fd`, a duplicate of the caller's descriptor.
     pub fn open(&self) -> Result<OwnedFd> {
         let path = match self {

@@ -37,6 +37,7 @@ pub struct Neighbour {
 
 pub const AF_BRIDGE: u8 = 7;
 pub const NUD_PERMANENT: u16 = 0x80;
+pub const NUD_NOARP: u16 = 0x40;
 
 /// NUD_* state names, as `ip neigh` spells them (lower case).
 pub const STATES: &[(&str, u16)] = &[
@@ -102,7 +103,12 @@ pub fn encode(spec: &NeighSpec, op: NeighOp) -> Vec<u8> {
         NeighOp::Replace => (RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
         NeighOp::Del => (RTM_DELNEIGH, NLM_F_ACK),
     };
-    let state = spec.state.unwrap_or(if op == NeighOp::Del { 0 } else { NUD_PERMANENT });
+    // As `bridge fdb del` does: the default FDB handler only deletes static (permanent) entries.
+    let state = spec.state.unwrap_or(match (op, spec.family) {
+        (NeighOp::Del, AF_BRIDGE) => NUD_PERMANENT | NUD_NOARP,
+        (NeighOp::Del, _) => 0,
+        _ => NUD_PERMANENT,
+    });
     let mut b = MsgBuilder::new(ty, flags);
     b.push(&ndmsg(spec.family, spec.index, state, spec.flags));
     if let Some(d) = &spec.dst {

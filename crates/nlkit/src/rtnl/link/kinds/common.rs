@@ -168,7 +168,8 @@ pub fn decode_field(fields: &[Field], ty: u16, v: &[u8], out: &mut Settings) -> 
             }
         }
         Wire::Flag => {
-            out.set_bool(f.key, true);
+            // Set by presence on input; some (vxlan's TTL_INHERIT) are dumped as a 0/1 byte.
+            out.set_bool(f.key, v.first().is_none_or(|b| *b != 0));
         }
         Wire::Mac => {
             if v.len() == 6 {

@@ -31,7 +31,7 @@ impl EncodeCtx {
     /// Opens a namespace for an IFLA_NET_NS_FD attribute; the fd lives as long as the request.
     pub fn netns_fd(&mut self, ns: &NetnsRef) -> Result<i32, String> {
         use std::os::fd::AsRawFd;
-        let fd = ns.open().map_err(|e| format!("netns {ns:?}: {e}"))?;
+        let fd = ns.open().map_err(|e| format!("network namespace {}: {e}", ns.describe()))?;
         let raw = fd.as_raw_fd();
         self.fds.push(fd);
         Ok(raw)

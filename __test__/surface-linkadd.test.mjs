@@ -1,0 +1,475 @@
+// linkAdd for every kind (veth, bridge, macvlan, macvtap, vxlan, ifb, tun, tap, and the kinds
+// this kernel may lack: dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap,
+// ipip, sit, wireguard), each compared with `ip -j -d link show`, and the linkGet -> linkDel ->
+// linkAdd round trip for each kind that can be tested.
+//
+// Interface prefix 'sa'; addresses 10.150.0.0/16 and 2001:db8:150::/48; namespaces 'nlk-sa-*'.
+// Links whose peer lives in another namespace are made inside private namespaces only (in the
+// shared one they would change what other files compare namespace-wide).
+
+import test from 'ava'
+import * as nl from '../index.js'
+import { ip, ipDo, ipTry, ipLink, namer, veth } from './helpers.mjs'
+import {
+  assertInfoMatches, kernelHasKind, linkShape, nsConn, ipnLink, processIn, stableInfoData,
+} from './helpers2.mjs'
+
+const { linkAdd, linkGet, linkDel, NetlinkError } = nl
+const name = namer('sa')
+let nsSeq = 0
+const nsName = () => `nlk-sa-${nsSeq++}`
+
+/** Deletes link `n` in teardown. */
+function owned(t, n) {
+  t.teardown(() => {
+    ipTry(['link', 'del', 'dev', n])
+  })
+  return n
+}
+
+/** A veth pair used as a parent (macvlan, vxlan underlay), both ends down. */
+const parent = async (t) => (await veth(t, name(), name(), { noLinkLocal: true })).a
+
+/**
+ * linkGet -> linkDel -> linkAdd(what linkGet returned) -> linkGet: the kind, linkinfo, mtu,
+ * address, parent and master must come back; and (unless ipView is false) ip's view of the
+ * kind's data, mtu and address too.
+ */
+async function roundTrip(t, n, { ipView = true } = {}) {
+  const before = await linkGet(n)
+  const ipBefore = ipLink(n)
+  await linkDel(n)
+  t.is(ipLink(n), undefined, `${n} deleted`)
+  await linkAdd(before)
+  const after = await linkGet(n)
+  t.deepEqual(linkShape(after), linkShape(before), `${n}: linkGet after the round trip`)
+  t.not(after.index, before.index, 'a new link')
+  if (ipView) {
+    const ipAfter = ipLink(n)
+    t.is(ipAfter.linkinfo?.info_kind, ipBefore.linkinfo?.info_kind, 'ip: kind')
+    t.deepEqual(stableInfoData(ipAfter.linkinfo?.info_data), stableInfoData(ipBefore.linkinfo?.info_data), 'ip: info_data')
+    t.is(ipAfter.mtu, ipBefore.mtu, 'ip: mtu')
+    t.is(ipAfter.address, ipBefore.address, 'ip: address')
+    t.is(ipAfter.link, ipBefore.link, 'ip: parent')
+  }
+  return { before, after }
+}
+
+// ---- veth -------------------------------------------------------------------------------------
+
+test('veth: peer name, peer mtu and address; both ends as ip sees them', async (t) => {
+  const a = owned(t, name())
+  const b = name()
+  await linkAdd({ kind: 'veth', name: a, mtu: 1400, address: '02:50:00:00:00:01', peer: { name: b, mtu: 1300, address: '02:50:00:00:00:02' } })
+  const la = ipLink(a)
+  const lb = ipLink(b)
+  t.is(la.linkinfo.info_kind, 'veth')
+  t.is(lb.linkinfo.info_kind, 'veth')
+  t.is(la.link, b)
+  t.is(lb.link, a)
+  t.is(la.mtu, 1400)
+  t.is(lb.mtu, 1300)
+  t.is(la.address, '02:50:00:00:00:01')
+  t.is(lb.address, '02:50:00:00:00:02')
+  const ga = await linkGet(a)
+  t.is(ga.kind, 'veth')
+  t.is(ga.link, b)
+  t.is(ga.mtu, 1400)
+  t.is(ga.address, '02:50:00:00:00:01')
+  t.deepEqual(ga.linkinfo, { peer: { name: b } }, 'a veth reports its peer as its kind setting')
+  t.is((await linkGet(b)).link, a)
+})
+
+test('veth: peer created in another namespace (peer.netns by name, path and pid), from a connection in a private namespace', async (t) => {
+  const A = nsName()
+  const B = nsName()
+  const ca = await nsConn(t, A)
+  const cb = await nsConn(t, B)
+  // By name.
+  await ca.linkAdd({ kind: 'veth', name: 'sa-e0', peer: { name: 'sa-e1', netns: B } })
+  // By path.
+  await ca.linkAdd({ kind: 'veth', name: 'sa-f0', peer: { name: 'sa-f1', netns: `/run/netns/${B}` } })
+  const la = ipnLink(A, 'sa-e0')
+  const lb = ipnLink(B, 'sa-e1')
+  t.is(la?.linkinfo?.info_kind, 'veth', 'ip -n A: sa-e0 is a veth')
+  t.is(lb?.linkinfo?.info_kind, 'veth', 'ip -n B: the peer is in B')
+  t.is(ipnLink(A, 'sa-e1'), undefined, 'the peer is not in A')
+  t.is(typeof la.link_netnsid, 'number', 'ip shows the peer in another namespace')
+  t.is(la.link_index, lb.ifindex)
+  t.truthy(ipnLink(B, 'sa-f1'), 'peer by path')
+  // By pid (a process living in B).
+  const proc = await processIn(t, B)
+  await ca.linkAdd({ kind: 'veth', name: 'sa-g0', peer: { name: 'sa-g1', netns: proc.pid } })
+  t.truthy(ipnLink(B, 'sa-g1'), 'peer by pid')
+  t.is(ipnLink(A, 'sa-g1'), undefined)
+  const ga = await ca.linkGet('sa-e0')
+  t.is(ga.linkIndex, lb.ifindex)
+  t.is(ga.linkNetnsid, la.link_netnsid)
+  t.is(ga.link, undefined, 'no name for a peer in another namespace')
+  const gb = await cb.linkGet('sa-e1')
+  t.is(gb.kind, 'veth')
+  t.is(gb.linkIndex, la.ifindex)
+})
+
+// ---- bridge -------------------------------------------------------------------------------------
+
+test('bridge: stp, forwardDelay, helloTime, maxAge, priority, ageingTime, mcastSnooping as ip -d shows them', async (t) => {
+  const br = owned(t, name())
+  await linkAdd({
+    kind: 'bridge', name: br, stp: true, forwardDelay: 800, helloTime: 300, maxAge: 2500, priority: 4096,
+    ageingTime: 20000, mcastSnooping: false, address: '02:50:00:00:01:01',
+  })
+  const l = ipLink(br)
+  const d = l.linkinfo.info_data
+  t.is(l.linkinfo.info_kind, 'bridge')
+  t.is(d.stp_state, 1)
+  t.is(d.forward_delay, 800)
+  t.is(d.hello_time, 300)
+  t.is(d.max_age, 2500)
+  t.is(d.priority, 4096)
+  t.is(d.ageing_time, 20000)
+  t.is(d.mcast_snooping, 0)
+  t.is(l.address, '02:50:00:00:01:01')
+  const g = await linkGet(br)
+  t.is(g.kind, 'bridge')
+  t.like(g.linkinfo, { stp: true, forwardDelay: 800, helloTime: 300, maxAge: 2500, priority: 4096, ageingTime: 20000, mcastSnooping: false })
+  const compared = assertInfoMatches(t, 'bridge', g.linkinfo, d, ['stp', 'forwardDelay', 'helloTime', 'maxAge', 'priority', 'ageingTime', 'mcastSnooping'])
+  t.true(compared.length >= 20, `compared ${compared.length} bridge settings with ip`)
+})
+
+test('bridge: stp off is reported as off', async (t) => {
+  const br = owned(t, name())
+  await linkAdd({ kind: 'bridge', name: br, stp: false })
+  t.is(ipLink(br).linkinfo.info_data.stp_state, 0)
+  t.is((await linkGet(br)).linkinfo.stp, false)
+})
+
+test('bridge: vlanFiltering (when the kernel has bridge VLAN filtering)', async (t) => {
+  const probe = owned(t, name())
+  const kernelHas = ipTry(['link', 'add', 'name', probe, 'type', 'bridge', 'vlan_filtering', '1'])
+  const br = owned(t, name())
+  const r = await linkAdd({ kind: 'bridge', name: br, vlanFiltering: true }).then(() => null, (e) => e)
+  if (!kernelHas) {
+    t.true(r instanceof NetlinkError, 'nlkit is refused as ip is')
+    t.is(r?.code, 'EOPNOTSUPP')
+    t.is(ipLink(br), undefined)
+    t.log('skip: bridge vlan_filtering not available on this kernel (CONFIG_BRIDGE_VLAN_FILTERING)')
+    return
+  }
+  t.is(r, null, `linkAdd: ${r?.message}`)
+  t.is(ipLink(br).linkinfo.info_data.vlan_filtering, 1)
+  t.is((await linkGet(br)).linkinfo.vlanFiltering, true)
+})
+
+// ---- macvlan / macvtap ----------------------------------------------------------------------------
+
+for (const kind of ['macvlan', 'macvtap']) {
+  for (const mode of ['bridge', 'vepa', 'private', 'passthru']) {
+    test(`${kind} mode ${mode} on a parent link, as ip -d shows it`, async (t) => {
+      const p = await parent(t)
+      const n = owned(t, name())
+      await linkAdd({ kind, name: n, link: p, mode })
+      const l = ipLink(n)
+      t.is(l.linkinfo.info_kind, kind)
+      t.is(l.linkinfo.info_data.mode, mode)
+      t.is(l.link, p, 'ip: parent')
+      const g = await linkGet(n)
+      t.is(g.kind, kind)
+      t.is(g.link, p)
+      t.is(g.linkIndex, ipLink(p).ifindex)
+      t.is(g.linkinfo.mode, mode)
+      assertInfoMatches(t, kind, g.linkinfo, l.linkinfo.info_data, ['mode'])
+    })
+  }
+}
+
+// ---- vxlan ---------------------------------------------------------------------------------------
+
+test('vxlan: id, port, dev, local, learning:false, ttl and a multicast group (in linkinfo)', async (t) => {
+  const p = await parent(t)
+  const n = owned(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id: 4242, port: 4789, dev: p, local: '10.150.3.1', learning: false, ttl: 16, linkinfo: { group: '239.150.0.1' } })
+  const l = ipLink(n)
+  const d = l.linkinfo.info_data
+  t.is(l.linkinfo.info_kind, 'vxlan')
+  t.is(d.id, 4242)
+  t.is(d.port, 4789)
+  t.is(d.link, p)
+  t.is(d.local, '10.150.3.1')
+  t.is(d.learning, false)
+  t.is(d.ttl, 16)
+  t.is(d.group, '239.150.0.1')
+  const g = await linkGet(n)
+  t.like(g.linkinfo, { id: 4242, port: 4789, dev: p, local: '10.150.3.1', learning: false, ttl: 16, group: '239.150.0.1' })
+  t.is(g.linkinfo.remote, undefined)
+  assertInfoMatches(t, 'vxlan', g.linkinfo, d, ['id', 'port', 'dev', 'local', 'learning', 'group'])
+})
+
+test('vxlan: unicast remote, source port range, ageing (flat settings)', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id: 43, remote: '10.150.3.9', port: 4790, srcPortRange: { low: 1000, high: 2000 }, ageing: 120 })
+  const d = ipLink(n).linkinfo.info_data
+  t.is(d.id, 43)
+  t.is(d.remote, '10.150.3.9')
+  t.is(d.port, 4790)
+  t.deepEqual(d.port_range, { low: 1000, high: 2000 })
+  t.is(d.ageing, 120)
+  t.is(d.learning, true)
+  const g = await linkGet(n)
+  t.like(g.linkinfo, { id: 43, remote: '10.150.3.9', port: 4790, srcPortRange: { low: 1000, high: 2000 }, ageing: 120, learning: true })
+  t.is(g.linkinfo.group, undefined)
+  assertInfoMatches(t, 'vxlan', g.linkinfo, d, ['id', 'remote', 'port', 'srcPortRange', 'ageing'])
+})
+
+test('vxlan: IPv6 remote and local', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id: 44, remote: '2001:db8:150:3::9', local: '2001:db8:150:3::1', port: 4791 })
+  const d = ipLink(n).linkinfo.info_data
+  // ip names the IPv6 ones remote6 / local6.
+  t.is(d.remote6, '2001:db8:150:3::9')
+  t.is(d.local6, '2001:db8:150:3::1')
+  t.is(d.id, 44)
+  const g = await linkGet(n)
+  t.like(g.linkinfo, { id: 44, remote: '2001:db8:150:3::9', local: '2001:db8:150:3::1', port: 4791 })
+})
+
+// BUG (index.ts, linkAdd / LINK_TOP_KEYS): `group` is a top-level key (the link group, an
+// integer), so vxlan's own `group` (the multicast group, iproute2's name) cannot be given flat
+// as README documents kind settings: linkAdd throws "TypeError: group must be an integer".
+// It works only inside `linkinfo`. Suggested fix: in linkAdd, treat a string `group` as a kind
+// setting (info.group) and only a number as the link group.
+test('vxlan: a multicast group given flat (group: "239.x.y.z"), as for every other kind setting', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id: 4243, port: 4789, group: '239.150.0.2', dev: await parent(t) })
+  t.is(ipLink(n)?.linkinfo?.info_data?.group, '239.150.0.2')
+})
+
+// BUG (crates/nlkit/src/rtnl/link/kinds/vxlan.rs, FIELDS: Field::flag("ttlInherit", ...)):
+// the kernel dumps IFLA_VXLAN_TTL_INHERIT as a u8 that is always present (0 or 1,
+// vxlan_fill_info), but nlkit decodes it as an NLA_FLAG ("true when present"), so every vxlan
+// reads back with ttlInherit: true. A linkGet -> linkAdd round trip then sends the flag and the
+// new link inherits its TTL: ip shows `ttl 10` before and no ttl (inherit) after. Suggested fix:
+// decode the attribute as a u8 boolean (non-zero = true) and keep encoding `true` as the flag.
+test('vxlan: ttlInherit reads false for a fixed ttl, and a round trip keeps ip\'s ttl', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id: 4244, remote: '10.150.3.10', port: 4789, ttl: 10 })
+  t.is(ipLink(n).linkinfo.info_data.ttl, 10, 'ip: ttl 10')
+  const g = await linkGet(n)
+  t.not(g.linkinfo.ttlInherit, true, 'ttlInherit is not on')
+  await linkDel(n)
+  await linkAdd(g)
+  t.is(ipLink(n).linkinfo.info_data.ttl, 10, 'ip after the round trip: still ttl 10 (not inherit)')
+})
+
+// ---- ifb, tun, tap ---------------------------------------------------------------------------------
+
+test('ifb with mtu and address', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'ifb', name: n, mtu: 1400, address: '02:50:00:00:02:01' })
+  const l = ipLink(n)
+  t.is(l.linkinfo.info_kind, 'ifb')
+  t.is(l.mtu, 1400)
+  t.is(l.address, '02:50:00:00:02:01')
+  const g = await linkGet(n)
+  t.is(g.kind, 'ifb')
+  t.is(g.mtu, 1400)
+  t.is(g.address, '02:50:00:00:02:01')
+})
+
+for (const [kind, extra, type] of [
+  ['tap', {}, 'tap'],
+  ['tun', {}, 'tun'],
+  ['tun', { mode: 'tap' }, 'tap'],
+  ['tun', { linkinfo: { multiQueue: true } }, 'tun'],
+]) {
+  test(`linkAdd kind '${kind}' ${JSON.stringify(extra)}: a persistent ${type} device (ip: info_kind tun, type ${type})`, async (t) => {
+    const n = owned(t, name())
+    await linkAdd({ kind, name: n, mtu: 1420, ...extra })
+    const l = ipLink(n)
+    t.is(l.linkinfo.info_kind, 'tun')
+    t.is(l.linkinfo.info_data.type, type)
+    t.is(l.linkinfo.info_data.persist, true)
+    t.is(l.mtu, 1420)
+    t.is(l.link_type, type === 'tap' ? 'ether' : 'none')
+    const g = await linkGet(n)
+    t.is(g.kind, 'tun')
+    t.is(g.linkinfo.mode, type)
+    t.is(g.linkinfo.persist, true)
+    t.is(g.linkinfo.multiQueue, extra.linkinfo?.multiQueue === true)
+    t.is(g.mtu, 1420)
+    assertInfoMatches(t, 'tun', g.linkinfo, l.linkinfo.info_data, ['mode', 'persist', 'multiQueue', 'pi', 'vnetHdr'])
+  })
+}
+
+test('tap with an explicit address and up', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'tap', name: n, address: '02:50:00:00:03:01', up: true })
+  const l = ipLink(n)
+  t.is(l.address, '02:50:00:00:03:01')
+  t.true(l.flags.includes('UP'))
+  t.is((await linkGet(n)).up, true)
+})
+
+// ---- round trips -----------------------------------------------------------------------------
+
+test('round trip: bridge (stp, timers, explicit address)', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'bridge', name: n, stp: true, forwardDelay: 500, priority: 8192, address: '02:50:00:00:04:01', mtu: 1400 })
+  const { after } = await roundTrip(t, n)
+  t.like(after.linkinfo, { stp: true, forwardDelay: 500, priority: 8192 })
+  t.is(after.address, '02:50:00:00:04:01')
+  t.is(after.mtu, 1400)
+})
+
+for (const kind of ['macvlan', 'macvtap']) {
+  test(`round trip: ${kind} (parent, mode, explicit address and mtu)`, async (t) => {
+    const p = await parent(t)
+    const n = owned(t, name())
+    await linkAdd({ kind, name: n, link: p, mode: 'private', address: '02:50:00:00:05:01', mtu: 1300 })
+    const { after } = await roundTrip(t, n)
+    t.is(after.link, p)
+    t.is(after.linkinfo.mode, 'private')
+    t.is(after.address, '02:50:00:00:05:01')
+    t.is(after.mtu, 1300)
+  })
+}
+
+test('round trip: vxlan (nlkit\'s view: id, group, dev, local, port, learning, ttl)', async (t) => {
+  const p = await parent(t)
+  const n = owned(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id: 4245, port: 4789, dev: p, local: '10.150.5.1', learning: false, ttl: 20, linkinfo: { group: '239.150.0.5' }, address: '02:50:00:00:06:01' })
+  // ip's view is compared by the ttlInherit test above (a known bug).
+  const { after } = await roundTrip(t, n, { ipView: false })
+  t.like(after.linkinfo, { id: 4245, group: '239.150.0.5', dev: p, local: '10.150.5.1', port: 4789, learning: false })
+  const d = ipLink(n).linkinfo.info_data
+  t.is(d.id, 4245)
+  t.is(d.group, '239.150.0.5')
+  t.is(d.link, p)
+  t.is(d.learning, false)
+  t.is(ipLink(n).address, '02:50:00:00:06:01')
+})
+
+test('round trip: ifb', async (t) => {
+  const n = owned(t, name())
+  await linkAdd({ kind: 'ifb', name: n, mtu: 1450, address: '02:50:00:00:07:01' })
+  const { after } = await roundTrip(t, n)
+  t.is(after.kind, 'ifb')
+  t.is(after.mtu, 1450)
+})
+
+for (const kind of ['tun', 'tap']) {
+  test(`round trip: ${kind}`, async (t) => {
+    const n = owned(t, name())
+    await linkAdd({ kind, name: n, mtu: 1380, ...(kind === 'tap' ? { address: '02:50:00:00:08:01' } : {}) })
+    const { after } = await roundTrip(t, n)
+    t.is(after.kind, 'tun')
+    t.is(after.linkinfo.mode, kind)
+    t.is(after.mtu, 1380)
+    t.is(ipLink(n).linkinfo.info_data.type, kind)
+  })
+}
+
+test('round trip: a bridge port keeps its master', async (t) => {
+  const br = owned(t, name())
+  await linkAdd({ kind: 'bridge', name: br })
+  const n = owned(t, name())
+  await linkAdd({ kind: 'tap', name: n, master: br })
+  t.is(ipLink(n).master, br)
+  const { after } = await roundTrip(t, n)
+  t.is(after.master, br)
+  t.is(after.slaveKind, 'bridge')
+  t.is(ipLink(n).master, br)
+})
+
+// BUG (index.ts linkGet/linkAdd, README "what it returns can be given back to linkAdd to make
+// the same link"): for a veth, linkGet reports the peer only as `link` (the IFLA_LINK name) and
+// no `linkinfo.peer`; linkAdd takes `link` as a parent and resolves it, but deleting the veth
+// deleted the peer too, so linkAdd(linkGet(veth)) fails with ENODEV ("linkAdd X: No such
+// device") and even with the peer present would make a veth with a kernel-chosen peer name.
+// Suggested fix: linkGet reports `linkinfo: { peer: { name } }` for a veth whose peer is in the
+// same namespace, and linkAdd ignores `link`/`linkIndex` for kind 'veth'.
+test('round trip: veth (peer name, mtu, address)', async (t) => {
+  const a = owned(t, name())
+  const b = name()
+  await linkAdd({ kind: 'veth', name: a, mtu: 1400, address: '02:50:00:00:09:01', peer: { name: b } })
+  const { after } = await roundTrip(t, a)
+  t.is(after.link, b)
+  t.is(ipLink(b)?.link, a)
+})
+
+// ---- kinds this kernel may lack ----------------------------------------------------------------
+
+/**
+ * Each: the spec (given the test's name and a parent veth), what ip -d -j must show, and the
+ * settings both must report.
+ */
+const OPTIONAL_KINDS = [
+  ['dummy', (n) => ({ kind: 'dummy', name: n, mtu: 1400 }), {}, []],
+  ['vlan', (n, p) => ({ kind: 'vlan', name: n, link: p, id: 42, protocol: '802.1Q' }), { id: 42, protocol: '802.1Q' }, ['id', 'protocol']],
+  ['bond', (n) => ({ kind: 'bond', name: n, mode: 'active-backup', miimon: 100 }), { mode: 'active-backup', miimon: 100 }, ['mode', 'miimon']],
+  ['vrf', (n) => ({ kind: 'vrf', name: n, table: 5009 }), { table: 5009 }, ['table']],
+  ['ipvlan', (n, p) => ({ kind: 'ipvlan', name: n, link: p, mode: 'l3' }), { mode: 'l3' }, ['mode']],
+  ['ipvtap', (n, p) => ({ kind: 'ipvtap', name: n, link: p, mode: 'l2' }), { mode: 'l2' }, ['mode']],
+  ['gre', (n) => ({ kind: 'gre', name: n, local: '10.150.9.1', remote: '10.150.9.2', ttl: 64 }), { local: '10.150.9.1', remote: '10.150.9.2', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['gretap', (n) => ({ kind: 'gretap', name: n, local: '10.150.9.3', remote: '10.150.9.4', ttl: 64 }), { local: '10.150.9.3', remote: '10.150.9.4', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['ip6gre', (n) => ({ kind: 'ip6gre', name: n, local: '2001:db8:150:9::1', remote: '2001:db8:150:9::2', ttl: 64 }), { local: '2001:db8:150:9::1', remote: '2001:db8:150:9::2' }, ['local', 'remote']],
+  ['ip6gretap', (n) => ({ kind: 'ip6gretap', name: n, local: '2001:db8:150:9::3', remote: '2001:db8:150:9::4', ttl: 64 }), { local: '2001:db8:150:9::3', remote: '2001:db8:150:9::4' }, ['local', 'remote']],
+  ['ipip', (n) => ({ kind: 'ipip', name: n, local: '10.150.9.5', remote: '10.150.9.6', ttl: 64 }), { local: '10.150.9.5', remote: '10.150.9.6', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['sit', (n) => ({ kind: 'sit', name: n, local: '10.150.9.7', remote: '10.150.9.8', ttl: 64 }), { local: '10.150.9.7', remote: '10.150.9.8', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
+]
+
+for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
+  test(`${kind}: linkAdd as ip -d shows it, and the round trip (skipped when the kernel lacks ${kind})`, async (t) => {
+    const available = kernelHasKind(kind, `nlk-sa-probe-${kind}`)
+    const p = await parent(t)
+    const n = owned(t, name())
+    const spec = make(n, p)
+    const err = await linkAdd(spec).then(() => null, (e) => e)
+    if (!available) {
+      // ip could not make it either: nlkit must be refused the same way, and nothing made.
+      t.true(err instanceof NetlinkError, `linkAdd ${kind} is refused: ${err}`)
+      t.true(['EOPNOTSUPP', 'EAFNOSUPPORT', 'ENODEV'].includes(err?.code), `code ${err?.code}`)
+      t.is(ipLink(n), undefined, 'nothing created')
+      t.log(`skip: kind ${kind} not available on this kernel`)
+      return
+    }
+    t.is(err, null, `linkAdd ${kind}: ${err?.message}`)
+    const l = ipLink(n)
+    t.is(l.linkinfo.info_kind, kind)
+    for (const [k, v] of Object.entries(want)) t.deepEqual(l.linkinfo.info_data?.[k], v, `ip: ${k}`)
+    if (spec.mtu !== undefined) t.is(l.mtu, spec.mtu)
+    if (spec.link !== undefined) t.is(l.link, p)
+    const g = await linkGet(n)
+    t.is(g.kind, kind)
+    for (const k of keys) t.deepEqual(g.linkinfo?.[k], want[k], `linkGet: ${k}`)
+    await roundTrip(t, n)
+  })
+}
+
+// ---- kind errors the kernel or the kind registry report ---------------------------------------
+
+test('a kind setting out of range or unknown is refused and nothing is created', async (t) => {
+  const p = await parent(t)
+  const cases = [
+    { kind: 'macvlan', link: p, mode: 'sideways' },
+    { kind: 'bridge', forwardDelayy: 3 },
+    { kind: 'vxlan', id: 1 << 24 },
+    { kind: 'ifb', mode: 'x' },
+    { kind: 'tun', pi: true },
+  ]
+  for (const c of cases) {
+    const n = owned(t, name())
+    const e = await t.throwsAsync(linkAdd({ ...c, name: n }), undefined, JSON.stringify(c))
+    t.true(e instanceof NetlinkError || e instanceof TypeError || e instanceof RangeError, `${JSON.stringify(c)}: ${e?.message}`)
+    t.is(ipLink(n), undefined, `${JSON.stringify(c)}: nothing created`)
+  }
+  // A link that exists: EEXIST, and the existing one is untouched.
+  const n = owned(t, name())
+  await linkAdd({ kind: 'ifb', name: n, mtu: 1400 })
+  const e = await t.throwsAsync(linkAdd({ kind: 'ifb', name: n, mtu: 1300 }), { instanceOf: NetlinkError })
+  t.is(e.code, 'EEXIST')
+  t.is(ipLink(n).mtu, 1400)
+  t.is(ip(['link', 'show', 'dev', n]).length, 1)
+  ipDo(['link', 'del', 'dev', n])
+})
