@@ -244,6 +244,11 @@ struct Reader<'a> {
     /// Dumps still to run: (kind, deliver as existing?); kind `None` is the stream dump.
     dumps: VecDeque<(Option<Kind>, bool)>,
     running: Option<RunningDump>,
+    /// A dump given up after an overflow that the kernel may still be running.
+    abandoned: Option<u32>,
+    /// Object events held until the first link listing has named the links.
+    held: Vec<Event>,
+    names_ready: bool,
     next_seq: u32,
     buf: Vec<u8>,
     pending: Vec<Event>,
@@ -262,6 +267,10 @@ struct RunningDump {
     seen: HashSet<u64>,
 }
 
+fn is_enobufs(msg: &wire::Message<'_>) -> bool {
+    wire::parse_error(msg.header.flags, msg.payload).is_ok_and(|e| e.errno == libc::ENOBUFS)
+}
+
 /// What makes an object the same object (not its changing counters): for skipping repeats
 /// when a listing is retried.
 fn identity(obj: &Object) -> u64 {
@@ -269,7 +278,10 @@ fn identity(obj: &Object) -> u64 {
     match obj {
         Object::Link(l) => (0u8, l.index).hash(&mut h),
         Object::Addr(a) => (1u8, a.family, a.index, a.address, a.prefix_len, a.peer).hash(&mut h),
-        Object::Route(r) => (2u8, r.family, r.table, r.dst, r.dst_len, r.src, r.src_len, r.tos, r.priority, r.route_type).hash(&mut h),
+        Object::Route(r) => {
+            (2u8, r.family, r.table, r.dst, r.dst_len, r.src, r.src_len, r.tos, r.priority, r.route_type).hash(&mut h);
+            (r.oif, r.gateway, r.nexthops.iter().map(|n| (n.oif, n.gateway)).collect::<Vec<_>>()).hash(&mut h);
+        }
         Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
         Object::Rule(r) => (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h),
     }
@@ -285,6 +297,9 @@ impl<'a> Reader<'a> {
             names: HashMap::new(),
             dumps: VecDeque::new(),
             running: None,
+            abandoned: None,
+            held: Vec::new(),
+            names_ready: sh.opts.stream.is_some(),
             next_seq: 1,
             buf: vec![0u8; 64 * 1024],
             pending: Vec::new(),
@@ -320,7 +335,7 @@ impl<'a> Reader<'a> {
             if closed {
                 return;
             }
-            if self.running.is_none() {
+            if self.running.is_none() && self.abandoned.is_none() {
                 self.start_next_dump();
             }
             // With a full queue, stop reading: the socket fills and the kernel reports the loss.
@@ -364,13 +379,17 @@ impl<'a> Reader<'a> {
 
     fn read_burst(&mut self) {
         for _ in 0..256 {
-            if self.pending.len() >= self.sh.opts.queue_limit {
+            if self.pending.len() + self.held.len() >= self.sh.opts.queue_limit {
                 return;
             }
             let mut buf = std::mem::take(&mut self.buf);
-            let r = self.sh.sock.recv_datagram(&mut buf);
+            // No MSG_PEEK here: a peek lets the kernel try to continue a running dump while the
+            // peeked datagram still fills a small buffer, and it then reports ENOBUFS on every
+            // read. A cut datagram (longer than the buffer, which then grows) is a loss.
+            let r = self.sh.sock.recv_growing(&mut buf);
             match r {
-                Ok((n, 0)) => self.handle(&buf[..n]),
+                Ok((n, 0, false)) => self.handle(&buf[..n]),
+                Ok((_, 0, true)) => self.overflow(),
                 Ok(_) => {} // not from the kernel
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.buf = buf;
@@ -390,9 +409,14 @@ impl<'a> Reader<'a> {
 
     /// Events were lost. Names may be stale too: re-dump links, and everything when mirroring.
     /// A dump in progress lost parts as well, so it is abandoned (its late parts are ignored).
+    ///
+    /// The kernel keeps running an abandoned dump for this socket (a new one would get EBUSY),
+    /// so the next dump starts only once the abandoned one's NLMSG_DONE/ERROR has been read.
     fn overflow(&mut self) {
         self.pending.push(Event::Overflow);
-        self.running = None;
+        if let Some(d) = self.running.take() {
+            self.abandoned = Some(d.seq);
+        }
         self.dumps.clear();
         self.schedule_dumps(self.sh.opts.list_existing);
     }
@@ -411,12 +435,20 @@ impl<'a> Reader<'a> {
                 if h.flags & NLM_F_DUMP_INTR != 0 {
                     d.interrupted = true;
                 }
+                if h.ty == NLMSG_ERROR && is_enobufs(&msg) {
+                    continue; // the first part did not fit; the kernel keeps the dump running
+                }
                 if h.ty == NLMSG_DONE || h.ty == NLMSG_ERROR {
                     self.dump_finished(&msg);
                     continue;
                 }
             } else if to_us {
-                continue; // a part of an abandoned dump
+                // A part of an abandoned dump; its end frees the socket for the next one (an
+                // ENOBUFS error only means a part did not fit: the dump goes on).
+                if self.abandoned == Some(h.seq) && (h.ty == NLMSG_DONE || (h.ty == NLMSG_ERROR && !is_enobufs(&msg))) {
+                    self.abandoned = None;
+                }
+                continue;
             }
             let Ok(Some((action, obj))) = rtnl::decode(&msg) else { continue };
             self.track_name(action, &obj);
@@ -428,18 +460,26 @@ impl<'a> Reader<'a> {
             };
             // A retried listing skips what an interrupted attempt already listed.
             let repeat = match self.running.as_mut() {
-                Some(d) if from_dump && deliver && d.kind.is_some() => !d.seen.insert(identity(&obj)),
+                Some(d) if from_dump && deliver && d.kind.is_some() => !d.seen.insert(identity(&obj)) && d.retries > 0,
                 _ => false,
             };
             if deliver && !repeat {
                 let names = self.names_for(&obj);
-                self.pending.push(Event::Object { action, existing: from_dump, obj, names });
+                let ev = Event::Object { action, existing: from_dump, obj, names };
+                if self.names_ready {
+                    self.pending.push(ev);
+                } else {
+                    self.held.push(ev);
+                }
             }
         }
     }
 
     fn dump_finished(&mut self, msg: &wire::Message<'_>) {
         let Some(d) = self.running.take() else { return };
+        if d.kind == Some(Kind::Link) && !self.names_ready {
+            self.release_held();
+        }
         let errno = if msg.header.ty == NLMSG_DONE {
             wire::parse_done(msg.header.flags, msg.payload).errno
         } else {
@@ -465,6 +505,17 @@ impl<'a> Reader<'a> {
                 let e = Error::new(crate::ErrorKind::DumpInterrupted, libc::EINTR, Some("dump kept being interrupted".into()));
                 self.pending.push(Event::Error(e));
             }
+        }
+    }
+
+    /// The first link listing is complete: name the events held meanwhile and publish them.
+    fn release_held(&mut self) {
+        self.names_ready = true;
+        for mut ev in std::mem::take(&mut self.held) {
+            if let Event::Object { obj, names, .. } = &mut ev {
+                *names = self.names_for(obj);
+            }
+            self.pending.push(ev);
         }
     }
 

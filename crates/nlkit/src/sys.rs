@@ -151,6 +151,38 @@ impl NetlinkSocket {
     }
 }
 
+impl NetlinkSocket {
+    /// Receives one datagram without peeking: `(len, sender, cut)`. A datagram longer than the
+    /// buffer is cut (`cut` is true, its data unusable) and the buffer grows for the next ones.
+    pub fn recv_growing(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32, bool)> {
+        let fd = self.fd.as_raw_fd();
+        loop {
+            let mut addr = sockaddr_nl(0);
+            let mut alen = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
+            // SAFETY: buf has buf.len() writable bytes; addr/alen describe a writable sockaddr_nl.
+            let got = cvt_size(unsafe {
+                libc::recvfrom(
+                    fd,
+                    buf.as_mut_ptr() as *mut libc::c_void,
+                    buf.len(),
+                    libc::MSG_TRUNC,
+                    &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr,
+                    &mut alen,
+                )
+            });
+            match got {
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+                Ok(n) if n > buf.len() => {
+                    buf.resize(n.next_power_of_two(), 0);
+                    return Ok((0, addr.nl_pid, true));
+                }
+                Ok(n) => return Ok((n, addr.nl_pid, false)),
+            }
+        }
+    }
+}
+
 impl AsRawFd for NetlinkSocket {
     fn as_raw_fd(&self) -> RawFd {
         self.fd.as_raw_fd()

@@ -1,0 +1,337 @@
+// Helpers of the event-subscription tests (__test__/events-*.test.mjs). `ip` (iproute2) makes the
+// changes and is the oracle for kernel state.
+//
+// The whole ava run shares one private network namespace and test files run in parallel, so each
+// events file uses its own interface prefix (`eva`, `evb`, ...), its own address ranges
+// (10.200+N.0.0/16, 2001:db8:e0N::/48) and its own route tables (2100 + 10 * N + k), and filters
+// what its subscriptions see down to its own objects.
+
+import { execFile, execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
+const BIG = 256 * 1024 * 1024
+
+/** Single events normally arrive within milliseconds; this only stops a hang. */
+export const EVENT_GUARD = 15000
+
+/** Runs `ip -j ARGS...` and returns the parsed JSON (`[]` for empty output). */
+export function ipj(args) {
+  const out = execFileSync('ip', ['-j', ...split(args)], { encoding: 'utf8', maxBuffer: BIG, stdio: ['ignore', 'pipe', 'pipe'] })
+  return out.trim() === '' ? [] : JSON.parse(out)
+}
+
+/** Like ipj, without blocking the event loop (subscriptions keep being consumed meanwhile). */
+export function ipjAsync(args) {
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['-j', ...split(args)], { encoding: 'utf8', maxBuffer: BIG }, (err, out, stderr) => {
+      if (err) reject(new Error(`ip -j ${split(args).join(' ')}: ${stderr || err.message}`))
+      else resolve(out.trim() === '' ? [] : JSON.parse(out))
+    })
+  })
+}
+
+/** Runs `ip ARGS...` (a change); throws with ip's stderr on failure. */
+export function ipDo(args) {
+  try {
+    return execFileSync('ip', split(args), { encoding: 'utf8', maxBuffer: BIG, stdio: ['ignore', 'pipe', 'pipe'] })
+  } catch (e) {
+    throw new Error(`ip ${split(args).join(' ')}: ${e.stderr || e.message}`)
+  }
+}
+
+/** Like ipDo, never throws; true on success. */
+export function ipTry(args) {
+  try {
+    execFileSync('ip', split(args), { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
+function split(args) {
+  return typeof args === 'string' ? args.trim().split(/\s+/) : args.map(String)
+}
+
+/**
+ * Runs `ip -batch` on the given lines (written to a temporary file) without blocking the event
+ * loop, so subscriptions keep being consumed meanwhile. Resolves when ip exits successfully.
+ */
+export function ipBatch(lines) {
+  const dir = mkdtempSync(join(tmpdir(), 'nlkit-events-'))
+  const file = join(dir, 'batch')
+  writeFileSync(file, lines.join('\n') + '\n')
+  return new Promise((resolve, reject) => {
+    execFile('ip', ['-batch', file], { maxBuffer: BIG }, (err, stdout, stderr) => {
+      rmSync(dir, { recursive: true, force: true })
+      if (err) reject(new Error(`ip -batch failed: ${stderr || err.message}`))
+      else resolve()
+    })
+  })
+}
+
+/** `ip -j -d link show dev NAME` (one object) or undefined. */
+export function ipLink(name) {
+  try {
+    return ipj(['-d', 'link', 'show', 'dev', name])[0]
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Creates a veth pair with `ip`, deleted in teardown (which also removes every route through it,
+ * without a notification per route). opts.up: both ends up; opts.noLinkLocal: no automatic IPv6
+ * link-local addresses (they would produce addr events of their own).
+ */
+export function veth(t, a, b, { up = false, noLinkLocal = true } = {}) {
+  ipDo(['link', 'add', 'name', a, 'type', 'veth', 'peer', 'name', b])
+  t.teardown(() => {
+    ipTry(['link', 'del', 'dev', a])
+  })
+  if (noLinkLocal) {
+    ipDo(['link', 'set', 'dev', a, 'addrgenmode', 'none'])
+    ipDo(['link', 'set', 'dev', b, 'addrgenmode', 'none'])
+  }
+  if (up) {
+    ipDo(['link', 'set', 'dev', a, 'up'])
+    ipDo(['link', 'set', 'dev', b, 'up'])
+  }
+  return { a, b, ia: ipLink(a).ifindex, ib: ipLink(b).ifindex }
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
+
+/** Polls `fn` until it returns a truthy value; throws after `timeout` ms (a hang guard only).
+ * `what` (a string, or a function giving one) describes the condition in the error. */
+export async function poll(fn, { timeout = EVENT_GUARD, interval = 20, what = 'condition' } = {}) {
+  const end = Date.now() + timeout
+  for (;;) {
+    const v = await fn()
+    if (v) return v
+    if (Date.now() > end) throw new Error(`gave up after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`)
+    await sleep(interval)
+  }
+}
+
+/** A one-line description of an event, for failure messages. */
+export function describeEvent(ev) {
+  if (!ev) return String(ev)
+  const ex = ev.existing ? ' existing' : ''
+  switch (ev.type) {
+    case 'link':
+      return `link ${ev.action}${ex} ${ev.link.name}#${ev.link.index} up=${ev.link.up}`
+    case 'addr':
+      return `addr ${ev.action}${ex} ${ev.address.cidr} dev ${ev.address.link ?? ev.address.index}`
+    case 'route': {
+      const r = ev.route
+      return `route ${ev.action}${ex} ${r.dst}${r.gateway ? ' via ' + r.gateway : ''} dev ${r.dev ?? r.oif} table ${r.table} ${r.type}`
+    }
+    case 'neigh':
+      return `neigh ${ev.action}${ex} ${ev.neigh.dst} dev ${ev.neigh.dev ?? ev.neigh.index} ${ev.neigh.state}`
+    case 'rule':
+      return `rule ${ev.action}${ex} from ${ev.rule.from ?? 'all'} table ${ev.rule.table} pref ${ev.rule.priority}`
+    default:
+      return ev.type
+  }
+}
+
+/**
+ * Consumes a subscription in the background, keeping every event, so tests can wait for a
+ * particular one. `waitFor` looks at events already received (from index `from`) and then at
+ * new ones.
+ */
+export class Collector {
+  events = []
+  done = false
+  error = undefined
+  #waiters = new Set()
+
+  constructor(sub, { onEvent } = {}) {
+    this.sub = sub
+    this.finished = (async () => {
+      try {
+        for await (const ev of sub) {
+          this.events.push(ev)
+          onEvent?.(ev)
+          this.#check()
+        }
+      } catch (e) {
+        this.error = e
+      } finally {
+        this.done = true
+        this.#check()
+      }
+    })()
+  }
+
+  #check() {
+    for (const w of this.#waiters) w()
+  }
+
+  /** Resolves with the first event (at index >= from) matching pred; rejects after `timeout`. */
+  waitFor(pred, { timeout = EVENT_GUARD, what = 'an event', from = 0 } = {}) {
+    return new Promise((resolve, reject) => {
+      let i = from
+      const scan = () => {
+        for (; i < this.events.length; i++) {
+          if (pred(this.events[i])) {
+            finish()
+            resolve(this.events[i])
+            return true
+          }
+        }
+        if (this.done) {
+          finish()
+          reject(new Error(`subscription ended (${this.error ?? 'closed'}) before ${what}; ${this.summary()}`))
+          return true
+        }
+        return false
+      }
+      const timer = setTimeout(() => {
+        finish()
+        reject(new Error(`no ${what} within ${timeout} ms; ${this.summary()}`))
+      }, timeout)
+      const finish = () => {
+        clearTimeout(timer)
+        this.#waiters.delete(scan)
+      }
+      if (!scan()) this.#waiters.add(scan)
+    })
+  }
+
+  /** Events (from index `from`) matching pred. */
+  filter(pred, from = 0) {
+    return this.events.slice(from).filter(pred)
+  }
+
+  summary() {
+    const byType = {}
+    for (const e of this.events) byType[e.type] = (byType[e.type] ?? 0) + 1
+    const last = this.events.slice(-8).map(describeEvent)
+    return `received ${this.events.length} events ${JSON.stringify(byType)}; last: [${last.join('; ')}]`
+  }
+
+  close() {
+    this.sub.close()
+    return this.finished
+  }
+}
+
+/** Subscribes and collects; the subscription is closed in teardown. */
+export function collect(t, nl, groups, opts) {
+  const c = new Collector(nl.subscribe(groups, opts))
+  t.teardown(() => c.close())
+  return c
+}
+
+// ---- keys and conversions of ip's JSON --------------------------------------------------------
+
+const TABLE_NAMES = { default: 253, main: 254, local: 255 }
+
+/** The table number of an `ip -j route` entry (ip omits "table" for main unless told otherwise). */
+export function ipTable(r, fallback = 254) {
+  if (r.table === undefined) return fallback
+  return TABLE_NAMES[r.table] ?? Number(r.table)
+}
+
+/** Identity of a route (what distinguishes two routes in a listing). */
+export function routeKey({ family, table, type, dst, dev, metric, gateway, prefsrc }) {
+  return [family, table, type, dst, dev ?? '-', metric ?? 0, gateway ?? '-', prefsrc ?? '-'].join('|')
+}
+
+/** The same identity from an `ip -j -d route show table all` entry. */
+export function ipRouteKey(r, family) {
+  return routeKey({
+    family,
+    table: ipTable(r),
+    type: r.type ?? 'unicast',
+    dst: r.dst,
+    dev: r.dev,
+    metric: r.metric,
+    gateway: r.gateway,
+    prefsrc: r.prefsrc,
+  })
+}
+
+export const addrKey = (index, address, prefixLen) => `${index}|${address}/${prefixLen}`
+export const linkKey = (index, name) => `${index}|${name}`
+
+/** Open file descriptors of this process. */
+export const fdCount = () => readdirSync('/proc/self/fd').length
+/** Threads of this process. */
+export const threadCount = () => readdirSync('/proc/self/task').length
+
+// ---- keeping the 100,000-route bursts away from the other events files -------------------------
+//
+// A burst reaches every subscriber to route events in the namespace (about 70 MB of
+// notifications, more than a default 32 MiB socket holds), so events-burst.test.mjs takes this
+// lock exclusively and the other events files take it shared: ava runs files in parallel
+// processes, and their subscriptions would otherwise overflow during a burst and miss the events
+// they wait for. The lock lives in a directory named after this network namespace, so separate
+// runs in separate namespaces do not wait for each other. Markers of dead processes are ignored.
+
+const LOCK_DIR = join(tmpdir(), `nlkit-events-lock-${readlinkSync('/proc/self/ns/net').replace(/\D/g, '')}`)
+const LOCK_GUARD = 10 * 60 * 1000
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return e.code === 'EPERM'
+  }
+}
+
+function holders(kind) {
+  let files = []
+  try {
+    files = readdirSync(LOCK_DIR)
+  } catch {
+    // no directory: nobody holds the lock
+  }
+  return files
+    .map((f) => f.split('-'))
+    .filter(([k, pid]) => k === kind && Number(pid) !== process.pid && alive(Number(pid)))
+}
+
+/** Takes the events lock for this file: `exclusive` for the burst file, shared otherwise. */
+export async function eventsLock({ exclusive = false } = {}) {
+  const mine = join(LOCK_DIR, `${exclusive ? 'writer' : 'reader'}-${process.pid}`)
+  const mark = () => {
+    for (;;) {
+      mkdirSync(LOCK_DIR, { recursive: true })
+      try {
+        writeFileSync(mine, '')
+        return
+      } catch (e) {
+        if (e.code !== 'ENOENT') throw e // else the last one out just removed the directory
+      }
+    }
+  }
+  const end = Date.now() + LOCK_GUARD
+  for (;;) {
+    if (exclusive) {
+      mark()
+      if (holders('reader').length === 0 && holders('writer').length === 0) break
+    } else {
+      if (holders('writer').length === 0) {
+        mark()
+        if (holders('writer').length === 0) break
+        rmSync(mine, { force: true }) // a writer came in meanwhile: let it go first
+      }
+    }
+    if (Date.now() > end) break // never hang the run on the lock
+    await sleep(100)
+  }
+  return () => {
+    rmSync(mine, { force: true })
+    try {
+      rmdirSync(LOCK_DIR) // the last one out removes the directory
+    } catch {
+      // not empty, or already gone
+    }
+  }
+}
