@@ -1,1 +1,0 @@
-../.ci/in-netns.sh
