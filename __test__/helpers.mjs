@@ -1,6 +1,6 @@
 // Shared helpers of the nlkit test suite. `ip` (iproute2) is the oracle for kernel state.
 //
-// The whole ava run shares one private network namespace (scripts/in-netns.sh) and test files
+// The whole ava run shares one private network namespace (.ci/in-netns.sh) and test files
 // run in parallel, so every file uses its own interface-name prefix, address ranges and route
 // tables, and removes what it creates.
 
