@@ -106,33 +106,19 @@ impl NetlinkSocket {
         }
     }
 
-    /// Receives one whole datagram into `buf`, growing it as needed: the size is learned first
-    /// with `MSG_PEEK | MSG_TRUNC`, so nothing is ever cut. Returns the length and the sender's port.
-    /// `WouldBlock` when nothing is queued.
-    pub fn recv_datagram(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)> {
-        let fd = self.fd.as_raw_fd();
+    /// One `recvfrom` (retried on EINTR): the datagram's real length (with `MSG_TRUNC`, even
+    /// when longer than `buf`) and the sender's port. `WouldBlock` when nothing is queued.
+    fn recv_from(&self, buf: &mut [u8], flags: libc::c_int) -> io::Result<(usize, u32)> {
         loop {
-            // SAFETY: buf has buf.len() writable bytes.
-            let peeked = cvt_size(unsafe {
-                libc::recv(fd, buf.as_mut_ptr() as *mut libc::c_void, buf.len(), libc::MSG_PEEK | libc::MSG_TRUNC)
-            });
-            let want = match peeked {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-                Ok(n) => n,
-            };
-            if want > buf.len() {
-                buf.resize(want.next_power_of_two(), 0);
-            }
             let mut addr = sockaddr_nl(0);
             let mut alen = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
             // SAFETY: buf has buf.len() writable bytes; addr/alen describe a writable sockaddr_nl.
             let got = cvt_size(unsafe {
                 libc::recvfrom(
-                    fd,
+                    self.fd.as_raw_fd(),
                     buf.as_mut_ptr() as *mut libc::c_void,
                     buf.len(),
-                    libc::MSG_TRUNC,
+                    flags,
                     &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr,
                     &mut alen,
                 )
@@ -140,46 +126,37 @@ impl NetlinkSocket {
             match got {
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
                 Err(e) => return Err(e),
-                Ok(n) if n > buf.len() => {
-                    // Only possible if the queue head changed between peek and read (another
-                    // reader); report instead of handing on a cut datagram.
-                    return Err(io::Error::from_raw_os_error(libc::EMSGSIZE));
-                }
                 Ok(n) => return Ok((n, addr.nl_pid)),
             }
         }
     }
-}
 
-impl NetlinkSocket {
+    /// Receives one whole datagram into `buf`, growing it as needed: the size is learned first
+    /// with `MSG_PEEK | MSG_TRUNC`, so nothing is ever cut. Returns the length and the sender's port.
+    /// `WouldBlock` when nothing is queued.
+    pub fn recv_datagram(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)> {
+        let (want, _) = self.recv_from(buf, libc::MSG_PEEK | libc::MSG_TRUNC)?;
+        if want > buf.len() {
+            buf.resize(want.next_power_of_two(), 0);
+        }
+        let (n, pid) = self.recv_from(buf, libc::MSG_TRUNC)?;
+        if n > buf.len() {
+            // Only possible if the queue head changed between peek and read (another reader);
+            // report instead of handing on a cut datagram.
+            return Err(io::Error::from_raw_os_error(libc::EMSGSIZE));
+        }
+        Ok((n, pid))
+    }
+
     /// Receives one datagram without peeking: `(len, sender, cut)`. A datagram longer than the
     /// buffer is cut (`cut` is true, its data unusable) and the buffer grows for the next ones.
     pub fn recv_growing(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32, bool)> {
-        let fd = self.fd.as_raw_fd();
-        loop {
-            let mut addr = sockaddr_nl(0);
-            let mut alen = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
-            // SAFETY: buf has buf.len() writable bytes; addr/alen describe a writable sockaddr_nl.
-            let got = cvt_size(unsafe {
-                libc::recvfrom(
-                    fd,
-                    buf.as_mut_ptr() as *mut libc::c_void,
-                    buf.len(),
-                    libc::MSG_TRUNC,
-                    &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr,
-                    &mut alen,
-                )
-            });
-            match got {
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-                Ok(n) if n > buf.len() => {
-                    buf.resize(n.next_power_of_two(), 0);
-                    return Ok((0, addr.nl_pid, true));
-                }
-                Ok(n) => return Ok((n, addr.nl_pid, false)),
-            }
+        let (n, pid) = self.recv_from(buf, libc::MSG_TRUNC)?;
+        if n > buf.len() {
+            buf.resize(n.next_power_of_two(), 0);
+            return Ok((0, pid, true));
         }
+        Ok((n, pid, false))
     }
 }
 

@@ -5,7 +5,7 @@
 //! are in centiseconds (USER_HZ clock ticks), as the kernel reports them and as `ip -d -j`
 //! prints them: 15 s is `1500`. Read-only state (root id, timers, ...) is not decoded.
 
-use super::common::{decode_field, encode_fields, Field, Int};
+use super::common::{decode_bits, decode_field, encode_bits, encode_fields, Field, Int};
 use super::{EncodeCtx, LinkKind};
 use crate::rtnl::settings::{Settings, Value};
 use crate::wire::{attrs, MsgBuilder};
@@ -144,21 +144,7 @@ impl LinkKind for Bridge {
 
     fn encode(&self, s: &Settings, b: &mut MsgBuilder, _ctx: &mut EncodeCtx) -> Result<(), String> {
         encode_fields(FIELDS, s, b)?;
-        // The boolean options: only the bits given are in the mask, so the others stay as they are.
-        let (mut val, mut mask) = (0u32, 0u32);
-        for (key, bit) in BOOLOPTS {
-            if let Some(on) = s.bool(key)? {
-                mask |= bit;
-                if on {
-                    val |= bit;
-                }
-            }
-        }
-        if mask != 0 {
-            let mut v = val.to_ne_bytes().to_vec();
-            v.extend_from_slice(&mask.to_ne_bytes());
-            b.attr(IFLA_BR_MULTI_BOOLOPT, &v);
-        }
+        encode_bits(s, BOOLOPTS, b, IFLA_BR_MULTI_BOOLOPT)?;
         Ok(())
     }
 
@@ -168,14 +154,8 @@ impl LinkKind for Bridge {
             if decode_field(FIELDS, ty, v, &mut out) {
                 continue;
             }
-            if ty == IFLA_BR_MULTI_BOOLOPT && v.len() >= 8 {
-                let val = u32::from_ne_bytes([v[0], v[1], v[2], v[3]]);
-                let mask = u32::from_ne_bytes([v[4], v[5], v[6], v[7]]);
-                for (key, bit) in BOOLOPTS {
-                    if mask & bit != 0 {
-                        out.set_bool(key, val & bit != 0);
-                    }
-                }
+            if ty == IFLA_BR_MULTI_BOOLOPT {
+                decode_bits(v, BOOLOPTS, &mut out);
             }
         }
         // Off is the default, and a kernel built without VLAN filtering reports these as false

@@ -150,6 +150,40 @@ pub fn encode_fields(fields: &[Field], s: &Settings, b: &mut MsgBuilder) -> Resu
     Ok(())
 }
 
+/// Encodes boolean settings as one `{ value: u32, mask: u32 }` attribute (vlan flags, bridge
+/// boolopts): only the bits given are in the mask, so the others keep their value.
+pub fn encode_bits(s: &Settings, bits: &[(&str, u32)], b: &mut MsgBuilder, attr: u16) -> Result<(), String> {
+    let (mut val, mut mask) = (0u32, 0u32);
+    for (key, bit) in bits {
+        if let Some(on) = s.bool(key)? {
+            mask |= bit;
+            if on {
+                val |= bit;
+            }
+        }
+    }
+    if mask != 0 {
+        let mut v = val.to_ne_bytes().to_vec();
+        v.extend_from_slice(&mask.to_ne_bytes());
+        b.attr(attr, &v);
+    }
+    Ok(())
+}
+
+/// Decodes a `{ value, mask }` attribute: a setting for each bit in the mask.
+pub fn decode_bits(v: &[u8], bits: &[(&str, u32)], out: &mut Settings) {
+    if v.len() < 8 {
+        return;
+    }
+    let val = u32::from_ne_bytes([v[0], v[1], v[2], v[3]]);
+    let mask = u32::from_ne_bytes([v[4], v[5], v[6], v[7]]);
+    for (key, bit) in bits {
+        if mask & bit != 0 {
+            out.set_bool(key, val & bit != 0);
+        }
+    }
+}
+
 /// Decodes attribute `(ty, v)` into `out` if it is one of `fields`. Returns whether it was one
 /// (even when its value was unusable and left out).
 pub fn decode_field(fields: &[Field], ty: u16, v: &[u8], out: &mut Settings) -> bool {

@@ -9,7 +9,7 @@
 //! (which removes a mapping) does not read back.
 
 use super::bridge::VLAN_PROTOCOLS;
-use super::common::{decode_field, encode_fields, list, Field, Int};
+use super::common::{decode_bits, decode_field, encode_bits, encode_fields, list, Field, Int};
 use super::{EncodeCtx, LinkKind};
 use crate::rtnl::settings::{Settings, Value};
 use crate::wire::{attrs, MsgBuilder};
@@ -51,20 +51,7 @@ impl LinkKind for Vlan {
 
     fn encode(&self, s: &Settings, b: &mut MsgBuilder, _ctx: &mut EncodeCtx) -> Result<(), String> {
         encode_fields(FIELDS, s, b)?;
-        let (mut flags, mut mask) = (0u32, 0u32);
-        for (key, bit) in FLAGS {
-            if let Some(on) = s.bool(key)? {
-                mask |= bit;
-                if on {
-                    flags |= bit;
-                }
-            }
-        }
-        if mask != 0 {
-            let mut v = flags.to_ne_bytes().to_vec();
-            v.extend_from_slice(&mask.to_ne_bytes());
-            b.attr(IFLA_VLAN_FLAGS, &v);
-        }
+        encode_bits(s, FLAGS, b, IFLA_VLAN_FLAGS)?;
         for &(key, attr, from_max, to_max) in QOS {
             let Some(l) = list(s, key)? else { continue };
             if l.len() > MAX_QOS {
@@ -96,14 +83,8 @@ impl LinkKind for Vlan {
             if decode_field(FIELDS, ty, v, &mut out) {
                 continue;
             }
-            if ty == IFLA_VLAN_FLAGS && v.len() >= 8 {
-                let flags = u32::from_ne_bytes([v[0], v[1], v[2], v[3]]);
-                let mask = u32::from_ne_bytes([v[4], v[5], v[6], v[7]]);
-                for (key, bit) in FLAGS {
-                    if mask & bit != 0 {
-                        out.set_bool(key, flags & bit != 0);
-                    }
-                }
+            if ty == IFLA_VLAN_FLAGS {
+                decode_bits(v, FLAGS, &mut out);
             } else if let Some(&(key, _, from_max, to_max)) = QOS.iter().find(|q| q.1 == ty) {
                 let maps: Vec<Value> = attrs(v)
                     .map_while(Result::ok)
