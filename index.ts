@@ -1143,10 +1143,10 @@ export class Netlink {
     const table = filter.table === 'all' ? undefined : named(TABLES, filter.table ?? 'main', 'filter.table', MAX_U32)
     const dev = filter.dev === undefined ? {} : refFields(filter.dev)
     const [routes, names] = await Promise.all([
-      this.#call<Route>('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, { ...dev, family: filter.family, table }, o),
+      this.#call<unknown>('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, { ...dev, family: filter.family, table }, o),
       this.#names('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, o),
     ])
-    return nameDevs(routes, names)
+    return routesFromWire(routes, names)
   }
 
   /**
@@ -1172,8 +1172,8 @@ export class Netlink {
     if (o.mark !== undefined) f.mark = checkInt(o.mark, 'mark', 0, MAX_U32)
     if (o.iif !== undefined) f.iif = await this.#index(checkLinkRef(o.iif, 'iif'), o, 'routeGet', destination)
     if (o.oif !== undefined) f.oif = await this.#index(checkLinkRef(o.oif, 'oif'), o, 'routeGet', destination)
-    const [routes, names] = await Promise.all([this.#call<Route>('routeGet', destination, f, o), this.#names('routeGet', destination, o)])
-    const [r] = nameDevs(routes, names)
+    const [routes, names] = await Promise.all([this.#call<unknown>('routeGet', destination, f, o), this.#names('routeGet', destination, o)])
+    const [r] = routesFromWire(routes, names)
     if (!r) throw new NetlinkError('routeGet', destination, { errno: 113, kind: 'kernel', text: 'No route to host' })
     return r
   }
@@ -1449,7 +1449,8 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
 
   #deliver(w: { resolve: (r: IteratorResult<NetlinkEvent>) => void; reject: (e: Error) => void }): void {
     const ev = this.#buf[this.#pos++]
-    if (ev.type === 'error') {
+    if (ev.type === 'route') ev.route = routeFromWire(ev.route as unknown as WireRoutes, 0)
+    else if (ev.type === 'error') {
       this.#failure = new NetlinkError('subscribe', '', ev.error)
       this.close()
       w.reject(this.#failure)
@@ -1530,14 +1531,14 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
       }
       const routes: Route[] = []
       for (const ev of JSON.parse(json) as (RawEvent | { type: 'end' })[]) {
-        if (ev.type === 'route') routes.push(ev.route)
+        if (ev.type === 'route') routes.push(routeFromWire(ev.route as unknown as WireRoutes, 0, names))
         else if (ev.type === 'end') this.close()
         else if (ev.type === 'error') {
           this.close()
           throw new NetlinkError('routeListStream', '', ev.error)
         }
       }
-      if (routes.length > 0) return { value: nameDevs(routes, names), done: false }
+      if (routes.length > 0) return { value: routes, done: false }
     }
   }
 
@@ -1643,18 +1644,91 @@ function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
   }
 }
 
-function nameDevs(routes: Route[], names: Map<number, string>): Route[] {
-  for (const r of routes) {
-    if (r.oif !== undefined) {
-      const n = names.get(r.oif)
-      if (n !== undefined) r.dev = n
-    }
-    for (const nh of r.nexthops ?? []) {
-      const n = names.get(nh.oif)
-      if (n !== undefined) nh.dev = n
+/**
+ * Routes as the binding sends them (see json.rs `route`): flat, 11 values per route — family, dst,
+ * dstLen, table, protocol, scope, type, flags, oif, dev, extra (the rarer fields, or null).
+ */
+type WireRoutes = unknown[]
+const WIRE_ROUTE_LEN = 11
+
+const PROTOCOL_NAMES = reverse(PROTOCOLS)
+const SCOPE_NAMES = reverse({ ...SCOPES, universe: 0 })
+const ROUTE_TYPE_NAMES = reverse(ROUTE_TYPES)
+const RTNH_FLAG_NAMES = ['dead', 'pervasive', 'onlink', 'offload', 'linkdown', 'unresolved', 'trap']
+
+function reverse(table: Record<string, number>): string[] {
+  const out: string[] = []
+  for (const [k, v] of Object.entries(table)) out[v] ??= k
+  return out
+}
+
+function nameOf(names: string[], v: number): string {
+  return names[v] ?? String(v)
+}
+
+function flagNames(bits: number): string[] {
+  const out: string[] = []
+  for (let i = 0; bits !== 0 && i < RTNH_FLAG_NAMES.length; i++, bits >>>= 1) if (bits & 1) out.push(RTNH_FLAG_NAMES[i])
+  return out
+}
+
+/** Builds the {@link Route} at `w[i...]` (fields in `ip -j`'s order), naming devices from `names`. */
+function routeFromWire(w: WireRoutes, i: number, names?: Map<number, string>): Route {
+  const x = w[i + 10] as Partial<Route> | null
+  const oif = w[i + 8] as number
+  const dev = oif === 0 ? undefined : (names?.get(oif) ?? (w[i + 9] as string | null) ?? undefined)
+  const flags = w[i + 7] as number
+  if (x === null && dev !== undefined) {
+    // The common route, built in one literal: one allocation of the final shape (adding
+    // properties one by one reallocates the object's property store several times).
+    return {
+      family: w[i] as 4 | 6, dst: w[i + 1] as string, dstLen: w[i + 2] as number, dev, oif, table: w[i + 3] as number,
+      protocol: nameOf(PROTOCOL_NAMES, w[i + 4] as number), scope: nameOf(SCOPE_NAMES, w[i + 5] as number),
+      type: nameOf(ROUTE_TYPE_NAMES, w[i + 6] as number), flags: flags === 0 ? [] : flagNames(flags),
     }
   }
-  return routes
+  const r = { family: w[i], dst: w[i + 1], dstLen: w[i + 2] } as Route
+  if (x !== null) {
+    if (x.src !== undefined) r.src = x.src
+    if (x.gateway !== undefined) r.gateway = x.gateway
+  }
+  if (oif !== 0) {
+    if (dev !== undefined) r.dev = dev
+    r.oif = oif
+  }
+  if (x?.iif !== undefined) r.iif = x.iif
+  r.table = w[i + 3] as number
+  r.protocol = nameOf(PROTOCOL_NAMES, w[i + 4] as number)
+  r.scope = nameOf(SCOPE_NAMES, w[i + 5] as number)
+  r.type = nameOf(ROUTE_TYPE_NAMES, w[i + 6] as number)
+  if (x !== null) {
+    if (x.metric !== undefined) r.metric = x.metric
+    if (x.prefsrc !== undefined) r.prefsrc = x.prefsrc
+    if (x.mark !== undefined) r.mark = x.mark
+    if (x.tos !== undefined) r.tos = x.tos
+  }
+  r.flags = flags === 0 ? [] : flagNames(flags)
+  if (x !== null) {
+    if (x.pref !== undefined) r.pref = x.pref
+    if (x.nexthops !== undefined) {
+      if (names) {
+        for (const nh of x.nexthops) {
+          const n = names.get(nh.oif)
+          if (n !== undefined) nh.dev = n
+        }
+      }
+      r.nexthops = x.nexthops
+    }
+    if (x.metrics !== undefined) r.metrics = x.metrics
+  }
+  return r
+}
+
+function routesFromWire(w: WireRoutes, names: Map<number, string>): Route[] {
+  const n = (w.length / WIRE_ROUTE_LEN) | 0
+  const out = new Array<Route>(n)
+  for (let k = 0; k < n; k++) out[k] = routeFromWire(w, k * WIRE_ROUTE_LEN, names)
+  return out
 }
 
 /** Opens a connection, in the current network namespace or in `opts.netns`. */

@@ -5,7 +5,7 @@
 //   npm run bench                       full run: every workload, 5 repetitions, medians
 //   npm run bench -- --quick            smaller N, 3 repetitions
 //   npm run bench -- --only W2,W3       some workloads
-//   npm run bench -- --tools nlkit,ip   some tools (nlkit, nlkit-idx, ip, go, pyroute2, netlink-npm, c)
+//   npm run bench -- --tools nlkit,ip   some tools (nlkit, nlkit-idx, nlkit-stream, ip, go, pyroute2, netlink-npm, c)
 //   npm run bench -- --big              also W3 with 1M routes
 //   options: --reps N, --no-install, --timeout-scale X, --out FILE
 //
@@ -25,8 +25,9 @@ import w5 from './workloads/w5.mjs'
 import w6 from './workloads/w6.mjs'
 
 const ALL_WORKLOADS = [w1, w2, w3, w3big, w4, w5, w6]
-/** nlkit-idx differs from nlkit only where a link is named. */
-const IDX_WORKLOADS = new Set(['W1', 'W2', 'W4'])
+/** The workloads of nlkit's variants: nlkit-idx differs only where a link is named, nlkit-stream only in dumps. */
+const VARIANT_WORKLOADS = { 'nlkit-idx': new Set(['W1', 'W2', 'W4']), 'nlkit-stream': new Set(['W3', 'W3-1M']) }
+const variantSkips = (t, id) => VARIANT_WORKLOADS[t] !== undefined && !VARIANT_WORKLOADS[t].has(id)
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`)
@@ -231,10 +232,10 @@ async function main() {
   for (const w of workloads) {
     const p = w.params(o)
     const setup = w.setup(batchDir, p)
-    const toolsHere = ready.filter((t) => (t === 'nlkit-idx' ? IDX_WORKLOADS.has(w.id) : !w.na[t]))
+    const toolsHere = ready.filter((t) => !variantSkips(t, w.id) && !w.na[t])
     const entry = { id: w.id, label: w.label(p), title: w.title, unit: w.unit, params: p, results: {} }
     for (const t of selected) {
-      if (t === 'nlkit-idx' && !IDX_WORKLOADS.has(w.id)) continue
+      if (variantSkips(t, w.id)) continue
       if (w.na[t]) entry.results[t] = { status: 'n/a', reason: w.na[t] }
       else if (!tools[t].ok) entry.results[t] = { status: 'skipped', reason: tools[t].reason }
       else entry.results[t] = { status: 'ok', runs: [] }

@@ -2,7 +2,8 @@
 //
 //   node nlkit.mjs W1 n=10000 dev=veth0 [ref=name|index]   N awaited routeAdd calls
 //   node nlkit.mjs W2 n=100000 [mode=window|all] [window=1024]  N routeAdd calls, many in flight
-//   node nlkit.mjs W3                                        routeList({ family: 4 }) (main table)
+//   node nlkit.mjs W3 [mode=list|stream]                     routeList({ family: 4 }) (main table), or
+//                                                            routeListStream: batches, counted, let go
 //   node nlkit.mjs W4 n=5000 [ref=name|index]                N awaited addrAdd calls
 //   node nlkit.mjs W5 k=10                                   linkList(), k times
 //   node nlkit.mjs W6 n=100000                               subscribe(['ipv4-route']), count events
@@ -63,6 +64,12 @@ async function main() {
       })
     }
     case 'W3': {
+      if (a.mode === 'stream') {
+        const t = performance.now()
+        let count = 0
+        for await (const batch of await nl.routeListStream({ family: 4 })) count += batch.length
+        return result({ ms: performance.now() - t, n: count })
+      }
       const t = performance.now()
       const routes = await nl.routeList({ family: 4 })
       return result({ ms: performance.now() - t, n: routes.length })

@@ -19,6 +19,7 @@ const BIN = join(PEERS, 'bin')
 export const TOOLS = {
   nlkit: { label: 'nlkit', peer: false },
   'nlkit-idx': { label: 'nlkit (ifindex)', peer: false, variantOf: 'nlkit' },
+  'nlkit-stream': { label: 'nlkit (stream)', peer: false, variantOf: 'nlkit' },
   ip: { label: 'ip (iproute2)', peer: true },
   go: { label: 'go vishvananda', peer: true },
   pyroute2: { label: 'pyroute2', peer: true },
@@ -80,7 +81,7 @@ export function prepare(selected, { install = true } = {}) {
   const ipVersion = sh(ip, ['-V']).text
   out.ip = { ok: true, version: ipVersion.replace(/^ip utility, /, '') }
 
-  if (want('nlkit') || want('nlkit-idx')) {
+  if (want('nlkit') || want('nlkit-idx') || want('nlkit-stream')) {
     const built = existsSync(join(ROOT, 'index.js')) && readdirSync(ROOT).some((f) => /^nlkit\..*\.node$/.test(f))
     let r = { ok: built }
     if (!built && install) {
@@ -92,6 +93,7 @@ export function prepare(selected, { install = true } = {}) {
     const script = join(BENCH, 'tools/nlkit.mjs')
     if (want('nlkit')) out.nlkit = { ...info, run: (args) => [process.execPath, script, ...args] }
     if (want('nlkit-idx')) out['nlkit-idx'] = { ...info, run: (args) => [process.execPath, script, ...args, 'ref=index'] }
+    if (want('nlkit-stream')) out['nlkit-stream'] = { ...info, run: (args) => [process.execPath, script, ...args, 'mode=stream'] }
   }
 
   if (want('netlink-npm')) {

@@ -32,13 +32,13 @@ impl<'a> Obj<'a> {
         self.out
     }
 
-    pub fn num(&mut self, k: &str, v: impl std::fmt::Display) -> &mut Self {
+    pub fn num(&mut self, k: &str, v: impl Num) -> &mut Self {
         let o = self.key(k);
-        let _ = write!(o, "{v}");
+        v.write(o);
         self
     }
 
-    pub fn opt_num<T: std::fmt::Display>(&mut self, k: &str, v: Option<T>) -> &mut Self {
+    pub fn opt_num<T: Num>(&mut self, k: &str, v: Option<T>) -> &mut Self {
         if let Some(v) = v {
             self.num(k, v);
         }
@@ -56,6 +56,26 @@ impl<'a> Obj<'a> {
         self
     }
 
+    /// An address (or, with a length short of the host's, a prefix) as a JSON string.
+    pub fn ip(&mut self, k: &str, v: &IpAddr, len: Option<u8>) -> &mut Self {
+        let o = self.key(k);
+        o.push('"');
+        ip(o, v);
+        if let Some(l) = len {
+            o.push('/');
+            uint(o, l as u64);
+        }
+        o.push('"');
+        self
+    }
+
+    pub fn opt_ip(&mut self, k: &str, v: Option<IpAddr>) -> &mut Self {
+        if let Some(v) = v {
+            self.ip(k, &v, None);
+        }
+        self
+    }
+
     pub fn opt_str(&mut self, k: &str, v: Option<&str>) -> &mut Self {
         if let Some(v) = v {
             self.str(k, v);
@@ -64,13 +84,17 @@ impl<'a> Obj<'a> {
     }
 
     pub fn strs<S: AsRef<str>>(&mut self, k: &str, v: &[S]) -> &mut Self {
+        self.str_iter(k, v.iter().map(|s| s.as_ref()))
+    }
+
+    pub fn str_iter<'s>(&mut self, k: &str, v: impl Iterator<Item = &'s str>) -> &mut Self {
         let o = self.key(k);
         o.push('[');
-        for (i, s) in v.iter().enumerate() {
+        for (i, s) in v.enumerate() {
             if i > 0 {
                 o.push(',');
             }
-            string(o, s.as_ref());
+            string(o, s);
         }
         o.push(']');
         self
@@ -82,6 +106,66 @@ impl<'a> Obj<'a> {
 
     pub fn end(&mut self) {
         self.out.push('}');
+    }
+}
+
+/// Integers written without `fmt` (which costs more than the rest of a route's JSON).
+pub trait Num: Copy {
+    fn write(self, o: &mut String);
+}
+
+macro_rules! num_impl {
+    ($($t:ty => $via:ident),*) => {$(
+        impl Num for $t {
+            fn write(self, o: &mut String) {
+                $via(o, self as _);
+            }
+        }
+        impl Num for &$t {
+            fn write(self, o: &mut String) {
+                $via(o, *self as _);
+            }
+        }
+    )*};
+}
+num_impl!(u8 => uint, u16 => uint, u32 => uint, u64 => uint, usize => uint, i8 => int, i16 => int, i32 => int, i64 => int);
+
+pub fn uint(o: &mut String, mut v: u64) {
+    let mut digits = [0u8; 20];
+    let mut i = digits.len();
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (v % 10) as u8;
+        v /= 10;
+        if v == 0 {
+            break;
+        }
+    }
+    // Only ASCII digits were written.
+    o.push_str(std::str::from_utf8(&digits[i..]).unwrap_or("0"));
+}
+
+fn int(o: &mut String, v: i64) {
+    if v < 0 {
+        o.push('-');
+    }
+    uint(o, v.unsigned_abs());
+}
+
+/// An address as text, IPv4 without `fmt`.
+pub fn ip(o: &mut String, ip: &IpAddr) {
+    match ip {
+        IpAddr::V4(v4) => {
+            for (i, b) in v4.octets().iter().enumerate() {
+                if i > 0 {
+                    o.push('.');
+                }
+                uint(o, *b as u64);
+            }
+        }
+        IpAddr::V6(v6) => {
+            let _ = write!(o, "{v6}");
+        }
     }
 }
 
@@ -122,6 +206,11 @@ fn value(o: &mut String, v: &Value) {
 
 pub fn string(o: &mut String, s: &str) {
     o.push('"');
+    if !s.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        o.push_str(s);
+        o.push('"');
+        return;
+    }
     for c in s.chars() {
         match c {
             '"' => o.push_str("\\\""),
@@ -205,53 +294,77 @@ pub fn address(o: &mut String, a: &Address, names: Names<'_>) {
     let mut j = Obj::new(o);
     j.num("index", a.index).opt_str("link", names(a.index)).num("family", family(a.family));
     if let Some(ip) = a.address {
-        j.str("address", &ip.to_string()).num("prefixLen", a.prefix_len);
-        j.str("cidr", &format!("{ip}/{}", a.prefix_len));
+        j.ip("address", &ip, None).num("prefixLen", a.prefix_len);
+        j.ip("cidr", &ip, Some(a.prefix_len));
     }
     j.str("scope", &names::scope_name(a.scope as u32));
     j.opt_str("label", a.label.as_deref());
     j.strs("flags", &names::addr_flag_names(a.flags, a.family));
-    j.opt_str("peer", a.peer.map(|p| p.to_string()).as_deref());
-    j.opt_str("broadcast", a.broadcast.map(|p| p.to_string()).as_deref());
+    j.opt_ip("peer", a.peer);
+    j.opt_ip("broadcast", a.broadcast);
     j.opt_num("validLifetime", a.valid_lft).opt_num("preferredLifetime", a.preferred_lft);
     j.end();
 }
 
 /// `dst` as `ip` prints it: "default", "10.0.0.0/24", or a bare address for a host route.
-fn prefix(ip: Option<IpAddr>, len: u8, fam: u8) -> String {
+/// A route's prefix as `ip` prints it: `default`, a bare address for a host route, else CIDR.
+fn prefix(j: &mut Obj<'_>, k: &str, ip: Option<IpAddr>, len: u8, fam: u8) {
     let full = if fam == AF_INET6 { 128 } else { 32 };
     match ip {
-        None if len == 0 => "default".into(),
-        None => format!("0.0.0.0/{len}"),
-        Some(ip) if len == full => ip.to_string(),
-        Some(ip) => format!("{ip}/{len}"),
-    }
+        None if len == 0 => j.str(k, "default"),
+        None => j.ip(k, &IpAddr::from([0, 0, 0, 0]), Some(len)),
+        Some(ip) => j.ip(k, &ip, (len != full).then_some(len)),
+    };
 }
 
 const RTNH_FLAGS: &[(u32, &str)] =
     &[(1, "dead"), (2, "pervasive"), (4, "onlink"), (8, "offload"), (16, "linkdown"), (32, "unresolved"), (64, "trap")];
 
+/// A route, compact: the 11 values `family, dst, dstLen, table, protocol, scope, type, flags,
+/// oif, dev, extra` without brackets, so a batch's route list is one flat array (stride 11).
+/// protocol/scope/type and the flag bits are numbers (index.ts names them), oif is 0 and dev
+/// null when absent, `extra` is null or an object of the rarer fields in their final form.
+/// Route dumps run to millions: this parses several times faster in JS than keyed objects, and
+/// allocates nothing per route but its strings.
 pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
-    let mut j = Obj::new(o);
-    j.num("family", family(r.family));
-    j.str("dst", &prefix(r.dst, r.dst_len, r.family)).num("dstLen", r.dst_len);
-    if r.src.is_some() || r.src_len != 0 {
-        j.str("src", &prefix(r.src, r.src_len, r.family));
+    uint(o, family(r.family) as u64);
+    o.push_str(",\"");
+    let full = if r.family == AF_INET6 { 128 } else { 32 };
+    match r.dst {
+        None if r.dst_len == 0 => o.push_str("default"),
+        None => o.push_str("0.0.0.0"),
+        Some(ip) => self::ip(o, &ip),
     }
-    j.opt_str("gateway", r.gateway.map(|g| g.to_string()).as_deref());
-    j.opt_str("dev", r.oif.and_then(names)).opt_num("oif", r.oif).opt_num("iif", r.iif);
-    j.num("table", r.table);
-    j.str("protocol", &names::protocol_name(r.protocol as u32));
-    j.str("scope", &names::scope_name(r.scope as u32));
-    j.str("type", &names::route_type_name(r.route_type as u32));
-    j.opt_num("metric", r.priority);
-    j.opt_str("prefsrc", r.prefsrc.map(|g| g.to_string()).as_deref());
-    j.opt_num("mark", r.mark);
+    if (r.dst.is_none() && r.dst_len != 0) || (r.dst.is_some() && r.dst_len != full) {
+        o.push('/');
+        uint(o, r.dst_len as u64);
+    }
+    o.push_str("\",");
+    for v in [r.dst_len as u32, r.table, r.protocol as u32, r.scope as u32, r.route_type as u32, r.flags, r.oif.unwrap_or(0)] {
+        uint(o, v as u64);
+        o.push(',');
+    }
+    match r.oif.and_then(names) {
+        Some(n) => string(o, n),
+        None => o.push_str("null"),
+    }
+    o.push(',');
+    let plain = r.src.is_none() && r.src_len == 0 && r.gateway.is_none() && r.iif.is_none() && r.priority.is_none()
+        && r.prefsrc.is_none() && r.mark.is_none() && r.tos == 0 && r.pref.is_none() && r.nexthops.is_empty()
+        && r.metrics.is_empty();
+    if plain {
+        o.push_str("null");
+        return;
+    }
+    let mut j = Obj::new(o);
+    if r.src.is_some() || r.src_len != 0 {
+        prefix(&mut j, "src", r.src, r.src_len, r.family);
+    }
+    j.opt_ip("gateway", r.gateway).opt_num("iif", r.iif).opt_num("metric", r.priority);
+    j.opt_ip("prefsrc", r.prefsrc).opt_num("mark", r.mark);
     if r.tos != 0 {
         j.num("tos", r.tos);
     }
-    let flags: Vec<&str> = RTNH_FLAGS.iter().filter(|(b, _)| r.flags & b != 0).map(|(_, n)| *n).collect();
-    j.strs("flags", &flags);
     if let Some(p) = r.pref {
         j.str("pref", match p { 0 => "medium", 1 => "high", 3 => "low", _ => "unknown" });
     }
@@ -263,10 +376,9 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
                 o.push(',');
             }
             let mut n = Obj::new(o);
-            n.opt_str("gateway", nh.gateway.map(|g| g.to_string()).as_deref());
+            n.opt_ip("gateway", nh.gateway);
             n.opt_str("dev", names(nh.oif)).num("oif", nh.oif).num("weight", nh.weight);
-            let flags: Vec<&str> = RTNH_FLAGS.iter().filter(|(b, _)| nh.flags as u32 & b != 0).map(|(_, n)| *n).collect();
-            n.strs("flags", &flags);
+            n.str_iter("flags", RTNH_FLAGS.iter().filter(|(b, _)| nh.flags as u32 & b != 0).map(|(_, n)| *n));
             n.end();
         }
         o.push(']');
@@ -302,7 +414,7 @@ pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {
     } else {
         j.num("family", family(n.family));
     }
-    j.opt_str("dst", n.dst.map(|d| d.to_string()).as_deref());
+    j.opt_ip("dst", n.dst);
     j.opt_str("lladdr", n.lladdr.as_deref().map(mac).as_deref());
     let states: Vec<&str> = NUD_STATES.iter().filter(|(b, _)| n.state & b != 0).map(|(_, s)| *s).collect();
     j.strs("state", &states);
@@ -380,7 +492,16 @@ pub fn event(o: &mut String, ev: &Event) {
                 j.bool("existing", true);
             }
             let lookup = |i: u32| names.iter().find(|(k, _)| *k == i).map(|(_, n)| n.as_str());
-            object(j.raw(key), obj, &lookup);
+            let o = j.raw(key);
+            // An event carries one route: as an array of its 11 values.
+            let wrap = matches!(obj, Object::Route(_));
+            if wrap {
+                o.push('[');
+            }
+            object(o, obj, &lookup);
+            if wrap {
+                o.push(']');
+            }
         }
     }
     j.end();

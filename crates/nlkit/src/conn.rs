@@ -721,16 +721,18 @@ fn admit_front(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Op
 /// Objects a running dump accumulates before they are handed over as a part.
 const PART_MIN: usize = 1024;
 
-/// Hands over what the running dump has collected so far (see [`Part`]).
-fn hand_over_part(st: &mut State) {
-    let Some(seq) = st.dump_seq else { return };
-    let Some(p) = st.in_flight.get_mut(&seq) else { return };
+/// Hands over what the running dump has collected so far (see [`Part`]); true if it did.
+fn hand_over_part(st: &mut State) -> bool {
+    let Some(seq) = st.dump_seq else { return false };
+    let Some(p) = st.in_flight.get_mut(&seq) else { return false };
     if p.objects.len() >= PART_MIN && p.decode_error.is_none() {
         let objs = std::mem::take(&mut p.objects);
         p.parts_sent = true;
         let token = p.token;
         st.done.push(Done { token, result: Ok(objs), part: Part::More });
+        return true;
     }
+    false
 }
 
 /// Reads and handles up to `max` datagrams; the caller holds `recv_buf`.
@@ -746,7 +748,9 @@ fn receive(sh: &Shared, buf: &mut Vec<u8>, max: usize) {
                 }
                 handle_datagram(sh, &mut st, &buf[..n]);
                 send_followups(sh, &mut st);
-                hand_over_part(&mut st);
+                if hand_over_part(&mut st) {
+                    return; // deliver the part now: the consumer works on it while we read on
+                }
                 if st.in_flight.is_empty() && st.dump_seq.is_none() {
                     return; // nothing more to wait for: spare the empty read
                 }

@@ -1,8 +1,10 @@
 //! Numeric kernel constants <-> the names `ip` prints, both ways.
 
+use std::borrow::Cow;
+
 /// Looks up `v` in a table; unknown values print as their number, like `ip` does.
-fn name_of(table: &[(u32, &'static str)], v: u32) -> String {
-    table.iter().find(|(n, _)| *n == v).map(|(_, s)| (*s).to_string()).unwrap_or_else(|| v.to_string())
+fn name_of(table: &[(u32, &'static str)], v: u32) -> Cow<'static, str> {
+    table.iter().find(|(n, _)| *n == v).map(|(_, s)| Cow::Borrowed(*s)).unwrap_or_else(|| Cow::Owned(v.to_string()))
 }
 
 /// Parses a name from a table, or a plain number.
@@ -13,7 +15,7 @@ fn value_of(table: &[(u32, &'static str)], s: &str) -> Option<u32> {
 macro_rules! named {
     ($table:ident, $name_fn:ident, $value_fn:ident, [$(($v:expr, $s:expr)),* $(,)?]) => {
         pub const $table: &[(u32, &str)] = &[$(($v, $s)),*];
-        pub fn $name_fn(v: u32) -> String { name_of($table, v) }
+        pub fn $name_fn(v: u32) -> Cow<'static, str> { name_of($table, v) }
         pub fn $value_fn(s: &str) -> Option<u32> { value_of($table, s) }
     };
 }
@@ -96,7 +98,7 @@ const LINK_TYPES: &[(u32, &str)] = &[
     (823, "ip6gre"), (769, "tunnel6"), (824, "netlink"),
 ];
 
-pub fn link_type_name(v: u32) -> String {
+pub fn link_type_name(v: u32) -> Cow<'static, str> {
     name_of(LINK_TYPES, v)
 }
 
