@@ -9,7 +9,7 @@
  */
 
 import { constants as osConstants } from 'node:os'
-import { isIPv4, isIPv6 } from 'node:net'
+import { isIPv6 } from 'node:net'
 import { NativeConn, NativeMonitor, netnsCall, type NetnsSpec } from './native.cjs'
 
 // ---------------------------------------------------------------------------------------------
@@ -498,9 +498,36 @@ interface Prefix {
   prefixLen: number
 }
 
+/**
+ * 4 for a dotted-quad IPv4 address (node:net's isIPv4 rules: no leading zeros), 6 for IPv6, else
+ * 0. The IPv4 test is a scan, not a regex: it runs on every address of every call.
+ */
+function ipFamily(s: string): 0 | 4 | 6 {
+  const n = s.length
+  if (n >= 7 && n <= 15) {
+    let parts = 0
+    let val = 0
+    let digits = 0
+    let ok = true
+    for (let i = 0; i <= n && ok; i++) {
+      const c = i < n ? s.charCodeAt(i) : 46
+      if (c === 46) {
+        ok = digits > 0 && val <= 255 && ++parts <= 4
+        val = 0
+        digits = 0
+      } else if (c >= 48 && c <= 57) {
+        ok = !(digits > 0 && val === 0) && ++digits <= 3
+        val = val * 10 + c - 48
+      } else ok = false
+    }
+    if (ok && parts === 4) return 4
+  }
+  return s.includes(':') && isIPv6(s) ? 6 : 0
+}
+
 function checkIp(v: unknown, name: string, family?: 4 | 6): { family: 4 | 6; address: string } {
   if (typeof v !== 'string') throw new TypeError(`${name} must be an IP address string, got ${describe(v)}`)
-  const f = isIPv4(v) ? 4 : isIPv6(v) ? 6 : 0
+  const f = ipFamily(v)
   if (f === 0) throw new TypeError(`${name} ${describe(v)} is not an IP address`)
   if (family && f !== family) throw new TypeError(`${name} ${describe(v)} is not an IPv${family} address`)
   return { family: f, address: v }
@@ -510,14 +537,22 @@ function checkIp(v: unknown, name: string, family?: 4 | 6): { family: 4 | 6; add
 function parseCidr(v: unknown, name: string): Prefix {
   if (typeof v !== 'string') throw new TypeError(`${name} must be a CIDR string like "10.0.0.1/24", got ${describe(v)}`)
   const slash = v.indexOf('/')
-  const ip = checkIp(slash < 0 ? v : v.slice(0, slash), name)
-  const max = ip.family === 4 ? 32 : 128
-  if (slash < 0) return { ...ip, prefixLen: max }
-  const lenText = v.slice(slash + 1)
-  if (!/^\d{1,3}$/.test(lenText)) throw new TypeError(`${name} ${describe(v)} has a malformed prefix length`)
-  const prefixLen = Number(lenText)
+  const address = slash < 0 ? v : v.slice(0, slash)
+  const family = ipFamily(address)
+  if (family === 0) throw new TypeError(`${name} ${describe(address)} is not an IP address`)
+  const max = family === 4 ? 32 : 128
+  if (slash < 0) return { family, address, prefixLen: max }
+  // 1 to 3 decimal digits, nothing else.
+  let prefixLen = 0
+  const end = v.length
+  if (end - slash - 1 < 1 || end - slash - 1 > 3) prefixLen = -1
+  for (let i = slash + 1; i < end && prefixLen >= 0; i++) {
+    const c = v.charCodeAt(i)
+    prefixLen = c >= 48 && c <= 57 ? prefixLen * 10 + c - 48 : -1
+  }
+  if (prefixLen < 0) throw new TypeError(`${name} ${describe(v)} has a malformed prefix length`)
   if (prefixLen > max) throw new RangeError(`${name} ${describe(v)}: prefix length must be at most ${max}`)
-  return { ...ip, prefixLen }
+  return { family, address, prefixLen }
 }
 
 function named(table: Record<string, number>, v: unknown, name: string, max: number): number {
@@ -1124,7 +1159,7 @@ export class Netlink {
     )
     if (family === undefined) {
       const g = (f.nexthops as Fields[]).find((n) => n.gateway !== undefined)
-      if (g) f.family = isIPv4(g.gateway as string) ? 4 : 6
+      if (g) f.family = ipFamily(g.gateway as string) === 4 ? 4 : 6
     }
     await this.#call(opName, subject, f, o, true)
   }

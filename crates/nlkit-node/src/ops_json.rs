@@ -39,6 +39,14 @@ impl<'a> Parser<'a> {
 
     fn string(&mut self) -> R<String> {
         self.expect(b'"')?;
+        // The usual string has no escapes: one exact allocation.
+        let rest = &self.s[self.i..];
+        if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\') {
+            if rest[end] == b'"' {
+                self.i += end + 1;
+                return std::str::from_utf8(&rest[..end]).map(str::to_owned).map_err(|_| "invalid UTF-8".into());
+            }
+        }
         let mut out = Vec::new();
         loop {
             let c = *self.s.get(self.i).ok_or("unterminated string")?;
@@ -72,6 +80,27 @@ impl<'a> Parser<'a> {
             }
         }
         String::from_utf8(out).map_err(|_| "invalid UTF-8".into())
+    }
+
+    /// A run of up to 15 decimal digits (optionally negative) not followed by a fraction or an
+    /// exponent: the numbers index.ts sends, without going through f64.
+    fn plain_int(&mut self) -> Option<i64> {
+        let neg = self.s.get(self.i) == Some(&b'-');
+        let start = self.i + neg as usize;
+        let mut end = start;
+        let mut v: i64 = 0;
+        while let Some(c @ b'0'..=b'9') = self.s.get(end).copied() {
+            v = v * 10 + (c - b'0') as i64;
+            end += 1;
+            if end - start > 15 {
+                return None;
+            }
+        }
+        if end == start || matches!(self.s.get(end), Some(b'.' | b'e' | b'E')) {
+            return None;
+        }
+        self.i = end;
+        Some(if neg { -v } else { v })
     }
 
     /// A value; `None` for null.
@@ -111,6 +140,9 @@ impl<'a> Parser<'a> {
                 Value::List(items)
             }
             _ => {
+                if let Some(v) = self.plain_int() {
+                    return Ok(Some(Value::Int(v)));
+                }
                 let start = self.i;
                 while self.i < self.s.len() && matches!(self.s[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
                     self.i += 1;
@@ -127,7 +159,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: usize) -> R<Settings> {
         self.expect(b'{')?;
-        let mut out = Settings::new();
+        let mut out = Settings(Vec::with_capacity(8));
         if self.peek() == Some(b'}') {
             self.i += 1;
             return Ok(out);
@@ -136,7 +168,7 @@ impl<'a> Parser<'a> {
             let key = self.string()?;
             self.expect(b':')?;
             if let Some(v) = self.value(depth)? {
-                out.set(&key, v);
+                out.set_owned(key, v);
             }
             match self.peek() {
                 Some(b',') => self.i += 1,
@@ -207,6 +239,20 @@ mod tests {
         let good = r#"[{"token":1,"op":"x","name":"a\nb","up":false,"flags":null,"l":[1,{"a":2}]}]"#;
         for cut in 0..good.len() {
             let _ = parse(&good[..cut]);
+        }
+    }
+
+    #[test]
+    fn numbers_take_the_integer_path_or_the_checked_one() {
+        let ops = parse(r#"[{"a":0,"b":-42,"c":4294967295,"d":123456789012345,"e":1234567890123456,"f":2e3,"g":-0}]"#).unwrap();
+        let int = |k: &str| match ops[0].get(k) {
+            Some(Value::Int(i)) => *i,
+            other => panic!("{k}: {other:?}"),
+        };
+        assert_eq!((int("a"), int("b"), int("c"), int("d")), (0, -42, 4294967295, 123456789012345));
+        assert_eq!((int("e"), int("f"), int("g")), (1234567890123456, 2000, 0));
+        for bad in ["[{\"a\":1.25}]", "[{\"a\":-}]", "[{\"a\":12345678901234567890}]"] {
+            assert!(parse(bad).is_err(), "{bad}");
         }
     }
 }

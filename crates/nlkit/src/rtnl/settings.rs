@@ -35,6 +35,15 @@ impl Settings {
         self
     }
 
+    /// [`set`](Self::set) taking the key by value (no copy of it when it is new).
+    pub fn set_owned(&mut self, key: String, v: Value) -> &mut Self {
+        match self.0.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = v,
+            None => self.0.push((key, v)),
+        }
+        self
+    }
+
     pub fn set_int(&mut self, key: &str, v: impl Into<i64>) -> &mut Self {
         self.set(key, Value::Int(v.into()))
     }
