@@ -164,6 +164,11 @@ pub struct Monitor {
 
 /// Dumps retried when the kernel marks them inconsistent, before the stream reports an error.
 const DUMP_RETRIES: u32 = 10;
+/// Datagrams read per wake-up before the queue is published.
+const BURST: usize = 256;
+/// After a wake-up that drained the socket, how long events may gather before the next read:
+/// the longest an event of a running burst waits (the first of a quiet spell does not wait).
+const COALESCE: Duration = Duration::from_micros(250);
 
 impl Monitor {
     /// Opens a socket in the calling thread's namespace and joins the groups before returning,
@@ -347,13 +352,20 @@ impl<'a> Reader<'a> {
             if *ready.last().unwrap_or(&false) {
                 self.sh.wake.drain();
             }
+            let mut coalesce = false;
             if !full && ready[0] {
-                let r = catch_unwind(AssertUnwindSafe(|| self.read_burst()));
-                if r.is_err() {
-                    self.pending.push(Event::Error(Error::protocol("internal error in the monitor")));
+                match catch_unwind(AssertUnwindSafe(|| self.read_burst())) {
+                    Ok(n) => coalesce = n > 0 && n < BURST,
+                    Err(_) => self.pending.push(Event::Error(Error::protocol("internal error in the monitor"))),
                 }
             }
             self.publish();
+            if coalesce {
+                // What arrived is delivered; let the next events gather for a moment rather than
+                // waking this thread and the consumer once per event during a burst (the wake-ups
+                // cost more than the events). The socket's buffer absorbs far more than this.
+                std::thread::sleep(COALESCE);
+            }
         }
     }
 
@@ -377,10 +389,12 @@ impl<'a> Reader<'a> {
         }
     }
 
-    fn read_burst(&mut self) {
-        for _ in 0..256 {
+    /// Reads up to [`BURST`] datagrams; returns how many (fewer: the socket is drained, or the
+    /// queue is full).
+    fn read_burst(&mut self) -> usize {
+        for i in 0..BURST {
             if self.pending.len() + self.held.len() >= self.sh.opts.queue_limit {
-                return;
+                return i;
             }
             let mut buf = std::mem::take(&mut self.buf);
             // No MSG_PEEK here: a peek lets the kernel try to continue a running dump while the
@@ -393,18 +407,19 @@ impl<'a> Reader<'a> {
                 Ok(_) => {} // not from the kernel
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
                     self.buf = buf;
-                    return;
+                    return i;
                 }
                 Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => self.overflow(),
                 Err(e) => {
                     self.pending.push(Event::Error(Error::io(&e)));
                     self.sh.lock().closed = true;
                     self.buf = buf;
-                    return;
+                    return 0;
                 }
             }
             self.buf = buf;
         }
+        BURST
     }
 
     /// Events were lost. Names may be stale too: re-dump links, and everything when mirroring.
