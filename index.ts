@@ -745,6 +745,8 @@ export class Netlink {
   #netns: NetnsRef | undefined
   /** Calls aborted since the last flush (possibly still in the queue). */
   #abortedQueued = 0
+  /** Completion batches from the I/O thread held for the next turn of the event loop. */
+  #inbox: string[] = []
   /** When the current run of flushes without an event-loop turn began. */
   #streakStart = 0
   /** A setImmediate marking the event loop's next turn is scheduled. */
@@ -757,8 +759,27 @@ export class Netlink {
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.#netns = opts.netns
     this.#native = native('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, () =>
-      new NativeConn({ timeout: opts.timeout, netns }, (json: string) => this.#onDone(json)),
+      new NativeConn({ timeout: opts.timeout, netns }, (json: string) => this.#onAsyncDone(json)),
     )
+  }
+
+  /**
+   * Completions from the I/O thread. Node runs up to a thousand queued threadsafe calls (each with
+   * its microtasks: the callers' next requests) without returning to the event loop; past the
+   * budget they wait in an inbox that drains on the next turns, so timers and I/O are not starved.
+   */
+  #onAsyncDone(json: string): void {
+    if (this.#inbox.length === 0 && !this.#mustYield()) return this.#onDone(json)
+    this.#inbox.push(json)
+    if (this.#inbox.length === 1) setImmediate(this.#drainInbox)
+  }
+
+  #drainInbox = (): void => {
+    const start = performance.now()
+    let i = 0
+    while (i < this.#inbox.length && (i === 0 || performance.now() - start < FLUSH_BUDGET_MS)) this.#onDone(this.#inbox[i++])
+    this.#inbox.splice(0, i)
+    if (this.#inbox.length > 0) setImmediate(this.#drainInbox)
   }
 
   #onDone(json: string): void {

@@ -12,7 +12,7 @@ use std::collections::{BinaryHeap, HashMap, VecDeque};
 use std::io;
 use std::os::fd::{AsRawFd, RawFd};
 use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -85,6 +85,9 @@ pub struct Done {
     pub result: Result<Vec<Object>>,
     /// What this completion is: the last one of its request, or a part of a large dump.
     pub part: Part,
+    /// A dump's completion: handed over only by the I/O thread, so a consumer sees a dump's
+    /// parts in order (a caller collecting replies itself leaves these alone).
+    pub ordered: bool,
 }
 
 /// Large dumps are handed over in parts as they arrive, so the consumer can work on one part
@@ -101,7 +104,7 @@ pub enum Part {
 
 impl Done {
     pub fn new(token: Token, result: Result<Vec<Object>>) -> Self {
-        Done { token, result, part: Part::Last }
+        Done { token, result, part: Part::Last, ordered: false }
     }
 }
 
@@ -282,6 +285,10 @@ struct Shared {
     recv_buf: Mutex<Vec<u8>>,
     wake: EventFd,
     state: Mutex<State>,
+    /// Requests of callers that found `state` busy, in order; the I/O thread takes them over.
+    /// (The I/O thread holds `state` while the kernel works through a batch inside sendto, for
+    /// milliseconds: Node's main thread must not wait for that.)
+    handoff: Mutex<Vec<Queued>>,
     completer: Box<dyn Completer>,
     opts: Options,
 }
@@ -290,6 +297,19 @@ impl Shared {
     fn lock(&self) -> MutexGuard<'_, State> {
         // A panic elsewhere must not wedge every later request: keep using the state.
         self.state.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The state if nobody holds it, for a caller that must not wait (Node's main thread).
+    fn try_lock(&self) -> Option<MutexGuard<'_, State>> {
+        match self.state.try_lock() {
+            Ok(g) => Some(g),
+            Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+            Err(TryLockError::WouldBlock) => None,
+        }
+    }
+
+    fn handoff(&self) -> MutexGuard<'_, Vec<Queued>> {
+        self.handoff.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -323,6 +343,7 @@ impl Conn {
             recv_buf: Mutex::new(vec![0u8; 64 * 1024]),
             wake,
             state: Mutex::new(State { next_seq: 1, ..Default::default() }),
+            handoff: Mutex::new(Vec::new()),
             completer,
             opts,
         });
@@ -337,10 +358,21 @@ impl Conn {
     /// Submits requests; completions arrive through the completer. Requests refused at once
     /// (closed connection, full queue, send failure) are completed before this returns.
     pub fn submit(&self, batch: Vec<(Token, Request, Option<Duration>)>) {
-        let done = self.enqueue(batch);
-        self.wake_if_needed(&mut self.shared.lock());
+        let sh = &*self.shared;
+        let items = self.queued(batch);
+        let mut st = sh.lock();
+        let mut done = Vec::new();
+        if sh.handoff().is_empty() {
+            done = enqueue(sh, &mut st, items, DIRECT_SEND_MAX);
+            take_unordered(sh, &mut st, &mut done);
+        } else {
+            sh.handoff().extend(items);
+            sh.wake.wake();
+        }
+        self.wake_if_needed(&mut st);
+        drop(st);
         if !done.is_empty() {
-            self.shared.completer.complete(done);
+            sh.completer.complete(done);
         }
     }
 
@@ -350,69 +382,43 @@ impl Conn {
     /// The kernel handles a request inside the `sendto` that carries it, so its ACK is usually
     /// waiting by the time `sendto` returns. Reading it here, non-blocking, saves two thread
     /// hops per request. At most `max_datagrams` are read, so the caller's thread (Node's main
-    /// thread) is never held long; the I/O thread delivers the rest. If the I/O thread is
-    /// reading at this moment, it delivers everything.
+    /// thread) is never held long; the I/O thread delivers the rest. This never waits for a
+    /// lock: if the I/O thread is busy with the state, the batch is handed over to it.
     pub fn submit_and_collect(&self, batch: Vec<(Token, Request, Option<Duration>)>, max_datagrams: usize) -> Vec<Done> {
         let sh = &*self.shared;
+        let items = self.queued(batch);
         // Take the receive side before sending, so the replies our sendto produces are read
         // here and not raced for by the I/O thread (which then simply finds nothing). If the
         // I/O thread is reading right now, it delivers everything instead.
-        let guard = sh.recv_buf.try_lock().ok();
-        let mut done = self.enqueue(batch);
+        let buf = sh.recv_buf.try_lock().ok();
+        let st = sh.try_lock();
+        // Requests handed over earlier must go out first: then this batch follows them.
+        let Some(mut st) = st.filter(|_| sh.handoff().is_empty()) else {
+            sh.handoff().extend(items);
+            sh.wake.wake();
+            return Vec::new();
+        };
+        let mut done = enqueue(sh, &mut st, items, DIRECT_SEND_MAX);
         // While a dump runs, its datagrams are better read by the I/O thread, in parallel with
         // the caller working on the parts already handed over.
-        let dumping = sh.lock().dump_seq.is_some();
-        if let (Some(mut buf), false) = (guard, dumping) {
-            receive(sh, &mut buf, max_datagrams);
+        if let (Some(mut buf), None) = (buf, st.dump_seq) {
+            for _ in 0..max_datagrams {
+                let r = sh.transport.recv(&mut buf);
+                if let Step::Stop = on_recv(sh, &mut st, r, &buf) {
+                    break;
+                }
+            }
         }
-        let mut st = sh.lock();
-        done.append(&mut st.done);
+        take_unordered(sh, &mut st, &mut done);
         self.wake_if_needed(&mut st);
         done
     }
 
-    /// Registers and sends (or queues) a batch; returns completions produced on the way.
-    fn enqueue(&self, batch: Vec<(Token, Request, Option<Duration>)>) -> Vec<Done> {
-        let sh = &*self.shared;
+    /// Stamps each request with its deadline.
+    fn queued(&self, batch: Vec<(Token, Request, Option<Duration>)>) -> Vec<Queued> {
         let now = Instant::now();
-        let mut done = Vec::new();
-        let mut st = sh.lock();
-        let mut earliest: Option<Instant> = None;
-        let mut out = Batch::default();
-        let mut sent_here = 0;
-        for (token, req, timeout) in batch {
-            let deadline = now + timeout.unwrap_or(sh.opts.timeout);
-            if st.closed {
-                done.push(Done::new(token, Err(Error::closed())));
-                continue;
-            }
-            earliest = Some(earliest.map_or(deadline, |e| e.min(deadline)));
-            let mut q = Queued { token, req, deadline, retries: 0 };
-            // The kernel does a request's work inside the sendto that carries it: the caller
-            // sends a few itself (the awaited-one-at-a-time case), the I/O thread the rest, in
-            // parallel with the caller's own work.
-            if sent_here < DIRECT_SEND_MAX {
-                match admit(&mut st, &sh.opts, q, &mut out) {
-                    None => {
-                        sent_here += 1;
-                        continue;
-                    }
-                    Some(back) => q = back,
-                }
-            }
-            if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
-                done.push(Done::new(q.token, Err(busy())));
-                continue;
-            }
-            push_queued(&mut st, q);
-        }
-        flush(sh, &mut st, &mut out);
-        done.append(&mut st.done);
-        st.earliest_new = match (st.earliest_new, earliest) {
-            (Some(a), Some(b)) => Some(a.min(b)),
-            (a, b) => a.or(b),
-        };
-        done
+        let default = self.shared.opts.timeout;
+        batch.into_iter().map(|(token, req, timeout)| Queued { token, req, deadline: now + timeout.unwrap_or(default), retries: 0 }).collect()
     }
 
     /// Wakes the I/O thread if it must act: a new deadline earlier than its wake-up, requests
@@ -449,6 +455,62 @@ impl Drop for Conn {
     fn drop(&mut self) {
         self.close();
     }
+}
+
+/// Moves the completions a caller may hand over itself from `st.done` to `done`; a dump's stay
+/// for the I/O thread (see [`Done::ordered`]), which is woken to deliver them.
+fn take_unordered(sh: &Shared, st: &mut State, done: &mut Vec<Done>) {
+    let mut ordered = false;
+    for d in std::mem::take(&mut st.done) {
+        if d.ordered {
+            ordered = true;
+            st.done.push(d);
+        } else {
+            done.push(d);
+        }
+    }
+    if ordered {
+        sh.wake.wake();
+    }
+}
+
+/// Registers and sends (`direct_max` of them at most, the rest by the I/O thread) or queues
+/// requests; returns completions produced on the way.
+fn enqueue(sh: &Shared, st: &mut State, items: Vec<Queued>, direct_max: usize) -> Vec<Done> {
+    let mut done = Vec::new();
+    let mut earliest: Option<Instant> = None;
+    let mut out = Batch::default();
+    let mut sent_here = 0;
+    for mut q in items {
+        if st.closed {
+            done.push(Done::new(q.token, Err(Error::closed())));
+            continue;
+        }
+        earliest = Some(earliest.map_or(q.deadline, |e| e.min(q.deadline)));
+        // The kernel does a request's work inside the sendto that carries it: the caller
+        // sends a few itself (the awaited-one-at-a-time case), the I/O thread the rest, in
+        // parallel with the caller's own work.
+        if sent_here < direct_max {
+            match admit(st, &sh.opts, q, &mut out) {
+                None => {
+                    sent_here += 1;
+                    continue;
+                }
+                Some(back) => q = back,
+            }
+        }
+        if st.waiting.len() + st.dumps.len() >= sh.opts.max_queued {
+            done.push(Done::new(q.token, Err(busy())));
+            continue;
+        }
+        push_queued(st, q);
+    }
+    flush(sh, st, &mut out);
+    st.earliest_new = match (st.earliest_new, earliest) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    };
+    done
 }
 
 fn busy() -> Error {
@@ -582,6 +644,11 @@ fn io_loop(sh: &Shared) {
                 receive(sh, &mut buf, RECV_BURST);
             }
             let mut st = sh.lock();
+            let handed = std::mem::take(&mut *sh.handoff());
+            if !handed.is_empty() {
+                let mut refused = enqueue(sh, &mut st, handed, usize::MAX);
+                st.done.append(&mut refused);
+            }
             expire(&mut st);
             if st.dump_abandoned_at.is_some_and(|a| a + sh.opts.timeout <= Instant::now()) {
                 st.dump_seq = None;
@@ -644,21 +711,21 @@ fn expire(st: &mut State) {
                     if st.dump_seq == Some(s) {
                         st.dump_abandoned_at = Some(now);
                     }
-                    st.in_flight.remove(&s).map(|p| p.token)
+                    st.in_flight.remove(&s).map(|p| (p.token, p.mode == Mode::Dump))
                 }
                 _ => None,
             },
             Key::Queued(t) if st.queued_deadline.get(&t) == Some(&at) => {
                 st.queued_deadline.remove(&t);
-                remove_queued(&mut st.waiting, t, at).or_else(|| remove_queued(&mut st.dumps, t, at))
+                remove_queued(&mut st.waiting, t, at).map(|t| (t, false)).or_else(|| remove_queued(&mut st.dumps, t, at).map(|t| (t, true)))
             }
             Key::Queued(_) => None,
         };
-        if let Some(token) = token {
+        if let Some((token, ordered)) = token {
             if matches!(key, Key::Seq(_)) {
                 st.late_until = Some(now + LATE_REPLY_GRACE);
             }
-            st.done.push(Done::new(token, Err(Error::timeout())));
+            st.done.push(Done { ordered, ..Done::new(token, Err(Error::timeout())) });
         }
     }
 }
@@ -729,45 +796,58 @@ fn hand_over_part(st: &mut State) -> bool {
         let objs = std::mem::take(&mut p.objects);
         p.parts_sent = true;
         let token = p.token;
-        st.done.push(Done { token, result: Ok(objs), part: Part::More });
+        st.done.push(Done { token, result: Ok(objs), part: Part::More, ordered: true });
         return true;
     }
     false
 }
 
-/// Reads and handles up to `max` datagrams; the caller holds `recv_buf`.
+/// Reads and handles up to `max` datagrams on the I/O thread, which holds `recv_buf`; the
+/// state is locked per datagram, so a caller can get in between.
 fn receive(sh: &Shared, buf: &mut Vec<u8>, max: usize) {
     for _ in 0..max {
-        match sh.transport.recv(buf) {
-            Ok((n, sender)) => {
-                let mut st = sh.lock();
-                if sender != 0 {
-                    // Only the kernel may answer; anything else is spoofing or a stray.
-                    st.dropped += 1;
-                    continue;
-                }
-                handle_datagram(sh, &mut st, &buf[..n]);
-                send_followups(sh, &mut st);
-                if hand_over_part(&mut st) {
-                    return; // deliver the part now: the consumer works on it while we read on
-                }
-                if st.in_flight.is_empty() && st.dump_seq.is_none() {
-                    return; // nothing more to wait for: spare the empty read
-                }
+        let r = sh.transport.recv(buf);
+        if let Step::Stop = on_recv(sh, &mut sh.lock(), r, buf) {
+            return;
+        }
+    }
+}
+
+enum Step {
+    Go,
+    Stop,
+}
+
+/// Handles the outcome of one read: a datagram (in `buf`), nothing more to read, or an error.
+fn on_recv(sh: &Shared, st: &mut State, r: io::Result<(usize, u32)>, buf: &[u8]) -> Step {
+    match r {
+        Ok((_, sender)) if sender != 0 => {
+            // Only the kernel may answer; anything else is spoofing or a stray.
+            st.dropped += 1;
+            Step::Go
+        }
+        Ok((n, _)) => {
+            handle_datagram(sh, st, &buf[..n]);
+            send_followups(sh, st);
+            if hand_over_part(st) {
+                return Step::Stop; // deliver the part now: the consumer works on it while we read on
             }
-            Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
-            Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
-                // The kernel dropped replies for us: we cannot tell which, so nobody may wait
-                // for one that will never come. Fail the changes and gets in flight now.
-                let mut st = sh.lock();
-                lost_replies(&mut st);
+            if st.in_flight.is_empty() && st.dump_seq.is_none() {
+                return Step::Stop; // nothing more to wait for: spare the empty read
             }
-            Err(e) => {
-                let mut st = sh.lock();
-                let done = fail_all(&mut st, || Error::io(&e));
-                st.done = done;
-                return;
-            }
+            Step::Go
+        }
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Step::Stop,
+        Err(e) if e.raw_os_error() == Some(libc::ENOBUFS) => {
+            // The kernel dropped replies for us: we cannot tell which, so nobody may wait
+            // for one that will never come. Fail the changes and gets in flight now.
+            lost_replies(st);
+            Step::Go
+        }
+        Err(e) => {
+            let done = fail_all(st, || Error::io(&e));
+            st.done = done;
+            Step::Stop
         }
     }
 }
@@ -873,7 +953,7 @@ fn finish(st: &mut State, seq: u32, r: Result<()>) {
                     None => st.done.push(Done::new(p.token, Err(Error::kernel(&wire::ErrorMsg { errno: libc::ENODEV, ..Default::default() })))),
                 }
             }
-            (result, _) => st.done.push(Done::new(p.token, result)),
+            (result, _) => st.done.push(Done { ordered: p.mode == Mode::Dump, ..Done::new(p.token, result) }),
         }
     }
 }
@@ -897,11 +977,11 @@ fn send_followups(sh: &Shared, st: &mut State) {
 fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
     let Some(p) = st.in_flight.remove(&seq) else { return };
     if p.parts_sent {
-        st.done.push(Done { token: p.token, result: Ok(Vec::new()), part: Part::Restart });
+        st.done.push(Done { token: p.token, result: Ok(Vec::new()), part: Part::Restart, ordered: true });
     }
     if p.retries >= sh.opts.dump_retries || p.retry_bytes.is_none() {
         let msg = format!("dump interrupted by concurrent changes {} times in a row", p.retries + 1);
-        st.done.push(Done::new(p.token, Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg)))));
+        st.done.push(Done { ordered: true, ..Done::new(p.token, Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg)))) });
         return;
     }
     let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None, keep: None };
