@@ -17,6 +17,7 @@ use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, ErrorKind, Result};
+use crate::linkcache::LinkCache;
 use crate::netns::{self, NetnsRef};
 use crate::rtnl::{self, Filter, Object};
 use crate::sys::{self, EventFd, NetlinkSocket};
@@ -49,6 +50,8 @@ pub struct Request {
     pub then: Option<Then>,
     /// Kept alive until the request completes (e.g. namespace fds the message refers to).
     pub keep: Option<Box<dyn Send>>,
+    /// The link name a `then` lookup resolves (answered from the link cache when it can be).
+    pub link_name: Option<String>,
 }
 
 impl std::fmt::Debug for Request {
@@ -59,21 +62,23 @@ impl std::fmt::Debug for Request {
 
 impl Request {
     pub fn ack(bytes: Vec<u8>) -> Self {
-        Request { bytes, mode: Mode::Ack, filter: Filter::default(), then: None, keep: None }
+        Request { bytes, mode: Mode::Ack, filter: Filter::default(), then: None, keep: None, link_name: None }
     }
     pub fn get(bytes: Vec<u8>) -> Self {
-        Request { bytes, mode: Mode::Get, filter: Filter::default(), then: None, keep: None }
+        Request { bytes, mode: Mode::Get, filter: Filter::default(), then: None, keep: None, link_name: None }
     }
     pub fn dump(bytes: Vec<u8>, filter: Filter) -> Self {
-        Request { bytes, mode: Mode::Dump, filter, then: None, keep: None }
+        Request { bytes, mode: Mode::Dump, filter, then: None, keep: None, link_name: None }
     }
 
     /// Resolves link `name` to its index (RTM_GETLINK on this same socket, so it is right in
-    /// whatever namespace the socket lives), then sends `build(index)` under the same token and
-    /// deadline, without a round trip through the caller. A missing link fails with ENODEV.
+    /// whatever namespace the socket lives; or from the connection's [`LinkCache`]), then sends
+    /// `build(index)` under the same token and deadline, without a round trip through the
+    /// caller. A missing link fails with ENODEV.
     pub fn after_link(name: &str, build: impl FnOnce(u32) -> Result<Request> + Send + 'static) -> Self {
         let mut r = Request::get(rtnl::link::get(&rtnl::LinkRef::Name(name.to_string())));
         r.then = Some(Box::new(build));
+        r.link_name = Some(name.to_string());
         r
     }
 }
@@ -130,6 +135,9 @@ pub struct Options {
     pub rcvbuf: usize,
     /// The network namespace to talk to (default: the caller's).
     pub netns: Option<NetnsRef>,
+    /// Remember link names resolved for requests (kept exact by link notifications; see
+    /// [`LinkCache`]).
+    pub link_cache: bool,
 }
 
 impl Default for Options {
@@ -141,6 +149,7 @@ impl Default for Options {
             dump_retries: 10,
             rcvbuf: 4 << 20,
             netns: None,
+            link_cache: true,
         }
     }
 }
@@ -201,6 +210,8 @@ pub fn set_rcvbuf(s: &NetlinkSocket, bytes: usize) {
     }
 }
 
+/// The link cache's socket buffer: link notifications only (a lost one clears the cache).
+const LINK_CACHE_RCVBUF: usize = 1 << 20;
 /// Keeps each sendto well under the socket's send buffer (EMSGSIZE otherwise).
 const MAX_SEND_BATCH: usize = 32 * 1024;
 /// Requests a submitter sends itself per call; the I/O thread sends the rest.
@@ -228,6 +239,8 @@ struct Pending {
     parts_sent: bool,
     /// Dropped with the pending request.
     _keep: Option<Box<dyn Send>>,
+    /// A link lookup's name and the link cache's generation when it was sent.
+    cache_as: Option<(String, u64)>,
 }
 
 struct Queued {
@@ -275,6 +288,8 @@ struct State {
     earliest_new: Option<Instant>,
     /// Replies dropped: unknown or expired sequence, or not from the kernel.
     dropped: u64,
+    /// Link names this connection resolved (None: not available, e.g. a fake transport).
+    links: Option<LinkCache>,
     done: Vec<Done>,
 }
 
@@ -332,7 +347,15 @@ impl Conn {
     /// network namespace.
     pub fn open(opts: Options, completer: Box<dyn Completer>) -> Result<Conn> {
         let sock = open_route_socket_in(opts.netns.as_ref(), opts.rcvbuf)?;
-        Conn::with_transport(Box::new(sock), opts, completer)
+        // Opened with the main socket, so both are surely in the same namespace. Without it
+        // (it cannot be opened) link names are simply looked up every time.
+        let links = match opts.link_cache {
+            true => open_route_socket_in(opts.netns.as_ref(), LINK_CACHE_RCVBUF).ok().and_then(|s| LinkCache::new(s).ok()),
+            false => None,
+        };
+        let conn = Conn::with_transport(Box::new(sock), opts, completer)?;
+        conn.shared.lock().links = links;
+        Ok(conn)
     }
 
     /// Runs the engine over any transport (the fake kernel in tests).
@@ -457,6 +480,13 @@ impl Drop for Conn {
     }
 }
 
+/// The request a link lookup stands for, built at once if the link cache knows the name.
+fn from_link_cache(st: &mut State, req: &mut Request) -> Option<Result<Request>> {
+    let index = st.links.as_mut()?.get(req.link_name.as_deref()?)?;
+    let then = req.then.take()?;
+    Some(then(index))
+}
+
 /// Moves the completions a caller may hand over itself from `st.done` to `done`; a dump's stay
 /// for the I/O thread (see [`Done::ordered`]), which is woken to deliver them.
 fn take_unordered(sh: &Shared, st: &mut State, done: &mut Vec<Done>) {
@@ -485,6 +515,15 @@ fn enqueue(sh: &Shared, st: &mut State, items: Vec<Queued>, direct_max: usize) -
         if st.closed {
             done.push(Done::new(q.token, Err(Error::closed())));
             continue;
+        }
+        if let Some(r) = from_link_cache(st, &mut q.req) {
+            match r {
+                Ok(req) => q.req = req,
+                Err(e) => {
+                    done.push(Done::new(q.token, Err(e)));
+                    continue;
+                }
+            }
         }
         earliest = Some(earliest.map_or(q.deadline, |e| e.min(q.deadline)));
         // The kernel does a request's work inside the sendto that carries it: the caller
@@ -559,6 +598,10 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             then: req.then,
             parts_sent: false,
             _keep: req.keep,
+            cache_as: match (&mut st.links, req.link_name) {
+                (Some(c), Some(name)) => Some((name, c.generation())),
+                _ => None,
+            },
         },
     );
     None
@@ -947,6 +990,9 @@ fn finish(st: &mut State, seq: u32, r: Result<()>) {
                     Object::Link(l) if l.index > 0 => Some(l.index as u32),
                     _ => None,
                 });
+                if let (Some(i), Some((name, generation)), Some(c)) = (index, &p.cache_as, &mut st.links) {
+                    c.insert(name, i, *generation);
+                }
                 match index.map(then) {
                     Some(Ok(req)) => st.followups.push(Queued { token: p.token, req, deadline: p.deadline, retries: 0 }),
                     Some(Err(e)) => st.done.push(Done::new(p.token, Err(e))),
@@ -984,7 +1030,7 @@ fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
         st.done.push(Done { ordered: true, ..Done::new(p.token, Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg)))) });
         return;
     }
-    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None, keep: None };
+    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None, keep: None, link_name: None };
     let mut out = Batch::default();
     // The dump that just ended was the running one, so this normally goes straight out.
     let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
