@@ -225,12 +225,14 @@ pub fn string(o: &mut String, s: &str) {
 }
 
 fn mac(b: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut s = String::with_capacity(b.len() * 3);
     for (i, x) in b.iter().enumerate() {
         if i > 0 {
             s.push(':');
         }
-        let _ = write!(s, "{x:02x}");
+        s.push(HEX[(x >> 4) as usize] as char);
+        s.push(HEX[(x & 15) as usize] as char);
     }
     s
 }
@@ -548,7 +550,9 @@ pub fn batch(done: &[Done]) -> String {
         if i > 0 {
             o.push(',');
         }
-        let _ = write!(o, "[{},", d.token);
+        o.push('[');
+        uint(&mut o, d.token);
+        o.push(',');
         match &d.result {
             Ok(objs) => {
                 o.push_str("null,[");

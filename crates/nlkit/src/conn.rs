@@ -237,6 +237,8 @@ struct Pending {
     then: Option<Then>,
     /// Parts of this dump were handed over already (a retry must say to discard them).
     parts_sent: bool,
+    /// Wire size of the objects collected since the last part.
+    part_bytes: usize,
     /// Dropped with the pending request.
     _keep: Option<Box<dyn Send>>,
     /// A link lookup's name and the link cache's generation when it was sent.
@@ -288,6 +290,8 @@ struct State {
     earliest_new: Option<Instant>,
     /// Replies dropped: unknown or expired sequence, or not from the kernel.
     dropped: u64,
+    /// Dump parts handed over (see [`Stats::parts`]).
+    parts: u64,
     /// Link names this connection resolved (None: not available, e.g. a fake transport).
     links: Option<LinkCache>,
     done: Vec<Done>,
@@ -340,6 +344,8 @@ pub struct Stats {
     pub in_flight: usize,
     pub queued: usize,
     pub dropped: u64,
+    /// Parts of dumps handed over before their end.
+    pub parts: u64,
 }
 
 impl Conn {
@@ -470,7 +476,7 @@ impl Conn {
 
     pub fn stats(&self) -> Stats {
         let st = self.shared.lock();
-        Stats { in_flight: st.in_flight.len(), queued: st.waiting.len() + st.dumps.len(), dropped: st.dropped }
+        Stats { in_flight: st.in_flight.len(), queued: st.waiting.len() + st.dumps.len(), dropped: st.dropped, parts: st.parts }
     }
 }
 
@@ -597,6 +603,7 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             retries,
             then: req.then,
             parts_sent: false,
+            part_bytes: 0,
             _keep: req.keep,
             cache_as: match (&mut st.links, req.link_name) {
                 (Some(c), Some(name)) => Some((name, c.generation())),
@@ -828,18 +835,22 @@ fn admit_front(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Op
     r
 }
 
-/// Objects a running dump accumulates before they are handed over as a part.
-const PART_MIN: usize = 1024;
+/// What a running dump accumulates before it is handed over as a part.
+/// (Wire bytes: a part costs the consumer about the same per byte whatever the object, and a
+/// thousand links are over ten times the bytes of a thousand routes.)
+const PART_BYTES: usize = 96 * 1024;
 
 /// Hands over what the running dump has collected so far (see [`Part`]); true if it did.
 fn hand_over_part(st: &mut State) -> bool {
     let Some(seq) = st.dump_seq else { return false };
     let Some(p) = st.in_flight.get_mut(&seq) else { return false };
-    if p.objects.len() >= PART_MIN && p.decode_error.is_none() {
+    if p.part_bytes >= PART_BYTES && p.decode_error.is_none() {
+        p.part_bytes = 0;
         let objs = std::mem::take(&mut p.objects);
         p.parts_sent = true;
         let token = p.token;
         st.done.push(Done { token, result: Ok(objs), part: Part::More, ordered: true });
+        st.parts += 1;
         return true;
     }
     false
@@ -961,6 +972,7 @@ fn handle_datagram(sh: &Shared, st: &mut State, data: &[u8]) {
                     Ok(Some((_, obj))) => {
                         if p.filter.keep(&obj) {
                             p.objects.push(obj);
+                            p.part_bytes += msg.payload.len();
                         }
                     }
                     Ok(None) => {}

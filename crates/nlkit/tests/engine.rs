@@ -609,9 +609,9 @@ fn interrupted_dump_is_retried_and_only_the_clean_result_returned() {
 
 #[test]
 fn large_dump_arrives_in_parts_and_an_interrupted_one_restarts_cleanly() {
-    // 3000 links: more than one part (the engine hands over parts of >= 1024 objects while
-    // reading on). The first attempt is interrupted after parts were handed over; only the
-    // clean second attempt may be in the result, in order, without duplicates.
+    // Thousands of links: several parts (the engine hands over ~96 KiB of messages at a time
+    // while reading on). The first attempt is interrupted after parts were handed over; only
+    // the clean second attempt may be in the result, in order, without duplicates.
     let (kernel, client) = setup(opts());
     let batch = |seq: u32, from: i32, n: i32, flags: u16| -> Vec<Vec<u8>> {
         (from..from + n).map(|i| link_msg(seq, flags, i, &format!("l{i}"))).collect()
@@ -619,23 +619,24 @@ fn large_dump_arrives_in_parts_and_an_interrupted_one_restarts_cleanly() {
     thread::scope(|s| {
         let h = s.spawn(|| client.call(dump(), None));
         let first = kernel.expect_requests(1).remove(0);
-        for k in 0..3 {
+        for k in 0..8 {
             kernel.send_all(&batch(first.seq(), 1 + k * 500, 500, NLM_F_MULTI));
         }
-        // Let the engine read (and hand over) the first 1500 before the interruption shows.
-        wait_until("parts read", || client.conn().stats().in_flight == 1);
-        thread::sleep(Duration::from_millis(50));
-        kernel.send_all(&batch(first.seq(), 1501, 500, NLM_F_MULTI | NLM_F_DUMP_INTR));
+        // Let the engine read (and hand over) the first 4000 before the interruption shows.
+        wait_until("a part handed over", || client.conn().stats().parts >= 1);
+        kernel.send_all(&batch(first.seq(), 4001, 500, NLM_F_MULTI | NLM_F_DUMP_INTR));
         kernel.send(&done_msg(first.seq(), 0, None));
 
         let second = kernel.expect_requests(1).remove(0);
-        for k in 0..6 {
+        let parts_before = client.conn().stats().parts;
+        for k in 0..12 {
             kernel.send_all(&batch(second.seq(), 10_001 + k * 500, 500, NLM_F_MULTI));
         }
         kernel.send(&done_msg(second.seq(), 0, None));
         let got = names(&h.join().unwrap());
-        let want: Vec<String> = (10_001..13_001).map(|i| format!("l{i}")).collect();
+        let want: Vec<String> = (10_001..16_001).map(|i| format!("l{i}")).collect();
         assert_eq!(got, want);
+        assert!(client.conn().stats().parts > parts_before, "the second attempt came in parts too");
     });
     kernel.assert_quiet();
 }
