@@ -133,6 +133,8 @@ pub struct Options {
     pub dump_retries: u32,
     /// SO_RCVBUF(FORCE) for the socket, bytes.
     pub rcvbuf: usize,
+    /// Initial size of the buffer replies are read into (it grows when one does not fit).
+    pub recv_buf: usize,
     /// The network namespace to talk to (default: the caller's).
     pub netns: Option<NetnsRef>,
     /// Remember link names resolved for requests (kept exact by link notifications; see
@@ -148,6 +150,7 @@ impl Default for Options {
             max_queued: 1 << 20,
             dump_retries: 10,
             rcvbuf: 4 << 20,
+            recv_buf: 256 * 1024,
             netns: None,
             link_cache: true,
         }
@@ -158,8 +161,9 @@ impl Default for Options {
 pub trait Transport: Send + Sync + 'static {
     fn fd(&self) -> RawFd;
     fn send(&self, buf: &[u8]) -> io::Result<usize>;
-    /// One whole datagram into `buf` (growing it), with the sender's port id.
-    fn recv(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)>;
+    /// One datagram into `buf`: `(len, sender's port id, cut)`. `cut`: it was longer than
+    /// `buf`, which holds its first `len` bytes and has grown to fit it next time.
+    fn recv(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32, bool)>;
     /// Our own port id.
     fn port(&self) -> u32;
 }
@@ -171,8 +175,11 @@ impl Transport for NetlinkSocket {
     fn send(&self, buf: &[u8]) -> io::Result<usize> {
         self.send_to_kernel(buf)
     }
-    fn recv(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32)> {
-        self.recv_datagram(buf)
+    fn recv(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32, bool)> {
+        // One read per datagram (a MSG_PEEK first would double the syscalls of every reply).
+        // Replies fit the receive buffer: ACKs are small, dump datagrams at most 32 KiB unless
+        // a single object is larger. One that does not fit is handled by `on_cut`.
+        self.recv_growing(buf)
     }
     fn port(&self) -> u32 {
         NetlinkSocket::port(self)
@@ -369,7 +376,7 @@ impl Conn {
         let wake = EventFd::new().map_err(|e| Error::io(&e))?;
         let shared = Arc::new(Shared {
             transport,
-            recv_buf: Mutex::new(vec![0u8; 64 * 1024]),
+            recv_buf: Mutex::new(vec![0u8; opts.recv_buf.max(wire::NLMSG_HDRLEN)]),
             wake,
             state: Mutex::new(State { next_seq: 1, ..Default::default() }),
             handoff: Mutex::new(Vec::new()),
@@ -599,7 +606,8 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             objects: Vec::new(),
             interrupted: false,
             decode_error: None,
-            retry_bytes: is_dump.then_some(bytes),
+            // Kept to send again: a dump when interrupted, a get when its reply did not fit.
+            retry_bytes: (is_dump || req.mode == Mode::Get).then_some(bytes),
             retries,
             then: req.then,
             parts_sent: false,
@@ -873,14 +881,18 @@ enum Step {
 }
 
 /// Handles the outcome of one read: a datagram (in `buf`), nothing more to read, or an error.
-fn on_recv(sh: &Shared, st: &mut State, r: io::Result<(usize, u32)>, buf: &[u8]) -> Step {
+fn on_recv(sh: &Shared, st: &mut State, r: io::Result<(usize, u32, bool)>, buf: &[u8]) -> Step {
     match r {
-        Ok((_, sender)) if sender != 0 => {
+        Ok((_, sender, _)) if sender != 0 => {
             // Only the kernel may answer; anything else is spoofing or a stray.
             st.dropped += 1;
             Step::Go
         }
-        Ok((n, _)) => {
+        Ok((n, _, true)) => {
+            on_cut(sh, st, &buf[..n]);
+            Step::Go
+        }
+        Ok((n, _, false)) => {
             handle_datagram(sh, st, &buf[..n]);
             send_followups(sh, st);
             if hand_over_part(st) {
@@ -904,6 +916,40 @@ fn on_recv(sh: &Shared, st: &mut State, r: io::Result<(usize, u32)>, buf: &[u8])
             Step::Stop
         }
     }
+}
+
+/// A reply longer than the receive buffer (which has now grown to fit it): only its start
+/// is known. A get is sent again; a change (whose ACK cannot be this long) or a dump (whose
+/// datagrams cannot be unless one object is) fails with EMSGSIZE, and may simply be retried.
+fn on_cut(sh: &Shared, st: &mut State, start: &[u8]) {
+    st.dropped += 1;
+    let Ok(h) = wire::MsgHeader::parse(start) else { return };
+    let Some(p) = st.in_flight.get(&h.seq) else { return };
+    if p.mode == Mode::Get && p.retries < sh.opts.dump_retries && p.retry_bytes.is_some() {
+        let Some(p) = st.in_flight.remove(&h.seq) else { return };
+        let req = Request {
+            bytes: p.retry_bytes.unwrap_or_default(),
+            mode: Mode::Get,
+            filter: p.filter,
+            then: p.then,
+            keep: p._keep,
+            link_name: p.cache_as.map(|(name, _)| name),
+        };
+        let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
+        let mut out = Batch::default();
+        if let Some(q) = admit(st, &sh.opts, q, &mut out) {
+            push_queued(st, q);
+        }
+        flush(sh, st, &mut out);
+        return;
+    }
+    if st.dump_seq == Some(h.seq) {
+        // Its NLMSG_DONE may have been in the lost part: the next dump waits for it or the
+        // timeout, as after a dump whose caller gave up.
+        st.dump_abandoned_at = Some(Instant::now());
+    }
+    let msg = format!("a reply of {} bytes was longer than the receive buffer; the buffer has grown, try again", start.len());
+    finish(st, h.seq, Err(Error::new(ErrorKind::Protocol, libc::EMSGSIZE, Some(msg))));
 }
 
 fn lost_replies(st: &mut State) {

@@ -148,13 +148,15 @@ impl NetlinkSocket {
         Ok((n, pid))
     }
 
-    /// Receives one datagram without peeking: `(len, sender, cut)`. A datagram longer than the
-    /// buffer is cut (`cut` is true, its data unusable) and the buffer grows for the next ones.
+    /// Receives one datagram in one read, without peeking: `(len, sender, cut)`. A datagram
+    /// longer than the buffer is cut: `cut` is true and `buf` holds its first `len` bytes (its
+    /// first header intact, the rest lost); the buffer then grows to fit it for the next read.
     pub fn recv_growing(&self, buf: &mut Vec<u8>) -> io::Result<(usize, u32, bool)> {
         let (n, pid) = self.recv_from(buf, libc::MSG_TRUNC)?;
         if n > buf.len() {
+            let have = buf.len();
             buf.resize(n.next_power_of_two(), 0);
-            return Ok((0, pid, true));
+            return Ok((have, pid, true));
         }
         Ok((n, pid, false))
     }
