@@ -713,6 +713,8 @@ interface Pending {
   cleanup?: () => void
   /** Parts of a large dump received so far. */
   parts?: unknown[][]
+  /** Takes each part of a large dump as it arrives instead (null: start over, the dump restarts). */
+  onPart?: (objs: unknown[] | null) => void
 }
 
 /** `[token, error, objects, part]`: part 0 = last, 1 = more of this dump follow, 2 = restart. */
@@ -789,12 +791,14 @@ export class Netlink {
       if (!p) continue // aborted or closed meanwhile
       if (part === 1) {
         // A part of a large dump: the engine reads on while this one is parsed.
-        if (p.parts) p.parts.push(objs!)
+        if (p.onPart) p.onPart(objs!)
+        else if (p.parts) p.parts.push(objs!)
         else p.parts = [objs!]
         continue
       }
       if (part === 2) {
         p.parts = undefined
+        p.onPart?.(null)
         continue
       }
       this.#settle(token, p)
@@ -827,7 +831,9 @@ export class Netlink {
   }
 
   /** Queues one operation; everything queued in the same tick is submitted (and sent) together. */
-  #call<T = unknown>(opName: string, subject: Subject, op: Fields, o?: CallOptions, voidResult = false): Promise<T[]> {
+  #call<T = unknown>(
+    opName: string, subject: Subject, op: Fields, o?: CallOptions, voidResult = false, onPart?: Pending['onPart'],
+  ): Promise<T[]> {
     if (this.#closed) {
       return Promise.reject(new NetlinkError(opName, subjectText(subject), { errno: 125, kind: 'closed', text: 'connection closed' }))
     }
@@ -835,7 +841,7 @@ export class Netlink {
     if (signal?.aborted) return Promise.reject(abortError(signal))
     return new Promise<T[]>((resolve, reject) => {
       const token = this.#token()
-      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult }
+      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult, onPart }
       if (signal) {
         const onAbort = () => {
           if (this.#pending.get(token) !== p) return
@@ -1198,11 +1204,27 @@ export class Netlink {
     checkCallOptions(o)
     const table = filter.table === 'all' ? undefined : named(TABLES, filter.table ?? 'main', 'filter.table', MAX_U32)
     const dev = filter.dev === undefined ? {} : refFields(filter.dev)
-    const [routes, names] = await Promise.all([
-      this.#call<unknown>('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, { ...dev, family: filter.family, table }, o),
-      this.#names('routeList', filter.dev === undefined ? '' : `dev ${filter.dev}`, o),
+    const subject = filter.dev === undefined ? '' : `dev ${filter.dev}`
+    // Routes are built part by part as the dump arrives (once the link names are known), in
+    // parallel with the engine reading the rest: a million routes never exist twice at once.
+    const out: Route[] = []
+    let names: Map<number, string> | undefined
+    const early: unknown[][] = []
+    const onPart = (w: unknown[] | null): void => {
+      if (w === null) out.length = early.length = 0
+      else if (names) appendRoutes(out, w, names)
+      else early.push(w)
+    }
+    const [last] = await Promise.all([
+      this.#call<unknown>('routeList', subject, { ...dev, family: filter.family, table }, o, false, onPart),
+      this.#names('routeList', subject, o).then((m) => {
+        names = m
+        for (const w of early) appendRoutes(out, w, m)
+        early.length = 0
+      }),
     ])
-    return routesFromWire(routes, names)
+    appendRoutes(out, last, names!)
+    return out
   }
 
   /**
@@ -1781,9 +1803,11 @@ function routeFromWire(w: WireRoutes, i: number, names?: Map<number, string>): R
 }
 
 function routesFromWire(w: WireRoutes, names: Map<number, string>): Route[] {
-  const n = (w.length / WIRE_ROUTE_LEN) | 0
-  const out = new Array<Route>(n)
-  for (let k = 0; k < n; k++) out[k] = routeFromWire(w, k * WIRE_ROUTE_LEN, names)
+  return appendRoutes([], w, names)
+}
+
+function appendRoutes(out: Route[], w: WireRoutes, names: Map<number, string>): Route[] {
+  for (let i = 0; i + WIRE_ROUTE_LEN <= w.length; i += WIRE_ROUTE_LEN) out.push(routeFromWire(w, i, names))
   return out
 }
 
