@@ -398,7 +398,7 @@ impl Conn {
         let items = self.queued(batch);
         let mut st = sh.lock();
         let mut done = Vec::new();
-        if sh.handoff().is_empty() {
+        if st.closed || sh.handoff().is_empty() {
             done = enqueue(sh, &mut st, items, DIRECT_SEND_MAX);
             take_unordered(sh, &mut st, &mut done);
         } else {
@@ -724,7 +724,11 @@ fn io_loop(sh: &Shared) {
             sh.completer.complete(done);
         }
     }
-    let done = fail_all(&mut sh.lock(), Error::closed);
+    let mut st = sh.lock();
+    let mut done = fail_all(&mut st, Error::closed);
+    // Handed over but never taken: closed too.
+    done.extend(std::mem::take(&mut *sh.handoff()).into_iter().map(|q| Done::new(q.token, Err(Error::closed()))));
+    drop(st);
     if !done.is_empty() {
         sh.completer.complete(done);
     }

@@ -11,7 +11,7 @@
 //! call has a finite timeout, so a failing assertion on the kernel side ends the test instead
 //! of hanging it.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -900,6 +900,43 @@ impl Completer for ChannelCompleter {
             let _ = self.0.send(d);
         }
     }
+}
+
+#[test]
+fn every_request_completes_once_whether_sent_directly_or_handed_over_even_at_close() {
+    // submit_and_collect never waits for the engine's state: when the I/O thread holds it, the
+    // batch is handed over. Whatever path a request takes, it completes exactly once: answered,
+    // or failed by close().
+    watch_engine_panics();
+    let (kernel, transport) = FakeKernel::new();
+    let (tx, rx) = mpsc::channel();
+    let mut conn = Conn::with_transport(Box::new(transport), opts(), Box::new(ChannelCompleter(tx))).expect("conn");
+    let answered = thread::scope(|s| {
+        let answer = s.spawn(|| {
+            // Answer the first 300 requests (in bursts, so the I/O thread is busy), then stop.
+            let mut n = 0;
+            while n < 300 {
+                let reqs = kernel.read_requests(Duration::from_millis(5));
+                let reqs = &reqs[..reqs.len().min(300 - n)];
+                n += reqs.len();
+                kernel.send_all(&reqs.iter().map(|r| error_msg(r, 0, None)).collect::<Vec<_>>());
+            }
+            n
+        });
+        let mut got = Vec::new();
+        for t in 0..500u64 {
+            got.extend(conn.submit_and_collect(vec![(t + 1, set_up("x"), None)], 64));
+        }
+        (got, answer.join().unwrap())
+    });
+    let (direct, _) = answered;
+    conn.close();
+    let mut seen = HashMap::new();
+    for d in direct.into_iter().chain(std::iter::from_fn(|| rx.recv_timeout(Duration::from_millis(500)).ok())) {
+        *seen.entry(d.token).or_insert(0) += 1;
+    }
+    assert_eq!(seen.len(), 500, "every request completed");
+    assert!(seen.values().all(|&n| n == 1), "none completed twice");
 }
 
 #[test]
