@@ -494,8 +494,8 @@ impl Drop for Conn {
 }
 
 /// The request a link lookup stands for, built at once if the link cache knows the name.
-fn from_link_cache(st: &mut State, req: &mut Request) -> Option<Result<Request>> {
-    let index = st.links.as_mut()?.get(req.link_name.as_deref()?)?;
+fn from_link_cache(st: &State, req: &mut Request) -> Option<Result<Request>> {
+    let index = st.links.as_ref()?.get(req.link_name.as_deref()?)?;
     let then = req.then.take()?;
     Some(then(index))
 }
@@ -524,6 +524,10 @@ fn enqueue(sh: &Shared, st: &mut State, items: Vec<Queued>, direct_max: usize) -
     let mut earliest: Option<Instant> = None;
     let mut out = Batch::default();
     let mut sent_here = 0;
+    // Link names are answered as of now: one sync for the whole batch.
+    if let Some(c) = st.links.as_mut().filter(|_| items.iter().any(|q| q.req.link_name.is_some())) {
+        c.sync();
+    }
     for mut q in items {
         if st.closed {
             done.push(Done::new(q.token, Err(Error::closed())));
@@ -613,7 +617,7 @@ fn admit(st: &mut State, opts: &Options, q: Queued, out: &mut Batch) -> Option<Q
             parts_sent: false,
             part_bytes: 0,
             _keep: req.keep,
-            cache_as: match (&mut st.links, req.link_name) {
+            cache_as: match (&st.links, req.link_name) {
                 (Some(c), Some(name)) => Some((name, c.generation())),
                 _ => None,
             },

@@ -41,15 +41,16 @@ impl LinkCache {
         Ok(LinkCache { sock, names: HashMap::new(), generation: 0, buf: vec![0; BUF] })
     }
 
-    /// The index of link `name`, if known for sure.
-    pub fn get(&mut self, name: &str) -> Option<u32> {
-        self.sync();
+    /// The index of link `name`, if known for sure: [`sync`](Self::sync) first (once for a
+    /// batch of requests is enough: it makes the cache as fresh as the moment it ran).
+    pub fn get(&self, name: &str) -> Option<u32> {
         self.names.get(name).copied()
     }
 
-    /// The generation to hand back to [`insert`](Self::insert) with a lookup's answer.
-    pub fn generation(&mut self) -> u64 {
-        self.sync();
+    /// The generation to hand back to [`insert`](Self::insert) with a lookup's answer. (Not
+    /// synced: a notification still queued now bumps it later, and the answer is then not
+    /// cached, which only costs a lookup.)
+    pub fn generation(&self) -> u64 {
         self.generation
     }
 
@@ -66,7 +67,7 @@ impl LinkCache {
     }
 
     /// Applies every notification queued so far (non-blocking; usually one empty read).
-    fn sync(&mut self) {
+    pub fn sync(&mut self) {
         loop {
             match self.sock.recv_growing(&mut self.buf) {
                 Ok((n, 0, false)) => {
@@ -135,6 +136,7 @@ mod tests {
         c.insert("a", 5, g);
         c.insert("b", 6, g);
         c.insert("c", 7, g);
+        c.sync();
         assert_eq!(c.get("a"), Some(5));
         // A NEWLINK that keeps the name (e.g. up/down) keeps the entry.
         c.apply(&msg(RTM_NEWLINK, 5, "a"));
