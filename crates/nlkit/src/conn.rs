@@ -402,8 +402,7 @@ impl Conn {
             done = enqueue(sh, &mut st, items, DIRECT_SEND_MAX);
             take_unordered(sh, &mut st, &mut done);
         } else {
-            sh.handoff().extend(items);
-            sh.wake.wake();
+            hand_over(sh, items);
         }
         self.wake_if_needed(&mut st);
         drop(st);
@@ -430,8 +429,7 @@ impl Conn {
         let st = sh.try_lock();
         // Requests handed over earlier must go out first: then this batch follows them.
         let Some(mut st) = st.filter(|_| sh.handoff().is_empty()) else {
-            sh.handoff().extend(items);
-            sh.wake.wake();
+            hand_over(sh, items);
             return Vec::new();
         };
         let mut done = enqueue(sh, &mut st, items, DIRECT_SEND_MAX);
@@ -474,11 +472,7 @@ impl Conn {
     pub fn close(&mut self) {
         self.shared.lock().closed = true;
         self.shared.wake.wake();
-        if let Some(t) = self.thread.take() {
-            if t.thread().id() != std::thread::current().id() {
-                let _ = t.join();
-            }
-        }
+        join_worker(self.thread.take());
     }
 
     pub fn stats(&self) -> Stats {
@@ -490,6 +484,22 @@ impl Conn {
 impl Drop for Conn {
     fn drop(&mut self) {
         self.close();
+    }
+}
+
+/// Leaves requests to the I/O thread (see [`Shared::handoff`]), behind any handed over before.
+fn hand_over(sh: &Shared, items: Vec<Queued>) {
+    sh.handoff().extend(items);
+    sh.wake.wake();
+}
+
+/// Stops a worker thread whose loop has been told to end (flag set, woken). Not from the
+/// worker itself (a completion callback may close): it then ends on its own.
+pub(crate) fn join_worker(thread: Option<JoinHandle<()>>) {
+    if let Some(t) = thread {
+        if t.thread().id() != std::thread::current().id() {
+            let _ = t.join();
+        }
     }
 }
 
@@ -934,21 +944,9 @@ fn on_cut(sh: &Shared, st: &mut State, start: &[u8]) {
     let Ok(h) = wire::MsgHeader::parse(start) else { return };
     let Some(p) = st.in_flight.get(&h.seq) else { return };
     if p.mode == Mode::Get && p.retries < sh.opts.dump_retries && p.retry_bytes.is_some() {
-        let Some(p) = st.in_flight.remove(&h.seq) else { return };
-        let req = Request {
-            bytes: p.retry_bytes.unwrap_or_default(),
-            mode: Mode::Get,
-            filter: p.filter,
-            then: p.then,
-            keep: p._keep,
-            link_name: p.cache_as.map(|(name, _)| name),
-        };
-        let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
-        let mut out = Batch::default();
-        if let Some(q) = admit(st, &sh.opts, q, &mut out) {
-            push_queued(st, q);
+        if let Some(p) = st.in_flight.remove(&h.seq) {
+            resend(sh, st, p);
         }
-        flush(sh, st, &mut out);
         return;
     }
     if st.dump_seq == Some(h.seq) {
@@ -1096,13 +1094,26 @@ fn retry_dump(sh: &Shared, st: &mut State, seq: u32) {
         st.done.push(Done { ordered: true, ..Done::new(p.token, Err(Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some(msg)))) });
         return;
     }
-    let req = Request { bytes: p.retry_bytes.unwrap_or_default(), mode: Mode::Dump, filter: p.filter, then: None, keep: None, link_name: None };
-    let mut out = Batch::default();
     // The dump that just ended was the running one, so this normally goes straight out.
+    resend(sh, st, p);
+}
+
+/// Sends a request again under a new sequence number (a dump the kernel marked interrupted, a
+/// get whose reply did not fit): same token, deadline, continuation and kept values, one more
+/// retry. It goes ahead of anything queued: it was sent once already.
+fn resend(sh: &Shared, st: &mut State, p: Pending) {
+    let req = Request {
+        bytes: p.retry_bytes.unwrap_or_default(),
+        mode: p.mode,
+        filter: p.filter,
+        then: p.then,
+        keep: p._keep,
+        link_name: p.cache_as.map(|(name, _)| name),
+    };
     let q = Queued { token: p.token, req, deadline: p.deadline, retries: p.retries + 1 };
+    let mut out = Batch::default();
     if let Some(q) = admit_front(st, &sh.opts, q, &mut out) {
         push_queued(st, q);
-        return;
     }
     flush(sh, st, &mut out);
 }

@@ -225,11 +225,7 @@ impl Monitor {
     pub fn close(&mut self) {
         self.shared.lock().closed = true;
         self.shared.wake.wake();
-        if let Some(t) = self.thread.take() {
-            if t.thread().id() != std::thread::current().id() {
-                let _ = t.join();
-            }
-        }
+        crate::conn::join_worker(self.thread.take());
     }
 }
 
