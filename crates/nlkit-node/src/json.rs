@@ -308,15 +308,21 @@ pub fn address(o: &mut String, a: &Address, names: Names<'_>) {
     j.end();
 }
 
-/// `dst` as `ip` prints it: "default", "10.0.0.0/24", or a bare address for a host route.
-/// A route's prefix as `ip` prints it: `default`, a bare address for a host route, else CIDR.
-fn prefix(j: &mut Obj<'_>, k: &str, ip: Option<IpAddr>, len: u8, fam: u8) {
+/// A route's prefix as `ip` prints it, quoted: "default", a bare address for a host route,
+/// else CIDR ("10.0.0.0/24").
+fn prefix(o: &mut String, ip: Option<IpAddr>, len: u8, fam: u8) {
     let full = if fam == AF_INET6 { 128 } else { 32 };
+    o.push('"');
     match ip {
-        None if len == 0 => j.str(k, "default"),
-        None => j.ip(k, &IpAddr::from([0, 0, 0, 0]), Some(len)),
-        Some(ip) => j.ip(k, &ip, (len != full).then_some(len)),
-    };
+        None if len == 0 => o.push_str("default"),
+        None => o.push_str("0.0.0.0"),
+        Some(ip) => self::ip(o, &ip),
+    }
+    if (ip.is_none() && len != 0) || (ip.is_some() && len != full) {
+        o.push('/');
+        uint(o, len as u64);
+    }
+    o.push('"');
 }
 
 const RTNH_FLAGS: &[(u32, &str)] =
@@ -330,18 +336,9 @@ const RTNH_FLAGS: &[(u32, &str)] =
 /// allocates nothing per route but its strings.
 pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
     uint(o, family(r.family) as u64);
-    o.push_str(",\"");
-    let full = if r.family == AF_INET6 { 128 } else { 32 };
-    match r.dst {
-        None if r.dst_len == 0 => o.push_str("default"),
-        None => o.push_str("0.0.0.0"),
-        Some(ip) => self::ip(o, &ip),
-    }
-    if (r.dst.is_none() && r.dst_len != 0) || (r.dst.is_some() && r.dst_len != full) {
-        o.push('/');
-        uint(o, r.dst_len as u64);
-    }
-    o.push_str("\",");
+    o.push(',');
+    prefix(o, r.dst, r.dst_len, r.family);
+    o.push(',');
     for v in [r.dst_len as u32, r.table, r.protocol as u32, r.scope as u32, r.route_type as u32, r.flags, r.oif.unwrap_or(0)] {
         uint(o, v as u64);
         o.push(',');
@@ -360,7 +357,7 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
     }
     let mut j = Obj::new(o);
     if r.src.is_some() || r.src_len != 0 {
-        prefix(&mut j, "src", r.src, r.src_len, r.family);
+        prefix(j.raw("src"), r.src, r.src_len, r.family);
     }
     j.opt_ip("gateway", r.gateway).opt_num("iif", r.iif).opt_num("metric", r.priority);
     j.opt_ip("prefsrc", r.prefsrc).opt_num("mark", r.mark);
