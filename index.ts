@@ -537,9 +537,7 @@ function checkIp(v: unknown, name: string, family?: 4 | 6): { family: 4 | 6; add
 function parseCidr(v: unknown, name: string): Prefix {
   if (typeof v !== 'string') throw new TypeError(`${name} must be a CIDR string like "10.0.0.1/24", got ${describe(v)}`)
   const slash = v.indexOf('/')
-  const address = slash < 0 ? v : v.slice(0, slash)
-  const family = ipFamily(address)
-  if (family === 0) throw new TypeError(`${name} ${describe(address)} is not an IP address`)
+  const { family, address } = checkIp(slash < 0 ? v : v.slice(0, slash), name)
   const max = family === 4 ? 32 : 128
   if (slash < 0) return { family, address, prefixLen: max }
   // 1 to 3 decimal digits, nothing else.
@@ -1251,7 +1249,7 @@ export class Netlink {
     if (o.iif !== undefined) f.iif = await this.#index(checkLinkRef(o.iif, 'iif'), o, 'routeGet', destination)
     if (o.oif !== undefined) f.oif = await this.#index(checkLinkRef(o.oif, 'oif'), o, 'routeGet', destination)
     const [routes, names] = await Promise.all([this.#call<unknown>('routeGet', destination, f, o), this.#names('routeGet', destination, o)])
-    const [r] = routesFromWire(routes, names)
+    const [r] = appendRoutes([], routes, names)
     if (!r) throw new NetlinkError('routeGet', destination, { errno: 113, kind: 'kernel', text: 'No route to host' })
     return r
   }
@@ -1730,7 +1728,7 @@ type WireRoutes = unknown[]
 const WIRE_ROUTE_LEN = 11
 
 const PROTOCOL_NAMES = reverse(PROTOCOLS)
-const SCOPE_NAMES = reverse({ ...SCOPES, universe: 0 })
+const SCOPE_NAMES = reverse(SCOPES)
 const ROUTE_TYPE_NAMES = reverse(ROUTE_TYPES)
 const RTNH_FLAG_NAMES = ['dead', 'pervasive', 'onlink', 'offload', 'linkdown', 'unresolved', 'trap']
 
@@ -1800,10 +1798,6 @@ function routeFromWire(w: WireRoutes, i: number, names?: Map<number, string>): R
     if (x.metrics !== undefined) r.metrics = x.metrics
   }
   return r
-}
-
-function routesFromWire(w: WireRoutes, names: Map<number, string>): Route[] {
-  return appendRoutes([], w, names)
 }
 
 function appendRoutes(out: Route[], w: WireRoutes, names: Map<number, string>): Route[] {
