@@ -81,7 +81,9 @@ export function prepare(selected, { install = true } = {}) {
   const ipVersion = sh(ip, ['-V']).text
   out.ip = { ok: true, version: ipVersion.replace(/^ip utility, /, '') }
 
-  if (want('nlkit') || want('nlkit-idx') || want('nlkit-stream')) {
+  // nlkit and its variants: the same script, with these extra arguments.
+  const nlkitArgs = { nlkit: [], 'nlkit-idx': ['ref=index'], 'nlkit-stream': ['mode=stream'] }
+  if (Object.keys(nlkitArgs).some(want)) {
     const built = existsSync(join(ROOT, 'index.js')) && readdirSync(ROOT).some((f) => /^nlkit\..*\.node$/.test(f))
     let r = { ok: built }
     if (!built && install) {
@@ -91,9 +93,9 @@ export function prepare(selected, { install = true } = {}) {
     const pkg = createRequire(join(ROOT, 'package.json'))('./package.json')
     const info = r.ok ? { ok: true, version: pkg.version } : { ok: false, reason: `npm run build failed: ${lastLines(r.text)}` }
     const script = join(BENCH, 'tools/nlkit.mjs')
-    if (want('nlkit')) out.nlkit = { ...info, run: (args) => [process.execPath, script, ...args] }
-    if (want('nlkit-idx')) out['nlkit-idx'] = { ...info, run: (args) => [process.execPath, script, ...args, 'ref=index'] }
-    if (want('nlkit-stream')) out['nlkit-stream'] = { ...info, run: (args) => [process.execPath, script, ...args, 'mode=stream'] }
+    for (const [t, extra] of Object.entries(nlkitArgs)) {
+      if (want(t)) out[t] = { ...info, run: (args) => [process.execPath, script, ...args, ...extra] }
+    }
   }
 
   if (want('netlink-npm')) {
