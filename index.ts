@@ -670,15 +670,12 @@ function checkNetnsName(v: unknown, name: string): string {
   return v
 }
 
-/** Runs a synchronous native call, turning a core error (JSON in the message) into a NetlinkError. */
-function native<T>(op: string, subject: string, f: () => T): T {
-  try {
-    return f()
-  } catch (e) {
-    const m = (e as Error)?.message
-    if (typeof m === 'string' && m.startsWith('{"errno"')) throw new NetlinkError(op, subject, JSON.parse(m) as NativeError)
-    throw e
-  }
+/** A native handle whose `open()` answered `[envelope|null, null]`: the handle, or a NetlinkError. */
+function opened<H extends { close(): unknown }>(op: string, subject: string, handle: H, result: string): H {
+  const [err] = JSON.parse(result) as [NativeError | null, null]
+  if (!err) return handle
+  handle.close()
+  throw new NetlinkError(op, subject, err)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -758,9 +755,8 @@ export class Netlink {
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.#netns = opts.netns
-    this.#native = native('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, () =>
-      new NativeConn({ timeout: opts.timeout, netns }, (json: string) => this.#onAsyncDone(json)),
-    )
+    const c = new NativeConn((json: string) => this.#onAsyncDone(json))
+    this.#native = opened('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, c, c.open({ timeout: opts.timeout, netns }))
   }
 
   /**
@@ -1497,9 +1493,8 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
     const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
-    this.#native = native('subscribe', groups.join(','), () =>
-      new NativeMonitor({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }, () => this.#drain()),
-    )
+    const m = new NativeMonitor(() => this.#drain())
+    this.#native = opened('subscribe', groups.join(','), m, m.open({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }))
     if (o.signal) {
       this.#signal = o.signal
       this.#onAbort = () => this.close()
@@ -1583,13 +1578,12 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
   constructor(op: Fields, netns: NetnsSpec | undefined, names: Promise<Map<number, string>>) {
     this.#names = names
     names.catch(() => {}) // reported by next()
-    this.#native = native('routeListStream', '', () =>
-      new NativeMonitor({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }, () => {
-        const w = this.#wake
-        this.#wake = undefined
-        w?.()
-      }),
-    )
+    const m = new NativeMonitor(() => {
+      const w = this.#wake
+      this.#wake = undefined
+      w?.()
+    })
+    this.#native = opened('routeListStream', '', m, m.open({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }))
     this.#native.unref() // held only while a consumer waits (see next())
   }
 

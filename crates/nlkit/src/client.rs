@@ -6,21 +6,19 @@ use std::sync::mpsc::{sync_channel, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use crate::conn::{Completer, Conn, Done, Options, Part, Request, Token, Transport};
+use crate::conn::{Completer, Conn, Done, Options, Part, Protocol, Request, Token, Transport};
 use crate::error::{Error, Result};
-use crate::rtnl::Object;
 
 /// A waiting caller: where its result goes, and the dump parts received so far.
-struct Waiter {
-    tx: SyncSender<Result<Vec<Object>>>,
-    parts: Vec<Object>,
+struct Waiter<O> {
+    tx: SyncSender<Result<Vec<O>>>,
+    parts: Vec<O>,
 }
 
-#[derive(Default)]
-struct Waiters(Mutex<HashMap<Token, Waiter>>);
+struct Waiters<O>(Mutex<HashMap<Token, Waiter<O>>>);
 
-impl Completer for Arc<Waiters> {
-    fn complete(&self, done: Vec<Done>) {
+impl<O: Send + 'static> Completer<O> for Arc<Waiters<O>> {
+    fn complete(&self, done: Vec<Done<O>>) {
         let mut w = self.0.lock().unwrap_or_else(|e| e.into_inner());
         for d in done {
             match d.part {
@@ -48,33 +46,44 @@ impl Completer for Arc<Waiters> {
     }
 }
 
-pub struct Client {
-    conn: Conn,
-    waiters: Arc<Waiters>,
+pub struct Client<P: Protocol> {
+    conn: Conn<P>,
+    waiters: Arc<Waiters<P::Object>>,
     next: AtomicU64,
 }
 
-impl Client {
-    pub fn open(opts: Options) -> Result<Client> {
-        let waiters = Arc::new(Waiters::default());
-        let conn = Conn::open(opts, Box::new(waiters.clone()))?;
+impl<P: Protocol + Default> Client<P> {
+    pub fn open(opts: Options) -> Result<Self> {
+        Client::open_with(P::default(), opts)
+    }
+
+    pub fn with_transport(t: Box<dyn Transport>, opts: Options) -> Result<Self> {
+        Client::over(P::default(), t, opts)
+    }
+}
+
+impl<P: Protocol> Client<P> {
+    /// A client of `proto` over any transport (the fake kernel in tests).
+    pub fn over(proto: P, t: Box<dyn Transport>, opts: Options) -> Result<Self> {
+        let waiters = Arc::new(Waiters(Mutex::default()));
+        let conn = Conn::with_transport(proto, t, opts, Box::new(waiters.clone()))?;
         Ok(Client { conn, waiters, next: AtomicU64::new(1) })
     }
 
-    pub fn with_transport(t: Box<dyn Transport>, opts: Options) -> Result<Client> {
-        let waiters = Arc::new(Waiters::default());
-        let conn = Conn::with_transport(t, opts, Box::new(waiters.clone()))?;
+    pub fn open_with(proto: P, opts: Options) -> Result<Self> {
+        let waiters = Arc::new(Waiters(Mutex::default()));
+        let conn = Conn::open(proto, opts, Box::new(waiters.clone()))?;
         Ok(Client { conn, waiters, next: AtomicU64::new(1) })
     }
 
     /// Sends one request and waits for its completion.
-    pub fn call(&self, req: Request, timeout: Option<Duration>) -> Result<Vec<Object>> {
+    pub fn call(&self, req: Request<P>, timeout: Option<Duration>) -> Result<Vec<P::Object>> {
         let mut r = self.call_many(vec![req], timeout);
         r.pop().unwrap_or_else(|| Err(Error::closed()))
     }
 
     /// Sends requests together (one `sendto` where they fit) and waits for all, in order.
-    pub fn call_many(&self, reqs: Vec<Request>, timeout: Option<Duration>) -> Vec<Result<Vec<Object>>> {
+    pub fn call_many(&self, reqs: Vec<Request<P>>, timeout: Option<Duration>) -> Vec<Result<Vec<P::Object>>> {
         let mut rxs = Vec::with_capacity(reqs.len());
         let mut batch = Vec::with_capacity(reqs.len());
         {
@@ -91,7 +100,7 @@ impl Client {
         rxs.into_iter().map(|rx| rx.recv().unwrap_or_else(|_| Err(Error::closed()))).collect()
     }
 
-    pub fn conn(&self) -> &Conn {
+    pub fn conn(&self) -> &Conn<P> {
         &self.conn
     }
 

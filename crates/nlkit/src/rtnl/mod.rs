@@ -1,9 +1,12 @@
 //! Typed rtnetlink messages: one module per message family, plus the shared decoding entry point.
 
 pub mod addr;
+pub mod events;
 pub mod link;
+pub mod linkcache;
 pub mod names;
 pub mod neigh;
+mod proto;
 pub mod route;
 pub mod rule;
 pub mod settings;
@@ -13,6 +16,7 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::wire::{Message, WireError};
 
 pub use addr::{AddrOp, AddrSpec, Address};
+pub use proto::{after_link, Request, Rtnl};
 pub use link::{Link, LinkRef};
 pub use neigh::Neighbour;
 pub use rule::Rule;

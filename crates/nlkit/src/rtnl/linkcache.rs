@@ -12,6 +12,7 @@
 use std::collections::HashMap;
 use std::io;
 
+use crate::conn::NameCache;
 use crate::rtnl::link::{RTM_DELLINK, RTM_NEWLINK};
 use crate::sys::NetlinkSocket;
 use crate::wire;
@@ -108,6 +109,21 @@ impl LinkCache {
             // Drop what this link was called unless it still is, and whatever else had its name.
             self.names.retain(|n, i| if *i == index { Some(n.as_str()) == keep } else { Some(n.as_str()) != name.as_deref() });
         }
+    }
+}
+
+impl NameCache for LinkCache {
+    fn sync(&mut self) {
+        LinkCache::sync(self)
+    }
+    fn get(&self, name: &str) -> Option<u32> {
+        LinkCache::get(self, name)
+    }
+    fn generation(&self) -> u64 {
+        LinkCache::generation(self)
+    }
+    fn insert(&mut self, name: &str, index: u32, generation: u64) {
+        LinkCache::insert(self, name, index, generation)
     }
 }
 

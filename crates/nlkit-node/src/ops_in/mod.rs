@@ -1,10 +1,13 @@
-//! Reads the batch of operations index.ts sends as one JSON text (`JSON.stringify(ops)`):
+//! Operations in: reads the batch of operations src/engine.ts sends as one JSON text (`JSON.stringify(ops)`):
 //! one string crossing napi is far cheaper than an object whose every field is a napi call.
 //! A small JSON parser into nlkit's [`Settings`] tree: integers (no fractions), strings,
 //! booleans, arrays and objects; `null` members are left out. Anything else is an error,
 //! never a panic.
 
 use nlkit::rtnl::settings::{Settings, Value};
+
+pub mod raw;
+pub mod route;
 
 /// Nesting deeper than this is not something index.ts sends.
 const MAX_DEPTH: usize = 16;

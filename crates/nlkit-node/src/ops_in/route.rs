@@ -11,7 +11,8 @@ use nlkit::rtnl::route::{self, Nexthop, METRICS};
 use nlkit::rtnl::rule::{self, RuleOp, RuleSpec};
 use nlkit::rtnl::settings::{Settings, Value};
 use nlkit::rtnl::{self, addr, AddrOp, AddrSpec, Filter, LinkRef, RouteOp, RouteQuery, RouteSpec};
-use nlkit::{Error, Request};
+use nlkit::rtnl::{after_link, Request};
+use nlkit::Error;
 
 type R<T> = Result<T, Error>;
 
@@ -83,7 +84,7 @@ impl Args<'_> {
 fn on_link(a: &Args, build: impl FnOnce(u32) -> R<Request> + Send + 'static) -> R<Request> {
     match a.link_ref()?.ok_or_else(|| invalid("link"))? {
         LinkRef::Index(i) => build(i as u32),
-        LinkRef::Name(n) => Ok(Request::after_link(&n, build)),
+        LinkRef::Name(n) => Ok(after_link(&n, build)),
     }
 }
 
@@ -297,7 +298,7 @@ fn tun_add(a: &Args, netns: Option<&NetnsRef>) -> R<Request> {
     if changes == LinkSpec::default() {
         return Ok(Request::get(link::get(&LinkRef::Name(name))));
     }
-    Ok(Request::after_link(&name, move |i| link_request(link::set(i as i32, &changes))))
+    Ok(after_link(&name, move |i| link_request(link::set(i as i32, &changes))))
 }
 
 /// Builds the core request for an operation. `netns` is the connection's namespace (for the

@@ -1,10 +1,11 @@
-//! Named network namespaces for index.ts, and the `netns` option of connections and monitors.
+//! Named network namespaces for src/netns.ts, and the `netns` option of connections and monitors.
 
 use napi_derive::napi;
 use nlkit::netns::{self, NetnsRef};
 use nlkit::Error;
 
-use crate::json;
+use crate::envelope;
+use crate::replies_out::json;
 
 /// How index.ts names a namespace: exactly one field set.
 #[napi(object)]
@@ -48,13 +49,5 @@ pub fn netns_call(op: String, name: Option<String>) -> String {
         }),
         _ => Err(Error::invalid("unknown netns operation")),
     };
-    match r {
-        Ok(v) => format!("[null,{v}]"),
-        Err(e) => {
-            let mut o = String::from("[");
-            json::error(&mut o, &e);
-            o.push_str(",null]");
-            o
-        }
-    }
+    envelope::result(r)
 }

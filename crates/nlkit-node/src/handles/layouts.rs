@@ -1,0 +1,54 @@
+//! The positional layouts replies cross in, for the contract tests of src/ (no kernel needed):
+//! the TypeScript side declares the same names and sizes, and decodes a sample built here.
+
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use nlkit::conn::{Done, Part};
+use nlkit::monitor::Event;
+use nlkit::raw::RawMessage;
+use nlkit::{Error, ErrorKind};
+
+use crate::replies_out::{raw, route};
+
+#[napi(object)]
+pub struct Layouts {
+    /// A route's values in order (replies_out/route.rs).
+    pub route: Vec<String>,
+    pub raw_record_header: u32,
+    pub raw_message_header: u32,
+}
+
+#[napi]
+pub fn layouts() -> Layouts {
+    Layouts {
+        route: route::ROUTE_LAYOUT.iter().map(|s| s.to_string()).collect(),
+        raw_record_header: raw::RECORD_HEADER as u32,
+        raw_message_header: raw::MESSAGE_HEADER as u32,
+    }
+}
+
+/// A fixed raw completion batch and event batch, concatenated as `[u32 len of batch] batch
+/// events`: token 7 with two messages (payloads of 3 and 0 bytes, the first padded), token 8
+/// failed with EEXIST and an extended-ACK text, token 9 a dump part; then an event, an existing
+/// item, an overflow and the end.
+#[napi]
+pub fn raw_layout_sample() -> Buffer {
+    let m1 = RawMessage { ty: 16, flags: 2, seq: 5, pid: 0, payload: vec![1, 2, 3] };
+    let m2 = RawMessage { ty: 0x1234, flags: 0x8002, seq: 0xfffffffe, pid: 77, payload: vec![] };
+    let e = Error { kind: ErrorKind::Kernel, errno: libc_eexist(), detail: Some("exists \"here\"".into()), offset: Some(20) };
+    let done = vec![
+        Done::new(7, Ok(vec![m1.clone(), m2.clone()])),
+        Done::new(8, Err(e)),
+        Done { part: Part::More, ..Done::new(9, Ok(vec![m2.clone()])) },
+    ];
+    let evs = vec![Event::Item { item: m1, existing: false }, Event::Item { item: m2, existing: true }, Event::Overflow, Event::End];
+    let b = raw::batch(&done);
+    let mut out = (b.len() as u32).to_le_bytes().to_vec();
+    out.extend_from_slice(&b);
+    out.extend_from_slice(&raw::events(&evs));
+    out.into()
+}
+
+fn libc_eexist() -> i32 {
+    17
+}

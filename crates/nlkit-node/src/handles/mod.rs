@@ -1,0 +1,7 @@
+//! The objects JavaScript holds: connections, subscriptions, namespace calls.
+
+pub mod conn;
+pub mod layouts;
+pub mod monitor;
+pub mod netns;
+pub mod raw;

@@ -1,0 +1,7 @@
+//! Replies and events out to JavaScript: JSON text for rtnetlink (one text per batch, parsed
+//! once), bytes for the raw layer.
+
+pub mod json;
+pub mod raw;
+pub mod route;
+pub mod route_batch;

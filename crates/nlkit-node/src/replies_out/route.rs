@@ -1,0 +1,239 @@
+//! rtnetlink objects out to JavaScript, as JSON text with `ip -j`'s names; routes as a flat
+//! positional layout ([`ROUTE_LAYOUT`]).
+
+use std::fmt::Write;
+use std::net::IpAddr;
+
+use nlkit::rtnl::{names, route::METRICS, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
+
+use super::json::{ip, mac, settings, string, uint, Obj};
+
+/// The positions of a route's values (see [`route`]); index.ts declares the same list and a
+/// contract test compares them through `layouts()`.
+pub const ROUTE_LAYOUT: [&str; 11] = ["family", "dst", "dstLen", "table", "protocol", "scope", "type", "flags", "oif", "dev", "extra"];
+
+/// Interface names the JSON should carry next to indexes (events know them; lists add them in JS).
+pub type Names<'a> = &'a dyn Fn(u32) -> Option<&'a str>;
+
+pub fn no_names(_: u32) -> Option<&'static str> {
+    None
+}
+
+fn family(f: u8) -> u8 {
+    match f {
+        AF_INET6 => 6,
+        AF_INET => 4,
+        _ => 0,
+    }
+}
+
+pub fn link(o: &mut String, l: &Link, names: Names<'_>) {
+    let mut j = Obj::new(o);
+    j.num("index", l.index).str("name", &l.name).opt_str("kind", l.kind.as_deref());
+    if let Some(info) = &l.info {
+        settings(j.raw("linkinfo"), info);
+    }
+    j.opt_str("slaveKind", l.slave_kind.as_deref());
+    j.strs("flags", &names::link_flag_names(l.flags));
+    j.bool("up", l.flags & names::IFF_UP != 0);
+    j.str("operstate", &names::operstate_name(l.operstate as u32));
+    j.opt_num("mtu", l.mtu).opt_num("minMtu", l.min_mtu).opt_num("maxMtu", l.max_mtu);
+    j.str("linkType", &names::link_type_name(l.link_type as u32));
+    j.opt_str("address", l.address.as_deref().map(mac).as_deref());
+    j.opt_str("broadcast", l.broadcast.as_deref().map(mac).as_deref());
+    j.opt_str("permAddress", l.perm_address.as_deref().map(mac).as_deref());
+    j.opt_num("masterIndex", l.master).opt_num("linkIndex", l.link).opt_num("linkNetnsid", l.link_netnsid);
+    j.opt_str("master", l.master.and_then(names));
+    if l.link_netnsid.is_none() {
+        j.opt_str("link", l.link.and_then(names));
+    }
+    j.opt_num("txqlen", l.txqlen).opt_num("group", l.group);
+    j.opt_str("qdisc", l.qdisc.as_deref()).opt_str("alias", l.alias.as_deref());
+    if let Some(c) = l.carrier {
+        j.bool("carrier", c != 0);
+    }
+    if !l.alt_names.is_empty() {
+        j.strs("altNames", &l.alt_names);
+    }
+    if let Some(s) = &l.stats {
+        let o = j.raw("stats");
+        let mut st = Obj::new(o);
+        st.num("rxPackets", s.rx_packets).num("txPackets", s.tx_packets);
+        st.num("rxBytes", s.rx_bytes).num("txBytes", s.tx_bytes);
+        st.num("rxErrors", s.rx_errors).num("txErrors", s.tx_errors);
+        st.num("rxDropped", s.rx_dropped).num("txDropped", s.tx_dropped);
+        st.end();
+    }
+    j.end();
+}
+
+pub fn address(o: &mut String, a: &Address, names: Names<'_>) {
+    let mut j = Obj::new(o);
+    j.num("index", a.index).opt_str("link", names(a.index)).num("family", family(a.family));
+    if let Some(ip) = a.address {
+        j.ip("address", &ip, None).num("prefixLen", a.prefix_len);
+        j.ip("cidr", &ip, Some(a.prefix_len));
+    }
+    j.str("scope", &names::scope_name(a.scope as u32));
+    j.opt_str("label", a.label.as_deref());
+    j.strs("flags", &names::addr_flag_names(a.flags, a.family));
+    j.opt_ip("peer", a.peer);
+    j.opt_ip("broadcast", a.broadcast);
+    j.opt_num("validLifetime", a.valid_lft).opt_num("preferredLifetime", a.preferred_lft);
+    j.end();
+}
+
+/// A route's prefix as `ip` prints it, quoted: "default", a bare address for a host route,
+/// else CIDR ("10.0.0.0/24").
+fn prefix(o: &mut String, ip: Option<IpAddr>, len: u8, fam: u8) {
+    let full = if fam == AF_INET6 { 128 } else { 32 };
+    o.push('"');
+    match ip {
+        None if len == 0 => o.push_str("default"),
+        None => o.push_str("0.0.0.0"),
+        Some(ip) => self::ip(o, &ip),
+    }
+    if (ip.is_none() && len != 0) || (ip.is_some() && len != full) {
+        o.push('/');
+        uint(o, len as u64);
+    }
+    o.push('"');
+}
+
+const RTNH_FLAGS: &[(u32, &str)] =
+    &[(1, "dead"), (2, "pervasive"), (4, "onlink"), (8, "offload"), (16, "linkdown"), (32, "unresolved"), (64, "trap")];
+
+/// A route, compact: the 11 values `family, dst, dstLen, table, protocol, scope, type, flags,
+/// oif, dev, extra` without brackets, so a batch's route list is one flat array (stride 11).
+/// protocol/scope/type and the flag bits are numbers (index.ts names them), oif is 0 and dev
+/// null when absent, `extra` is null or an object of the rarer fields in their final form.
+/// Route dumps run to millions: this parses several times faster in JS than keyed objects, and
+/// allocates nothing per route but its strings.
+pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
+    uint(o, family(r.family) as u64);
+    o.push(',');
+    prefix(o, r.dst, r.dst_len, r.family);
+    o.push(',');
+    for v in [r.dst_len as u32, r.table, r.protocol as u32, r.scope as u32, r.route_type as u32, r.flags, r.oif.unwrap_or(0)] {
+        uint(o, v as u64);
+        o.push(',');
+    }
+    match r.oif.and_then(names) {
+        Some(n) => string(o, n),
+        None => o.push_str("null"),
+    }
+    o.push(',');
+    let plain = r.src.is_none() && r.src_len == 0 && r.gateway.is_none() && r.iif.is_none() && r.priority.is_none()
+        && r.prefsrc.is_none() && r.mark.is_none() && r.tos == 0 && r.pref.is_none() && r.nexthops.is_empty()
+        && r.metrics.is_empty();
+    if plain {
+        o.push_str("null");
+        return;
+    }
+    let mut j = Obj::new(o);
+    if r.src.is_some() || r.src_len != 0 {
+        prefix(j.raw("src"), r.src, r.src_len, r.family);
+    }
+    j.opt_ip("gateway", r.gateway).opt_num("iif", r.iif).opt_num("metric", r.priority);
+    j.opt_ip("prefsrc", r.prefsrc).opt_num("mark", r.mark);
+    if r.tos != 0 {
+        j.num("tos", r.tos);
+    }
+    if let Some(p) = r.pref {
+        j.str("pref", match p { 0 => "medium", 1 => "high", 3 => "low", _ => "unknown" });
+    }
+    if !r.nexthops.is_empty() {
+        let o = j.raw("nexthops");
+        o.push('[');
+        for (i, nh) in r.nexthops.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            let mut n = Obj::new(o);
+            n.opt_ip("gateway", nh.gateway);
+            n.opt_str("dev", names(nh.oif)).num("oif", nh.oif).num("weight", nh.weight);
+            n.str_iter("flags", RTNH_FLAGS.iter().filter(|(b, _)| nh.flags as u32 & b != 0).map(|(_, n)| *n));
+            n.end();
+        }
+        o.push(']');
+    }
+    if !r.metrics.is_empty() {
+        let o = j.raw("metrics");
+        let mut m = Obj::new(o);
+        for (k, v) in &r.metrics {
+            match METRICS.iter().find(|(_, id)| id == k) {
+                Some((name, _)) => m.num(name, v),
+                None => m.num(&format!("rtax{k}"), v),
+            };
+        }
+        m.end();
+    }
+    j.end();
+}
+
+const NUD_STATES: &[(u16, &str)] = &[
+    (0x01, "INCOMPLETE"), (0x02, "REACHABLE"), (0x04, "STALE"), (0x08, "DELAY"), (0x10, "PROBE"),
+    (0x20, "FAILED"), (0x40, "NOARP"), (0x80, "PERMANENT"),
+];
+const NTF_FLAGS: &[(u8, &str)] = &[
+    (0x01, "use"), (0x02, "self"), (0x04, "master"), (0x08, "proxy"), (0x10, "extern_learn"),
+    (0x20, "offload"), (0x40, "sticky"), (0x80, "router"),
+];
+
+pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {
+    let mut j = Obj::new(o);
+    j.num("index", n.index).opt_str("dev", names(n.index));
+    if n.family == 7 {
+        j.str("family", "bridge");
+    } else {
+        j.num("family", family(n.family));
+    }
+    j.opt_ip("dst", n.dst);
+    j.opt_str("lladdr", n.lladdr.as_deref().map(mac).as_deref());
+    let states: Vec<&str> = NUD_STATES.iter().filter(|(b, _)| n.state & b != 0).map(|(_, s)| *s).collect();
+    j.strs("state", &states);
+    let flags: Vec<&str> = NTF_FLAGS.iter().filter(|(b, _)| n.flags & b != 0).map(|(_, s)| *s).collect();
+    j.strs("flags", &flags);
+    j.opt_num("vlan", n.vlan).opt_num("masterIndex", n.master).opt_str("master", n.master.and_then(names));
+    j.opt_num("probes", n.probes);
+    j.end();
+}
+
+const RULE_ACTIONS: &[(u8, &str)] =
+    &[(0, "unspec"), (1, "to_tbl"), (2, "goto"), (3, "nop"), (6, "blackhole"), (7, "unreachable"), (8, "prohibit")];
+
+pub fn rule(o: &mut String, r: &Rule) {
+    let mut j = Obj::new(o);
+    // The kernel leaves FRA_PRIORITY out for priority 0.
+    j.num("family", family(r.family)).num("priority", r.priority.unwrap_or(0)).num("table", r.table);
+    let action = RULE_ACTIONS.iter().find(|(v, _)| *v == r.action).map(|(_, n)| n.to_string());
+    j.str("action", &action.unwrap_or_else(|| r.action.to_string()));
+    if let Some(src) = r.src {
+        j.str("from", &format!("{src}/{}", r.src_len));
+    }
+    if let Some(dst) = r.dst {
+        j.str("to", &format!("{dst}/{}", r.dst_len));
+    }
+    j.opt_str("iif", r.iifname.as_deref()).opt_str("oif", r.oifname.as_deref());
+    j.opt_num("fwmark", r.fwmark).opt_num("fwmask", r.fwmask).opt_num("goto", r.goto);
+    if r.tos != 0 {
+        j.num("tos", r.tos);
+    }
+    j.opt_num("suppressPrefixLength", r.suppress_prefixlen.filter(|v| *v != u32::MAX));
+    if let Some((start, end)) = r.uid_range {
+        let o = j.raw("uidRange");
+        let _ = write!(o, "{{\"start\":{start},\"end\":{end}}}");
+    }
+    j.opt_str("protocol", r.protocol.map(|p| names::protocol_name(p as u32)).as_deref());
+    j.end();
+}
+
+pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
+    match obj {
+        Object::Link(l) => link(o, l, names),
+        Object::Addr(a) => address(o, a, names),
+        Object::Route(r) => route(o, r, names),
+        Object::Neigh(n) => neigh(o, n, names),
+        Object::Rule(r) => rule(o, r),
+    }
+}

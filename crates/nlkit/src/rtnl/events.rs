@@ -1,0 +1,226 @@
+//! rtnetlink's subscription feed (`ip monitor`): kinds of objects mapped to multicast groups and
+//! dumps, events labelled with the names of the links they refer to, listings resynced after an
+//! overflow.
+
+use std::collections::hash_map::DefaultHasher;
+use std::collections::{HashMap, HashSet};
+use std::hash::{Hash, Hasher};
+
+use super::{addr, decode, link, neigh, route, rule, Action, Object, AF_INET, AF_INET6};
+use crate::monitor::{Dump, Event, Feed};
+use crate::wire::Message;
+
+/// What a subscription can ask for. Each maps to rtnetlink multicast groups and one dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Kind {
+    Link,
+    Ipv4Addr,
+    Ipv6Addr,
+    Ipv4Route,
+    Ipv6Route,
+    Neigh,
+    Ipv4Rule,
+    Ipv6Rule,
+}
+
+const KINDS: [Kind; 8] =
+    [Kind::Link, Kind::Ipv4Addr, Kind::Ipv6Addr, Kind::Ipv4Route, Kind::Ipv6Route, Kind::Neigh, Kind::Ipv4Rule, Kind::Ipv6Rule];
+
+impl Kind {
+    /// RTNLGRP_* group number.
+    pub fn group(self) -> u32 {
+        match self {
+            Kind::Link => 1,
+            Kind::Neigh => 3,
+            Kind::Ipv4Addr => 5,
+            Kind::Ipv4Route => 7,
+            Kind::Ipv4Rule => 8,
+            Kind::Ipv6Addr => 9,
+            Kind::Ipv6Route => 11,
+            Kind::Ipv6Rule => 19,
+        }
+    }
+
+    /// The kind of a dump tag (its position in [`KINDS`]).
+    fn tag(self) -> u32 {
+        KINDS.iter().position(|k| *k == self).unwrap_or(0) as u32
+    }
+
+    fn of_tag(tag: u32) -> Option<Kind> {
+        KINDS.get(tag as usize).copied()
+    }
+
+    fn dump(self) -> Vec<u8> {
+        match self {
+            Kind::Link => link::dump(),
+            Kind::Ipv4Addr => addr::dump(AF_INET, 0),
+            Kind::Ipv6Addr => addr::dump(AF_INET6, 0),
+            Kind::Ipv4Route => route::dump(AF_INET, None, None),
+            Kind::Ipv6Route => route::dump(AF_INET6, None, None),
+            Kind::Neigh => neigh::dump(0),
+            Kind::Ipv4Rule => rule::dump(AF_INET),
+            Kind::Ipv6Rule => rule::dump(AF_INET6),
+        }
+    }
+
+    /// Which kind a decoded object belongs to (to drop what was not asked for).
+    fn of(obj: &Object) -> Option<Kind> {
+        Some(match obj {
+            Object::Link(_) => Kind::Link,
+            Object::Addr(a) if a.family == AF_INET => Kind::Ipv4Addr,
+            Object::Addr(a) if a.family == AF_INET6 => Kind::Ipv6Addr,
+            Object::Route(r) if r.family == AF_INET => Kind::Ipv4Route,
+            Object::Route(r) if r.family == AF_INET6 => Kind::Ipv6Route,
+            Object::Neigh(_) => Kind::Neigh,
+            Object::Rule(r) if r.family == AF_INET => Kind::Ipv4Rule,
+            Object::Rule(r) if r.family == AF_INET6 => Kind::Ipv6Rule,
+            _ => return None,
+        })
+    }
+}
+
+/// An rtnetlink event: an object new or removed, with the names of the interfaces it refers to
+/// (its link, master, output device).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub action: Action,
+    pub obj: Object,
+    pub names: Vec<(u32, String)>,
+}
+
+/// The feed of an rtnetlink subscription.
+pub struct Changes {
+    wanted: Vec<Kind>,
+    /// Deliver the current objects (a dump) before live events, and again after an overflow.
+    list_existing: bool,
+    names: HashMap<u32, String>,
+    /// Object events held until the first link listing has named the links.
+    held: Vec<Event<Change>>,
+    names_ready: bool,
+    /// Identities of the objects the running listing delivered, kept across its retries: a
+    /// retried dump (NLM_F_DUMP_INTR) lists only what the interrupted attempts had not.
+    /// Changes made meanwhile arrive as notifications anyway.
+    seen: HashSet<u64>,
+    retrying: bool,
+}
+
+impl Changes {
+    pub fn new(kinds: Vec<Kind>, list_existing: bool) -> Self {
+        Changes { wanted: kinds, list_existing, names: HashMap::new(), held: Vec::new(), names_ready: false, seen: HashSet::new(), retrying: false }
+    }
+
+    fn track_name(&mut self, action: Action, obj: &Object) {
+        if let Object::Link(l) = obj {
+            if l.index > 0 {
+                match action {
+                    Action::New => {
+                        self.names.insert(l.index as u32, l.name.clone());
+                    }
+                    Action::Del => {
+                        self.names.remove(&(l.index as u32));
+                    }
+                }
+            }
+        }
+    }
+
+    fn names_for(&self, obj: &Object) -> Vec<(u32, String)> {
+        let idx: [Option<u32>; 2] = match obj {
+            Object::Link(l) => [l.master, l.link.filter(|_| l.link_netnsid.is_none())],
+            Object::Addr(a) => [Some(a.index), None],
+            Object::Route(r) => [r.oif, r.iif],
+            Object::Neigh(n) => [Some(n.index), n.master],
+            Object::Rule(_) => [None, None],
+        };
+        idx.into_iter().flatten().filter_map(|i| self.names.get(&i).map(|n| (i, n.clone()))).collect()
+    }
+}
+
+/// What makes an object the same object (not its changing counters): for skipping repeats
+/// when a listing is retried.
+fn identity(obj: &Object) -> u64 {
+    let mut h = DefaultHasher::new();
+    match obj {
+        Object::Link(l) => (0u8, l.index).hash(&mut h),
+        Object::Addr(a) => (1u8, a.family, a.index, a.address, a.prefix_len, a.peer).hash(&mut h),
+        Object::Route(r) => {
+            (2u8, r.family, r.table, r.dst, r.dst_len, r.src, r.src_len, r.tos, r.priority, r.route_type).hash(&mut h);
+            (r.oif, r.gateway, r.nexthops.iter().map(|n| (n.oif, n.gateway)).collect::<Vec<_>>()).hash(&mut h);
+        }
+        Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
+        Object::Rule(r) => (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h),
+    }
+    h.finish()
+}
+
+/// Link listings deliver only when links were asked for; they always run first, to name links.
+const LINK_NAMES_ONLY: u32 = 100;
+
+impl Feed for Changes {
+    type Item = Change;
+
+    fn protocol(&self) -> i32 {
+        libc::NETLINK_ROUTE
+    }
+
+    fn groups(&self) -> Vec<u32> {
+        // Links are always joined: their names label the other events.
+        self.wanted.iter().map(|k| k.group()).chain([Kind::Link.group()]).collect()
+    }
+
+    /// The link dump (for names; delivered when links were asked for), then, when listing
+    /// existing objects, one dump per wanted kind.
+    fn dumps(&mut self, _resync: bool) -> Vec<Dump> {
+        let deliver_links = self.list_existing && self.wanted.contains(&Kind::Link);
+        let mut d = vec![Dump { tag: if deliver_links { Kind::Link.tag() } else { LINK_NAMES_ONLY }, request: Kind::Link.dump() }];
+        if self.list_existing {
+            d.extend(self.wanted.iter().filter(|k| **k != Kind::Link).map(|k| Dump { tag: k.tag(), request: k.dump() }));
+        }
+        d
+    }
+
+    fn dump_started(&mut self, _tag: u32, retries: u32) {
+        self.retrying = retries > 0;
+        if retries == 0 {
+            self.seen.clear();
+        }
+    }
+
+    fn message(&mut self, msg: &Message<'_>, dump: Option<u32>, out: &mut Vec<Event<Change>>) {
+        let Ok(Some((action, obj))) = decode(msg) else { return };
+        self.track_name(action, &obj);
+        let deliver = match dump {
+            Some(tag) => Kind::of_tag(tag).is_some_and(|k| Kind::of(&obj) == Some(k)),
+            None => Kind::of(&obj).is_some_and(|k| self.wanted.contains(&k)),
+        };
+        // A retried listing skips what an interrupted attempt already listed.
+        let repeat = deliver && dump.is_some() && !self.seen.insert(identity(&obj)) && self.retrying;
+        if deliver && !repeat {
+            let names = self.names_for(&obj);
+            let ev = Event::Item { item: Change { action, obj, names }, existing: dump.is_some() };
+            if self.names_ready {
+                out.push(ev);
+            } else {
+                self.held.push(ev);
+            }
+        }
+    }
+
+    /// The first link listing is complete: name the events held meanwhile and publish them.
+    fn dump_done(&mut self, tag: u32, out: &mut Vec<Event<Change>>) {
+        if self.names_ready || !(tag == LINK_NAMES_ONLY || tag == Kind::Link.tag()) {
+            return;
+        }
+        self.names_ready = true;
+        for mut ev in std::mem::take(&mut self.held) {
+            if let Event::Item { item, .. } = &mut ev {
+                item.names = self.names_for(&item.obj);
+            }
+            out.push(ev);
+        }
+    }
+
+    fn held(&self) -> usize {
+        self.held.len()
+    }
+}
