@@ -18,6 +18,12 @@ pub struct Layouts {
     pub raw_message_header: u32,
 }
 
+/// Each rtnetlink operation's fields and their JSON types (ops_in/fields.rs), as JSON.
+#[napi]
+pub fn op_fields() -> String {
+    crate::ops_in::fields::json()
+}
+
 #[napi]
 pub fn layouts() -> Layouts {
     Layouts {

@@ -6,6 +6,7 @@
 
 use nlkit::rtnl::settings::{Settings, Value};
 
+pub mod fields;
 pub mod raw;
 pub mod route;
 

@@ -1,4 +1,5 @@
-//! JS operations (parsed into [`Settings`] by ops_json.rs) -> core requests. index.ts has
+//! rtnetlink operations in: JS records (parsed into [`Settings`] by ops_in/mod.rs, their fields
+//! checked against ops_in/fields.rs) -> core requests. src/ has
 //! already validated every field; the checks here only keep bad values from reaching the wire
 //! if it did not, and name the offending key.
 
@@ -306,6 +307,7 @@ fn tun_add(a: &Args, netns: Option<&NetnsRef>) -> R<Request> {
 pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
     let a = Args(op);
     let name = a.str("op")?.unwrap_or_default();
+    super::fields::check(name, op).map_err(bad)?;
     Ok(match name {
         "linkAdd" if matches!(a.str("kind")?, Some("tun" | "tap")) => tun_add(&a, netns)?,
         "linkGet" => Request::get(link::get(&a.link_ref()?.ok_or_else(|| invalid("link"))?)),

@@ -1,0 +1,151 @@
+//! The fields each rtnetlink operation may carry, with their JSON types: what ops_in/route.rs
+//! reads, declared once. A field not listed for its operation is refused (a misspelt key must
+//! not be silently ignored); src/native.ts declares the same table and a contract test
+//! compares the two through `opFields()`.
+
+use nlkit::rtnl::settings::{Settings, Value};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ty {
+    Str,
+    Int,
+    Bool,
+    Map,
+    List,
+}
+
+use Ty::*;
+
+type Fields = &'static [(&'static str, Ty)];
+
+/// Every operation: its name, the token that comes back with its completion, its deadline (ms).
+const COMMON: Fields = &[("op", Str), ("token", Int), ("timeout", Int)];
+/// The link an operation is about (or a route's device): its index, or its name (resolved by
+/// the engine).
+const LINK: Fields = &[("index", Int), ("name", Str)];
+const FAMILY: Fields = &[("family", Int)];
+const LINK_SPEC: Fields = &[
+    ("netns", Map), ("newName", Str), ("ifname", Str), ("kind", Str), ("info", Map), ("mtu", Int), ("address", Str),
+    ("broadcast", Str), ("txqlen", Int), ("master", Int), ("parent", Int), ("alias", Str), ("group", Int), ("up", Bool),
+];
+const ADDR_SPEC: Fields = &[
+    ("address", Str), ("prefixLen", Int), ("scope", Int), ("label", Str), ("broadcast", Str), ("peer", Str),
+    ("validLft", Int), ("preferredLft", Int), ("flags", Int),
+];
+const ROUTE_SPEC: Fields = &[
+    ("dst", Str), ("dstLen", Int), ("gateway", Str), ("nexthops", List), ("prefsrc", Str), ("table", Int), ("metric", Int),
+    ("scope", Int), ("protocol", Int), ("routeType", Int), ("metrics", Map), ("onlink", Bool), ("pref", Int),
+];
+const ROUTE_QUERY: Fields = &[("dst", Str), ("src", Str), ("iif", Int), ("oif", Int), ("mark", Int)];
+const NEIGH_SPEC: Fields = &[("dst", Str), ("lladdr", Str), ("state", Int), ("flags", Int), ("vlan", Int)];
+const RULE_SPEC: Fields = &[
+    ("priority", Int), ("table", Int), ("from", Str), ("fromLen", Int), ("to", Str), ("toLen", Int), ("iif", Str),
+    ("oif", Str), ("fwmark", Int), ("fwmask", Int), ("tos", Int), ("suppressPrefixLength", Int), ("uidRange", Map),
+    ("action", Int), ("goto", Int), ("protocol", Int),
+];
+const ROUTE_LIST: Fields = &[("table", Int)];
+const LINK_UP: Fields = &[("up", Bool)];
+
+/// Each operation and the groups of fields it takes (besides [`COMMON`]).
+pub const OPS: &[(&str, &[Fields])] = &[
+    ("linkGet", &[LINK]),
+    ("linkList", &[]),
+    ("linkSetUp", &[LINK, LINK_UP]),
+    ("linkDel", &[LINK]),
+    ("linkAdd", &[LINK_SPEC]),
+    ("linkSet", &[LINK, LINK_SPEC]),
+    ("addrAdd", &[LINK, ADDR_SPEC]),
+    ("addrReplace", &[LINK, ADDR_SPEC]),
+    ("addrDel", &[LINK, ADDR_SPEC]),
+    ("addrList", &[LINK, FAMILY]),
+    ("routeAdd", &[LINK, FAMILY, ROUTE_SPEC]),
+    ("routeReplace", &[LINK, FAMILY, ROUTE_SPEC]),
+    ("routeAppend", &[LINK, FAMILY, ROUTE_SPEC]),
+    ("routeDel", &[LINK, FAMILY, ROUTE_SPEC]),
+    ("routeList", &[LINK, FAMILY, ROUTE_LIST]),
+    ("routeGet", &[ROUTE_QUERY]),
+    ("neighAdd", &[LINK, FAMILY, NEIGH_SPEC]),
+    ("neighReplace", &[LINK, FAMILY, NEIGH_SPEC]),
+    ("neighDel", &[LINK, FAMILY, NEIGH_SPEC]),
+    ("neighList", &[LINK, FAMILY]),
+    ("ruleAdd", &[FAMILY, RULE_SPEC]),
+    ("ruleDel", &[FAMILY, RULE_SPEC]),
+    ("ruleList", &[FAMILY]),
+];
+
+fn fields(op: &str) -> Option<impl Iterator<Item = &'static (&'static str, Ty)>> {
+    let (_, groups) = OPS.iter().find(|(n, _)| *n == op)?;
+    Some(COMMON.iter().chain(groups.iter().flat_map(|g| g.iter())))
+}
+
+fn matches(v: &Value, ty: Ty) -> bool {
+    matches!((v, ty), (Value::Str(_), Str) | (Value::Int(_), Int) | (Value::Bool(_), Bool) | (Value::Map(_), Map) | (Value::List(_), List))
+}
+
+/// Refuses an operation with a field its operation does not take, or of the wrong JSON type.
+pub fn check(op: &str, record: &Settings) -> Result<(), String> {
+    if fields(op).is_none() {
+        return Err(format!("unknown operation {op:?}"));
+    }
+    for (k, v) in &record.0 {
+        match fields(op).into_iter().flatten().find(|(n, _)| n == k) {
+            None => return Err(format!("{op}: unknown field {k:?}")),
+            Some((_, ty)) if !matches(v, *ty) => return Err(format!("{op}: field {k:?} must be of type {ty:?}")),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The table as JSON, `{"linkGet":{"op":"string","token":"number",...},...}`, for the contract
+/// test against src/native.ts.
+pub fn json() -> String {
+    let ts = |t: Ty| match t {
+        Str => "string",
+        Int => "number",
+        Bool => "boolean",
+        Map => "object",
+        List => "array",
+    };
+    let ops: Vec<String> = OPS
+        .iter()
+        .map(|(name, _)| {
+            let f: Vec<String> = fields(name).into_iter().flatten().map(|(k, t)| format!("\"{k}\":\"{}\"", ts(*t))).collect();
+            format!("\"{name}\":{{{}}}", f.join(","))
+        })
+        .collect();
+    format!("{{{}}}", ops.join(","))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn record(fields: &[(&str, Value)]) -> Settings {
+        Settings(fields.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+    }
+
+    #[test]
+    fn known_fields_pass_misspelt_or_mistyped_ones_are_refused() {
+        let ok = record(&[("op", Value::Str("routeAdd".into())), ("token", Value::Int(1)), ("dst", Value::Str("10.0.0.0".into())), ("name", Value::Str("eth0".into()))]);
+        assert_eq!(check("routeAdd", &ok), Ok(()));
+        let typo = record(&[("op", Value::Str("routeAdd".into())), ("gatway", Value::Str("10.0.0.1".into()))]);
+        assert_eq!(check("routeAdd", &typo), Err("routeAdd: unknown field \"gatway\"".into()));
+        // A field of another operation is as unknown as a typo.
+        let other = record(&[("prefixLen", Value::Int(24))]);
+        assert!(check("routeAdd", &other).is_err());
+        let mistyped = record(&[("metric", Value::Str("1".into()))]);
+        assert!(check("routeAdd", &mistyped).unwrap_err().contains("metric"));
+        assert!(check("routeAddd", &record(&[])).is_err());
+    }
+
+    #[test]
+    fn the_table_as_json_parses_and_lists_every_operation() {
+        let parsed = crate::ops_in::parse(&format!("[{}]", json())).expect("valid JSON");
+        let ops = &parsed[0];
+        assert_eq!(ops.0.len(), OPS.len());
+        let Some(Value::Map(route_add)) = ops.get("routeAdd") else { panic!("routeAdd missing") };
+        assert_eq!(route_add.get("dst"), Some(&Value::Str("string".into())));
+        assert_eq!(route_add.get("token"), Some(&Value::Str("number".into())));
+    }
+}
