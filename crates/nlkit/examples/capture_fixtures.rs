@@ -210,24 +210,12 @@ fn main() {
     let specs = [
         (
             "addr add 10.11.0.1/24 brd 10.11.0.255 dev vfix0 label vfix0:lbl",
-            AddrSpec {
-                broadcast: Some(Ipv4Addr::new(10, 11, 0, 255)),
-                label: Some("vfix0:lbl".into()),
-                ..addr(v0, v4(10, 11, 0, 1), 24)
-            },
+            AddrSpec { broadcast: Some(Ipv4Addr::new(10, 11, 0, 255)), label: Some("vfix0:lbl".into()), ..addr(v0, v4(10, 11, 0, 1), 24) },
         ),
-        (
-            "addr add 2001:db8:11::1/64 dev vfix0 nodad",
-            AddrSpec { flags: IFA_F_NODAD, ..addr(v0, v6("2001:db8:11::1"), 64) },
-        ),
+        ("addr add 2001:db8:11::1/64 dev vfix0 nodad", AddrSpec { flags: IFA_F_NODAD, ..addr(v0, v6("2001:db8:11::1"), 64) }),
         (
             "addr add 10.12.0.1 peer 10.12.0.2/32 dev vfix1 valid_lft 3600 preferred_lft 1800",
-            AddrSpec {
-                peer: Some(v4(10, 12, 0, 2)),
-                valid_lft: Some(3600),
-                preferred_lft: Some(1800),
-                ..addr(v1, v4(10, 12, 0, 1), 32)
-            },
+            AddrSpec { peer: Some(v4(10, 12, 0, 2)), valid_lft: Some(3600), preferred_lft: Some(1800), ..addr(v1, v4(10, 12, 0, 1), 32) },
         ),
         (
             "addr add 2001:db8:12::1/64 dev vfix1 nodad noprefixroute",
@@ -280,13 +268,7 @@ fn main() {
         ),
         (
             "route add blackhole 10.40.0.0/16",
-            RouteSpec {
-                family: AF_INET,
-                dst: Some(v4(10, 40, 0, 0)),
-                dst_len: 16,
-                route_type: Some(RTN_BLACKHOLE),
-                ..Default::default()
-            },
+            RouteSpec { family: AF_INET, dst: Some(v4(10, 40, 0, 0)), dst_len: 16, route_type: Some(RTN_BLACKHOLE), ..Default::default() },
         ),
     ];
     for (what, spec) in &routes {

@@ -8,8 +8,13 @@ fn main() {
     println!("{:?}", c.call(Request::ack(link::add_veth("v0", "v1")), None));
     println!("{:?}", c.call(Request::ack(link::add_veth("v0", "v1")), None));
     let links = c.call(Request::dump(link::dump(), Default::default()), None).unwrap();
-    for l in &links { println!("{:?}", l); }
+    for l in &links {
+        println!("{:?}", l);
+    }
     println!("{:?}", c.call(Request::get(link::get(&LinkRef::Name("nope".into()))), None));
-    let r = c.call(Request::dump(rtnl::route::dump(0, None, None), rtnl::Filter { skip_cloned: true, ..Default::default() }), None).unwrap();
-    for x in &r { println!("{:?}", x); }
+    let r =
+        c.call(Request::dump(rtnl::route::dump(0, None, None), rtnl::Filter { skip_cloned: true, ..Default::default() }), None).unwrap();
+    for x in &r {
+        println!("{:?}", x);
+    }
 }

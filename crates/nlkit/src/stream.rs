@@ -3,8 +3,8 @@
 //! once (`routeListStream`, a raw connection's `dumpStream`).
 
 use crate::conn::Protocol;
-use crate::monitor::{Dump, Event, Feed, Monitor, MonitorOptions, Notify};
 use crate::error::Result;
+use crate::monitor::{Dump, Event, Feed, Monitor, MonitorOptions, Notify};
 use crate::wire::Message;
 
 /// The feed of a stream: one dump, its objects decoded and filtered by the protocol.
@@ -45,6 +45,12 @@ impl<P: Protocol> Feed for DumpFeed<P> {
 /// Runs the dump `request` (encoded, unstamped) on a socket of its own; its objects arrive as
 /// [`Event::Item`]s, then [`Event::End`] (or an error, or an overflow when the consumer fell
 /// so far behind that the kernel dropped parts).
-pub fn open<P: Protocol>(proto: P, request: Vec<u8>, filter: P::Filter, opts: MonitorOptions, notify: Box<dyn Notify>) -> Result<Monitor<P::Object>> {
+pub fn open<P: Protocol>(
+    proto: P,
+    request: Vec<u8>,
+    filter: P::Filter,
+    opts: MonitorOptions,
+    notify: Box<dyn Notify>,
+) -> Result<Monitor<P::Object>> {
     Monitor::open(DumpFeed { proto, request: Some(request), filter }, opts, notify)
 }

@@ -33,13 +33,7 @@ impl NetlinkSocket {
     /// Opens and binds a socket of `protocol` (e.g. `libc::NETLINK_ROUTE`); the kernel picks the port id.
     pub fn open(protocol: libc::c_int) -> io::Result<Self> {
         // SAFETY: plain syscall; the returned descriptor is owned immediately.
-        let raw = cvt(unsafe {
-            libc::socket(
-                libc::AF_NETLINK,
-                libc::SOCK_RAW | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK,
-                protocol,
-            )
-        })?;
+        let raw = cvt(unsafe { libc::socket(libc::AF_NETLINK, libc::SOCK_RAW | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK, protocol) })?;
         // SAFETY: `raw` is a fresh descriptor nobody else owns.
         let fd = unsafe { OwnedFd::from_raw_fd(raw) };
         let mut addr = sockaddr_nl(0);
@@ -53,9 +47,7 @@ impl NetlinkSocket {
         })?;
         let mut len = mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t;
         // SAFETY: addr/len describe a writable sockaddr_nl.
-        cvt(unsafe {
-            libc::getsockname(raw, &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr, &mut len)
-        })?;
+        cvt(unsafe { libc::getsockname(raw, &mut addr as *mut libc::sockaddr_nl as *mut libc::sockaddr, &mut len) })?;
         Ok(NetlinkSocket { fd, port: addr.nl_pid })
     }
 
@@ -211,8 +203,7 @@ impl AsRawFd for EventFd {
 
 /// Which of the polled descriptors are readable.
 pub fn poll_readable(fds: &[RawFd], timeout: Option<Duration>) -> io::Result<Vec<bool>> {
-    let mut pfds: Vec<libc::pollfd> =
-        fds.iter().map(|&fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
+    let mut pfds: Vec<libc::pollfd> = fds.iter().map(|&fd| libc::pollfd { fd, events: libc::POLLIN, revents: 0 }).collect();
     let ms: libc::c_int = match timeout {
         None => -1,
         // Round up so a deadline 0.3 ms away does not spin with timeout 0.
@@ -246,9 +237,7 @@ pub fn strerror(errno: i32) -> String {
 pub fn socketpair_dgram() -> io::Result<(OwnedFd, OwnedFd)> {
     let mut fds = [0 as libc::c_int; 2];
     // SAFETY: fds is a writable array of two ints.
-    cvt(unsafe {
-        libc::socketpair(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK, 0, fds.as_mut_ptr())
-    })?;
+    cvt(unsafe { libc::socketpair(libc::AF_UNIX, libc::SOCK_SEQPACKET | libc::SOCK_CLOEXEC | libc::SOCK_NONBLOCK, 0, fds.as_mut_ptr()) })?;
     // SAFETY: both descriptors are fresh and owned from here on.
     Ok(unsafe { (OwnedFd::from_raw_fd(fds[0]), OwnedFd::from_raw_fd(fds[1])) })
 }
@@ -294,8 +283,7 @@ pub fn mount_bind(src: &std::path::Path, dst: &std::path::Path, recursive: bool)
 pub fn mount_make_shared(path: &std::path::Path) -> io::Result<()> {
     let p = cpath(path)?;
     // SAFETY: valid NUL-terminated strings; no data argument.
-    cvt(unsafe { libc::mount(c"".as_ptr(), p.as_ptr(), c"none".as_ptr(), libc::MS_SHARED | libc::MS_REC, std::ptr::null()) })
-        .map(|_| ())
+    cvt(unsafe { libc::mount(c"".as_ptr(), p.as_ptr(), c"none".as_ptr(), libc::MS_SHARED | libc::MS_REC, std::ptr::null()) }).map(|_| ())
 }
 
 /// `umount --lazy path`.
@@ -321,14 +309,7 @@ pub fn dup_fd(fd: RawFd) -> io::Result<OwnedFd> {
 /// `ip tuntap add` does). The device lives in the calling *thread's* network namespace and,
 /// unless persistent, goes away when the returned descriptor (its first queue) is closed.
 /// Needs CAP_NET_ADMIN.
-pub fn tun_create(
-    name: &str,
-    tap: bool,
-    multi_queue: bool,
-    persist: bool,
-    owner: Option<u32>,
-    group: Option<u32>,
-) -> io::Result<OwnedFd> {
+pub fn tun_create(name: &str, tap: bool, multi_queue: bool, persist: bool, owner: Option<u32>, group: Option<u32>) -> io::Result<OwnedFd> {
     let bytes = name.as_bytes();
     if bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
         return Err(io::Error::from_raw_os_error(libc::EINVAL));

@@ -61,13 +61,7 @@ impl MsgHeader {
         if b.len() < NLMSG_HDRLEN {
             return Err(WireError("short message header"));
         }
-        Ok(MsgHeader {
-            len: u32_at(b, 0),
-            ty: u16_at(b, 4),
-            flags: u16_at(b, 6),
-            seq: u32_at(b, 8),
-            pid: u32_at(b, 12),
-        })
+        Ok(MsgHeader { len: u32_at(b, 0), ty: u16_at(b, 4), flags: u16_at(b, 6), seq: u32_at(b, 8), pid: u32_at(b, 12) })
     }
 }
 
@@ -212,11 +206,7 @@ pub fn parse_error(flags: u16, payload: &[u8]) -> Result<ErrorMsg, WireError> {
         return Ok(out);
     }
     let echoed = payload.get(4..).unwrap_or(&[]);
-    let skip = if flags & NLM_F_CAPPED != 0 {
-        NLMSG_HDRLEN
-    } else {
-        align4(MsgHeader::parse(echoed)?.len as usize)
-    };
+    let skip = if flags & NLM_F_CAPPED != 0 { NLMSG_HDRLEN } else { align4(MsgHeader::parse(echoed)?.len as usize) };
     let tlvs = echoed.get(skip..).ok_or(WireError("extended ACK beyond message"))?;
     parse_ext_ack(tlvs, &mut out);
     Ok(out)

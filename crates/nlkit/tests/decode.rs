@@ -45,7 +45,8 @@ fn every_fixture_frames_cleanly() {
 
 #[test]
 fn dumps_are_multipart_and_end_with_done() {
-    for (bytes, ty, count) in [(LINK_DUMP, link::RTM_NEWLINK, 3), (ADDR_DUMP, addr::RTM_NEWADDR, 8), (ROUTE_DUMP, route::RTM_NEWROUTE, 21)] {
+    for (bytes, ty, count) in [(LINK_DUMP, link::RTM_NEWLINK, 3), (ADDR_DUMP, addr::RTM_NEWADDR, 8), (ROUTE_DUMP, route::RTM_NEWROUTE, 21)]
+    {
         let ms = msgs(bytes);
         let (done, data) = ms.split_last().unwrap();
         assert_eq!(data.len(), count);
@@ -171,10 +172,8 @@ fn link_macs_match_the_eui64_link_local_addresses() {
     for name in ["vfix0", "vfix1"] {
         let l = link_named(name);
         let m = l.address.unwrap();
-        let want: IpAddr = std::net::Ipv6Addr::from([
-            0xfe, 0x80, 0, 0, 0, 0, 0, 0, m[0] ^ 0x02, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5],
-        ])
-        .into();
+        let want: IpAddr =
+            std::net::Ipv6Addr::from([0xfe, 0x80, 0, 0, 0, 0, 0, 0, m[0] ^ 0x02, m[1], m[2], 0xff, 0xfe, m[3], m[4], m[5]]).into();
         let ll: Vec<_> = addrs().into_iter().filter(|a| a.index == l.index as u32 && a.scope == RT_SCOPE_LINK).collect();
         assert_eq!(ll.len(), 1, "{name}: {ll:?}");
         assert_eq!(ll[0].address, Some(want), "{name}");

@@ -25,7 +25,6 @@ use support::fixtures::*;
 // Encoders: golden request bytes
 // ------------------------------------------------------------------------------------------
 
-
 // The requests examples/capture_fixtures.rs sent.
 
 #[test]
@@ -133,7 +132,10 @@ fn requests_round_trip_through_the_kernel() {
         let req = addr::encode(&s, AddrOp::Add);
         let sent = addr::decode(&req[16..]).unwrap();
         let got = dumped.iter().find(|a| a.index == sent.index && a.address == sent.address).unwrap();
-        assert_eq!((got.family, got.prefix_len, got.scope, got.peer, got.broadcast), (sent.family, sent.prefix_len, sent.scope, sent.peer, sent.broadcast));
+        assert_eq!(
+            (got.family, got.prefix_len, got.scope, got.peer, got.broadcast),
+            (sent.family, sent.prefix_len, sent.scope, sent.peer, sent.broadcast)
+        );
         if sent.label.is_some() {
             assert_eq!(got.label, sent.label);
         }

@@ -3,20 +3,25 @@
 mod support;
 
 #[allow(unused_imports)]
-use support::fake_kernel::*;
-#[allow(unused_imports)]
-use std::{collections::{HashMap, HashSet, VecDeque}, sync::mpsc, thread, time::{Duration, Instant}};
-#[allow(unused_imports)]
 use nlkit::rtnl::link::{self, LinkRef, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK};
 #[allow(unused_imports)]
 use nlkit::rtnl::{Filter, Object, Rtnl};
 #[allow(unused_imports)]
 use nlkit::wire::{
-    self, MsgBuilder, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK,
-    NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
+    self, MsgBuilder, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED,
+    NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
 };
 #[allow(unused_imports)]
 use nlkit::{Client, Completer, Conn, Done, ErrorKind, Options, Request, Result};
+#[allow(unused_imports)]
+use std::{
+    collections::{HashMap, HashSet, VecDeque},
+    sync::mpsc,
+    thread,
+    time::{Duration, Instant},
+};
+#[allow(unused_imports)]
+use support::fake_kernel::*;
 
 // 6. Interrupted dumps.
 
@@ -28,10 +33,7 @@ fn interrupted_dump_is_retried_and_only_the_clean_result_returned() {
         let first = kernel.expect_requests(1).remove(0);
         assert_eq!(first.hdr.ty, RTM_GETLINK);
         assert_eq!(first.hdr.flags & NLM_F_DUMP, NLM_F_DUMP);
-        kernel.send_all(&[
-            link_msg(first.seq(), NLM_F_MULTI, 1, "a"),
-            link_msg(first.seq(), NLM_F_MULTI | NLM_F_DUMP_INTR, 2, "b"),
-        ]);
+        kernel.send_all(&[link_msg(first.seq(), NLM_F_MULTI, 1, "a"), link_msg(first.seq(), NLM_F_MULTI | NLM_F_DUMP_INTR, 2, "b")]);
         kernel.send(&done_msg(first.seq(), 0, None));
 
         let second = kernel.expect_requests(1).remove(0);
@@ -290,7 +292,7 @@ fn reply_longer_than_the_buffer_get_is_sent_again_others_fail_retryably() {
         assert_ne!(r2.seq(), r1.seq());
         assert_eq!(r2.bytes[NLMSG_HDRLEN..], r1.bytes[NLMSG_HDRLEN..], "the same request again");
         kernel.send(&link_msg(r2.seq(), 0, 7, &long));
-        assert_eq!(names(&h.join().unwrap()), [long.clone()]);
+        assert_eq!(names(&h.join().unwrap()), std::slice::from_ref(&long));
     });
     let (kernel, client) = setup(Options { recv_buf: 256, ..opts() });
     thread::scope(|s| {
@@ -313,8 +315,7 @@ fn reply_longer_than_the_buffer_get_is_sent_again_others_fail_retryably() {
         kernel.send(&done_msg(d1.seq(), 0, None));
         let d2 = kernel.expect_requests(1).remove(0);
         kernel.send_all(&[link_msg(d2.seq(), NLM_F_MULTI, 2, &long), done_msg(d2.seq(), 0, None)]);
-        assert_eq!(names(&h.join().unwrap()), [long.clone()]);
+        assert_eq!(names(&h.join().unwrap()), std::slice::from_ref(&long));
     });
     assert_no_engine_panics();
 }
-

@@ -185,10 +185,9 @@ fn macvtap() {
     in_netns("macvtap", |c| {
         let parent = veth(c, "v0", "v1");
         let mut s = Settings::new();
-        s.set_str("mode", "source").set_bool("nopromisc", false).set(
-            "macaddrData",
-            Value::List(vec![Value::Str("02:00:00:00:00:01".into()), Value::Str("02:00:00:00:00:02".into())]),
-        );
+        s.set_str("mode", "source")
+            .set_bool("nopromisc", false)
+            .set("macaddrData", Value::List(vec![Value::Str("02:00:00:00:00:01".into()), Value::Str("02:00:00:00:00:02".into())]));
         let sp = LinkSpec { link: Some(parent), ..spec("mt0", "macvtap", &s) };
         if !add_or_skip(c, &sp) {
             return;
@@ -248,10 +247,7 @@ fn vxlan() {
         add(c, &spec("vx3", "vxlan", &g6)).expect("vxlan group6");
         assert_has(&get(c, "vx3"), &g6);
         let mut r6 = Settings::new();
-        r6.set_int("id", 102)
-            .set_str("remote", "2001:db8::2")
-            .set_str("local", "2001:db8::1")
-            .set_bool("ttlInherit", true);
+        r6.set_int("id", 102).set_str("remote", "2001:db8::2").set_str("local", "2001:db8::1").set_bool("ttlInherit", true);
         add(c, &spec("vx4", "vxlan", &r6)).expect("vxlan remote6");
         assert_has(&get(c, "vx4"), &r6);
     });
@@ -380,12 +376,9 @@ fn gre_family() {
             .set_int("flowlabel", 0x12345)
             .set_int("ikey", 7)
             .set_int("okey", 7);
-        for (name, kind, s) in [
-            ("gre1", "gre", &v4),
-            ("gretap1", "gretap", &v4),
-            ("ip6gre1", "ip6gre", &v6),
-            ("ip6gretap1", "ip6gretap", &v6),
-        ] {
+        for (name, kind, s) in
+            [("gre1", "gre", &v4), ("gretap1", "gretap", &v4), ("ip6gre1", "ip6gre", &v6), ("ip6gretap1", "ip6gretap", &v6)]
+        {
             if !add_or_skip(c, &spec(name, kind, s)) {
                 continue;
             }
@@ -400,11 +393,7 @@ fn gre_family() {
 fn ipip_and_sit() {
     in_netns("ipip", |c| {
         let mut s = Settings::new();
-        s.set_str("local", "10.0.0.1")
-            .set_str("remote", "10.0.0.2")
-            .set_int("ttl", 64)
-            .set_bool("pmtudisc", true)
-            .set_str("mode", "ipip");
+        s.set_str("local", "10.0.0.1").set_str("remote", "10.0.0.2").set_int("ttl", 64).set_bool("pmtudisc", true).set_str("mode", "ipip");
         if add_or_skip(c, &spec("ipip1", "ipip", &s)) {
             let l = get(c, "ipip1");
             assert_eq!(l.kind.as_deref(), Some("ipip"));
@@ -429,14 +418,8 @@ fn no_such_link(c: &Client, name: &str) -> bool {
 #[test]
 fn tap_persistent() {
     in_netns("tap", |c| {
-        let spec = TunSpec {
-            name: "tap0".into(),
-            mode: TunMode::Tap,
-            persist: true,
-            owner: Some(1000),
-            group: Some(1001),
-            ..Default::default()
-        };
+        let spec =
+            TunSpec { name: "tap0".into(), mode: TunMode::Tap, persist: true, owner: Some(1000), group: Some(1001), ..Default::default() };
         let fd = match tun::create(&spec) {
             Ok(fd) => fd,
             Err(e) if e.errno == libc::ENOENT || e.errno == libc::ENODEV => {
@@ -484,8 +467,7 @@ fn tun_follows_its_descriptor() {
         // Through a namespace reference (a helper thread enters it): here, this thread's own
         // (the path is opened on this thread, before the helper starts).
         let ns = NetnsRef::Path("/proc/thread-self/ns/net".into());
-        let fd = tun::create_in(Some(&ns), &TunSpec { name: "tap9".into(), mode: TunMode::Tap, ..Default::default() })
-            .expect("create_in");
+        let fd = tun::create_in(Some(&ns), &TunSpec { name: "tap9".into(), mode: TunMode::Tap, ..Default::default() }).expect("create_in");
         assert_eq!(get(c, "tap9").info.and_then(|i| i.get("mode").cloned()), Some(Value::Str("tap".into())));
         drop(fd);
         // Not through RTM_NEWLINK.

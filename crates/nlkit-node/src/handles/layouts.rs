@@ -41,7 +41,7 @@ pub fn layouts() -> Layouts {
 pub fn raw_layout_sample() -> Buffer {
     let m1 = RawMessage { ty: 16, flags: 2, seq: 5, pid: 0, payload: vec![1, 2, 3] };
     let m2 = RawMessage { ty: 0x1234, flags: 0x8002, seq: 0xfffffffe, pid: 77, payload: vec![] };
-    let e = Error { kind: ErrorKind::Kernel, errno: libc_eexist(), detail: Some("exists \"here\"".into()), offset: Some(20) };
+    let e = Error { kind: ErrorKind::Kernel, errno: 17 /* EEXIST */, detail: Some("exists \"here\"".into()), offset: Some(20) };
     let done = vec![
         Done::new(7, Ok(vec![m1.clone(), m2.clone()])),
         Done::new(8, Err(e)),
@@ -53,8 +53,4 @@ pub fn raw_layout_sample() -> Buffer {
     out.extend_from_slice(&b);
     out.extend_from_slice(&raw::events(&evs));
     out.into()
-}
-
-fn libc_eexist() -> i32 {
-    17
 }

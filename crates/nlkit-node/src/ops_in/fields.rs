@@ -25,23 +25,66 @@ const COMMON: Fields = &[("op", Str), ("token", Int), ("timeout", Int)];
 const LINK: Fields = &[("index", Int), ("name", Str)];
 const FAMILY: Fields = &[("family", Int)];
 const LINK_SPEC: Fields = &[
-    ("netns", Map), ("newName", Str), ("ifname", Str), ("kind", Str), ("info", Map), ("mtu", Int), ("address", Str),
-    ("broadcast", Str), ("txqlen", Int), ("master", Int), ("parent", Int), ("alias", Str), ("group", Int), ("up", Bool),
+    ("netns", Map),
+    ("newName", Str),
+    ("ifname", Str),
+    ("kind", Str),
+    ("info", Map),
+    ("mtu", Int),
+    ("address", Str),
+    ("broadcast", Str),
+    ("txqlen", Int),
+    ("master", Int),
+    ("parent", Int),
+    ("alias", Str),
+    ("group", Int),
+    ("up", Bool),
 ];
 const ADDR_SPEC: Fields = &[
-    ("address", Str), ("prefixLen", Int), ("scope", Int), ("label", Str), ("broadcast", Str), ("peer", Str),
-    ("validLft", Int), ("preferredLft", Int), ("flags", Int),
+    ("address", Str),
+    ("prefixLen", Int),
+    ("scope", Int),
+    ("label", Str),
+    ("broadcast", Str),
+    ("peer", Str),
+    ("validLft", Int),
+    ("preferredLft", Int),
+    ("flags", Int),
 ];
 const ROUTE_SPEC: Fields = &[
-    ("dst", Str), ("dstLen", Int), ("gateway", Str), ("nexthops", List), ("prefsrc", Str), ("table", Int), ("metric", Int),
-    ("scope", Int), ("protocol", Int), ("routeType", Int), ("metrics", Map), ("onlink", Bool), ("pref", Int),
+    ("dst", Str),
+    ("dstLen", Int),
+    ("gateway", Str),
+    ("nexthops", List),
+    ("prefsrc", Str),
+    ("table", Int),
+    ("metric", Int),
+    ("scope", Int),
+    ("protocol", Int),
+    ("routeType", Int),
+    ("metrics", Map),
+    ("onlink", Bool),
+    ("pref", Int),
 ];
 const ROUTE_QUERY: Fields = &[("dst", Str), ("src", Str), ("iif", Int), ("oif", Int), ("mark", Int)];
 const NEIGH_SPEC: Fields = &[("dst", Str), ("lladdr", Str), ("state", Int), ("flags", Int), ("vlan", Int)];
 const RULE_SPEC: Fields = &[
-    ("priority", Int), ("table", Int), ("from", Str), ("fromLen", Int), ("to", Str), ("toLen", Int), ("iif", Str),
-    ("oif", Str), ("fwmark", Int), ("fwmask", Int), ("tos", Int), ("suppressPrefixLength", Int), ("uidRange", Map),
-    ("action", Int), ("goto", Int), ("protocol", Int),
+    ("priority", Int),
+    ("table", Int),
+    ("from", Str),
+    ("fromLen", Int),
+    ("to", Str),
+    ("toLen", Int),
+    ("iif", Str),
+    ("oif", Str),
+    ("fwmark", Int),
+    ("fwmask", Int),
+    ("tos", Int),
+    ("suppressPrefixLength", Int),
+    ("uidRange", Map),
+    ("action", Int),
+    ("goto", Int),
+    ("protocol", Int),
 ];
 const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
@@ -127,7 +170,12 @@ mod tests {
 
     #[test]
     fn known_fields_pass_misspelt_or_mistyped_ones_are_refused() {
-        let ok = record(&[("op", Value::Str("routeAdd".into())), ("token", Value::Int(1)), ("dst", Value::Str("10.0.0.0".into())), ("name", Value::Str("eth0".into()))]);
+        let ok = record(&[
+            ("op", Value::Str("routeAdd".into())),
+            ("token", Value::Int(1)),
+            ("dst", Value::Str("10.0.0.0".into())),
+            ("name", Value::Str("eth0".into())),
+        ]);
         assert_eq!(check("routeAdd", &ok), Ok(()));
         let typo = record(&[("op", Value::Str("routeAdd".into())), ("gatway", Value::Str("10.0.0.1".into()))]);
         assert_eq!(check("routeAdd", &typo), Err("routeAdd: unknown field \"gatway\"".into()));

@@ -123,8 +123,16 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         None => o.push_str("null"),
     }
     o.push(',');
-    let plain = r.src.is_none() && r.src_len == 0 && r.gateway.is_none() && r.iif.is_none() && r.priority.is_none()
-        && r.prefsrc.is_none() && r.mark.is_none() && r.tos == 0 && r.pref.is_none() && r.nexthops.is_empty()
+    let plain = r.src.is_none()
+        && r.src_len == 0
+        && r.gateway.is_none()
+        && r.iif.is_none()
+        && r.priority.is_none()
+        && r.prefsrc.is_none()
+        && r.mark.is_none()
+        && r.tos == 0
+        && r.pref.is_none()
+        && r.nexthops.is_empty()
         && r.metrics.is_empty();
     if plain {
         o.push_str("null");
@@ -140,7 +148,15 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         j.num("tos", r.tos);
     }
     if let Some(p) = r.pref {
-        j.str("pref", match p { 0 => "medium", 1 => "high", 3 => "low", _ => "unknown" });
+        j.str(
+            "pref",
+            match p {
+                0 => "medium",
+                1 => "high",
+                3 => "low",
+                _ => "unknown",
+            },
+        );
     }
     if !r.nexthops.is_empty() {
         let o = j.raw("nexthops");
@@ -172,12 +188,24 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
 }
 
 const NUD_STATES: &[(u16, &str)] = &[
-    (0x01, "INCOMPLETE"), (0x02, "REACHABLE"), (0x04, "STALE"), (0x08, "DELAY"), (0x10, "PROBE"),
-    (0x20, "FAILED"), (0x40, "NOARP"), (0x80, "PERMANENT"),
+    (0x01, "INCOMPLETE"),
+    (0x02, "REACHABLE"),
+    (0x04, "STALE"),
+    (0x08, "DELAY"),
+    (0x10, "PROBE"),
+    (0x20, "FAILED"),
+    (0x40, "NOARP"),
+    (0x80, "PERMANENT"),
 ];
 const NTF_FLAGS: &[(u8, &str)] = &[
-    (0x01, "use"), (0x02, "self"), (0x04, "master"), (0x08, "proxy"), (0x10, "extern_learn"),
-    (0x20, "offload"), (0x40, "sticky"), (0x80, "router"),
+    (0x01, "use"),
+    (0x02, "self"),
+    (0x04, "master"),
+    (0x08, "proxy"),
+    (0x10, "extern_learn"),
+    (0x20, "offload"),
+    (0x40, "sticky"),
+    (0x80, "router"),
 ];
 
 pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {

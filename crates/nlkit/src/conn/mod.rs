@@ -107,7 +107,12 @@ impl<P: Protocol> Conn<P> {
     }
 
     /// Runs the engine over any transport (the fake kernel in tests).
-    pub fn with_transport(proto: P, transport: Box<dyn Transport>, opts: Options, completer: Box<dyn Completer<P::Object>>) -> Result<Self> {
+    pub fn with_transport(
+        proto: P,
+        transport: Box<dyn Transport>,
+        opts: Options,
+        completer: Box<dyn Completer<P::Object>>,
+    ) -> Result<Self> {
         let wake = EventFd::new().map_err(|e| Error::io(&e))?;
         let shared = Arc::new(Shared {
             proto,
@@ -120,10 +125,7 @@ impl<P: Protocol> Conn<P> {
             opts,
         });
         let s2 = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name("nlkit-io".into())
-            .spawn(move || io::io_loop(&s2))
-            .map_err(|e| Error::io(&e))?;
+        let thread = std::thread::Builder::new().name("nlkit-io".into()).spawn(move || io::io_loop(&s2)).map_err(|e| Error::io(&e))?;
         Ok(Conn { shared, thread: Some(thread) })
     }
 
@@ -202,7 +204,10 @@ impl<P: Protocol> Conn<P> {
     fn queued(&self, batch: Vec<(Token, Request<P>, Option<Duration>)>) -> Vec<Queued<P>> {
         let now = Instant::now();
         let default = self.shared.opts.timeout;
-        batch.into_iter().map(|(token, req, timeout)| Queued { token, req, deadline: now + timeout.unwrap_or(default), retries: 0 }).collect()
+        batch
+            .into_iter()
+            .map(|(token, req, timeout)| Queued { token, req, deadline: now + timeout.unwrap_or(default), retries: 0 })
+            .collect()
     }
 
     /// Wakes the I/O thread if it must act: a new deadline earlier than its wake-up, requests

@@ -194,7 +194,13 @@ fn finish<P: Protocol>(sh: &Shared<P>, st: &mut State<P>, seq: u32, r: Result<()
 /// A name lookup answered: remember the name, and send the request it was made for (from
 /// the receive loop, see [`send_followups`]).
 fn resolved<P: Protocol>(
-    sh: &Shared<P>, st: &mut State<P>, token: u64, deadline: Instant, cache_as: Option<(String, u64)>, reply: Vec<P::Object>, then: super::Then<P>,
+    sh: &Shared<P>,
+    st: &mut State<P>,
+    token: u64,
+    deadline: Instant,
+    cache_as: Option<(String, u64)>,
+    reply: Vec<P::Object>,
+    then: super::Then<P>,
 ) {
     let index = sh.proto.resolved_index(&reply);
     if let (Some(i), Some((name, generation)), Some(c)) = (index, &cache_as, &mut st.names) {

@@ -134,7 +134,7 @@ impl<P: Protocol> State<P> {
                 done.push(Done::new(q.token, Err(Error::closed())));
                 continue;
             }
-            if let Some(r) = self.from_name_cache(&mut q.req) {
+            if let Some(r) = self.answer_from_names(&mut q.req) {
                 match r {
                     Ok(req) => q.req = req,
                     Err(e) => {
@@ -169,7 +169,7 @@ impl<P: Protocol> State<P> {
     }
 
     /// The request a name lookup stands for, built at once if the name cache knows the name.
-    fn from_name_cache(&self, req: &mut Request<P>) -> Option<crate::Result<Request<P>>> {
+    fn answer_from_names(&self, req: &mut Request<P>) -> Option<crate::Result<Request<P>>> {
         let index = self.names.as_ref()?.get(req.name.as_deref()?)?;
         let then = req.then.take()?;
         Some(then(index))

@@ -106,7 +106,15 @@ pub struct Changes {
 
 impl Changes {
     pub fn new(kinds: Vec<Kind>, list_existing: bool) -> Self {
-        Changes { wanted: kinds, list_existing, names: HashMap::new(), held: Vec::new(), names_ready: false, seen: HashSet::new(), retrying: false }
+        Changes {
+            wanted: kinds,
+            list_existing,
+            names: HashMap::new(),
+            held: Vec::new(),
+            names_ready: false,
+            seen: HashSet::new(),
+            retrying: false,
+        }
     }
 
     fn track_name(&mut self, action: Action, obj: &Object) {
@@ -148,7 +156,9 @@ fn identity(obj: &Object) -> u64 {
             (r.oif, r.gateway, r.nexthops.iter().map(|n| (n.oif, n.gateway)).collect::<Vec<_>>()).hash(&mut h);
         }
         Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
-        Object::Rule(r) => (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h),
+        Object::Rule(r) => {
+            (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
+        }
     }
     h.finish()
 }

@@ -77,7 +77,7 @@ impl LinkCache {
                     self.buf = buf;
                 }
                 Ok((_, 0, true)) => self.forget_all(), // cut short: its content is unknown
-                Ok(_) => {}                              // not from the kernel
+                Ok(_) => {}                            // not from the kernel
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return,
                 // ENOBUFS (notifications were dropped) or anything else: trust nothing.
                 Err(_) => self.forget_all(),
@@ -102,9 +102,10 @@ impl LinkCache {
             self.generation += 1;
             // struct ifinfomsg: family u8, pad u8, type u16, index i32, flags u32, change u32.
             let index = wire::u32_at(m.payload, 4);
-            let name = m.payload.get(16..).and_then(|a| {
-                wire::attrs(a).filter_map(|x| x.ok()).find(|(t, _)| *t == IFLA_IFNAME).map(|(_, v)| wire::attr_str(v))
-            });
+            let name = m
+                .payload
+                .get(16..)
+                .and_then(|a| wire::attrs(a).filter_map(|x| x.ok()).find(|(t, _)| *t == IFLA_IFNAME).map(|(_, v)| wire::attr_str(v)));
             let keep = if m.header.ty == RTM_NEWLINK { name.as_deref() } else { None };
             // Drop what this link was called unless it still is, and whatever else had its name.
             self.names.retain(|n, i| if *i == index { Some(n.as_str()) == keep } else { Some(n.as_str()) != name.as_deref() });

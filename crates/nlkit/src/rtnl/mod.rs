@@ -16,11 +16,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use crate::wire::{Message, WireError};
 
 pub use addr::{AddrOp, AddrSpec, Address};
-pub use proto::{after_link, Request, Rtnl};
 pub use link::{Link, LinkRef};
 pub use neigh::Neighbour;
-pub use rule::Rule;
+pub use proto::{after_link, Request, Rtnl};
 pub use route::{Route, RouteOp, RouteQuery, RouteSpec};
+pub use rule::Rule;
 
 pub const AF_INET: u8 = libc::AF_INET as u8;
 pub const AF_INET6: u8 = libc::AF_INET6 as u8;
@@ -77,13 +77,9 @@ impl Filter {
     pub fn keep(&self, obj: &Object) -> bool {
         match obj {
             Object::Link(_) => true,
-            Object::Neigh(n) => {
-                self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index)
-            }
+            Object::Neigh(n) => self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index),
             Object::Rule(r) => self.family.is_none_or(|f| f == r.family),
-            Object::Addr(a) => {
-                self.family.is_none_or(|f| f == a.family) && self.index.is_none_or(|i| i == a.index)
-            }
+            Object::Addr(a) => self.family.is_none_or(|f| f == a.family) && self.index.is_none_or(|i| i == a.index),
             Object::Route(r) => {
                 // A family-less dump also returns multicast routing tables and others: keep IP only.
                 let family_ok = match self.family {

@@ -20,42 +20,91 @@ macro_rules! named {
     };
 }
 
-named!(PROTOCOLS, protocol_name, protocol_value, [
-    (0, "unspec"), (1, "redirect"), (2, "kernel"), (3, "boot"), (4, "static"), (8, "gated"),
-    (9, "ra"), (10, "mrt"), (11, "zebra"), (12, "bird"), (13, "dnrouted"), (14, "xorp"),
-    (15, "ntk"), (16, "dhcp"), (17, "mrouted"), (18, "keepalived"), (42, "babel"),
-    (99, "openr"), (186, "bgp"), (187, "isis"), (188, "ospf"), (189, "rip"), (192, "eigrp"),
-]);
+named!(
+    PROTOCOLS,
+    protocol_name,
+    protocol_value,
+    [
+        (0, "unspec"),
+        (1, "redirect"),
+        (2, "kernel"),
+        (3, "boot"),
+        (4, "static"),
+        (8, "gated"),
+        (9, "ra"),
+        (10, "mrt"),
+        (11, "zebra"),
+        (12, "bird"),
+        (13, "dnrouted"),
+        (14, "xorp"),
+        (15, "ntk"),
+        (16, "dhcp"),
+        (17, "mrouted"),
+        (18, "keepalived"),
+        (42, "babel"),
+        (99, "openr"),
+        (186, "bgp"),
+        (187, "isis"),
+        (188, "ospf"),
+        (189, "rip"),
+        (192, "eigrp"),
+    ]
+);
 
-named!(SCOPES, scope_name, scope_value, [
-    (0, "global"), (200, "site"), (253, "link"), (254, "host"), (255, "nowhere"),
-]);
+named!(SCOPES, scope_name, scope_value, [(0, "global"), (200, "site"), (253, "link"), (254, "host"), (255, "nowhere"),]);
 
-named!(ROUTE_TYPES, route_type_name, route_type_value, [
-    (0, "unspec"), (1, "unicast"), (2, "local"), (3, "broadcast"), (4, "anycast"),
-    (5, "multicast"), (6, "blackhole"), (7, "unreachable"), (8, "prohibit"), (9, "throw"),
-    (10, "nat"), (11, "xresolve"),
-]);
+named!(
+    ROUTE_TYPES,
+    route_type_name,
+    route_type_value,
+    [
+        (0, "unspec"),
+        (1, "unicast"),
+        (2, "local"),
+        (3, "broadcast"),
+        (4, "anycast"),
+        (5, "multicast"),
+        (6, "blackhole"),
+        (7, "unreachable"),
+        (8, "prohibit"),
+        (9, "throw"),
+        (10, "nat"),
+        (11, "xresolve"),
+    ]
+);
 
-named!(TABLES, table_name, table_value, [
-    (0, "unspec"), (253, "default"), (254, "main"), (255, "local"),
-]);
+named!(TABLES, table_name, table_value, [(0, "unspec"), (253, "default"), (254, "main"), (255, "local"),]);
 
-named!(OPERSTATES, operstate_name, operstate_value, [
-    (0, "UNKNOWN"), (1, "NOTPRESENT"), (2, "DOWN"), (3, "LOWERLAYERDOWN"), (4, "TESTING"),
-    (5, "DORMANT"), (6, "UP"),
-]);
+named!(
+    OPERSTATES,
+    operstate_name,
+    operstate_value,
+    [(0, "UNKNOWN"), (1, "NOTPRESENT"), (2, "DOWN"), (3, "LOWERLAYERDOWN"), (4, "TESTING"), (5, "DORMANT"), (6, "UP"),]
+);
 
 pub const IFF_UP: u32 = 0x1;
 pub const IFF_RUNNING: u32 = 0x40;
 
 /// Interface flags in the order `ip` prints them.
 const IFF_FLAGS: &[(u32, &str)] = &[
-    (0x8, "LOOPBACK"), (0x2, "BROADCAST"), (0x10, "POINTOPOINT"), (0x1000, "MULTICAST"),
-    (0x80, "NOARP"), (0x200, "ALLMULTI"), (0x100, "PROMISC"), (0x20, "NOTRAILERS"),
-    (0x4, "DEBUG"), (0x8000, "DYNAMIC"), (0x4000, "AUTOMEDIA"), (0x2000, "PORTSEL"),
-    (0x400, "MASTER"), (0x800, "SLAVE"), (0x1, "UP"), (0x10000, "LOWER_UP"),
-    (0x20000, "DORMANT"), (0x40000, "ECHO"),
+    (0x8, "LOOPBACK"),
+    (0x2, "BROADCAST"),
+    (0x10, "POINTOPOINT"),
+    (0x1000, "MULTICAST"),
+    (0x80, "NOARP"),
+    (0x200, "ALLMULTI"),
+    (0x100, "PROMISC"),
+    (0x20, "NOTRAILERS"),
+    (0x4, "DEBUG"),
+    (0x8000, "DYNAMIC"),
+    (0x4000, "AUTOMEDIA"),
+    (0x2000, "PORTSEL"),
+    (0x400, "MASTER"),
+    (0x800, "SLAVE"),
+    (0x1, "UP"),
+    (0x10000, "LOWER_UP"),
+    (0x20000, "DORMANT"),
+    (0x40000, "ECHO"),
 ];
 
 /// Link flags as `ip -j link` lists them: RUNNING hidden, NO-CARRIER when up without carrier.
@@ -70,9 +119,18 @@ pub fn link_flag_names(flags: u32) -> Vec<&'static str> {
 
 /// Address flags (IFA_F_*), named as `ip -j addr` names them.
 const IFA_FLAGS: &[(u32, &str)] = &[
-    (0x01, "secondary"), (0x02, "nodad"), (0x04, "optimistic"), (0x08, "dadfailed"),
-    (0x10, "homeaddress"), (0x20, "deprecated"), (0x40, "tentative"), (0x80, "permanent"),
-    (0x100, "mngtmpaddr"), (0x200, "noprefixroute"), (0x400, "autojoin"), (0x800, "stable-privacy"),
+    (0x01, "secondary"),
+    (0x02, "nodad"),
+    (0x04, "optimistic"),
+    (0x08, "dadfailed"),
+    (0x10, "homeaddress"),
+    (0x20, "deprecated"),
+    (0x40, "tentative"),
+    (0x80, "permanent"),
+    (0x100, "mngtmpaddr"),
+    (0x200, "noprefixroute"),
+    (0x400, "autojoin"),
+    (0x800, "stable-privacy"),
 ];
 
 pub fn addr_flag_names(flags: u32, family: u8) -> Vec<&'static str> {
@@ -94,8 +152,15 @@ pub fn addr_flag_value(s: &str) -> Option<u32> {
 
 /// ARPHRD_* link types as `ip` names them (`link_type`).
 const LINK_TYPES: &[(u32, &str)] = &[
-    (1, "ether"), (772, "loopback"), (776, "sit"), (778, "gre"), (768, "ipip"), (65534, "none"),
-    (823, "ip6gre"), (769, "tunnel6"), (824, "netlink"),
+    (1, "ether"),
+    (772, "loopback"),
+    (776, "sit"),
+    (778, "gre"),
+    (768, "ipip"),
+    (65534, "none"),
+    (823, "ip6gre"),
+    (769, "tunnel6"),
+    (824, "netlink"),
 ];
 
 pub fn link_type_name(v: u32) -> Cow<'static, str> {

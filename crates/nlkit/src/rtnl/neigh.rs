@@ -41,14 +41,27 @@ pub const NUD_NOARP: u16 = 0x40;
 
 /// NUD_* state names, as `ip neigh` spells them (lower case).
 pub const STATES: &[(&str, u16)] = &[
-    ("incomplete", 0x01), ("reachable", 0x02), ("stale", 0x04), ("delay", 0x08), ("probe", 0x10),
-    ("failed", 0x20), ("noarp", 0x40), ("permanent", 0x80), ("none", 0x00),
+    ("incomplete", 0x01),
+    ("reachable", 0x02),
+    ("stale", 0x04),
+    ("delay", 0x08),
+    ("probe", 0x10),
+    ("failed", 0x20),
+    ("noarp", 0x40),
+    ("permanent", 0x80),
+    ("none", 0x00),
 ];
 
 /// NTF_* flag names.
 pub const FLAGS: &[(&str, u8)] = &[
-    ("use", 0x01), ("self", 0x02), ("master", 0x04), ("proxy", 0x08), ("extern_learn", 0x10),
-    ("offload", 0x20), ("sticky", 0x40), ("router", 0x80),
+    ("use", 0x01),
+    ("self", 0x02),
+    ("master", 0x04),
+    ("proxy", 0x08),
+    ("extern_learn", 0x10),
+    ("offload", 0x20),
+    ("sticky", 0x40),
+    ("router", 0x80),
 ];
 
 fn ndmsg(family: u8, index: u32, state: u16, flags: u8) -> [u8; NDMSG_LEN] {

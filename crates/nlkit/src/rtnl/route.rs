@@ -30,9 +30,22 @@ pub const RTNH_F_ONLINK: u32 = 4;
 
 /// RTAX_* route metrics, named as `ip route` names them (camelCase).
 pub const METRICS: &[(&str, u16)] = &[
-    ("lock", 1), ("mtu", 2), ("window", 3), ("rtt", 4), ("rttvar", 5), ("ssthresh", 6), ("cwnd", 7),
-    ("advmss", 8), ("reordering", 9), ("hoplimit", 10), ("initcwnd", 11), ("features", 12),
-    ("rtoMin", 13), ("initrwnd", 14), ("quickack", 15), ("fastopenNoCookie", 17),
+    ("lock", 1),
+    ("mtu", 2),
+    ("window", 3),
+    ("rtt", 4),
+    ("rttvar", 5),
+    ("ssthresh", 6),
+    ("cwnd", 7),
+    ("advmss", 8),
+    ("reordering", 9),
+    ("hoplimit", 10),
+    ("initcwnd", 11),
+    ("features", 12),
+    ("rtoMin", 13),
+    ("initrwnd", 14),
+    ("quickack", 15),
+    ("fastopenNoCookie", 17),
 ];
 
 /// One path of a multipath route.
@@ -147,8 +160,8 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
         RT_SCOPE_NOWHERE
     } else {
         match rtype {
-            2 | 10 => RT_SCOPE_HOST,        // local, nat
-            3..=5 => RT_SCOPE_LINK,         // broadcast, anycast, multicast
+            2 | 10 => RT_SCOPE_HOST, // local, nat
+            3..=5 => RT_SCOPE_LINK,  // broadcast, anycast, multicast
             0 | 1 if spec.gateway.is_none() && spec.nexthops.is_empty() => RT_SCOPE_LINK,
             _ => RT_SCOPE_UNIVERSE,
         }

@@ -49,9 +49,8 @@ pub struct Rule {
 }
 
 /// FR_ACT_* names, as `ip rule` spells them.
-pub const ACTIONS: &[(&str, u8)] = &[
-    ("unspec", 0), ("to_tbl", 1), ("goto", 2), ("nop", 3), ("blackhole", 6), ("unreachable", 7), ("prohibit", 8),
-];
+pub const ACTIONS: &[(&str, u8)] =
+    &[("unspec", 0), ("to_tbl", 1), ("goto", 2), ("nop", 3), ("blackhole", 6), ("unreachable", 7), ("prohibit", 8)];
 const FR_ACT_TO_TBL: u8 = 1;
 
 /// What `ip rule add|del` takes.
@@ -88,7 +87,13 @@ pub fn encode(spec: &RuleSpec, op: RuleOp) -> Vec<u8> {
         RuleOp::Del => (RTM_DELRULE, NLM_F_ACK),
     };
     let family = spec.src.or(spec.dst).map(|(a, _)| family_of(&a)).unwrap_or(spec.family);
-    let action = spec.action.unwrap_or(if spec.goto.is_some() { 2 } else if op == RuleOp::Del && spec.table.is_none() { 0 } else { FR_ACT_TO_TBL });
+    let action = spec.action.unwrap_or(if spec.goto.is_some() {
+        2
+    } else if op == RuleOp::Del && spec.table.is_none() {
+        0
+    } else {
+        FR_ACT_TO_TBL
+    });
     let table = match (spec.table, action, op) {
         (Some(t), _, _) => Some(t),
         (None, FR_ACT_TO_TBL, RuleOp::Add) => Some(super::route::RT_TABLE_MAIN),

@@ -11,7 +11,6 @@
 //! call has a finite timeout, so a failing assertion on the kernel side ends the test instead
 //! of hanging it.
 
-
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::io;
 use std::os::fd::{AsRawFd, OwnedFd, RawFd};
@@ -20,16 +19,16 @@ use std::sync::{mpsc, Once};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use nlkit::rtnl::Rtnl;
-use nlkit::{Conn, Transport};
 use nlkit::rtnl::link::{self, LinkRef, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK};
+use nlkit::rtnl::Rtnl;
 use nlkit::rtnl::{Filter, Object};
 use nlkit::sys;
 use nlkit::wire::{
-    self, MsgBuilder, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK,
-    NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
+    self, MsgBuilder, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED,
+    NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
 };
 use nlkit::{Client, Completer, Done, ErrorKind, Options, Request, Result};
+use nlkit::{Conn, Transport};
 
 /// Our port id, as the fake transport reports it.
 pub const PORT: u32 = 1234;
@@ -426,4 +425,3 @@ impl Rng {
         (0..n).map(|_| self.next() as u8).collect()
     }
 }
-

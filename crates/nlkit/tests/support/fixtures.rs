@@ -15,7 +15,6 @@
 //!
 //! Netlink is host-endian and the captures are little-endian, hence the `cfg`.
 #![allow(dead_code, unused_imports)]
-
 #![cfg(target_endian = "little")]
 
 use std::net::{IpAddr, Ipv4Addr};
@@ -144,10 +143,7 @@ pub fn addrs() -> Vec<Address> {
 
 pub fn addr_of(index: u32, address: &str) -> Address {
     let want = Some(ip(address));
-    addrs()
-        .into_iter()
-        .find(|a| a.index == index && a.address == want)
-        .unwrap_or_else(|| panic!("no address {address} on {index}"))
+    addrs().into_iter().find(|a| a.index == index && a.address == want).unwrap_or_else(|| panic!("no address {address} on {index}"))
 }
 
 pub fn routes_in(buf: &[u8]) -> Vec<Route> {
@@ -162,10 +158,8 @@ pub fn routes_in(buf: &[u8]) -> Vec<Route> {
 
 pub fn route_to(table: u32, dst: Option<&str>, dst_len: u8) -> Route {
     let want = dst.map(ip);
-    let mut found: Vec<Route> = routes_in(ROUTE_DUMP)
-        .into_iter()
-        .filter(|r| r.table == table && r.dst == want && r.dst_len == dst_len)
-        .collect();
+    let mut found: Vec<Route> =
+        routes_in(ROUTE_DUMP).into_iter().filter(|r| r.table == table && r.dst == want && r.dst_len == dst_len).collect();
     assert_eq!(found.len(), 1, "routes to {dst:?}/{dst_len} in table {table}: {found:?}");
     found.pop().unwrap()
 }
@@ -216,11 +210,7 @@ pub fn spec(index: u32, address: &str, prefix_len: u8) -> AddrSpec {
 }
 
 pub fn addr_v4_spec() -> AddrSpec {
-    AddrSpec {
-        broadcast: Some(Ipv4Addr::new(10, 11, 0, 255)),
-        label: Some("vfix0:lbl".into()),
-        ..spec(VFIX0, "10.11.0.1", 24)
-    }
+    AddrSpec { broadcast: Some(Ipv4Addr::new(10, 11, 0, 255)), label: Some("vfix0:lbl".into()), ..spec(VFIX0, "10.11.0.1", 24) }
 }
 
 pub fn addr_v6_spec() -> AddrSpec {

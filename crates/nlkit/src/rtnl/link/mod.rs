@@ -266,12 +266,8 @@ pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
         return Err(WireError("short ifinfomsg"));
     }
     let h: [u8; IFINFOMSG_LEN] = fixed(payload);
-    let mut l = Link {
-        link_type: wire::u16_at(&h, 2),
-        index: wire::u32_at(&h, 4) as i32,
-        flags: wire::u32_at(&h, 8),
-        ..Default::default()
-    };
+    let mut l =
+        Link { link_type: wire::u16_at(&h, 2), index: wire::u32_at(&h, 4) as i32, flags: wire::u32_at(&h, 8), ..Default::default() };
     for a in attrs(&payload[IFINFOMSG_LEN..]) {
         let (ty, v) = a?;
         match ty {

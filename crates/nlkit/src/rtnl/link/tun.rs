@@ -55,17 +55,13 @@ fn check_name(name: &str) -> Result<(), Error> {
 /// `ip tuntap add` does.
 pub fn create(spec: &TunSpec) -> Result<OwnedFd, Error> {
     check_name(&spec.name)?;
-    sys::tun_create(&spec.name, spec.mode == TunMode::Tap, spec.multi_queue, spec.persist, spec.owner, spec.group)
-        .map_err(|e| {
-            let mut err = Error::io(&e);
-            if e.raw_os_error() == Some(libc::EINVAL) {
-                err.detail = Some(
-                    "refused: a device of that name exists with another mode or flags, or owner/group is invalid"
-                        .into(),
-                );
-            }
-            err
-        })
+    sys::tun_create(&spec.name, spec.mode == TunMode::Tap, spec.multi_queue, spec.persist, spec.owner, spec.group).map_err(|e| {
+        let mut err = Error::io(&e);
+        if e.raw_os_error() == Some(libc::EINVAL) {
+            err.detail = Some("refused: a device of that name exists with another mode or flags, or owner/group is invalid".into());
+        }
+        err
+    })
 }
 
 /// [`create`] inside namespace `ns` (on a short-lived helper thread; the caller's thread never
@@ -96,13 +92,7 @@ mod tests {
 
     /// The ioctl numbers libc gives are the ones in <linux/if_tun.h>: _IOW('T', nr, int).
     #[test]
-    #[cfg(any(
-        target_arch = "x86_64",
-        target_arch = "x86",
-        target_arch = "aarch64",
-        target_arch = "arm",
-        target_arch = "riscv64"
-    ))]
+    #[cfg(any(target_arch = "x86_64", target_arch = "x86", target_arch = "aarch64", target_arch = "arm", target_arch = "riscv64"))]
     fn ioctl_numbers() {
         assert_eq!(libc::TUNSETIFF, 0x4004_54ca);
         assert_eq!(libc::TUNSETPERSIST, 0x4004_54cb);

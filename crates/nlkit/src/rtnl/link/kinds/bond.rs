@@ -72,24 +72,11 @@ static FIELDS: &[Field] = &[
         "arpValidate",
         IFLA_BOND_ARP_VALIDATE,
         Int::U32,
-        &[
-            ("none", 0),
-            ("active", 1),
-            ("backup", 2),
-            ("all", 3),
-            ("filter", 4),
-            ("filter_active", 5),
-            ("filter_backup", 6),
-        ],
+        &[("none", 0), ("active", 1), ("backup", 2), ("all", 3), ("filter", 4), ("filter_active", 5), ("filter_backup", 6)],
     ),
     Field::choice("arpAllTargets", IFLA_BOND_ARP_ALL_TARGETS, Int::U32, &[("any", 0), ("all", 1)]),
     Field::int("primary", IFLA_BOND_PRIMARY, Int::U32).range(1, IFINDEX_MAX),
-    Field::choice(
-        "primaryReselect",
-        IFLA_BOND_PRIMARY_RESELECT,
-        Int::U8,
-        &[("always", 0), ("better", 1), ("failure", 2)],
-    ),
+    Field::choice("primaryReselect", IFLA_BOND_PRIMARY_RESELECT, Int::U8, &[("always", 0), ("better", 1), ("failure", 2)]),
     Field::choice("failOverMac", IFLA_BOND_FAIL_OVER_MAC, Int::U8, &[("none", 0), ("active", 1), ("follow", 2)]),
     Field::choice(
         "xmitHashPolicy",
@@ -113,8 +100,7 @@ static FIELDS: &[Field] = &[
 ];
 
 /// (key, attribute, address length)
-const TARGETS: &[(&str, u16, usize)] =
-    &[("arpIpTarget", IFLA_BOND_ARP_IP_TARGET, 4), ("nsIp6Target", IFLA_BOND_NS_IP6_TARGET, 16)];
+const TARGETS: &[(&str, u16, usize)] = &[("arpIpTarget", IFLA_BOND_ARP_IP_TARGET, 4), ("nsIp6Target", IFLA_BOND_NS_IP6_TARGET, 16)];
 
 pub struct Bond;
 

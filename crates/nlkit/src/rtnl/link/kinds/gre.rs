@@ -59,14 +59,11 @@ static V4: &[Field] = &[
 static V6: &[Field] = &[Field::int("encapLimit", IFLA_GRE_ENCAP_LIMIT, Int::U8)];
 
 /// (direction's flags attribute, key attribute, key, seq, csum)
-const DIRS: [(u16, u16, &str, &str, &str); 2] = [
-    (IFLA_GRE_IFLAGS, IFLA_GRE_IKEY, "ikey", "iseq", "icsum"),
-    (IFLA_GRE_OFLAGS, IFLA_GRE_OKEY, "okey", "oseq", "ocsum"),
-];
+const DIRS: [(u16, u16, &str, &str, &str); 2] =
+    [(IFLA_GRE_IFLAGS, IFLA_GRE_IKEY, "ikey", "iseq", "icsum"), (IFLA_GRE_OFLAGS, IFLA_GRE_OKEY, "okey", "oseq", "ocsum")];
 
 const KEYS_V4: &[&str] = &[
-    "dev", "local", "remote", "ttl", "tos", "pmtudisc", "ignoreDf", "fwmark", "external", "ikey", "okey", "iseq",
-    "oseq", "icsum", "ocsum",
+    "dev", "local", "remote", "ttl", "tos", "pmtudisc", "ignoreDf", "fwmark", "external", "ikey", "okey", "iseq", "oseq", "icsum", "ocsum",
 ];
 
 const KEYS_V6: &[&str] = &[
@@ -109,11 +106,9 @@ impl Gre {
 
     fn addr(&self, s: &Settings, key: &str) -> Result<Option<IpAddr>, String> {
         match ip(s, key)? {
-            Some(a) if a.is_ipv6() != self.v6 => Err(format!(
-                "{key} must be an {} address for {}, got {a}",
-                if self.v6 { "IPv6" } else { "IPv4" },
-                self.kind
-            )),
+            Some(a) if a.is_ipv6() != self.v6 => {
+                Err(format!("{key} must be an {} address for {}, got {a}", if self.v6 { "IPv6" } else { "IPv4" }, self.kind))
+            }
             a => Ok(a),
         }
     }
@@ -290,14 +285,7 @@ mod tests {
         let d = encoded("gre", &s);
         let a: Vec<_> = attrs(&d).map(|a| a.unwrap()).collect();
         // iflags = GRE_KEY (be16 0x2000), ikey be32, oflags = GRE_CSUM, no okey.
-        assert_eq!(
-            a,
-            vec![
-                (IFLA_GRE_IFLAGS, &[0x20, 0][..]),
-                (IFLA_GRE_IKEY, &[0, 0, 0, 42][..]),
-                (IFLA_GRE_OFLAGS, &[0x80, 0][..])
-            ]
-        );
+        assert_eq!(a, vec![(IFLA_GRE_IFLAGS, &[0x20, 0][..]), (IFLA_GRE_IKEY, &[0, 0, 0, 42][..]), (IFLA_GRE_OFLAGS, &[0x80, 0][..])]);
         let mut s = Settings::new();
         s.set_int("tclass", 0x12).set_int("flowlabel", 0x34567);
         let d = encoded("ip6gre", &s);

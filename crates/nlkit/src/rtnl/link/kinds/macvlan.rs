@@ -27,12 +27,7 @@ const MACVLAN_MACADDR_SET: u32 = 3;
 const MAX_MACADDRS: usize = 4096;
 
 static FIELDS: &[Field] = &[
-    Field::choice(
-        "mode",
-        IFLA_MACVLAN_MODE,
-        Int::U32,
-        &[("private", 1), ("vepa", 2), ("bridge", 4), ("passthru", 8), ("source", 16)],
-    ),
+    Field::choice("mode", IFLA_MACVLAN_MODE, Int::U32, &[("private", 1), ("vepa", 2), ("bridge", 4), ("passthru", 8), ("source", 16)]),
     Field::int("bcqueuelen", IFLA_MACVLAN_BC_QUEUE_LEN, Int::U32),
 ];
 
@@ -149,10 +144,7 @@ mod tests {
             .set_bool("nopromisc", true)
             .set_bool("nodst", false)
             .set_int("bcqueuelen", 500)
-            .set(
-                "macaddrData",
-                Value::List(vec![Value::Str("02:00:00:00:00:01".into()), Value::Str("02:00:00:00:00:0a".into())]),
-            );
+            .set("macaddrData", Value::List(vec![Value::Str("02:00:00:00:00:01".into()), Value::Str("02:00:00:00:00:0a".into())]));
         s
     }
 
@@ -192,11 +184,7 @@ mod tests {
         assert_rejects("macvlan", &with(&base, "bcqueuelen", Value::Int(1 << 32)), "bcqueuelen");
         assert_rejects("macvlan", &with(&base, "macaddrData", Value::Str("02:00:00:00:00:01".into())), "macaddrData");
         assert_rejects("macvlan", &with(&base, "macaddrData", Value::List(vec![Value::Int(1)])), "macaddrData");
-        assert_rejects(
-            "macvlan",
-            &with(&base, "macaddrData", Value::List(vec![Value::Str("02:00:00:00:01".into())])),
-            "macaddrData",
-        );
+        assert_rejects("macvlan", &with(&base, "macaddrData", Value::List(vec![Value::Str("02:00:00:00:01".into())])), "macaddrData");
         assert_rejects("macvlan", &with(&base, "flags", Value::Int(1)), "flags");
     }
 

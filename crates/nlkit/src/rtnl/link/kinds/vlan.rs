@@ -23,16 +23,13 @@ const IFLA_VLAN_PROTOCOL: u16 = 5;
 /// `struct ifla_vlan_qos_mapping { __u32 from; __u32 to; }`
 const IFLA_VLAN_QOS_MAPPING: u16 = 1;
 
-const FLAGS: &[(&str, u32)] =
-    &[("reorderHdr", 0x1), ("gvrp", 0x2), ("looseBinding", 0x4), ("mvrp", 0x8), ("bridgeBinding", 0x10)];
+const FLAGS: &[(&str, u32)] = &[("reorderHdr", 0x1), ("gvrp", 0x2), ("looseBinding", 0x4), ("mvrp", 0x8), ("bridgeBinding", 0x10)];
 
 /// A map holds at most one entry per priority; more than this is a mistake.
 const MAX_QOS: usize = 64;
 
-static FIELDS: &[Field] = &[
-    Field::int("id", IFLA_VLAN_ID, Int::U16).range(0, 4094),
-    Field::choice("protocol", IFLA_VLAN_PROTOCOL, Int::Be16, VLAN_PROTOCOLS),
-];
+static FIELDS: &[Field] =
+    &[Field::int("id", IFLA_VLAN_ID, Int::U16).range(0, 4094), Field::choice("protocol", IFLA_VLAN_PROTOCOL, Int::Be16, VLAN_PROTOCOLS)];
 
 /// (key, attribute, range of `from`, range of `to`)
 const QOS: &[(&str, u16, u32, u32)] =
@@ -89,9 +86,7 @@ impl LinkKind for Vlan {
                 let maps: Vec<Value> = attrs(v)
                     .map_while(Result::ok)
                     .filter(|(t, m)| *t == IFLA_VLAN_QOS_MAPPING && m.len() >= 8)
-                    .map(|(_, m)| {
-                        (u32::from_ne_bytes([m[0], m[1], m[2], m[3]]), u32::from_ne_bytes([m[4], m[5], m[6], m[7]]))
-                    })
+                    .map(|(_, m)| (u32::from_ne_bytes([m[0], m[1], m[2], m[3]]), u32::from_ne_bytes([m[4], m[5], m[6], m[7]])))
                     .filter(|&(from, to)| from <= from_max && to <= to_max)
                     .take(MAX_QOS)
                     .map(|(from, to)| {

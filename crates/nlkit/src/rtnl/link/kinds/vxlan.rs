@@ -122,9 +122,7 @@ impl LinkKind for Vxlan {
         let dst = match (group, remote) {
             (Some(_), Some(_)) => return Err("group and remote are exclusive: give one".into()),
             (Some(g), None) if !g.is_multicast() => return Err(format!("group must be a multicast address, got {g}")),
-            (None, Some(r)) if r.is_multicast() => {
-                return Err(format!("remote must be a unicast address (use group for {r})"))
-            }
+            (None, Some(r)) if r.is_multicast() => return Err(format!("remote must be a unicast address (use group for {r})")),
             (g, r) => g.or(r),
         };
         if let Some(a) = dst {
@@ -252,10 +250,7 @@ mod tests {
     #[test]
     fn wire_format() {
         let mut s = Settings::new();
-        s.set_int("port", 4789)
-            .set("srcPortRange", range(1000, 2000))
-            .set_int("label", 1)
-            .set_str("remote", "10.0.0.2");
+        s.set_int("port", 4789).set("srcPortRange", range(1000, 2000)).set_int("label", 1).set_str("remote", "10.0.0.2");
         let d = encoded("vxlan", &s);
         let a: Vec<_> = attrs(&d).map(|a| a.unwrap()).collect();
         assert_eq!(a[0], (IFLA_VXLAN_LABEL, &[0, 0, 0, 1][..]));
