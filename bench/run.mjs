@@ -7,7 +7,8 @@
 //   npm run bench -- --only W2,W3       some workloads
 //   npm run bench -- --tools nlkit,ip   some tools (nlkit, nlkit-idx, nlkit-stream, ip, go, pyroute2, netlink-npm, c)
 //   npm run bench -- --big              also W3 with 1M routes
-//   options: --reps N, --no-install, --timeout-scale X, --out FILE
+//   options: --reps N, --no-install, --timeout-scale X, --out FILE, --baseline DIR (another built
+//            checkout of nlkit, measured as nlkit-base in the same run)
 //
 // Results are printed and written to bench/.peers/results.json; nothing is asserted.
 import { spawn, spawnSync } from 'node:child_process'
@@ -36,7 +37,7 @@ function usage(msg) {
 }
 
 function parseOptions(argv) {
-  const o = { quick: false, big: false, only: null, tools: null, reps: null, install: true, timeoutScale: 1, out: join(PEERS, 'results.json') }
+  const o = { quick: false, big: false, only: null, tools: null, reps: null, install: true, baseline: null, timeoutScale: 1, out: join(PEERS, 'results.json') }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const val = () => {
@@ -53,6 +54,7 @@ function parseOptions(argv) {
     else if (name === '--no-install') o.install = false
     else if (name === '--timeout-scale') o.timeoutScale = Number(val())
     else if (name === '--out') o.out = val()
+    else if (name === '--baseline') o.baseline = val()
     else if (name === '--help' || name === '-h') usage()
     else usage(`unknown option ${a}`)
   }
@@ -208,9 +210,9 @@ function machine() {
 async function main() {
   const o = parseOptions(process.argv.slice(2))
   const workloads = ALL_WORKLOADS.filter((w) => (o.only ? o.only.includes(w.id) : w.id !== 'W3-1M' || o.big))
-  const selected = o.tools ?? Object.keys(TOOLS)
+  const selected = o.tools ?? Object.keys(TOOLS).filter((t) => t !== 'nlkit-base' || o.baseline)
   log(`preparing tools: ${selected.join(', ')}`)
-  const { tools, runstat, ip } = prepare(selected, { install: o.install })
+  const { tools, runstat, ip } = prepare(selected, { install: o.install, baseline: o.baseline })
   for (const t of selected) {
     const x = tools[t]
     log(`  ${pad(TOOLS[t].label, 16)} ${x.ok ? `ok   ${x.version ?? ''}` : `SKIPPED: ${x.reason}`}`)

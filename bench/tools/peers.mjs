@@ -20,6 +20,7 @@ export const TOOLS = {
   nlkit: { label: 'nlkit', peer: false },
   'nlkit-idx': { label: 'nlkit (ifindex)', peer: false, variantOf: 'nlkit' },
   'nlkit-stream': { label: 'nlkit (stream)', peer: false, variantOf: 'nlkit' },
+  'nlkit-base': { label: 'nlkit (baseline)', peer: false },
   ip: { label: 'ip (iproute2)', peer: true },
   go: { label: 'go vishvananda', peer: true },
   pyroute2: { label: 'pyroute2', peer: true },
@@ -54,7 +55,7 @@ function which(name) {
 const log = (...a) => process.stderr.write(`[bench] ${a.join(' ')}\n`)
 
 /** Installs / builds every selected tool; returns { tool: { ok, reason?, version?, run(args) } }. */
-export function prepare(selected, { install = true } = {}) {
+export function prepare(selected, { install = true, baseline = null } = {}) {
   mkdirSync(BIN, { recursive: true })
   const out = {}
   const want = (t) => selected.includes(t)
@@ -95,6 +96,20 @@ export function prepare(selected, { install = true } = {}) {
     const script = join(BENCH, 'tools/nlkit.mjs')
     for (const [t, extra] of Object.entries(nlkitArgs)) {
       if (want(t)) out[t] = { ...info, run: (args) => [process.execPath, script, ...args, ...extra] }
+    }
+  }
+
+  // Another checkout of nlkit (e.g. the commit before a change), built, measured by its own
+  // bench script in the same interleaved run: before/after without the machine drifting.
+  if (want('nlkit-base')) {
+    const dir = baseline && resolve(baseline)
+    const script = dir && join(dir, 'bench/tools/nlkit.mjs')
+    const built = dir && existsSync(join(dir, 'index.js')) && readdirSync(dir).some((f) => /^nlkit\..*\.node$/.test(f))
+    if (!dir) out['nlkit-base'] = { ok: false, reason: 'no --baseline DIR given' }
+    else if (!built || !existsSync(script)) out['nlkit-base'] = { ok: false, reason: `${dir} is not a built nlkit checkout (npm run build there)` }
+    else {
+      const git = sh('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'])
+      out['nlkit-base'] = { ok: true, version: git.ok ? `commit ${git.text}` : dir, run: (args) => [process.execPath, script, ...args] }
     }
   }
 
