@@ -1,0 +1,256 @@
+/**
+ * The engine of a connection, on the JavaScript side: calls become operation records in a
+ * queue, everything queued in one tick is submitted as one JSON text (in slices), completions
+ * come back in batches and settle their calls by token. It refs the native handle only while
+ * something is pending, and keeps long runs of back-to-back work from starving the event loop.
+ *
+ * Performance-tuned: one JSON.stringify per flush, one JSON.parse per completion batch, no
+ * allocation per call beyond its promise, its pending record and its operation.
+ *
+ * @module
+ */
+
+import { abortError, closedError, native, NetlinkError } from './errors.js'
+import { NativeConn, Part, type Completion, type Op, type Submitted } from './native.js'
+import { netnsSpec } from './netns.js'
+import type { CallOptions, NetnsRef, OpenOptions } from './types.js'
+import { checkInt, describe, MAX_U32 } from './validate.js'
+
+/** A call waiting for its completion. */
+interface Pending {
+  resolve: (objs: unknown[]) => void
+  reject: (e: Error) => void
+  op: string
+  subject: Subject
+  /** Resolve with undefined (an ACK), not the (empty) object list. */
+  voidResult?: boolean
+  cleanup?: () => void
+  /** Parts of a large dump received so far. */
+  parts?: unknown[][]
+  /** Takes each part of a large dump as it arrives instead. */
+  onPart?: OnPart
+}
+
+/** Takes each part of a large dump as it arrives (null: start over, the dump restarts). */
+export type OnPart = (objs: unknown[] | null) => void
+
+/** What an error message names after the operation; built only when there is an error. */
+export type Subject = string | (() => string)
+
+export function subjectText(s: Subject): string {
+  return typeof s === 'function' ? s() : s
+}
+
+/** Operations per native submit; more wait for the next turn of the event loop. */
+const FLUSH_SLICE = 2048
+/** Back-to-back flushes (ms) before timers and I/O get a turn. */
+const FLUSH_BUDGET_MS = 4
+
+/** One native connection's queue, tokens and pending calls. Held by a {@link Netlink}. */
+export class Engine {
+  #native: NativeConn
+  #pending = new Map<number, Pending>()
+  #queue: Submitted[] = []
+  #flushScheduled = false
+  #nextToken = 1
+  #refd = false
+  #closed = false
+  /** The namespace the connection was opened in, as given (for streams and subscriptions). */
+  readonly netns: NetnsRef | undefined
+  /** Calls aborted since the last flush (possibly still in the queue). */
+  #abortedQueued = 0
+  /** Completion batches from the I/O thread held for the next turn of the event loop. */
+  #inbox: string[] = []
+  /** When the current run of flushes without an event-loop turn began. */
+  #streakStart = 0
+  /** A setImmediate marking the event loop's next turn is scheduled. */
+  #turnPending = false
+
+  constructor(opts: OpenOptions) {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
+    if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
+    const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
+    this.netns = opts.netns
+    this.#native = native('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, () =>
+      new NativeConn({ timeout: opts.timeout, netns }, (json: string) => this.#onAsyncDone(json)),
+    )
+  }
+
+  /**
+   * Completions from the I/O thread. Node runs up to a thousand queued threadsafe calls (each with
+   * its microtasks: the callers' next requests) without returning to the event loop; past the
+   * budget they wait in an inbox that drains on the next turns, so timers and I/O are not starved.
+   */
+  #onAsyncDone(json: string): void {
+    if (this.#inbox.length === 0 && !this.#mustYield()) return this.#onDone(json)
+    this.#inbox.push(json)
+    if (this.#inbox.length === 1) setImmediate(this.#drainInbox)
+  }
+
+  #drainInbox = (): void => {
+    const start = performance.now()
+    let i = 0
+    while (i < this.#inbox.length && (i === 0 || performance.now() - start < FLUSH_BUDGET_MS)) this.#onDone(this.#inbox[i++])
+    this.#inbox.splice(0, i)
+    if (this.#inbox.length > 0) setImmediate(this.#drainInbox)
+  }
+
+  #onDone(json: string): void {
+    const replies = JSON.parse(json) as Completion[]
+    for (const [token, err, objs, part] of replies) {
+      const p = this.#pending.get(token)
+      if (!p) continue // aborted or closed meanwhile
+      if (part === Part.More) {
+        // A part of a large dump: the engine reads on while this one is parsed.
+        if (p.onPart) p.onPart(objs!)
+        else if (p.parts) p.parts.push(objs!)
+        else p.parts = [objs!]
+        continue
+      }
+      if (part === Part.Restart) {
+        p.parts = undefined
+        p.onPart?.(null)
+        continue
+      }
+      this.#settle(token, p)
+      if (err) p.reject(new NetlinkError(p.op, subjectText(p.subject), err))
+      else if (p.voidResult) (p.resolve as unknown as (v: undefined) => void)(undefined)
+      else p.resolve(p.parts ? ([] as unknown[]).concat(...p.parts, objs!) : objs!)
+    }
+    this.#updateRef()
+  }
+
+  #settle(token: number, p: Pending): void {
+    this.#pending.delete(token)
+    p.cleanup?.()
+  }
+
+  #updateRef(): void {
+    const want = this.#pending.size > 0
+    if (want === this.#refd || this.#closed) return
+    this.#refd = want
+    if (want) this.#native.ref()
+    else this.#native.unref()
+  }
+
+  #token(): number {
+    for (;;) {
+      const t = this.#nextToken
+      this.#nextToken = t >= MAX_U32 ? 1 : t + 1
+      if (!this.#pending.has(t)) return t
+    }
+  }
+
+  /**
+   * Queues one operation; everything queued in the same tick is submitted (and sent) together.
+   * `opName` is the API call errors are reported as (`'linkSetDown'` sends a `'linkSetUp'`);
+   * `op` is always a fresh object of the caller's, which gets its token (and deadline) here.
+   */
+  call<T = unknown>(
+    opName: string, subject: Subject, op: Op, o?: CallOptions, voidResult = false, onPart?: OnPart,
+  ): Promise<T[]> {
+    if (this.#closed) {
+      return Promise.reject(closedError(opName, subjectText(subject)))
+    }
+    const signal = o?.signal
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    return new Promise<T[]>((resolve, reject) => {
+      const token = this.#token()
+      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult, onPart }
+      if (signal) {
+        const onAbort = () => {
+          if (this.#pending.get(token) !== p) return
+          this.#abortedQueued++
+          this.#settle(token, p)
+          this.#updateRef()
+          reject(abortError(signal))
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        p.cleanup = () => signal.removeEventListener('abort', onAbort)
+      }
+      this.#pending.set(token, p)
+      // Fill in the caller's fresh object rather than copy it.
+      const s = op as Submitted
+      s.token = token
+      if (o?.timeout !== undefined) s.timeout = o.timeout
+      this.#queue.push(s)
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true
+        if (this.#mustYield()) setImmediate(this.#flushNow)
+        else queueMicrotask(this.#flushNow)
+      }
+    })
+  }
+
+  /**
+   * Replies often settle during the send itself, so a loop of awaited calls could run on
+   * microtasks forever and starve timers and I/O. After FLUSH_BUDGET_MS of back-to-back flushes
+   * without the event loop turning, the next flush waits for the loop (setImmediate).
+   */
+  #mustYield(): boolean {
+    if (!this.#turnPending) {
+      this.#turnPending = true
+      this.#streakStart = performance.now()
+      setImmediate(this.#loopTurned)
+      return false
+    }
+    return performance.now() - this.#streakStart > FLUSH_BUDGET_MS
+  }
+
+  #loopTurned = (): void => {
+    this.#turnPending = false
+  }
+
+  /**
+   * Sends what was queued in this tick as one batch (in slices, so a huge burst does not hold
+   * the event loop). Replies the kernel queued during the send come back at once and settle
+   * here; the rest arrive through the I/O thread.
+   */
+  #flushNow = (): void => {
+    this.#flushScheduled = false
+    if (this.#closed) return
+    // Calls aborted before they went out are not sent at all.
+    if (this.#abortedQueued > 0) {
+      this.#queue = this.#queue.filter((op) => this.#pending.has(op.token))
+      this.#abortedQueued = 0
+    }
+    let ops = this.#queue
+    if (ops.length > FLUSH_SLICE) {
+      ops = ops.splice(0, FLUSH_SLICE)
+      this.#flushScheduled = true
+      setImmediate(this.#flushNow)
+    } else {
+      this.#queue = []
+    }
+    let now: string | null
+    try {
+      now = this.#native.submit(JSON.stringify(ops))
+    } catch (e) {
+      for (const op of ops) {
+        const p = this.#pending.get(op.token)
+        if (p) {
+          this.#settle(op.token, p)
+          p.reject(e as Error)
+        }
+      }
+      now = null
+    }
+    if (now !== null) this.#onDone(now)
+    else this.#updateRef()
+  }
+
+  /** Rejects everything in flight with a "connection closed" error and releases the socket. */
+  close(): void {
+    if (this.#closed) return
+    const pending = [...this.#pending.values()]
+    this.#pending.clear()
+    this.#queue = []
+    this.#updateRef()
+    this.#closed = true
+    this.#native.close()
+    for (const p of pending) {
+      p.cleanup?.()
+      p.reject(closedError(p.op, subjectText(p.subject)))
+    }
+  }
+}

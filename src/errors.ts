@@ -1,0 +1,93 @@
+/**
+ * Errors: {@link NetlinkError}, the shape a core error has when it crosses from Rust (the
+ * native error envelope), and the one place that envelope becomes a JavaScript error.
+ *
+ * @module
+ */
+
+import { constants as osConstants } from 'node:os'
+
+/**
+ * A core error as the binding sends it (json.rs `error`): in a completion batch, in an event, in
+ * the result of `netnsCall`, or as the message of an error thrown by a synchronous native call.
+ */
+export interface NativeError {
+  /** The positive errno. */
+  errno: number
+  /** `'kernel'`, `'timeout'`, `'closed'`, `'dumpInterrupted'`, `'protocol'`, `'io'`, `'busy'`. */
+  kind: string
+  /** strerror's text for the errno. */
+  text: string
+  /** The kernel's extended-ACK message (kind `'kernel'`) or the core's own detail. */
+  detail?: string
+  /** Byte offset of the offending attribute in the request. */
+  offset?: number
+}
+
+/** errno names by number (`17` -> `'EEXIST'`). */
+const errnoNames: Map<number, string> = new Map(
+  Object.entries(osConstants.errno).map(([name, n]) => [n as number, name]),
+)
+
+/**
+ * A failed netlink operation. `code` is the errno name (`'EEXIST'`), `errno` its number.
+ *
+ * @category Errors
+ */
+export class NetlinkError extends Error {
+  /** `'EEXIST'`, `'ENODEV'`, `'ETIMEDOUT'`, ... */
+  readonly code: string
+  /** The positive errno. */
+  readonly errno: number
+  /** The operation, e.g. `'addrAdd'`. */
+  readonly op: string
+  /** The kernel's own explanation (extended ACK), when it gave one. */
+  readonly extack?: string
+  /** Byte offset of the offending attribute in the request, when the kernel gave one. */
+  readonly offset?: number
+
+  /** @internal */
+  constructor(op: string, subject: string, e: NativeError) {
+    const code = errnoNames.get(e.errno) ?? `E${e.errno}`
+    let text = e.kind === 'timeout' ? 'timed out' : e.text
+    let msg = `${op}${subject ? ' ' + subject : ''}: ${text} (${code})`
+    if (e.detail) msg += `: ${e.detail}`
+    if (code === 'EPERM' || code === 'EACCES') {
+      msg += ' (changing network configuration needs CAP_NET_ADMIN: run as root or grant the capability)'
+    }
+    super(msg)
+    this.name = 'NetlinkError'
+    this.code = code
+    this.errno = e.errno
+    this.op = op
+    if (e.kind === 'kernel' && e.detail) this.extack = e.detail
+    if (e.offset !== undefined) this.offset = e.offset
+  }
+}
+
+/** The error of a call on a closed connection (or one in flight when it closed). */
+export function closedError(op: string, subject: string): NetlinkError {
+  return new NetlinkError(op, subject, { errno: 125, kind: 'closed', text: 'connection closed' })
+}
+
+/** What a signal's abort rejects a call with: its reason if that is an Error, else an `AbortError`. */
+export function abortError(signal: AbortSignal): Error {
+  if (signal.reason instanceof Error) return signal.reason
+  const e = new Error('The operation was aborted')
+  e.name = 'AbortError'
+  return e
+}
+
+/**
+ * Runs a synchronous native call, turning a core error (its JSON envelope as the thrown error's
+ * message) into a NetlinkError; anything else is rethrown as it is.
+ */
+export function native<T>(op: string, subject: string, f: () => T): T {
+  try {
+    return f()
+  } catch (e) {
+    const m = (e as Error)?.message
+    if (typeof m === 'string' && m.startsWith('{"errno"')) throw new NetlinkError(op, subject, JSON.parse(m) as NativeError)
+    throw e
+  }
+}

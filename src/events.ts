@@ -1,0 +1,203 @@
+/**
+ * Events (`ip monitor`): multicast groups, and {@link Subscription}, a live stream of changes.
+ *
+ * @module
+ */
+
+import type { Address } from './addresses.js'
+import { native, NetlinkError, type NativeError } from './errors.js'
+import type { Link } from './links.js'
+import { NativeMonitor, type WireRoutes } from './native.js'
+import type { Neighbour } from './neighbours.js'
+import { netnsSpec } from './netns.js'
+import { routeFromWire } from './route-decode.js'
+import { TAKE_BATCH } from './route-stream.js'
+import type { Route } from './routes.js'
+import type { Rule } from './rules.js'
+import type { NetnsRef } from './types.js'
+import { checkInt, describe } from './validate.js'
+
+/**
+ * Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6.
+ *
+ * @category Events
+ */
+export type EventGroup =
+  | 'link' | 'addr' | 'route' | 'neigh' | 'rule'
+  | 'ipv4-addr' | 'ipv6-addr' | 'ipv4-route' | 'ipv6-route' | 'ipv4-rule' | 'ipv6-rule'
+
+/** The binding's per-family group names of each group. */
+const GROUPS: Record<EventGroup, string[]> = {
+  link: ['link'],
+  addr: ['ipv4-addr', 'ipv6-addr'],
+  route: ['ipv4-route', 'ipv6-route'],
+  neigh: ['neigh'],
+  rule: ['ipv4-rule', 'ipv6-rule'],
+  'ipv4-addr': ['ipv4-addr'],
+  'ipv6-addr': ['ipv6-addr'],
+  'ipv4-route': ['ipv4-route'],
+  'ipv6-route': ['ipv6-route'],
+  'ipv4-rule': ['ipv4-rule'],
+  'ipv6-rule': ['ipv6-rule'],
+}
+
+/**
+ * Options of {@link subscribe}.
+ *
+ * @category Events
+ */
+export interface SubscribeOptions {
+  /** First deliver the objects that exist now (marked `existing: true`), then live events; after an overflow, deliver them again. */
+  listExisting?: boolean
+  /** Aborting ends the subscription (the iterator finishes). */
+  signal?: AbortSignal
+  /** Socket receive buffer in bytes (default 32 MiB; SO_RCVBUFFORCE as root, else capped by net.core.rmem_max). */
+  bufferSize?: number
+  /** Watch this network namespace instead of the current one. */
+  netns?: NetnsRef
+}
+
+/**
+ * What every object event has: whether the object was added (or changed) or removed.
+ *
+ * @category Events
+ */
+export interface EventBase {
+  action: 'new' | 'del'
+  /** Part of a listing of existing objects (listExisting, or the resync after an overflow). */
+  existing?: true
+}
+
+/**
+ * One item of a subscription.
+ *
+ * @category Events
+ */
+export type NetlinkEvent =
+  | (EventBase & { type: 'link'; link: Link })
+  | (EventBase & { type: 'addr'; address: Address })
+  | (EventBase & { type: 'route'; route: Route })
+  | (EventBase & { type: 'neigh'; neigh: Neighbour })
+  | (EventBase & { type: 'rule'; rule: Rule })
+  /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
+  | { type: 'overflow' }
+
+/** An event as the binding sends it (json.rs `event`): routes positional, errors as envelopes. */
+export type RawEvent = NetlinkEvent | { type: 'error'; error: NativeError }
+
+type Waiter = { resolve: (r: IteratorResult<NetlinkEvent>) => void; reject: (e: Error) => void }
+
+/**
+ * A live stream of netlink events (`ip monitor`). Iterate it with `for await`; `break`, `close()`,
+ * an abort or `Symbol.asyncDispose` end it. While open it keeps the process alive, like a server.
+ *
+ * @category Events
+ */
+export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
+  #native: NativeMonitor | undefined
+  #buf: RawEvent[] = []
+  #pos = 0
+  #waiters: Waiter[] = []
+  #failure: Error | undefined
+  #onAbort: (() => void) | undefined
+  #signal: AbortSignal | undefined
+
+  /** Use {@link subscribe}. @internal */
+  constructor(groups: EventGroup[], o: SubscribeOptions = {}) {
+    if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array')
+    const kinds = new Set<string>()
+    for (const g of groups) {
+      const k = GROUPS[g as EventGroup]
+      if (!k) throw new RangeError(`unknown group ${describe(g)}; expected one of ${Object.keys(GROUPS).join(', ')}`)
+      k.forEach((x) => kinds.add(x))
+    }
+    if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+    if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
+    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+    const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
+    if (o.signal?.aborted) return // an already-aborted subscription is simply over
+    this.#native = native('subscribe', groups.join(','), () =>
+      new NativeMonitor({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }, () => this.#drain()),
+    )
+    if (o.signal) {
+      this.#signal = o.signal
+      this.#onAbort = () => this.close()
+      o.signal.addEventListener('abort', this.#onAbort, { once: true })
+    }
+  }
+
+  /** Fills the buffer from the native queue; false when it was empty (a wake-up is then armed). */
+  #fill(): boolean {
+    if (!this.#native) return false
+    const json = this.#native.take(TAKE_BATCH)
+    if (json === null) return false
+    this.#buf = JSON.parse(json) as RawEvent[]
+    this.#pos = 0
+    return true
+  }
+
+  #drain(): void {
+    while (this.#waiters.length > 0 && (this.#pos < this.#buf.length || this.#fill())) {
+      this.#deliver(this.#waiters.shift()!)
+    }
+  }
+
+  #deliver(w: Waiter): void {
+    const ev = this.#buf[this.#pos++]
+    if (ev.type === 'route') ev.route = routeFromWire(ev.route as unknown as WireRoutes, 0)
+    else if (ev.type === 'error') {
+      this.#failure = new NetlinkError('subscribe', '', ev.error)
+      this.close()
+      w.reject(this.#failure)
+      return
+    }
+    w.resolve({ value: ev, done: false })
+  }
+
+  /** The next event; done once the subscription has ended. */
+  next(): Promise<IteratorResult<NetlinkEvent>> {
+    return new Promise((resolve, reject) => {
+      const w = { resolve, reject }
+      if (this.#waiters.length === 0 && (this.#pos < this.#buf.length || this.#fill())) return this.#deliver(w)
+      if (!this.#native) return resolve({ value: undefined, done: true })
+      this.#waiters.push(w)
+    })
+  }
+
+  /** Ends the subscription (as `break` in `for await` does). */
+  async return(): Promise<IteratorResult<NetlinkEvent>> {
+    this.close()
+    return { value: undefined, done: true }
+  }
+
+  /** The subscription is its own iterator. */
+  [Symbol.asyncIterator](): this {
+    return this
+  }
+
+  /** Ends the subscription: pending `next()` calls finish, the socket and thread are released. Idempotent. */
+  close(): void {
+    const n = this.#native
+    if (!n) return
+    this.#native = undefined
+    this.#buf = []
+    this.#pos = 0
+    n.close()
+    if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort)
+    for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true })
+  }
+
+  /** `await using`: ends the subscription. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+}
+
+/**
+ * Subscribes to events of the current network namespace (`ip monitor`).
+ *
+ * @category Events
+ */
+export function subscribe(groups: EventGroup[], opts?: SubscribeOptions): Subscription {
+  return new Subscription(groups, opts)
+}

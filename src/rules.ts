@@ -1,0 +1,115 @@
+/**
+ * Policy routing rules (`ip rule`).
+ *
+ * @module
+ */
+
+import type { Engine } from './engine.js'
+import type { RuleFields } from './native.js'
+import { PROTOCOLS, RULE_ACTIONS, TABLES } from './names.js'
+import type { CallOptions } from './types.js'
+import { checkCallOptions, checkInt, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
+
+/**
+ * A policy routing rule, with the names `ip -j rule` uses.
+ *
+ * @category Rules
+ */
+export interface Rule {
+  family: 4 | 6
+  priority: number
+  table: number
+  /** `'to_tbl'`, `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'` */
+  action: string
+  from?: string
+  to?: string
+  iif?: string
+  oif?: string
+  fwmark?: number
+  fwmask?: number
+  goto?: number
+  tos?: number
+  suppressPrefixLength?: number
+  uidRange?: { start: number; end: number }
+  protocol?: string
+}
+
+/**
+ * A policy routing rule to add or delete (`ip rule`). `from`/`to` are CIDR prefixes.
+ *
+ * @category Rules
+ */
+export interface RuleSpec {
+  priority?: number
+  table?: number | string
+  from?: string
+  to?: string
+  fwmark?: number
+  fwmask?: number
+  iif?: string
+  oif?: string
+  tos?: number
+  suppressPrefixLength?: number
+  uidRange?: { start: number; end: number }
+  /** `'to_tbl'` (default with a table), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
+  action?: 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit'
+  goto?: number
+  protocol?: string | number
+  /** 4 or 6; taken from `from`/`to` when they are given (default 4). */
+  family?: 4 | 6
+}
+
+export async function ruleList(e: Engine, filter: { family?: 4 | 6 } = {}, o?: CallOptions): Promise<Rule[]> {
+  if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+  if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
+  checkCallOptions(o)
+  if (filter.family === undefined) {
+    const [v4, v6] = await Promise.all([e.call<Rule>('ruleList', '', { op: 'ruleList', family: 4 }, o), e.call<Rule>('ruleList', '', { op: 'ruleList', family: 6 }, o)])
+    return v4.concat(v6)
+  }
+  return e.call<Rule>('ruleList', '', { op: 'ruleList', family: filter.family }, o)
+}
+
+/** ruleAdd and ruleDel. */
+export async function rule(e: Engine, opName: RuleFields['op'], r: RuleSpec, o?: CallOptions): Promise<void> {
+  if (typeof r !== 'object' || r === null) throw new TypeError('rule must be an object')
+  checkCallOptions(o)
+  const f: RuleFields = { op: opName }
+  let family: 4 | 6 | undefined
+  for (const key of ['from', 'to'] as const) {
+    if (r[key] === undefined) continue
+    const p = parseCidr(r[key], key)
+    if (family !== undefined && p.family !== family) throw new TypeError('from and to must be of the same family')
+    family = p.family
+    f[key] = p.address
+    f[`${key}Len`] = p.prefixLen
+  }
+  if (r.family !== undefined) {
+    if (r.family !== 4 && r.family !== 6) throw new RangeError('family must be 4 or 6')
+    if (family !== undefined && family !== r.family) throw new TypeError(`family ${r.family} does not match from/to`)
+    family = r.family
+  }
+  f.family = family ?? 4
+  if (r.priority !== undefined) f.priority = checkInt(r.priority, 'priority', 0, MAX_U32)
+  if (r.table !== undefined) f.table = named(TABLES, r.table, 'table', MAX_U32)
+  if (r.fwmark !== undefined) f.fwmark = checkInt(r.fwmark, 'fwmark', 0, MAX_U32)
+  if (r.fwmask !== undefined) f.fwmask = checkInt(r.fwmask, 'fwmask', 0, MAX_U32)
+  if (r.iif !== undefined) f.iif = checkLinkName(r.iif, 'iif')
+  if (r.oif !== undefined) f.oif = checkLinkName(r.oif, 'oif')
+  if (r.tos !== undefined) f.tos = checkInt(r.tos, 'tos', 0, 255)
+  if (r.suppressPrefixLength !== undefined) f.suppressPrefixLength = checkInt(r.suppressPrefixLength, 'suppressPrefixLength', 0, 128)
+  if (r.uidRange !== undefined) {
+    const u = r.uidRange
+    if (typeof u !== 'object' || u === null) throw new TypeError('uidRange must be { start, end }')
+    const start = checkInt(u.start, 'uidRange.start', 0, MAX_U32)
+    const end = checkInt(u.end, 'uidRange.end', start, MAX_U32)
+    f.uidRange = { start, end }
+  }
+  if (r.action !== undefined) f.action = named(RULE_ACTIONS, r.action, 'action', 255)
+  if (r.goto !== undefined) f.goto = checkInt(r.goto, 'goto', 0, MAX_U32)
+  if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
+  const subject = [r.priority !== undefined && `priority ${r.priority}`, r.from && `from ${r.from}`, r.to && `to ${r.to}`, r.table !== undefined && `table ${r.table}`]
+    .filter(Boolean)
+    .join(' ')
+  await e.call(opName, subject, f, o)
+}

@@ -1,0 +1,46 @@
+/**
+ * Types every area shares: how a link and a namespace are named, and the options of every call
+ * and of a connection.
+ *
+ * @module
+ */
+
+/**
+ * A link by name (`'eth0'`) or by interface index (`2`).
+ *
+ * @category Links
+ */
+export type LinkRef = string | number
+
+/**
+ * Options every call accepts as its last argument.
+ *
+ * @category Connections
+ */
+export interface CallOptions {
+  /** Deadline for this call in milliseconds (default: the connection's, 5000). */
+  timeout?: number
+  /** Aborting rejects the call with an `AbortError` (the kernel may still have acted). */
+  signal?: AbortSignal
+}
+
+/**
+ * A network namespace: a name as `ip netns` knows it (`'blue'`), a path (`'/proc/1234/ns/net'`,
+ * anything containing a `/`), a process id (`1234` or `{ pid: 1234 }`) or an open descriptor
+ * (`{ fd: 3 }`).
+ *
+ * @category Namespaces
+ */
+export type NetnsRef = string | number | { name: string } | { path: string } | { pid: number } | { fd: number }
+
+/**
+ * Options of {@link open}.
+ *
+ * @category Connections
+ */
+export interface OpenOptions {
+  /** Default deadline of every call on this connection, in milliseconds (default 5000). */
+  timeout?: number
+  /** Work in this network namespace instead of the current one. */
+  netns?: NetnsRef
+}

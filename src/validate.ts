@@ -1,0 +1,186 @@
+/**
+ * Argument validation: every check throws a `TypeError` or `RangeError` naming the argument,
+ * before anything is sent.
+ *
+ * @module
+ */
+
+import { isIPv6 } from 'node:net'
+import { METRIC_NAMES } from './names.js'
+import type { CallOptions, LinkRef } from './types.js'
+
+export const MAX_U32 = 0xffffffff
+
+/** A value as an error message shows it. */
+export function describe(v: unknown): string {
+  if (typeof v === 'string') return JSON.stringify(v)
+  if (typeof v === 'object' && v !== null) {
+    try {
+      return JSON.stringify(v)
+    } catch {
+      return String(v)
+    }
+  }
+  return String(v)
+}
+
+export function checkInt(v: unknown, name: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v)) {
+    throw new TypeError(`${name} must be an integer, got ${describe(v)}`)
+  }
+  if (v < min || v > max) throw new RangeError(`${name} must be between ${min} and ${max}, got ${v}`)
+  return v
+}
+
+export function checkBool(v: unknown, name: string): boolean {
+  if (typeof v !== 'boolean') throw new TypeError(`${name} must be a boolean, got ${describe(v)}`)
+  return v
+}
+
+export function checkLinkName(v: unknown, name = 'link'): string {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${describe(v)}`)
+  if (v.length === 0) throw new RangeError(`${name} must not be empty`)
+  if (Buffer.byteLength(v) > 15) throw new RangeError(`${name} ${describe(v)} is longer than 15 bytes`)
+  if (v === '.' || v === '..' || /[\s/:]/.test(v)) throw new RangeError(`${name} ${describe(v)} is not a valid interface name`)
+  return v
+}
+
+export function checkLinkRef(v: unknown, name = 'link'): LinkRef {
+  if (typeof v === 'number') return checkInt(v, `${name} index`, 1, 0x7fffffff)
+  if (typeof v === 'string') return checkLinkName(v, name)
+  throw new TypeError(`${name} must be a name or an index, got ${describe(v)}`)
+}
+
+export function checkMac(v: unknown, name: string): string {
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/.test(v)) throw new TypeError(`${name} must be a MAC address like "02:00:00:00:00:01", got ${describe(v)}`)
+  return v.toLowerCase()
+}
+
+export interface Prefix {
+  family: 4 | 6
+  address: string
+  prefixLen: number
+}
+
+/**
+ * 4 for a dotted-quad IPv4 address (node:net's isIPv4 rules: no leading zeros), 6 for IPv6, else
+ * 0. The IPv4 test is a scan, not a regex: it runs on every address of every call.
+ */
+export function ipFamily(s: string): 0 | 4 | 6 {
+  const n = s.length
+  if (n >= 7 && n <= 15) {
+    let parts = 0
+    let val = 0
+    let digits = 0
+    let ok = true
+    for (let i = 0; i <= n && ok; i++) {
+      const c = i < n ? s.charCodeAt(i) : 46
+      if (c === 46) {
+        ok = digits > 0 && val <= 255 && ++parts <= 4
+        val = 0
+        digits = 0
+      } else if (c >= 48 && c <= 57) {
+        ok = !(digits > 0 && val === 0) && ++digits <= 3
+        val = val * 10 + c - 48
+      } else ok = false
+    }
+    if (ok && parts === 4) return 4
+  }
+  return s.includes(':') && isIPv6(s) ? 6 : 0
+}
+
+export function checkIp(v: unknown, name: string, family?: 4 | 6): { family: 4 | 6; address: string } {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be an IP address string, got ${describe(v)}`)
+  const f = ipFamily(v)
+  if (f === 0) throw new TypeError(`${name} ${describe(v)} is not an IP address`)
+  if (family && f !== family) throw new TypeError(`${name} ${describe(v)} is not an IPv${family} address`)
+  return { family: f, address: v }
+}
+
+/** Parses `addr/len` (or a bare address, meaning a host prefix). */
+export function parseCidr(v: unknown, name: string): Prefix {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a CIDR string like "10.0.0.1/24", got ${describe(v)}`)
+  const slash = v.indexOf('/')
+  const { family, address } = checkIp(slash < 0 ? v : v.slice(0, slash), name)
+  const max = family === 4 ? 32 : 128
+  if (slash < 0) return { family, address, prefixLen: max }
+  // 1 to 3 decimal digits, nothing else.
+  let prefixLen = 0
+  const end = v.length
+  if (end - slash - 1 < 1 || end - slash - 1 > 3) prefixLen = -1
+  for (let i = slash + 1; i < end && prefixLen >= 0; i++) {
+    const c = v.charCodeAt(i)
+    prefixLen = c >= 48 && c <= 57 ? prefixLen * 10 + c - 48 : -1
+  }
+  if (prefixLen < 0) throw new TypeError(`${name} ${describe(v)} has a malformed prefix length`)
+  if (prefixLen > max) throw new RangeError(`${name} ${describe(v)}: prefix length must be at most ${max}`)
+  return { family, address, prefixLen }
+}
+
+/** A name from `table` (e.g. a table or scope name) or a number up to `max`. */
+export function named(table: Record<string, number>, v: unknown, name: string, max: number): number {
+  if (typeof v === 'string') {
+    const n = table[v]
+    if (n === undefined) throw new RangeError(`${name} ${describe(v)} is not one of ${Object.keys(table).join(', ')}`)
+    return n
+  }
+  return checkInt(v, name, 0, max)
+}
+
+/** One name or a list of names from `table`, or-ed into a bit set. */
+export function bits(table: Record<string, number>, v: unknown, name: string): number {
+  const list = Array.isArray(v) ? v : [v]
+  let out = 0
+  for (const x of list) {
+    if (typeof x !== 'string' || !(x in table)) throw new RangeError(`${name} ${describe(x)} is not one of ${Object.keys(table).join(', ')}`)
+    out |= table[x]
+  }
+  return out
+}
+
+/** A neighbour family: 4, 6, or 7 (AF_BRIDGE) for `'bridge'`. */
+export function neighFamily(v: unknown, name: string): 4 | 6 | 7 {
+  if (v === 4 || v === 6) return v
+  if (v === 'bridge') return 7
+  throw new RangeError(`${name} must be 4, 6 or 'bridge'`)
+}
+
+export function checkMetrics(m: unknown): Record<string, number> {
+  if (typeof m !== 'object' || m === null) throw new TypeError('metrics must be an object')
+  const out: Record<string, number> = {}
+  for (const [k, v] of Object.entries(m)) {
+    if (!METRIC_NAMES.includes(k)) throw new RangeError(`unknown metric ${describe(k)}; expected one of ${METRIC_NAMES.join(', ')}`)
+    out[k] = checkInt(v, `metrics.${k}`, 0, MAX_U32)
+  }
+  return out
+}
+
+/** An address lifetime: seconds, or `'forever'`. */
+export function lifetime(v: unknown, name: string): number | undefined {
+  if (v === undefined) return undefined
+  if (v === 'forever') return MAX_U32
+  return checkInt(v, name, 0, MAX_U32)
+}
+
+/** An IPv4 address label: like an interface name, but `eth0:1` aliases have a colon. */
+export function checkLabel(v: unknown): string {
+  if (typeof v !== 'string') throw new TypeError(`label must be a string, got ${describe(v)}`)
+  if (v.length === 0 || Buffer.byteLength(v) > 15 || /[\s/]/.test(v)) throw new RangeError(`label ${describe(v)} must be 1 to 15 bytes without spaces or slashes`)
+  return v
+}
+
+export function checkCallOptions(o: CallOptions | undefined): void {
+  if (o === undefined) return
+  if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+  if (o.timeout !== undefined) checkInt(o.timeout, 'timeout', 1, 0x7fffffff)
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+}
+
+/** A network namespace's name as `ip netns` stores it under /run/netns. */
+export function checkNetnsName(v: unknown, name: string): string {
+  if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${describe(v)}`)
+  if (v === '' || v === '.' || v === '..' || v.includes('/') || v.includes('\0') || Buffer.byteLength(v) > 255) {
+    throw new RangeError(`${name} ${describe(v)} is not a valid namespace name`)
+  }
+  return v
+}
