@@ -1,12 +1,13 @@
 /**
- * nlkit: Linux rtnetlink for Node.js. Configure links, addresses and routes with `await`,
- * on a Rust core that speaks netlink to the kernel on its own I/O thread.
+ * nlkit: Linux netlink for Node.js. Configure links, addresses and routes with `await`, or speak
+ * any netlink protocol with raw messages, on a Rust core that talks to the kernel on its own I/O
+ * thread.
  *
  * Every function exists at module level (on a lazily opened default connection in the current
  * network namespace) and as a method of {@link Netlink}, returned by {@link open}.
  *
  * This file is the package's public surface: it only re-exports. The code is in `src/`, one
- * module per area (links, addresses, routes, neighbours, rules, events, netns), with the
+ * module per area (links, addresses, routes, neighbours, rules, events, netns, raw), with the
  * connection's engine (`src/engine.ts`), errors, validation, kernel name tables and the native
  * boundary (`src/native.ts`, the one module that loads the binding) beside them.
  *
@@ -54,3 +55,11 @@ export type { EventBase, EventGroup, NetlinkEvent, SubscribeOptions } from './sr
 
 // Namespaces
 export { netnsCreate, netnsDelete, netnsList } from './src/netns.js'
+
+// Raw netlink: any protocol, messages as bytes, and the attribute codec for their payloads
+export { NETLINK, NLM_F, RawNetlink } from './src/raw.js'
+export type { NetlinkProtocol, RawMessage, RawOpenOptions, RawRequest } from './src/raw.js'
+export { RawEvents } from './src/raw-events.js'
+export type { RawEvent, RawEventsOptions } from './src/raw-events.js'
+export { Attrs, AttrsBuilder, decodeAttrs, encodeAttrs, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from './src/attrs.js'
+export type { Attr } from './src/attrs.js'

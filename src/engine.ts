@@ -10,7 +10,7 @@
  * @module
  */
 
-import { abortError, closedError, native, NetlinkError } from './errors.js'
+import { abortError, closedError, nativeResult, NetlinkError } from './errors.js'
 import { NativeConn, Part, type Completion, type Op, type Submitted } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, NetnsRef, OpenOptions } from './types.js'
@@ -71,9 +71,8 @@ export class Engine {
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.netns = opts.netns
-    this.#native = native('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, () =>
-      new NativeConn({ timeout: opts.timeout, netns }, (json: string) => this.#onAsyncDone(json)),
-    )
+    const n = new NativeConn((json: string) => this.#onAsyncDone(json))
+    this.#native = nativeResult('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, n, n.open({ timeout: opts.timeout, netns }))
   }
 
   /**

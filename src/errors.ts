@@ -8,8 +8,8 @@
 import { constants as osConstants } from 'node:os'
 
 /**
- * A core error as the binding sends it (json.rs `error`): in a completion batch, in an event, in
- * the result of `netnsCall`, or as the message of an error thrown by a synchronous native call.
+ * A core error as the binding sends it (crates/nlkit-node/src/envelope.rs): in a completion batch,
+ * in an event, or in the `[envelope|null, value]` answer of a synchronous call.
  */
 export interface NativeError {
   /** The positive errno. */
@@ -79,15 +79,20 @@ export function abortError(signal: AbortSignal): Error {
 }
 
 /**
- * Runs a synchronous native call, turning a core error (its JSON envelope as the thrown error's
- * message) into a NetlinkError; anything else is rethrown as it is.
+ * The one decoder of the native error envelope for synchronous calls: a handle's `open()`
+ * answers `[envelope|null, null]` (never JSON in an exception's message). Returns the handle,
+ * or closes it and throws the NetlinkError.
  */
-export function native<T>(op: string, subject: string, f: () => T): T {
-  try {
-    return f()
-  } catch (e) {
-    const m = (e as Error)?.message
-    if (typeof m === 'string' && m.startsWith('{"errno"')) throw new NetlinkError(op, subject, JSON.parse(m) as NativeError)
-    throw e
-  }
+export function nativeResult<H extends { close(): unknown }>(op: string, subject: string, handle: H, result: string): H {
+  const [err] = JSON.parse(result) as [NativeError | null, unknown]
+  if (!err) return handle
+  handle.close()
+  throw new NetlinkError(op, subject, err)
+}
+
+/** `[envelope|null, value]` of a synchronous native call (netnsCall): the value, or the NetlinkError. */
+export function nativeValue<T>(op: string, subject: string, result: string): T {
+  const [err, value] = JSON.parse(result) as [NativeError | null, T]
+  if (err) throw new NetlinkError(op, subject, err)
+  return value
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Address } from './addresses.js'
-import { native, NetlinkError, type NativeError } from './errors.js'
+import { nativeResult, NetlinkError, type NativeError } from './errors.js'
 import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
 import type { Neighbour } from './neighbours.js'
@@ -116,9 +116,8 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
     const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
-    this.#native = native('subscribe', groups.join(','), () =>
-      new NativeMonitor({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }, () => this.#drain()),
-    )
+    const n = new NativeMonitor(() => this.#drain())
+    this.#native = nativeResult('subscribe', groups.join(','), n, n.open({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }))
     if (o.signal) {
       this.#signal = o.signal
       this.#onAbort = () => this.close()

@@ -9,7 +9,7 @@
 
 import type { NativeError } from './errors.js'
 
-export { NativeConn, NativeMonitor, netnsCall, type NetnsSpec } from '../native.cjs'
+export { NativeConn, NativeMonitor, NativeRawConn, NativeRawMonitor, netnsCall, layouts, opFields, rawLayoutSample, type NetnsSpec, type RawOp } from '../native.cjs'
 import type { NetnsSpec } from '../native.cjs'
 
 // ---------------------------------------------------------------------------------------------
@@ -154,6 +154,67 @@ export type OpOf<K extends OpName> = Extract<Op, { op: K }>
 
 /** An operation as submitted: the engine adds the call's token and, when given, its deadline (ms). */
 export type Submitted = Op & { token: number; timeout?: number }
+
+// The fields each operation may carry and their JSON types, as the binding declares them
+// (crates/nlkit-node/src/ops_in/fields.rs, which refuses any other field). A contract test
+// compares this table with the binding's `opFields()`; the check below makes every record of
+// `Op` use only fields listed here, so the two sides cannot drift apart unnoticed.
+type J = 'string' | 'number' | 'boolean' | 'object' | 'array'
+const COMMON = { op: 'string', token: 'number', timeout: 'number' } as const
+const LINK = { index: 'number', name: 'string' } as const
+const FAMILY = { family: 'number' } as const
+const LINK_SPEC = {
+  netns: 'object', newName: 'string', ifname: 'string', kind: 'string', info: 'object', mtu: 'number', address: 'string',
+  broadcast: 'string', txqlen: 'number', master: 'number', parent: 'number', alias: 'string', group: 'number', up: 'boolean',
+} as const
+const ADDR_SPEC = {
+  address: 'string', prefixLen: 'number', scope: 'number', label: 'string', broadcast: 'string', peer: 'string',
+  validLft: 'number', preferredLft: 'number', flags: 'number',
+} as const
+const ROUTE_SPEC = {
+  dst: 'string', dstLen: 'number', gateway: 'string', nexthops: 'array', prefsrc: 'string', table: 'number', metric: 'number',
+  scope: 'number', protocol: 'number', routeType: 'number', metrics: 'object', onlink: 'boolean', pref: 'number',
+} as const
+const ROUTE_QUERY = { dst: 'string', src: 'string', iif: 'number', oif: 'number', mark: 'number' } as const
+const NEIGH_SPEC = { dst: 'string', lladdr: 'string', state: 'number', flags: 'number', vlan: 'number' } as const
+const RULE_SPEC = {
+  priority: 'number', table: 'number', from: 'string', fromLen: 'number', to: 'string', toLen: 'number', iif: 'string',
+  oif: 'string', fwmark: 'number', fwmask: 'number', tos: 'number', suppressPrefixLength: 'number', uidRange: 'object',
+  action: 'number', goto: 'number', protocol: 'number',
+} as const
+
+/** Each operation's fields and their JSON types (see above). */
+export const OP_FIELDS = {
+  linkGet: { ...COMMON, ...LINK },
+  linkList: { ...COMMON },
+  linkSetUp: { ...COMMON, ...LINK, up: 'boolean' },
+  linkDel: { ...COMMON, ...LINK },
+  linkAdd: { ...COMMON, ...LINK_SPEC },
+  linkSet: { ...COMMON, ...LINK, ...LINK_SPEC },
+  addrAdd: { ...COMMON, ...LINK, ...ADDR_SPEC },
+  addrReplace: { ...COMMON, ...LINK, ...ADDR_SPEC },
+  addrDel: { ...COMMON, ...LINK, ...ADDR_SPEC },
+  addrList: { ...COMMON, ...LINK, ...FAMILY },
+  routeAdd: { ...COMMON, ...LINK, ...FAMILY, ...ROUTE_SPEC },
+  routeReplace: { ...COMMON, ...LINK, ...FAMILY, ...ROUTE_SPEC },
+  routeAppend: { ...COMMON, ...LINK, ...FAMILY, ...ROUTE_SPEC },
+  routeDel: { ...COMMON, ...LINK, ...FAMILY, ...ROUTE_SPEC },
+  routeList: { ...COMMON, ...LINK, ...FAMILY, table: 'number' },
+  routeGet: { ...COMMON, ...ROUTE_QUERY },
+  neighAdd: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
+  neighReplace: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
+  neighDel: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
+  neighList: { ...COMMON, ...LINK, ...FAMILY },
+  ruleAdd: { ...COMMON, ...FAMILY, ...RULE_SPEC },
+  ruleDel: { ...COMMON, ...FAMILY, ...RULE_SPEC },
+  ruleList: { ...COMMON, ...FAMILY },
+} as const satisfies Record<OpName, Record<string, J>>
+
+/** Every field an `Op` record sets is in its operation's OP_FIELDS entry, or this does not compile. */
+type OpCarrying<K extends OpName, X = Op> = X extends { op: infer O } ? (K extends O ? X : never) : never
+type KeysOf<T> = T extends unknown ? keyof T : never
+type FieldsListed = { [K in OpName]: Exclude<KeysOf<OpCarrying<K>>, keyof (typeof OP_FIELDS)[K]> }
+export type OpFieldsAgree = Assert<FieldsListed[OpName] extends never ? true : false>
 
 // ---------------------------------------------------------------------------------------------
 // Completions

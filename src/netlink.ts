@@ -5,6 +5,7 @@
  * @module
  */
 
+import { RawNetlink, type RawOpenOptions } from './raw.js'
 import * as addresses from './addresses.js'
 import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './addresses.js'
 import { Engine } from './engine.js'
@@ -239,10 +240,16 @@ export class Netlink {
 }
 
 /**
- * Opens a connection, in the current network namespace or in `opts.netns`.
+ * Opens a connection, in the current network namespace or in `opts.netns`: an rtnetlink
+ * {@link Netlink} with the whole typed API, or, given `{ protocol }`, a {@link RawNetlink} on
+ * any netlink protocol (`'route'`, `'generic'`, `'netfilter'`, `'xfrm'`, `'sock_diag'` or a
+ * number) whose requests and replies are bytes.
  *
  * @category Connections
  */
-export function open(opts?: OpenOptions): Netlink {
-  return new Netlink(opts)
+export function open(opts: RawOpenOptions): RawNetlink
+export function open(opts?: OpenOptions): Netlink
+export function open(opts?: OpenOptions | RawOpenOptions): Netlink | RawNetlink {
+  if (typeof opts === 'object' && opts !== null && 'protocol' in opts) return new RawNetlink(opts)
+  return new Netlink(opts as OpenOptions | undefined)
 }

@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NetlinkError, type NativeError } from './errors.js'
+import { nativeValue } from './errors.js'
 import { netnsCall, type NetnsSpec } from './native.js'
 import type { NetnsRef } from './types.js'
 import { checkInt, checkNetnsName, describe } from './validate.js'
@@ -27,9 +27,7 @@ export function netnsSpec(v: NetnsRef, name = 'netns'): NetnsSpec {
 }
 
 function netnsOp(op: 'create' | 'delete' | 'list', fn: string, name?: string): unknown {
-  const [err, result] = JSON.parse(netnsCall(op, name)) as [NativeError | null, unknown]
-  if (err) throw new NetlinkError(fn, name ?? '', err)
-  return result
+  return nativeValue(fn, name ?? '', netnsCall(op, name))
 }
 
 /**

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { native, NetlinkError } from './errors.js'
+import { nativeResult, NetlinkError } from './errors.js'
 import { NativeMonitor, type NetnsSpec, type RouteListOp, type WireRoutes } from './native.js'
 import type { RawEvent } from './events.js'
 import { routeFromWire } from './route-decode.js'
@@ -28,13 +28,12 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
   constructor(op: RouteListOp, netns: NetnsSpec | undefined, names: Promise<Map<number, string>>) {
     this.#names = names
     names.catch(() => {}) // reported by next()
-    this.#native = native('routeListStream', '', () =>
-      new NativeMonitor({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }, () => {
-        const w = this.#wake
-        this.#wake = undefined
-        w?.()
-      }),
-    )
+    const n = new NativeMonitor(() => {
+      const w = this.#wake
+      this.#wake = undefined
+      w?.()
+    })
+    this.#native = nativeResult('routeListStream', '', n, n.open({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }))
     this.#native.unref() // held only while a consumer waits (see next())
   }
 

@@ -198,11 +198,13 @@ impl<'a, F: Feed> Reader<'a, F> {
     fn dump_finished(&mut self, msg: &wire::Message<'_>) {
         let Some(d) = self.running.take() else { return };
         self.feed.dump_done(d.dump.tag, &mut self.pending);
-        let errno = if msg.header.ty == NLMSG_DONE {
-            wire::parse_done(msg.header.flags, msg.payload).errno
+        // The kernel's whole answer, extended ACK included, for the error it may become.
+        let end = if msg.header.ty == NLMSG_DONE {
+            wire::parse_done(msg.header.flags, msg.payload)
         } else {
-            wire::parse_error(msg.header.flags, msg.payload).map(|e| e.errno).unwrap_or(libc::EPROTO)
+            wire::parse_error(msg.header.flags, msg.payload).unwrap_or(wire::ErrorMsg { errno: libc::EPROTO, ..Default::default() })
         };
+        let errno = end.errno;
         let stream = self.feed.is_stream();
         if !stream && (errno == libc::EAFNOSUPPORT || errno == libc::EOPNOTSUPP) {
             return; // e.g. IPv6 rules on a kernel without IPv6: nothing to list
@@ -214,8 +216,7 @@ impl<'a, F: Feed> Reader<'a, F> {
         } else if stream && errno == 0 {
             self.pending.push(Event::End);
         } else if errno != 0 {
-            let e = wire::ErrorMsg { errno, ..Default::default() };
-            self.pending.push(Event::Error(Error::kernel(&e)));
+            self.pending.push(Event::Error(Error::kernel(&end)));
         } else if d.interrupted {
             if d.retries < DUMP_RETRIES {
                 self.start_dump(d.dump, d.retries + 1);

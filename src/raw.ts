@@ -1,0 +1,268 @@
+/**
+ * Raw netlink: a connection on any netlink protocol, messages as bytes. The engine still
+ * owns sequence numbers, the port id, NLM_F_REQUEST/ACK, deadlines, dumps (DUMP_INTR retries,
+ * parts), the kernel-only sender check and extended-ACK errors; the caller owns the payloads
+ * (build them with {@link AttrsBuilder}, read them with {@link decodeAttrs}).
+ *
+ * @module
+ */
+
+import { abortError, closedError, NetlinkError, nativeResult } from './errors.js'
+import { NativeRawConn, type RawOp } from './native.js'
+import { netnsSpec } from './netns.js'
+import { decodeBatch, RawKind } from './raw-layout.js'
+import { RawEvents, type RawEventsOptions } from './raw-events.js'
+import type { CallOptions, NetnsRef } from './types.js'
+import { checkCallOptions, checkInt, describe } from './validate.js'
+
+/**
+ * Netlink protocols by name (`NETLINK_*` numbers); any other number may be given too.
+ * @category Raw netlink
+ */
+export const NETLINK = { route: 0, sock_diag: 4, xfrm: 6, netfilter: 12, generic: 16 } as const
+
+/**
+ * A netlink protocol: one of {@link NETLINK}'s names, or a `NETLINK_*` number (0..31).
+ * @category Raw netlink
+ */
+export type NetlinkProtocol = keyof typeof NETLINK | number
+
+/**
+ * `nlmsghdr.nlmsg_flags` bits. REQUEST and ACK are set by the engine; `DUMP` (ROOT | MATCH)
+ * makes a request a dump.
+ * @category Raw netlink
+ */
+export const NLM_F = {
+  REQUEST: 0x01, MULTI: 0x02, ACK: 0x04, ECHO: 0x08, DUMP_INTR: 0x10, DUMP_FILTERED: 0x20,
+  ROOT: 0x100, MATCH: 0x200, ATOMIC: 0x400, DUMP: 0x300,
+  REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400, APPEND: 0x800,
+  NONREC: 0x100, BULK: 0x200, CAPPED: 0x100, ACK_TLVS: 0x200,
+} as const
+
+/**
+ * Options of {@link open} for a raw connection.
+ * @category Raw netlink
+ */
+export interface RawOpenOptions {
+  protocol: NetlinkProtocol
+  /** Talk to this network namespace (a name, a path, a pid or `{ fd }`) instead of the current one. */
+  netns?: NetnsRef
+  /** Default deadline of each request, ms (5000). */
+  timeout?: number
+}
+
+/**
+ * A request: the message type, flags besides REQUEST/ACK, and the payload (the family's
+ * header and attributes). `dump: true`, or flags including `NLM_F.DUMP`, makes it a dump.
+ * @category Raw netlink
+ */
+export interface RawRequest {
+  type: number
+  flags?: number
+  payload?: Uint8Array
+  dump?: boolean
+}
+
+/**
+ * One message of a reply (or an event): header fields and the payload after the 16-byte header.
+ * @category Raw netlink
+ */
+export interface RawMessage {
+  type: number
+  flags: number
+  seq: number
+  pid: number
+  payload: Buffer
+}
+
+interface Pending {
+  resolve: (m: RawMessage[]) => void
+  reject: (e: Error) => void
+  subject: string
+  parts?: RawMessage[][]
+  cleanup?: () => void
+}
+
+const MAX_U16 = 0xffff
+
+/** A request checked and turned into the record the binding reads (everything before anything is sent). */
+function rawOp(req: RawRequest, token: number, o: CallOptions | undefined): RawOp {
+  if (typeof req !== 'object' || req === null) throw new TypeError('request must be an object { type, flags?, payload? }')
+  const msgType = checkInt(req.type, 'type', 16, MAX_U16)
+  const flags = req.flags === undefined ? 0 : checkInt(req.flags, 'flags', 0, MAX_U16)
+  const payload = req.payload ?? Buffer.alloc(0)
+  if (!(payload instanceof Uint8Array)) throw new TypeError(`payload must be a Buffer or Uint8Array, got ${describe(payload)}`)
+  if (req.dump !== undefined && typeof req.dump !== 'boolean') throw new TypeError('dump must be a boolean')
+  const dump = req.dump === true || (flags & NLM_F.DUMP) === NLM_F.DUMP
+  return {
+    token, msgType, flags: flags & ~(dump ? NLM_F.DUMP : 0), dump, timeout: o?.timeout,
+    payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
+  }
+}
+
+function protocolNumber(p: unknown): number {
+  if (typeof p === 'string') {
+    const n = (NETLINK as Record<string, number>)[p]
+    if (n === undefined) throw new RangeError(`unknown protocol ${describe(p)}; expected one of ${Object.keys(NETLINK).join(', ')} or a number`)
+    return n
+  }
+  return checkInt(p, 'protocol', 0, 31)
+}
+
+/**
+ * A raw netlink connection: one socket of one protocol and one I/O thread, many requests in
+ * flight. Idle, it does not keep the process alive; a pending request does.
+ * @category Raw netlink
+ */
+export class RawNetlink {
+  #native: NativeRawConn
+  #pending = new Map<number, Pending>()
+  #queue: RawOp[] = []
+  #flushScheduled = false
+  #nextToken = 1
+  #refd = false
+  #closed = false
+  /** The protocol's number. */
+  readonly protocol: number
+  readonly #netns: NetnsRef | undefined
+
+  /** Use {@link open} with `{ protocol }`. */
+  constructor(opts: RawOpenOptions) {
+    if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
+    this.protocol = protocolNumber(opts.protocol)
+    if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
+    const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
+    this.#netns = opts.netns
+    const n = new NativeRawConn((b: Buffer) => this.#onDone(b))
+    this.#native = nativeResult('open', `protocol ${this.protocol}`, n, n.open(this.protocol, { timeout: opts.timeout, netns }))
+  }
+
+  /**
+   * Sends one message and resolves the messages of its reply: every message before the ACK
+   * (none for a plain change), or a dump's parts up to NLMSG_DONE. A kernel error rejects
+   * with a {@link NetlinkError} carrying its extended-ACK text and offset.
+   */
+  request(req: RawRequest, o?: CallOptions): Promise<RawMessage[]> {
+    const subject = `type ${describe(req?.type)}`
+    const token = this.#token()
+    let op: RawOp
+    try {
+      checkCallOptions(o)
+      op = rawOp(req, token, o)
+    } catch (e) {
+      return Promise.reject(e) // bad arguments: nothing is sent
+    }
+    if (this.#closed) return Promise.reject(closedError('request', subject))
+    const signal = o?.signal
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    return new Promise<RawMessage[]>((resolve, reject) => {
+      const p: Pending = { resolve, reject, subject }
+      if (signal) {
+        const onAbort = () => {
+          if (this.#pending.get(token) !== p) return
+          this.#settle(token, p)
+          this.#updateRef()
+          reject(abortError(signal))
+        }
+        signal.addEventListener('abort', onAbort, { once: true })
+        p.cleanup = () => signal.removeEventListener('abort', onAbort)
+      }
+      this.#pending.set(token, p)
+      this.#queue.push(op)
+      if (!this.#flushScheduled) {
+        this.#flushScheduled = true
+        queueMicrotask(this.#flush)
+      }
+      this.#updateRef()
+    })
+  }
+
+  /** {@link request} as a dump (NLM_F_DUMP): every message up to NLMSG_DONE. */
+  dump(req: RawRequest, o?: CallOptions): Promise<RawMessage[]> {
+    return this.request({ ...req, dump: true }, o)
+  }
+
+  /**
+   * A dump read at the consumer's pace, in batches, on a socket of its own (flat memory for
+   * huge tables): `for await (const batch of conn.dumpStream(req)) ...`.
+   */
+  dumpStream(req: RawRequest, o: RawEventsOptions = {}): AsyncIterableIterator<RawMessage[]> {
+    const op = rawOp({ ...req, dump: true }, 0, undefined)
+    return RawEvents.stream(this.protocol, op, { netns: this.#netns, ...o })
+  }
+
+  /**
+   * Joins multicast groups by number and yields their notifications in kernel order through a
+   * bounded queue; a consumer that falls behind gets `{ type: 'overflow' }` where messages were
+   * lost, never a silent gap.
+   */
+  subscribe(groups: number[], o: RawEventsOptions = {}): RawEvents {
+    if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array of group numbers')
+    groups.forEach((g, i) => checkInt(g, `groups[${i}]`, 1, 0xffffffff))
+    return RawEvents.subscribe(this.protocol, groups, { netns: this.#netns, ...o })
+  }
+
+  /** Rejects what is in flight (ECANCELED) and releases the socket and thread. Idempotent. */
+  close(): void {
+    if (this.#closed) return
+    this.#closed = true
+    this.#native.close()
+    for (const [token, p] of this.#pending) {
+      this.#settle(token, p)
+      p.reject(closedError('request', p.subject))
+    }
+    this.#queue = []
+    if (this.#refd) this.#native.unref()
+    this.#refd = false
+  }
+
+  /** `await using`: closes the connection. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.close()
+  }
+
+  #token(): number {
+    for (;;) {
+      const t = this.#nextToken
+      this.#nextToken = t >= 0xffffffff ? 1 : t + 1
+      if (!this.#pending.has(t)) return t
+    }
+  }
+
+  #settle(token: number, p: Pending): void {
+    this.#pending.delete(token)
+    p.cleanup?.()
+  }
+
+  #updateRef(): void {
+    const want = this.#pending.size > 0
+    if (want === this.#refd || this.#closed) return
+    this.#refd = want
+    if (want) this.#native.ref()
+    else this.#native.unref()
+  }
+
+  #flush = (): void => {
+    this.#flushScheduled = false
+    const ops = this.#queue.filter((op) => this.#pending.has(op.token))
+    this.#queue = []
+    if (this.#closed || ops.length === 0) return
+    const now = this.#native.submit(ops)
+    if (now !== null) this.#onDone(now)
+  }
+
+  #onDone(bytes: Buffer): void {
+    for (const r of decodeBatch(bytes)) {
+      const p = this.#pending.get(r.token)
+      if (!p) continue // aborted or closed meanwhile
+      if (r.kind === RawKind.More) (p.parts ??= []).push(r.messages)
+      else if (r.kind === RawKind.Restart) p.parts = undefined
+      else {
+        this.#settle(r.token, p)
+        if (r.error) p.reject(new NetlinkError('request', p.subject, r.error))
+        else p.resolve(p.parts ? p.parts.flat().concat(r.messages) : r.messages)
+      }
+    }
+    this.#updateRef()
+  }
+}
