@@ -4,7 +4,10 @@
 
 import test from 'ava'
 import { addrAdd, addrReplace, addrDel, addrList, routeList, NetlinkError } from '../index.js'
-import { ip, ipDo, ipAddrs, namer, veth, assertAddrMatches } from './helpers.mjs'
+import { ip, ipDo, ipAddrs } from './support/oracle.mjs'
+import { assertAddrMatches } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const name = namer('ad')
 

@@ -3,7 +3,9 @@
 
 import test from 'ava'
 import { routeAdd, routeDel, linkGet, routeGet, addrAdd, addrList, open, NetlinkError } from '../index.js'
-import { ip, ipTry, ipLink, ipRoutes, ipAddrs, namer, veth } from './helpers.mjs'
+import { ip, ipTry, ipLink, ipRoutes, ipAddrs } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const name = namer('cc')
 const hosts = (n, second) => Array.from({ length: n }, (_, i) => `10.${second}.${Math.floor(i / 250)}.${(i % 250) + 1}`)

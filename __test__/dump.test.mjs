@@ -7,7 +7,10 @@ import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { routeList, linkList, open, NetlinkError } from '../index.js'
-import { ipDo, ipTry, ipRoutes, namer, veth, assertRoutesMatch } from './helpers.mjs'
+import { ipDo, ipTry, ipRoutes } from './support/oracle.mjs'
+import { assertRoutesMatch } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const name = namer('dm')
 const T = 2000

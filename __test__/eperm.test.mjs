@@ -6,7 +6,9 @@ import { execFile } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname } from 'node:path'
-import { ipLink, ipAddrs, namer, veth } from './helpers.mjs'
+import { ipLink, ipAddrs } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const name = namer('ep')
 const INDEX_JS = fileURLToPath(new URL('../index.js', import.meta.url))

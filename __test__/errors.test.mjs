@@ -5,7 +5,9 @@
 import test from 'ava'
 import { execFileSync } from 'node:child_process'
 import * as nl from '../index.js'
-import { ip, ipTry, ipAddrs, ipRoutes, namer, veth } from './helpers.mjs'
+import { ip, ipTry, ipAddrs, ipRoutes } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const { NetlinkError, open } = nl
 const name = namer('er')

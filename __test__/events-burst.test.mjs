@@ -7,7 +7,7 @@
 //
 // Interface prefix 'evc'; route destinations in 10.203.0.0/16 and 10.206.0.0/16 (100,000 /32s
 // do not fit in one /16); tables 2130-2139. The tests run one after the other (serial) so that
-// their bursts do not overlap, and under an exclusive events lock (events-helpers.mjs eventsLock)
+// their bursts do not overlap, and under an exclusive events lock (support/events.mjs eventsLock)
 // so that they do not overflow the subscriptions of the other events files. Routes are removed by deleting the veth they go through (IPv4
 // removes them without one notification per route, which would flood other subscriptions).
 //
@@ -17,7 +17,10 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ipBatch, ipDo, ipTry, ipj, veth, sleep, poll, eventsLock } from './events-helpers.mjs'
+import { ipBatch, ipDo, ipTry, ip } from './support/oracle.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { sleep } from './support/wait.mjs'
+import { poll, eventsLock } from './support/events.mjs'
 
 // The bursts wait for the other events files (their subscriptions would overflow), and they wait for us.
 let unlock
@@ -46,11 +49,11 @@ function burstLines(dev, table) {
 let seq = 0
 /** A veth pair, both ends up; deleting it in teardown also drops the routes through it. */
 function pair(t, tables) {
-  const p = veth(t, `evc${seq++}`, `evc${seq++}`, { up: true })
+  const p = ipVeth(t, `evc${seq++}`, `evc${seq++}`, { up: true })
   t.teardown(() => {
     for (const T of tables) {
       // Only if the routes outlived their device (they should not).
-      if (ipj(['route', 'show', 'table', T]).length > 0) ipTry(['route', 'flush', 'table', T])
+      if (ip(['route', 'show', 'table', T]).length > 0) ipTry(['route', 'flush', 'table', T])
     }
   })
   return p
@@ -91,7 +94,7 @@ test.serial('burst: 100,000 routes from ip -batch, 64 MiB buffer, counting consu
   })()
 
   await ipBatch(burstLines(a, T))
-  t.is(ipj(['route', 'show', 'table', T]).length, N, 'ip: the table has every route')
+  t.is(ip(['route', 'show', 'table', T]).length, N, 'ip: the table has every route')
   // A sentinel made after the burst (in another table, so it is not counted): once it is seen,
   // every event of the burst has been consumed.
   ipDo(['route', 'add', `${SENTINEL}/32`, 'dev', a, 'table', T2])
@@ -167,7 +170,7 @@ async function laterChangeSeen(st) {
 /** Waits until the mirror of table T equals ip's table (it only ever holds routes that exist). */
 async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
   ipDo(['route', 'add', `${SENTINEL}/32`, 'dev', st.a, 'table', st.T])
-  t.is(ipj(['route', 'show', 'table', st.T]).length, total)
+  t.is(ip(['route', 'show', 'table', st.T]).length, total)
   await until(
     () => (st.mirror.has(SENTINEL) && st.mirror.size === total) || st.error || st.overflows > SPINNING,
     guard,
@@ -175,7 +178,7 @@ async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
   )
   t.is(st.error, undefined, `the subscription failed: ${st.error}`)
   t.true(st.overflows <= SPINNING, `${st.overflows} overflow events for ${N} changes: spinning`)
-  const want = ipj(['-d', 'route', 'show', 'table', st.T])
+  const want = ip(['-d', 'route', 'show', 'table', st.T])
   t.is(st.mirror.size, want.length)
   const diffs = []
   for (const r of want) {

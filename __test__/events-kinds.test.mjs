@@ -7,7 +7,10 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { Collector, collect, ipDo, ipTry, ipj, ipLink, veth, describeEvent, eventsLock } from './events-helpers.mjs'
+import { ipDo, ipTry, ip, ipLink } from './support/oracle.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { Collector, collect, describeEvent, eventsLock } from './support/events.mjs'
+import { flushTableAfter } from './support/cleanup.mjs'
 
 // While this file runs, no 100,000-route burst (events-burst.test.mjs) floods its subscriptions.
 let unlock
@@ -19,14 +22,7 @@ test.after.always(() => unlock?.())
 let seq = 0
 const ifname = () => `eva${seq++}`
 let tableSeq = 2110
-const table = (t) => {
-  const T = tableSeq++
-  t.teardown(() => {
-    ipTry(['-4', 'route', 'flush', 'table', T])
-    ipTry(['-6', 'route', 'flush', 'table', T])
-  })
-  return T
-}
+const table = (t) => flushTableAfter(t, tableSeq++)
 let prioSeq = 21100
 
 const isLink = (name, action, pred = () => true) => (e) =>
@@ -41,7 +37,7 @@ const isRule = (priority, action) => (e) => e.type === 'rule' && e.rule.priority
 
 /** A veth pair (both ends up, no IPv6 link-local addresses) with addresses on `a`. */
 function pair(t, addrs = []) {
-  const p = veth(t, ifname(), ifname(), { up: true })
+  const p = ipVeth(t, ifname(), ifname(), { up: true })
   for (const c of addrs) ipDo(['addr', 'add', c, 'dev', p.a, ...(c.includes(':') ? ['nodad'] : [])])
   return p
 }
@@ -91,11 +87,11 @@ function checkRoute(t, r, want, ipr) {
 }
 
 function ipAddrInfo(dev, address) {
-  return ipj(['addr', 'show', 'dev', dev])[0].addr_info.find((x) => x.local === address)
+  return ip(['addr', 'show', 'dev', dev])[0].addr_info.find((x) => x.local === address)
 }
 
 function ipRoute(table, family, dst) {
-  return ipj(['-d', `-${family}`, 'route', 'show', 'table', table]).find((r) => r.dst === dst)
+  return ip(['-d', `-${family}`, 'route', 'show', 'table', table]).find((r) => r.dst === dst)
 }
 
 // ---- links --------------------------------------------------------------------------------
@@ -309,7 +305,7 @@ test('neigh: ip neigh add ... nud permanent / del -> new / del, field by field (
   ipDo(['-6', 'neigh', 'add', '2001:db8:e01:7::5', 'lladdr', '02:00:00:00:00:02', 'dev', a, 'nud', 'permanent'])
   const n4 = await c.waitFor(isNeigh('10.201.7.5', ia, 'new'), { what: 'neigh new 10.201.7.5' })
   envelope(t, n4, 'neigh', 'new')
-  const ipn = ipj(['neigh', 'show', 'dev', a]).find((n) => n.dst === '10.201.7.5')
+  const ipn = ip(['neigh', 'show', 'dev', a]).find((n) => n.dst === '10.201.7.5')
   t.is(n4.neigh.family, 4)
   t.is(n4.neigh.dst, '10.201.7.5')
   t.is(n4.neigh.lladdr, '02:00:00:00:00:01')
@@ -348,7 +344,7 @@ test('rule: ip rule add / del (IPv4 and IPv6) -> new / del, field by field', asy
   ipDo(['-6', 'rule', 'add', 'from', '2001:db8:e01::/48', 'table', T, 'priority', p6])
   const r4 = await c.waitFor(isRule(p4, 'new'), { what: `rule new priority ${p4}` })
   envelope(t, r4, 'rule', 'new')
-  const ipr = ipj(['rule', 'show']).find((r) => r.priority === p4)
+  const ipr = ip(['rule', 'show']).find((r) => r.priority === p4)
   t.is(r4.rule.family, 4)
   t.is(r4.rule.from, '10.201.0.0/16')
   t.is(r4.rule.from, `${ipr.src}/${ipr.srclen}`, 'from as ip prints it')

@@ -9,7 +9,10 @@
 import test from 'ava'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as nl from '../index.js'
-import { Collector, ipDo, veth, poll, sleep, fdCount, threadCount, EVENT_GUARD } from './events-helpers.mjs'
+import { ipDo } from './support/oracle.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { sleep } from './support/wait.mjs'
+import { Collector, poll, fdCount, threadCount, EVENT_GUARD } from './support/events.mjs'
 
 let seq = 0
 const ifname = () => `evd${seq++}`
@@ -58,7 +61,7 @@ let mtu = 1400
 const touch = (dev) => ipDo(['link', 'set', 'dev', dev, 'mtu', String(mtu++ % 2 ? 1400 : 1450)])
 
 test.serial('for await ... break ends the subscription and releases its thread', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const base = monitorThreads()
   const sub = open(t, ['link'])
   t.is(await monitorThreadsNow(base + 1), base + 1, 'one I/O thread while open')
@@ -83,7 +86,7 @@ test.serial('for await ... break ends the subscription and releases its thread',
 })
 
 test.serial('an AbortSignal ends the iteration: the loop finishes and a pending next() resolves done', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const base = monitorThreads()
   const ac = new AbortController()
   const sub = open(t, ['link'], { signal: ac.signal })
@@ -123,7 +126,7 @@ test.serial('an already aborted signal: the subscription is over at once, no thr
 })
 
 test.serial('close() twice is fine; after close next() is done; a pending next() resolves done on close', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const base = monitorThreads()
   const sub = open(t, ['link'])
   const pending = sub.next() // nothing yet, or the first event
@@ -163,7 +166,7 @@ test.serial('return() and Symbol.asyncDispose end the subscription', async (t) =
 })
 
 test.serial('a subscription keeps working while events are consumed after close of another', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const keep = new Collector(nl.subscribe(['link']))
   t.teardown(() => keep.close())
   const gone = open(t, ['link'])
@@ -175,7 +178,7 @@ test.serial('a subscription keeps working while events are consumed after close 
 
 test.serial('1,000 subscribe/close cycles leak no file descriptors and no threads', async (t) => {
   t.timeout(180000)
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   // Warm up whatever Node starts lazily (timers, the first native handles).
   for (let i = 0; i < 5; i++) nl.subscribe(['link']).close()
   await sleep(50)

@@ -9,7 +9,9 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ipTry, veth, sleep } from './events-helpers.mjs'
+import { ipTry } from './support/oracle.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { sleep } from './support/wait.mjs'
 
 const LIB = new URL('../index.js', import.meta.url).href
 /** A child that should exit has this long (a hang guard, not a timing expectation). */
@@ -115,7 +117,7 @@ test('a child that opens and closes 20 subscriptions at once exits by itself', a
 test('a child whose for await loop breaks exits by itself', async (t) => {
   const a = ifname()
   const b = ifname()
-  veth(t, a, b)
+  ipVeth(t, a, b)
   const c = await child(t, `
     const sub = nl.subscribe(['link'])
     console.log('ready')

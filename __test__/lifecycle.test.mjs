@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { open, linkList, linkGet, NetlinkError } from '../index.js'
-import { ipLink, namer, veth } from './helpers.mjs'
+import { ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const name = namer('lc')
 const INDEX_JS = fileURLToPath(new URL('../index.js', import.meta.url))

@@ -8,7 +8,10 @@
 import test from 'ava'
 import { randomBytes } from 'node:crypto'
 import * as nl from '../index.js'
-import { ip, ipDo, ipTry, ipLink, namer, veth, rejectsCode } from './helpers.mjs'
+import { ip, ipDo, ipTry, ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { rejectsCode } from './support/assert.mjs'
 
 const name = namer('nc')
 

@@ -3,7 +3,10 @@
 
 import test from 'ava'
 import { linkList, linkGet, linkSetUp, linkSetDown, linkAddVeth, linkDel, NetlinkError } from '../index.js'
-import { ip, ipDo, ipTry, ipLink, namer, veth, waitFor } from './helpers.mjs'
+import { ip, ipDo, ipTry, ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { waitFor } from './support/wait.mjs'
 
 const name = namer('lk')
 

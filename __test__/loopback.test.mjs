@@ -5,7 +5,8 @@ import test from 'ava'
 import net from 'node:net'
 import { once } from 'node:events'
 import { linkSetUp, linkGet } from '../index.js'
-import { ip, waitFor } from './helpers.mjs'
+import { ip } from './support/oracle.mjs'
+import { waitFor } from './support/wait.mjs'
 
 test('linkSetUp("lo") brings loopback up and 127.0.0.1 carries a TCP exchange', async (t) => {
   await linkSetUp('lo')

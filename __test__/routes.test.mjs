@@ -8,7 +8,12 @@ import test from 'ava'
 import {
   routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, addrAdd, NetlinkError,
 } from '../index.js'
-import { ip, ipTry, ipRoutes, namer, veth, assertRoutesMatch, rejectsCode } from './helpers.mjs'
+import { ip, ipTry, ipRoutes } from './support/oracle.mjs'
+import { assertRoutesMatch } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { rejectsCode } from './support/assert.mjs'
+import { flushTableAfter } from './support/cleanup.mjs'
 
 const name = namer('rt')
 
@@ -21,13 +26,7 @@ async function pair(t, addrsA = [], addrsB = []) {
 }
 
 /** Flushes a route table (both families) in teardown. */
-function table(t, n) {
-  t.teardown(() => {
-    ipTry(['-4', 'route', 'flush', 'table', String(n)])
-    ipTry(['-6', 'route', 'flush', 'table', String(n)])
-  })
-  return n
-}
+const table = flushTableAfter
 
 async function assertTable(t, n, family, msg) {
   const mine = await routeList({ table: n, family })

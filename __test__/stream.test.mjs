@@ -8,7 +8,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { routeList, routeListStream, open, NetlinkError } from '../index.js'
-import { ipDo, namer, veth, ipRoutes } from './helpers.mjs'
+import { ipDo, ipRoutes } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const name = namer('st')
 

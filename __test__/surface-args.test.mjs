@@ -9,8 +9,10 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ip, ipTry, namer, veth } from './helpers.mjs'
-import { ipNetnsList, rejectsWith } from './helpers2.mjs'
+import { ip, ipTry, ipNetnsList } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { rejectsWith } from './support/assert.mjs'
 
 const name = namer('sg')
 const T = 5060

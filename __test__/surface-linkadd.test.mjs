@@ -9,23 +9,18 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ip, ipDo, ipTry, ipLink, namer, veth } from './helpers.mjs'
-import {
-  assertInfoMatches, kernelHasKind, linkShape, nsConn, ipnLink, processIn, stableInfoData,
-} from './helpers2.mjs'
+import { ip, ipDo, ipTry, ipLink, kernelHasKind, ipnLink } from './support/oracle.mjs'
+import { assertInfoMatches, linkShape, stableInfoData } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { nsConn, processIn } from './support/netns.mjs'
+import { delLinkAfter } from './support/cleanup.mjs'
 
 const { linkAdd, linkGet, linkDel, NetlinkError } = nl
 const name = namer('sa')
 let nsSeq = 0
 const nsName = () => `nlk-sa-${nsSeq++}`
 
-/** Deletes link `n` in teardown. */
-function owned(t, n) {
-  t.teardown(() => {
-    ipTry(['link', 'del', 'dev', n])
-  })
-  return n
-}
 
 /** A veth pair used as a parent (macvlan, vxlan underlay), both ends down. */
 const parent = async (t) => (await veth(t, name(), name(), { noLinkLocal: true })).a
@@ -58,7 +53,7 @@ async function roundTrip(t, n, { ipView = true } = {}) {
 // ---- veth -------------------------------------------------------------------------------------
 
 test('veth: peer name, peer mtu and address; both ends as ip sees them', async (t) => {
-  const a = owned(t, name())
+  const a = delLinkAfter(t, name())
   const b = name()
   await linkAdd({ kind: 'veth', name: a, mtu: 1400, address: '02:50:00:00:00:01', peer: { name: b, mtu: 1300, address: '02:50:00:00:00:02' } })
   const la = ipLink(a)
@@ -114,7 +109,7 @@ test('veth: peer created in another namespace (peer.netns by name, path and pid)
 // ---- bridge -------------------------------------------------------------------------------------
 
 test('bridge: stp, forwardDelay, helloTime, maxAge, priority, ageingTime, mcastSnooping as ip -d shows them', async (t) => {
-  const br = owned(t, name())
+  const br = delLinkAfter(t, name())
   await linkAdd({
     kind: 'bridge', name: br, stp: true, forwardDelay: 800, helloTime: 300, maxAge: 2500, priority: 4096,
     ageingTime: 20000, mcastSnooping: false, address: '02:50:00:00:01:01',
@@ -138,16 +133,16 @@ test('bridge: stp, forwardDelay, helloTime, maxAge, priority, ageingTime, mcastS
 })
 
 test('bridge: stp off is reported as off', async (t) => {
-  const br = owned(t, name())
+  const br = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: br, stp: false })
   t.is(ipLink(br).linkinfo.info_data.stp_state, 0)
   t.is((await linkGet(br)).linkinfo.stp, false)
 })
 
 test('bridge: vlanFiltering (when the kernel has bridge VLAN filtering)', async (t) => {
-  const probe = owned(t, name())
+  const probe = delLinkAfter(t, name())
   const kernelHas = ipTry(['link', 'add', 'name', probe, 'type', 'bridge', 'vlan_filtering', '1'])
-  const br = owned(t, name())
+  const br = delLinkAfter(t, name())
   const r = await linkAdd({ kind: 'bridge', name: br, vlanFiltering: true }).then(() => null, (e) => e)
   if (!kernelHas) {
     t.true(r instanceof NetlinkError, 'nlkit is refused as ip is')
@@ -167,7 +162,7 @@ for (const kind of ['macvlan', 'macvtap']) {
   for (const mode of ['bridge', 'vepa', 'private', 'passthru']) {
     test(`${kind} mode ${mode} on a parent link, as ip -d shows it`, async (t) => {
       const p = await parent(t)
-      const n = owned(t, name())
+      const n = delLinkAfter(t, name())
       await linkAdd({ kind, name: n, link: p, mode })
       const l = ipLink(n)
       t.is(l.linkinfo.info_kind, kind)
@@ -187,7 +182,7 @@ for (const kind of ['macvlan', 'macvtap']) {
 
 test('vxlan: id, port, dev, local, learning:false, ttl and a multicast group (in linkinfo)', async (t) => {
   const p = await parent(t)
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id: 4242, port: 4789, dev: p, local: '10.150.3.1', learning: false, ttl: 16, linkinfo: { group: '239.150.0.1' } })
   const l = ipLink(n)
   const d = l.linkinfo.info_data
@@ -206,7 +201,7 @@ test('vxlan: id, port, dev, local, learning:false, ttl and a multicast group (in
 })
 
 test('vxlan: unicast remote, source port range, ageing (flat settings)', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id: 43, remote: '10.150.3.9', port: 4790, srcPortRange: { low: 1000, high: 2000 }, ageing: 120 })
   const d = ipLink(n).linkinfo.info_data
   t.is(d.id, 43)
@@ -222,7 +217,7 @@ test('vxlan: unicast remote, source port range, ageing (flat settings)', async (
 })
 
 test('vxlan: IPv6 remote and local', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id: 44, remote: '2001:db8:150:3::9', local: '2001:db8:150:3::1', port: 4791 })
   const d = ipLink(n).linkinfo.info_data
   // ip names the IPv6 ones remote6 / local6.
@@ -239,7 +234,7 @@ test('vxlan: IPv6 remote and local', async (t) => {
 // It works only inside `linkinfo`. Suggested fix: in linkAdd, treat a string `group` as a kind
 // setting (info.group) and only a number as the link group.
 test('vxlan: a multicast group given flat (group: "239.x.y.z"), as for every other kind setting', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id: 4243, port: 4789, group: '239.150.0.2', dev: await parent(t) })
   t.is(ipLink(n)?.linkinfo?.info_data?.group, '239.150.0.2')
 })
@@ -251,7 +246,7 @@ test('vxlan: a multicast group given flat (group: "239.x.y.z"), as for every oth
 // new link inherits its TTL: ip shows `ttl 10` before and no ttl (inherit) after. Suggested fix:
 // decode the attribute as a u8 boolean (non-zero = true) and keep encoding `true` as the flag.
 test('vxlan: ttlInherit reads false for a fixed ttl, and a round trip keeps ip\'s ttl', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id: 4244, remote: '10.150.3.10', port: 4789, ttl: 10 })
   t.is(ipLink(n).linkinfo.info_data.ttl, 10, 'ip: ttl 10')
   const g = await linkGet(n)
@@ -264,7 +259,7 @@ test('vxlan: ttlInherit reads false for a fixed ttl, and a round trip keeps ip\'
 // ---- ifb, tun, tap ---------------------------------------------------------------------------------
 
 test('ifb with mtu and address', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n, mtu: 1400, address: '02:50:00:00:02:01' })
   const l = ipLink(n)
   t.is(l.linkinfo.info_kind, 'ifb')
@@ -283,7 +278,7 @@ for (const [kind, extra, type] of [
   ['tun', { linkinfo: { multiQueue: true } }, 'tun'],
 ]) {
   test(`linkAdd kind '${kind}' ${JSON.stringify(extra)}: a persistent ${type} device (ip: info_kind tun, type ${type})`, async (t) => {
-    const n = owned(t, name())
+    const n = delLinkAfter(t, name())
     await linkAdd({ kind, name: n, mtu: 1420, ...extra })
     const l = ipLink(n)
     t.is(l.linkinfo.info_kind, 'tun')
@@ -302,7 +297,7 @@ for (const [kind, extra, type] of [
 }
 
 test('tap with an explicit address and up', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'tap', name: n, address: '02:50:00:00:03:01', up: true })
   const l = ipLink(n)
   t.is(l.address, '02:50:00:00:03:01')
@@ -313,7 +308,7 @@ test('tap with an explicit address and up', async (t) => {
 // ---- round trips -----------------------------------------------------------------------------
 
 test('round trip: bridge (stp, timers, explicit address)', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: n, stp: true, forwardDelay: 500, priority: 8192, address: '02:50:00:00:04:01', mtu: 1400 })
   const { after } = await roundTrip(t, n)
   t.like(after.linkinfo, { stp: true, forwardDelay: 500, priority: 8192 })
@@ -324,7 +319,7 @@ test('round trip: bridge (stp, timers, explicit address)', async (t) => {
 for (const kind of ['macvlan', 'macvtap']) {
   test(`round trip: ${kind} (parent, mode, explicit address and mtu)`, async (t) => {
     const p = await parent(t)
-    const n = owned(t, name())
+    const n = delLinkAfter(t, name())
     await linkAdd({ kind, name: n, link: p, mode: 'private', address: '02:50:00:00:05:01', mtu: 1300 })
     const { after } = await roundTrip(t, n)
     t.is(after.link, p)
@@ -336,7 +331,7 @@ for (const kind of ['macvlan', 'macvtap']) {
 
 test('round trip: vxlan (nlkit\'s view: id, group, dev, local, port, learning, ttl)', async (t) => {
   const p = await parent(t)
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id: 4245, port: 4789, dev: p, local: '10.150.5.1', learning: false, ttl: 20, linkinfo: { group: '239.150.0.5' }, address: '02:50:00:00:06:01' })
   // ip's view is compared by the ttlInherit test above (a known bug).
   const { after } = await roundTrip(t, n, { ipView: false })
@@ -350,7 +345,7 @@ test('round trip: vxlan (nlkit\'s view: id, group, dev, local, port, learning, t
 })
 
 test('round trip: ifb', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n, mtu: 1450, address: '02:50:00:00:07:01' })
   const { after } = await roundTrip(t, n)
   t.is(after.kind, 'ifb')
@@ -359,7 +354,7 @@ test('round trip: ifb', async (t) => {
 
 for (const kind of ['tun', 'tap']) {
   test(`round trip: ${kind}`, async (t) => {
-    const n = owned(t, name())
+    const n = delLinkAfter(t, name())
     await linkAdd({ kind, name: n, mtu: 1380, ...(kind === 'tap' ? { address: '02:50:00:00:08:01' } : {}) })
     const { after } = await roundTrip(t, n)
     t.is(after.kind, 'tun')
@@ -370,9 +365,9 @@ for (const kind of ['tun', 'tap']) {
 }
 
 test('round trip: a bridge port keeps its master', async (t) => {
-  const br = owned(t, name())
+  const br = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: br })
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'tap', name: n, master: br })
   t.is(ipLink(n).master, br)
   const { after } = await roundTrip(t, n)
@@ -389,7 +384,7 @@ test('round trip: a bridge port keeps its master', async (t) => {
 // Suggested fix: linkGet reports `linkinfo: { peer: { name } }` for a veth whose peer is in the
 // same namespace, and linkAdd ignores `link`/`linkIndex` for kind 'veth'.
 test('round trip: veth (peer name, mtu, address)', async (t) => {
-  const a = owned(t, name())
+  const a = delLinkAfter(t, name())
   const b = name()
   await linkAdd({ kind: 'veth', name: a, mtu: 1400, address: '02:50:00:00:09:01', peer: { name: b } })
   const { after } = await roundTrip(t, a)
@@ -423,7 +418,7 @@ for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
   test(`${kind}: linkAdd as ip -d shows it, and the round trip (skipped when the kernel lacks ${kind})`, async (t) => {
     const available = kernelHasKind(kind, `nlk-sa-probe-${kind}`)
     const p = await parent(t)
-    const n = owned(t, name())
+    const n = delLinkAfter(t, name())
     const spec = make(n, p)
     const err = await linkAdd(spec).then(() => null, (e) => e)
     if (!available) {
@@ -459,13 +454,13 @@ test('a kind setting out of range or unknown is refused and nothing is created',
     { kind: 'tun', pi: true },
   ]
   for (const c of cases) {
-    const n = owned(t, name())
+    const n = delLinkAfter(t, name())
     const e = await t.throwsAsync(linkAdd({ ...c, name: n }), undefined, JSON.stringify(c))
     t.true(e instanceof NetlinkError || e instanceof TypeError || e instanceof RangeError, `${JSON.stringify(c)}: ${e?.message}`)
     t.is(ipLink(n), undefined, `${JSON.stringify(c)}: nothing created`)
   }
   // A link that exists: EEXIST, and the existing one is untouched.
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n, mtu: 1400 })
   const e = await t.throwsAsync(linkAdd({ kind: 'ifb', name: n, mtu: 1300 }), { instanceOf: NetlinkError })
   t.is(e.code, 'EEXIST')

@@ -9,26 +9,23 @@
 import test from 'ava'
 import { openSync, closeSync } from 'node:fs'
 import * as nl from '../index.js'
-import { ip, ipTry, ipLink, namer, veth } from './helpers.mjs'
-import { netns, nsConn, ipn, ipnLink, processIn } from './helpers2.mjs'
+import { ip, ipLink, ipn, ipnLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { netns, nsConn, processIn } from './support/netns.mjs'
+import { delLinkAfter } from './support/cleanup.mjs'
 
 const { linkAdd, linkGet, linkSet, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
 const name = namer('sb')
 let nsSeq = 0
 const nsName = () => `nlk-sb-${nsSeq++}`
 
-function owned(t, n) {
-  t.teardown(() => {
-    ipTry(['link', 'del', 'dev', n])
-  })
-  return n
-}
 
 const names = (ns) => ipn(ns, 'link show').map((l) => l.ifname)
 
 test('linkSet: several changes in one call (name, mtu, address, up, txqlen, alias, broadcast), as ip sees them', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
-  const renamed = owned(t, name())
+  const renamed = delLinkAfter(t, name())
   await linkSet(a, { name: renamed, mtu: 1400, address: '02:51:00:00:00:01', up: true, txqlen: 77, alias: 'sb test alias', broadcast: '02:ff:ff:ff:ff:ff' })
   t.is(ipLink(a), undefined, 'the old name is gone')
   const l = ipLink(renamed)
@@ -74,8 +71,8 @@ test('linkSet one change at a time, by name and by index: mtu, address, up/down,
 
 test('linkSet name: rename by name and by index; the index stays; EEXIST onto an existing name', async (t) => {
   const { a, b, ia } = await veth(t, name(), name(), { noLinkLocal: true })
-  const n1 = owned(t, name())
-  const n2 = owned(t, name())
+  const n1 = delLinkAfter(t, name())
+  const n2 = delLinkAfter(t, name())
   await linkSet(a, { name: n1 })
   t.is(ipLink(n1).ifindex, ia)
   await linkSetName(ia, n2)
@@ -89,7 +86,7 @@ test('linkSet name: rename by name and by index; the index stays; EEXIST onto an
 })
 
 test('linkSetMtu / linkSetAddress by name and by index; the kernel\'s limits come back as EINVAL', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: n })
   const idx = ipLink(n).ifindex
   await linkSetMtu(n, 1300)
@@ -107,7 +104,7 @@ test('linkSetMtu / linkSetAddress by name and by index; the kernel\'s limits com
 })
 
 test('master / nomaster: a bridge port (ip: master, info_slave_kind bridge; nlkit: master, slaveKind)', async (t) => {
-  const br = owned(t, name())
+  const br = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: br })
   const { a, b, ia } = await veth(t, name(), name(), { noLinkLocal: true })
   const brIdx = ipLink(br).ifindex
@@ -180,7 +177,7 @@ test('linkSet netns: a veth end moves into a namespace made with netnsCreate (ip
 
 test('linkSetNetns with a name, a path, a pid and {fd} (module-level functions, ifb links)', async (t) => {
   const ns = await netns(t, nsName())
-  const links = [owned(t, name()), owned(t, name()), owned(t, name()), owned(t, name()), owned(t, name())]
+  const links = [delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name())]
   for (const n of links) await linkAdd({ kind: 'ifb', name: n })
   const proc = await processIn(t, ns)
 
@@ -200,7 +197,7 @@ test('linkSetNetns with a name, a path, a pid and {fd} (module-level functions, 
     t.is(ipLink(n), undefined, `${n} left this namespace`)
   }
   // linkSet({ netns }) is the same thing.
-  const extra = owned(t, name())
+  const extra = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: extra })
   await linkSet(extra, { netns: { name: ns } })
   t.true(names(ns).includes(extra))
@@ -221,7 +218,7 @@ test('linkAdd with netns: the link is made directly in that namespace', async (t
 // problem as ENOENT (EBADF for a bad fd). Suggested fix: keep the errno of the failed open
 // (return nlkit's Error, not a String) and format the namespace with Display.
 test('linkSetNetns into a namespace that does not exist rejects with ENOENT, like open({ netns })', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n })
   const o = t.throws(() => nl.open({ netns: 'nlk-sb-missing' }), { instanceOf: NetlinkError })
   t.is(o.code, 'ENOENT')
@@ -234,7 +231,7 @@ test('linkSetNetns into a namespace that does not exist rejects with ENOENT, lik
 })
 
 test('linkSetNetns to a pid that does not exist: ESRCH, the link stays', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n })
   const e = await t.throwsAsync(linkSetNetns(n, 0x7ffffff0), { instanceOf: NetlinkError })
   t.is(e.code, 'ESRCH')

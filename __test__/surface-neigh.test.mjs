@@ -7,8 +7,10 @@
 import test from 'ava'
 import { execFileSync } from 'node:child_process'
 import * as nl from '../index.js'
-import { ip, ipTry, namer, veth } from './helpers.mjs'
-import { bridgeJ, consistent, fdbToNl, hasCommand, ipNeighToNl, nlFdbKey, nlNeighKey, sorted } from './helpers2.mjs'
+import { ip, ipTry, bridgeJ, hasCommand } from './support/oracle.mjs'
+import { consistent, fdbToNl, ipNeighToNl, nlFdbKey, nlNeighKey, sorted } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const { neighAdd, neighReplace, neighDel, neighList, addrAdd, NetlinkError } = nl
 const name = namer('sd')

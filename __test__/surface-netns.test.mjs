@@ -12,8 +12,9 @@ import { once } from 'node:events'
 import { openSync, closeSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as nl from '../index.js'
-import { ipDo, ipTry, waitFor } from './helpers.mjs'
-import { ipn, ipnLink, ipNetnsList, netns, nsConn, processIn } from './helpers2.mjs'
+import { ipDo, ipTry, ipn, ipnLink, ipNetnsList } from './support/oracle.mjs'
+import { netns, nsConn, processIn } from './support/netns.mjs'
+import { waitFor } from './support/wait.mjs'
 
 const { netnsCreate, netnsDelete, netnsList, open, NetlinkError } = nl
 const ROOT = fileURLToPath(new URL('..', import.meta.url))

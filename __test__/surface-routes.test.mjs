@@ -9,8 +9,11 @@
 import test from 'ava'
 import { writeFileSync } from 'node:fs'
 import * as nl from '../index.js'
-import { ip, ipDo, ipTry, namer, veth } from './helpers.mjs'
-import { ipRouteFull, nlRouteFull, sorted } from './helpers2.mjs'
+import { ip, ipDo, ipTry } from './support/oracle.mjs'
+import { ipRouteFull, nlRouteFull, sorted } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { flushTableAfter } from './support/cleanup.mjs'
 
 const { routeAdd, routeAppend, routeDel, routeList, routeGet, addrAdd, NetlinkError } = nl
 const name = namer('sc')
@@ -20,11 +23,7 @@ let tableSeq = 5020
 function table(t) {
   const T = tableSeq++
   if (T > 5039) throw new Error('out of tables')
-  t.teardown(() => {
-    ipTry(['-4', 'route', 'flush', 'table', String(T)])
-    ipTry(['-6', 'route', 'flush', 'table', String(T)])
-  })
-  return T
+  return flushTableAfter(t, T)
 }
 
 /** Two veth pairs (x: 10.152.N.0/24, y: 10.152.N+1.0/24, and IPv6 /64s), all ends up. */

@@ -1,7 +1,7 @@
 // Policy routing rules: ruleAdd / ruleDel with priority, table, from, to, fwmark/fwmask, iif,
 // oif, tos, suppressPrefixLength, uidRange, protocol, action (to_tbl, blackhole, unreachable,
 // prohibit, nop, goto), IPv4 and IPv6; ruleList against `ip -j [-4|-6] rule show` (ip prints
-// table names, "src"/"srclen", hex fwmark/tos: mapped in helpers2.ipRuleToNl).
+// table names, "src"/"srclen", hex fwmark/tos: mapped in support/shapes.mjs ipRuleToNl).
 //
 // Interface prefix 'se'; addresses 10.154.0.0/16 and 2001:db8:154::/48; rule priorities
 // 20400-20499; tables 5040-5049. Every rule has a selector that only this file's traffic can
@@ -10,8 +10,10 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ip, ipTry, namer, veth } from './helpers.mjs'
-import { ipRules, sorted, strip } from './helpers2.mjs'
+import { ip, ipTry } from './support/oracle.mjs'
+import { ipRules, sorted, strip } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
 
 const { ruleAdd, ruleDel, ruleList, NetlinkError } = nl
 const name = namer('se')
