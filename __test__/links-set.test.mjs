@@ -1,6 +1,6 @@
 // linkSet (name, mtu, address, broadcast, up, master / nomaster, txqlen, alias, group, netns) and
-// the short forms linkSetMaster / linkSetMtu / linkSetName / linkSetAddress / linkSetNetns (by
-// name, path, pid and {fd}), against `ip -j -d link show` and `ip -n NS -j link`.
+// the short forms linkSetUp / linkSetDown / linkSetMaster / linkSetMtu / linkSetName /
+// linkSetAddress / linkSetNetns (by name, path, pid and {fd}), against `ip -j -d link show` and `ip -n NS -j link`.
 //
 // Interface prefix 'sb'; namespaces 'nlk-sb-*'. Changes that other files' namespace-wide
 // comparisons would trip over (a non-default link group, a veth whose peer is in another
@@ -10,16 +10,17 @@ import test from 'ava'
 import { openSync, closeSync } from 'node:fs'
 import * as nl from '../index.js'
 import { ip, ipLink, ipn, ipnLink } from './support/oracle.mjs'
+import { linkFromIp } from './support/shapes.mjs'
 import { namer } from './support/names.mjs'
 import { veth } from './support/veth.mjs'
 import { netns, nsConn, processIn } from './support/netns.mjs'
 import { delLinkAfter } from './support/cleanup.mjs'
+import { waitFor } from './support/wait.mjs'
 
-const { linkAdd, linkGet, linkSet, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
+const { linkAdd, linkGet, linkSet, linkSetUp, linkSetDown, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
 const name = namer('sb')
 let nsSeq = 0
 const nsName = () => `nlk-sb-${nsSeq++}`
-
 
 const names = (ns) => ipn(ns, 'link show').map((l) => l.ifname)
 
@@ -67,6 +68,42 @@ test('linkSet one change at a time, by name and by index: mtu, address, up/down,
   const before = ipLink(a)
   await linkSet(a, {})
   t.deepEqual(ipLink(a).mtu, before.mtu)
+})
+
+test('linkSetUp / linkSetDown on a veth, by name and by index, as ip sees it', async (t) => {
+  const { a, b, ia, ib } = await veth(t, name(), name())
+  t.false(ipLink(a).flags.includes('UP'))
+  t.false((await linkGet(a)).up)
+
+  await linkSetUp(a)
+  t.true(ipLink(a).flags.includes('UP'), 'ip: a UP')
+  t.false(ipLink(b).flags.includes('UP'), 'ip: b still down')
+  // Peer down: no carrier, as ip says.
+  t.true(ipLink(a).flags.includes('NO-CARRIER'))
+  const ga = await linkGet(a)
+  t.true(ga.up)
+  t.deepEqual(ga.flags, linkFromIp(ipLink(a)).flags)
+
+  await linkSetUp(ib)
+  t.true(ipLink(b).flags.includes('UP'), 'ip: b UP (set by index)')
+  await waitFor(() => [a, b].every((n) => ipLink(n).flags.includes('LOWER_UP') && !ipLink(n).flags.includes('NO-CARRIER')), {
+    what: 'carrier on both ends',
+  })
+  for (const n of [a, b]) {
+    const l = await linkGet(n)
+    t.deepEqual(l.flags, ipLink(n).flags, `flags of ${n}`)
+    t.true(l.up)
+  }
+
+  await linkSetDown(a)
+  t.false(ipLink(a).flags.includes('UP'), 'ip: a down')
+  t.false((await linkGet(a)).up)
+  await linkSetDown(ib)
+  t.false(ipLink(b).flags.includes('UP'), 'ip: b down (by index)')
+  t.false((await linkGet(ib)).up)
+  // Idempotent.
+  await linkSetDown(ia)
+  t.false(ipLink(a).flags.includes('UP'))
 })
 
 test('linkSet name: rename by name and by index; the index stays; EEXIST onto an existing name', async (t) => {

@@ -125,6 +125,19 @@ export class Collector {
   }
 }
 
+// ---- which event --------------------------------------------------------------------------------
+
+/** Event predicates for Collector.waitFor / filter: an event of this kind, object and action. */
+export const isLink = (name, action, pred = () => true) => (e) =>
+  e.type === 'link' && e.link.name === name && e.action === action && pred(e.link)
+export const isAddr = (cidr, action, ifindex) => (e) =>
+  e.type === 'addr' && e.address.cidr === cidr && e.action === action && e.address.index === ifindex
+export const isRoute = (dst, table, action) => (e) =>
+  e.type === 'route' && e.route.dst === dst && e.route.table === table && e.action === action
+export const isNeigh = (dst, ifindex, action) => (e) =>
+  e.type === 'neigh' && e.neigh.dst === dst && e.neigh.index === ifindex && e.action === action
+export const isRule = (priority, action) => (e) => e.type === 'rule' && e.rule.priority === priority && e.action === action
+
 /** Subscribes and collects; the subscription is closed in teardown. */
 export function collect(t, nl, groups, opts) {
   const c = new Collector(nl.subscribe(groups, opts))

@@ -144,6 +144,59 @@ export function nlRouteFull(r) {
 
 // ---- links and their kind data ------------------------------------------------------------------
 
+/** The fields both views of a link have, from an `ip -j -d link` entry. */
+export function linkFromIp(l) {
+  return strip({
+    index: l.ifindex,
+    name: l.ifname,
+    kind: l.linkinfo?.info_kind,
+    // Including ip's pseudo-flag 'M-DOWN' ("the IFLA_LINK device is down"), which nlkit reports too.
+    flags: l.flags,
+    up: l.flags.includes('UP'),
+    operstate: l.operstate,
+    mtu: l.mtu,
+    minMtu: l.min_mtu,
+    maxMtu: l.max_mtu,
+    linkType: l.link_type,
+    address: l.address,
+    broadcast: l.broadcast,
+    permAddress: l.permaddr,
+    master: l.master,
+    link: l.link ?? undefined,
+    txqlen: l.txqlen,
+    group: l.group === 'default' ? 0 : l.group,
+    qdisc: l.qdisc,
+    alias: l.ifalias,
+    altNames: l.altnames,
+  })
+}
+
+/** The same fields of an nlkit Link. */
+export function linkFromNl(l) {
+  return strip({
+    index: l.index,
+    name: l.name,
+    kind: l.kind,
+    flags: l.flags,
+    up: l.up,
+    operstate: l.operstate,
+    mtu: l.mtu,
+    minMtu: l.minMtu,
+    maxMtu: l.maxMtu,
+    linkType: l.linkType,
+    address: l.address,
+    broadcast: l.broadcast,
+    permAddress: l.permAddress,
+    master: l.master,
+    link: l.link,
+    txqlen: l.txqlen,
+    group: l.group,
+    qdisc: l.qdisc,
+    alias: l.alias,
+    altNames: l.altNames,
+  })
+}
+
 /** iproute2's JSON name of an nlkit linkinfo key (camelCase -> snake_case, with the few renames). */
 export function ipInfoKey(kind, key) {
   const renames = {
