@@ -2,8 +2,8 @@
 // existing:true, none missing and none duplicated (checked against `ip -j link`, `ip -j addr`,
 // `ip -j route show table all`, `ip -j neigh`, `ip -j rule`), then changes arrive as live events.
 //
-// Interface prefix 'evb'; addresses 10.202.0.0/16 and 2001:db8:e02::/48; route tables 2120-2129;
-// rule priorities 21200-21299.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.202.0.0/16, 2001:db8:e02::/48, route tables, rule priorities).
 //
 // Other test files change the same namespace meanwhile, so namespace-wide comparisons are
 // one-directional (everything that existed before subscribing and still exists afterwards must
@@ -12,9 +12,11 @@
 import test from 'ava'
 import * as nl from '../index.js'
 import { ipDo, ipTry, ip, ipAsync } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { collect, poll, describeEvent, routeId, ipRouteId, addrId, linkId, eventsLock } from './support/events.mjs'
 import { flushTableAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
 // While this file runs, no 100,000-route burst (events-burst.test.mjs) floods its subscriptions.
 let unlock
@@ -23,11 +25,12 @@ test.before(async () => {
 })
 test.after.always(() => unlock?.())
 
-let seq = 0
-const ifname = () => `evb${seq++}`
-let tableSeq = 2120
-const table = (t) => flushTableAfter(t, tableSeq++)
-let prioSeq = 21200
+const own = owned('events-existing')
+const ifname = namer(own.prefix)
+let tableSeq = 0
+const table = (t) => flushTableAfter(t, own.table(tableSeq++))
+let prioSeq = 0
+const nextPriority = () => own.priority(prioSeq++)
 
 const LIST_GUARD = 60000
 
@@ -88,7 +91,7 @@ function setup(t) {
   const q = ipVeth(t, ifname(), ifname(), { up: true })
   const T1 = table(t)
   const T2 = table(t)
-  const prios = [prioSeq++, prioSeq++]
+  const prios = [nextPriority(), nextPriority()]
   t.teardown(() => {
     ipTry(['rule', 'del', 'priority', prios[0]])
     ipTry(['-6', 'rule', 'del', 'priority', prios[1]])

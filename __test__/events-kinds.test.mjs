@@ -2,15 +2,17 @@
 // and with nlkit, checked field by field against `ip -j`. What a subscription receives (changes
 // right after subscribe(), per-family groups, several subscriptions) is in events-subscribe.test.mjs.
 //
-// Interface prefix 'eva'; addresses 10.201.0.0/16 and 2001:db8:e01::/48; route tables 2110-2119;
-// rule priorities 21100-21199.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.201.0.0/16, 2001:db8:e01::/48, route tables, rule priorities).
 
 import test from 'ava'
 import * as nl from '../index.js'
 import { ipDo, ipTry, ip, ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { collect, describeEvent, eventsLock, isLink, isAddr, isRoute, isNeigh, isRule } from './support/events.mjs'
 import { flushTableAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
 // While this file runs, no 100,000-route burst (events-burst.test.mjs) floods its subscriptions.
 let unlock
@@ -19,11 +21,12 @@ test.before(async () => {
 })
 test.after.always(() => unlock?.())
 
-let seq = 0
-const ifname = () => `eva${seq++}`
-let tableSeq = 2110
-const table = (t) => flushTableAfter(t, tableSeq++)
-let prioSeq = 21100
+const own = owned('events-kinds')
+const ifname = namer(own.prefix)
+let tableSeq = 0
+const table = (t) => flushTableAfter(t, own.table(tableSeq++))
+let prioSeq = 0
+const nextPriority = () => own.priority(prioSeq++)
 
 /** A veth pair (both ends up, no IPv6 link-local addresses) with addresses on `a`. */
 function pair(t, addrs = []) {
@@ -323,8 +326,8 @@ test('neigh: ip neigh add ... nud permanent / del -> new / del, field by field (
 
 test('rule: ip rule add / del (IPv4 and IPv6) -> new / del, field by field', async (t) => {
   const T = table(t)
-  const p4 = prioSeq++
-  const p6 = prioSeq++
+  const p4 = nextPriority()
+  const p6 = nextPriority()
   t.teardown(() => {
     ipTry(['rule', 'del', 'priority', p4])
     ipTry(['-6', 'rule', 'del', 'priority', p6])

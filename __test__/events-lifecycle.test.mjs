@@ -3,19 +3,21 @@
 // I/O thread ('nlkit-monitor') and the descriptors go away; 1,000 subscribe/close cycles leak
 // neither descriptors nor threads.
 //
-// Interface prefix 'evd'; addresses 10.204.0.0/16. The tests are serial: they count this
-// process's threads and descriptors.
+// What it owns in the shared namespace is its entry in support/registry.mjs. The tests are
+// serial: they count this process's threads and descriptors.
 
 import test from 'ava'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as nl from '../index.js'
 import { ipDo } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { sleep } from './support/wait.mjs'
 import { Collector, poll, fdCount, threadCount, EVENT_GUARD } from './support/events.mjs'
+import { owned } from './support/registry.mjs'
 
-let seq = 0
-const ifname = () => `evd${seq++}`
+const own = owned('events-lifecycle')
+const ifname = namer(own.prefix)
 
 /** Threads of this process named 'nlkit-monitor' (one per open subscription). */
 function monitorThreads() {

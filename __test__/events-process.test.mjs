@@ -2,7 +2,7 @@
 // server); once it is closed - by close(), `for await ... break`, an AbortSignal - the process
 // exits by itself. Each case runs a child `node` script (same network namespace).
 //
-// Interface prefix 'eve'.
+// What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { spawn } from 'node:child_process'
@@ -10,15 +10,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ipTry } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { sleep } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
 const LIB = new URL('../index.js', import.meta.url).href
 /** A child that should exit has this long (a hang guard, not a timing expectation). */
 const EXIT_GUARD = 30000
 
-let seq = 0
-const ifname = () => `eve${seq++}`
+const own = owned('events-process')
+const ifname = namer(own.prefix)
 
 /**
  * Runs `body` (an ES module body with `nl` imported) in a child node process. Resolves once the

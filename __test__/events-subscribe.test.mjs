@@ -3,15 +3,17 @@
 // their family; two subscriptions see the same events and only the groups they asked for; every
 // event is a typed object. The kinds themselves, field by field, are in events-kinds.test.mjs.
 //
-// Interface prefix 'evf'; addresses 10.205.0.0/16 and 2001:db8:e05::/48; route tables 2150-2159;
-// rule priorities 21500-21599.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.205.0.0/16, 2001:db8:e05::/48, route tables, rule priorities).
 
 import test from 'ava'
 import * as nl from '../index.js'
 import { ipDo, ipTry, ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { Collector, collect, describeEvent, eventsLock, isLink, isAddr, isRoute, isRule } from './support/events.mjs'
 import { flushTableAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
 // While this file runs, no 100,000-route burst (events-burst.test.mjs) floods its subscriptions.
 let unlock
@@ -20,11 +22,12 @@ test.before(async () => {
 })
 test.after.always(() => unlock?.())
 
-let seq = 0
-const ifname = () => `evf${seq++}`
-let tableSeq = 2150
-const table = (t) => flushTableAfter(t, tableSeq++)
-let prioSeq = 21500
+const own = owned('events-subscribe')
+const ifname = namer(own.prefix)
+let tableSeq = 0
+const table = (t) => flushTableAfter(t, own.table(tableSeq++))
+let prioSeq = 0
+const nextPriority = () => own.priority(prioSeq++)
 
 /** A veth pair (both ends up, no IPv6 link-local addresses) with addresses on `a`. */
 function pair(t, addrs = []) {
@@ -131,8 +134,8 @@ test("per-family groups: 'ipv4-addr' gets no IPv6 addresses, 'ipv4-rule' no IPv6
   const cr = collect(t, nl, ['ipv4-rule'])
   const { a, ia } = pair(t)
   const T = table(t)
-  const p4 = prioSeq++
-  const p6 = prioSeq++
+  const p4 = nextPriority()
+  const p6 = nextPriority()
   t.teardown(() => {
     ipTry(['rule', 'del', 'priority', p4])
     ipTry(['-6', 'rule', 'del', 'priority', p6])
@@ -164,7 +167,7 @@ test('every event is a typed object with a known type and action', async (t) => 
   const c = collect(t, nl, ['link', 'addr', 'route', 'neigh', 'rule'])
   const { a, ia } = pair(t)
   const T = table(t)
-  const prio = prioSeq++
+  const prio = nextPriority()
   t.teardown(() => ipTry(['rule', 'del', 'priority', prio]))
   ipDo(['rule', 'add', 'from', '10.205.16.0/24', 'table', T, 'priority', prio])
   ipDo(['addr', 'add', '2001:db8:e05:10::1/64', 'dev', a, 'nodad'])

@@ -1,5 +1,6 @@
 // Links as listed: linkList / linkGet against `ip -j -d link show`, field by field (veth, bridge
-// port, tun, altname, alias, flags including ip's M-DOWN). Interface prefix: 'lk'.
+// port, tun, altname, alias, flags including ip's M-DOWN). What it owns in the shared namespace
+// is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { linkList, linkGet } from '../index.js'
@@ -8,8 +9,10 @@ import { linkFromIp, linkFromNl } from './support/shapes.mjs'
 import { namer } from './support/names.mjs'
 import { veth } from './support/veth.mjs'
 import { waitFor } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('lk')
+const own = owned('links-list')
+const name = namer(own.prefix)
 
 const key = (list) => JSON.stringify([...list].sort((a, b) => a.index - b.index))
 

@@ -4,8 +4,9 @@
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
-// Interface prefix 'lr'; addresses 10.150.0.0/16 and 2001:db8:150::/48 (tunnel endpoints and vxlan
-// settings only); probe namespaces 'nlk-sa-probe-*'.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.151.0.0/16 and 2001:db8:151::/48 for tunnel ends and vxlan settings, probe namespaces, the
+// vrf's table, a VXLAN id).
 
 import test from 'ava'
 import * as nl from '../index.js'
@@ -14,9 +15,11 @@ import { linkShape, stableInfoData } from './support/shapes.mjs'
 import { namer } from './support/names.mjs'
 import { veth } from './support/veth.mjs'
 import { delLinkAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
 const { linkAdd, linkGet, linkDel, NetlinkError } = nl
-const name = namer('lr')
+const own = owned('links-roundtrip')
+const name = namer(own.prefix)
 
 /** A veth pair used as a parent (macvlan, vxlan underlay), both ends down. */
 const parent = async (t) => (await veth(t, name(), name(), { noLinkLocal: true })).a
@@ -71,15 +74,16 @@ for (const kind of ['macvlan', 'macvtap']) {
 }
 
 test('round trip: vxlan (nlkit\'s view: id, group, dev, local, port, learning, ttl)', async (t) => {
+  const id = own.vni(0)
   const p = await parent(t)
   const n = delLinkAfter(t, name())
-  await linkAdd({ kind: 'vxlan', name: n, id: 4245, port: 4789, dev: p, local: '10.150.5.1', learning: false, ttl: 20, linkinfo: { group: '239.150.0.5' }, address: '02:50:00:00:06:01' })
+  await linkAdd({ kind: 'vxlan', name: n, id, port: 4789, dev: p, local: '10.151.5.1', learning: false, ttl: 20, linkinfo: { group: '239.151.0.5' }, address: '02:50:00:00:06:01' })
   // ip's view is compared by the ttlInherit test of links-kinds.test.mjs (a known bug).
   const { after } = await roundTrip(t, n, { ipView: false })
-  t.like(after.linkinfo, { id: 4245, group: '239.150.0.5', dev: p, local: '10.150.5.1', port: 4789, learning: false })
+  t.like(after.linkinfo, { id, group: '239.151.0.5', dev: p, local: '10.151.5.1', port: 4789, learning: false })
   const d = ipLink(n).linkinfo.info_data
-  t.is(d.id, 4245)
-  t.is(d.group, '239.150.0.5')
+  t.is(d.id, id)
+  t.is(d.group, '239.151.0.5')
   t.is(d.link, p)
   t.is(d.learning, false)
   t.is(ipLink(n).address, '02:50:00:00:06:01')
@@ -143,21 +147,21 @@ const OPTIONAL_KINDS = [
   ['dummy', (n) => ({ kind: 'dummy', name: n, mtu: 1400 }), {}, []],
   ['vlan', (n, p) => ({ kind: 'vlan', name: n, link: p, id: 42, protocol: '802.1Q' }), { id: 42, protocol: '802.1Q' }, ['id', 'protocol']],
   ['bond', (n) => ({ kind: 'bond', name: n, mode: 'active-backup', miimon: 100 }), { mode: 'active-backup', miimon: 100 }, ['mode', 'miimon']],
-  ['vrf', (n) => ({ kind: 'vrf', name: n, table: 5009 }), { table: 5009 }, ['table']],
+  ['vrf', (n) => ({ kind: 'vrf', name: n, table: own.table(0) }), { table: own.table(0) }, ['table']],
   ['ipvlan', (n, p) => ({ kind: 'ipvlan', name: n, link: p, mode: 'l3' }), { mode: 'l3' }, ['mode']],
   ['ipvtap', (n, p) => ({ kind: 'ipvtap', name: n, link: p, mode: 'l2' }), { mode: 'l2' }, ['mode']],
-  ['gre', (n) => ({ kind: 'gre', name: n, local: '10.150.9.1', remote: '10.150.9.2', ttl: 64 }), { local: '10.150.9.1', remote: '10.150.9.2', ttl: 64 }, ['local', 'remote', 'ttl']],
-  ['gretap', (n) => ({ kind: 'gretap', name: n, local: '10.150.9.3', remote: '10.150.9.4', ttl: 64 }), { local: '10.150.9.3', remote: '10.150.9.4', ttl: 64 }, ['local', 'remote', 'ttl']],
-  ['ip6gre', (n) => ({ kind: 'ip6gre', name: n, local: '2001:db8:150:9::1', remote: '2001:db8:150:9::2', ttl: 64 }), { local: '2001:db8:150:9::1', remote: '2001:db8:150:9::2' }, ['local', 'remote']],
-  ['ip6gretap', (n) => ({ kind: 'ip6gretap', name: n, local: '2001:db8:150:9::3', remote: '2001:db8:150:9::4', ttl: 64 }), { local: '2001:db8:150:9::3', remote: '2001:db8:150:9::4' }, ['local', 'remote']],
-  ['ipip', (n) => ({ kind: 'ipip', name: n, local: '10.150.9.5', remote: '10.150.9.6', ttl: 64 }), { local: '10.150.9.5', remote: '10.150.9.6', ttl: 64 }, ['local', 'remote', 'ttl']],
-  ['sit', (n) => ({ kind: 'sit', name: n, local: '10.150.9.7', remote: '10.150.9.8', ttl: 64 }), { local: '10.150.9.7', remote: '10.150.9.8', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['gre', (n) => ({ kind: 'gre', name: n, local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }), { local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['gretap', (n) => ({ kind: 'gretap', name: n, local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }), { local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['ip6gre', (n) => ({ kind: 'ip6gre', name: n, local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2', ttl: 64 }), { local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2' }, ['local', 'remote']],
+  ['ip6gretap', (n) => ({ kind: 'ip6gretap', name: n, local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4', ttl: 64 }), { local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4' }, ['local', 'remote']],
+  ['ipip', (n) => ({ kind: 'ipip', name: n, local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }), { local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['sit', (n) => ({ kind: 'sit', name: n, local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }), { local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }, ['local', 'remote', 'ttl']],
   ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
   test(`${kind}: linkAdd as ip -d shows it, and the round trip (skipped when the kernel lacks ${kind})`, async (t) => {
-    const available = kernelHasKind(kind, `nlk-sa-probe-${kind}`)
+    const available = kernelHasKind(kind, `${own.netns[0]}probe-${kind}`)
     const p = await parent(t)
     const n = delLinkAfter(t, name())
     const spec = make(n, p)

@@ -1,26 +1,28 @@
 // linkSet (name, mtu, address, broadcast, up, master / nomaster, txqlen, alias, group, netns) and
 // the short forms linkSetUp / linkSetDown / linkSetMaster / linkSetMtu / linkSetName /
-// linkSetAddress / linkSetNetns (by name, path, pid and {fd}), against `ip -j -d link show` and `ip -n NS -j link`.
+// linkSetAddress / linkSetNetns (by name, path, pid and {fd}), against `ip -j -d link show` and
+// `ip -n NS -j link`.
 //
-// Interface prefix 'sb'; namespaces 'nlk-sb-*'. Changes that other files' namespace-wide
-// comparisons would trip over (a non-default link group, a veth whose peer is in another
-// namespace) are made inside private namespaces, through open({ netns }).
+// What it owns in the shared namespace is its entry in support/registry.mjs. Changes that other
+// files' namespace-wide comparisons would trip over (a non-default link group, a veth whose peer
+// is in another namespace) are made inside private namespaces, through open({ netns }).
 
 import test from 'ava'
 import { openSync, closeSync } from 'node:fs'
 import * as nl from '../index.js'
 import { ip, ipLink, ipn, ipnLink } from './support/oracle.mjs'
 import { linkFromIp } from './support/shapes.mjs'
-import { namer } from './support/names.mjs'
+import { namer, nsNamer } from './support/names.mjs'
 import { veth } from './support/veth.mjs'
 import { netns, nsConn, processIn } from './support/netns.mjs'
 import { delLinkAfter } from './support/cleanup.mjs'
 import { waitFor } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
 const { linkAdd, linkGet, linkSet, linkSetUp, linkSetDown, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
-const name = namer('sb')
-let nsSeq = 0
-const nsName = () => `nlk-sb-${nsSeq++}`
+const own = owned('links-set')
+const name = namer(own.prefix)
+const nsName = nsNamer(own.netns[0])
 
 const names = (ns) => ipn(ns, 'link show').map((l) => l.ifname)
 
@@ -175,41 +177,43 @@ test('master / nomaster: a bridge port (ip: master, info_slave_kind bridge; nlki
   t.is((await linkGet(b)).slaveKind, undefined)
 
   // A master that does not exist: ENODEV, nothing changed.
-  const e = await t.throwsAsync(linkSetMaster(a, 'sbnosuch'), { instanceOf: NetlinkError })
+  const e = await t.throwsAsync(linkSetMaster(a, `${own.prefix}nosuch`), { instanceOf: NetlinkError })
   t.is(e.code, 'ENODEV')
   t.is(ipLink(a).master, undefined)
 })
 
 test('group: set and back to default (in a private namespace)', async (t) => {
+  const g0 = `${own.prefix}-g0`
   const ns = nsName()
   const c = await nsConn(t, ns)
-  await c.linkAdd({ kind: 'ifb', name: 'sb-g0' })
-  await c.linkSet('sb-g0', { group: 7 })
-  t.is(ipnLink(ns, 'sb-g0').group, '7')
-  t.is((await c.linkGet('sb-g0')).group, 7)
-  await c.linkSet('sb-g0', { group: 0 })
-  t.is(ipnLink(ns, 'sb-g0').group, 'default')
-  t.is((await c.linkGet('sb-g0')).group, 0)
+  await c.linkAdd({ kind: 'ifb', name: g0 })
+  await c.linkSet(g0, { group: 7 })
+  t.is(ipnLink(ns, g0).group, '7')
+  t.is((await c.linkGet(g0)).group, 7)
+  await c.linkSet(g0, { group: 0 })
+  t.is(ipnLink(ns, g0).group, 'default')
+  t.is((await c.linkGet(g0)).group, 0)
 })
 
 test('linkSet netns: a veth end moves into a namespace made with netnsCreate (ip -n NS link shows it)', async (t) => {
+  const [end0, end1] = [`${own.prefix}-v0`, `${own.prefix}-v1`]
   const home = nsName()
   const away = await netns(t, nsName())
   const c = await nsConn(t, home)
-  await c.linkAdd({ kind: 'veth', name: 'sb-v0', peer: { name: 'sb-v1' } })
-  await c.linkSet('sb-v1', { netns: away })
-  t.true(names(away).includes('sb-v1'), `ip -n ${away} link: ${names(away)}`)
-  t.false(names(home).includes('sb-v1'))
-  const v0 = ipnLink(home, 'sb-v0')
+  await c.linkAdd({ kind: 'veth', name: end0, peer: { name: end1 } })
+  await c.linkSet(end1, { netns: away })
+  t.true(names(away).includes(end1), `ip -n ${away} link: ${names(away)}`)
+  t.false(names(home).includes(end1))
+  const v0 = ipnLink(home, end0)
   t.is(typeof v0.link_netnsid, 'number', 'the peer is now in another namespace')
-  const moved = ipnLink(away, 'sb-v1')
+  const moved = ipnLink(away, end1)
   t.is(v0.link_index, moved.ifindex)
   // Moved back with the short form (a connection in `away`), by path.
   const ca = nl.open({ netns: away })
   t.teardown(() => ca.close())
-  await ca.linkSetNetns('sb-v1', `/run/netns/${home}`)
-  t.true(names(home).includes('sb-v1'))
-  t.is((await c.linkGet('sb-v0')).link, 'sb-v1')
+  await ca.linkSetNetns(end1, `/run/netns/${home}`)
+  t.true(names(home).includes(end1))
+  t.is((await c.linkGet(end0)).link, end1)
 })
 
 test('linkSetNetns with a name, a path, a pid and {fd} (module-level functions, ifb links)', async (t) => {
@@ -257,9 +261,10 @@ test('linkAdd with netns: the link is made directly in that namespace', async (t
 test('linkSetNetns into a namespace that does not exist rejects with ENOENT, like open({ netns })', async (t) => {
   const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n })
-  const o = t.throws(() => nl.open({ netns: 'nlk-sb-missing' }), { instanceOf: NetlinkError })
+  const missing = `${own.netns[0]}missing`
+  const o = t.throws(() => nl.open({ netns: missing }), { instanceOf: NetlinkError })
   t.is(o.code, 'ENOENT')
-  for (const ref of ['nlk-sb-missing', '/run/netns/nlk-sb-missing']) {
+  for (const ref of [missing, `/run/netns/${missing}`]) {
     const e = await t.throwsAsync(linkSetNetns(n, ref), { instanceOf: NetlinkError })
     t.is(e.code, 'ENOENT', `${ref}: ${e.message}`)
     t.false(/Name\(|Path\(/.test(e.message), 'no Rust Debug text in the message')
