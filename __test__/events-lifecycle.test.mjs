@@ -9,7 +9,7 @@
 import test from 'ava'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as nl from '../index.js'
-import { ipDo } from './support/oracle.mjs'
+import { ipDo, ipTry } from './support/oracle.mjs'
 import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { sleep } from './support/wait.mjs'
@@ -18,6 +18,13 @@ import { owned } from './support/registry.mjs'
 
 const own = owned('events-lifecycle')
 const ifname = namer(own.prefix)
+
+// A namespace of this file's own for the subscriptions whose pending next() must end `done`:
+// other files add and delete rules in the shared namespace at any moment, and such an event would
+// settle that next() first. Nothing happens in this one.
+const QUIET = `${own.netns[0]}quiet`
+test.before(() => nl.netnsCreate(QUIET))
+test.after.always(() => nl.netnsDelete(QUIET).catch(() => ipTry(['netns', 'del', QUIET])))
 
 /** Threads of this process named 'nlkit-monitor' (one per open subscription). */
 function monitorThreads() {
@@ -109,7 +116,7 @@ test.serial('an AbortSignal ends the iteration: the loop finishes and a pending 
 
   // A next() already waiting when the signal fires resolves done.
   const ac2 = new AbortController()
-  const sub2 = open(t, ['rule'], { signal: ac2.signal })
+  const sub2 = open(t, ['rule'], { signal: ac2.signal, netns: QUIET })
   const pending = sub2.next()
   setTimeout(() => ac2.abort(new Error('stop')), 10)
   t.deepEqual(await guard(pending, 'the pending next() to resolve'), { value: undefined, done: true })
@@ -143,7 +150,7 @@ test.serial('close() twice is fine; after close next() is done; a pending next()
   t.is(await monitorThreadsNow(base), base)
 
   // Several pending next() calls all finish.
-  const sub2 = open(t, ['rule'])
+  const sub2 = open(t, ['rule'], { netns: QUIET })
   const many = [sub2.next(), sub2.next(), sub2.next()]
   sub2.close()
   t.deepEqual(await guard(Promise.all(many), 'pending next() calls'), [

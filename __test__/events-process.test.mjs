@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ipTry } from './support/oracle.mjs'
+import { ipDo, ipTry } from './support/oracle.mjs'
 import { namer } from './support/names.mjs'
 import { ipVeth } from './support/veth.mjs'
 import { sleep } from './support/wait.mjs'
@@ -21,6 +21,13 @@ const EXIT_GUARD = 30000
 
 const own = owned('events-process')
 const ifname = namer(own.prefix)
+
+// A namespace of this file's own for the subscriptions whose pending next() must end `done`:
+// other files add and delete rules in the shared namespace at any moment, and such an event would
+// settle that next() first. Nothing happens in this one.
+const QUIET = `${own.netns[0]}quiet`
+test.before(() => ipDo(['netns', 'add', QUIET]))
+test.after.always(() => ipTry(['netns', 'del', QUIET]))
 
 /**
  * Runs `body` (an ES module body with `nl` imported) in a child node process. Resolves once the
@@ -159,7 +166,7 @@ test('a child with an already aborted signal exits by itself', async (t) => {
 
 test('a child whose pending next() is ended by close() exits by itself', async (t) => {
   const c = await child(t, `
-    const sub = nl.subscribe(['rule'])
+    const sub = nl.subscribe(['rule'], { netns: ${JSON.stringify(QUIET)} })
     console.log('ready')
     setTimeout(() => sub.close(), 100)
     const r = await sub.next()

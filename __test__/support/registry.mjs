@@ -18,6 +18,10 @@
 //   fwmarks     firewall marks its rules select (own.fwmark(k, r))
 //   vnis        VXLAN ids: the kernel refuses a second vxlan with the same id and port (own.vni(k, r))
 //   claims      namespace-wide state only this file may change (no two entries claim the same)
+//
+// Subscriptions that must see no events of some kind (a pending next() that must end `done`) do
+// not listen in the shared namespace: other files make those events at any moment. They listen in
+// a namespace of their own (the `netns` of their entry), where nothing else happens.
 
 /** Addresses no file assigns to a link or routes: any file may use them where an address must
  * lead nowhere (an unreachable or off-link gateway, a destination only a default route reaches). */
@@ -77,8 +81,8 @@ const REGISTRY = {
   'events-existing': { prefix: 'evb', v4: ['10.202.0.0/16'], v6: ['2001:db8:e02::/48'], tables: [[2120, 2129]], priorities: [[21200, 21299]] },
   // 100,000 /32s do not fit in one /16. Takes the events lock (events.mjs) exclusively.
   'events-burst': { prefix: 'evc', v4: ['10.203.0.0/16', '10.206.0.0/16'], tables: [[2130, 2139]] },
-  'events-lifecycle': { prefix: 'evd', v4: ['10.204.0.0/16'] },
-  'events-process': { prefix: 'eve' },
+  'events-lifecycle': { prefix: 'evd', netns: ['nlk-evd-'], v4: ['10.204.0.0/16'] },
+  'events-process': { prefix: 'eve', netns: ['nlk-eve-'] },
   'events-subscribe': { prefix: 'evf', v4: ['10.205.0.0/16'], v6: ['2001:db8:e05::/48'], tables: [[2150, 2159]], priorities: [[21500, 21599]] },
 }
 
