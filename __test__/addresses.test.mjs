@@ -1,12 +1,18 @@
 // Addresses: addrAdd / addrReplace / addrDel / addrList against `ip -j addr show dev X`.
-// Interface prefix 'ad'; addresses 10.20.0.0/16 ... 10.31.0.0/16 and 2001:db8:20::/48 ...
-// 2001:db8:31::/48, one range per test.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (interface prefix, 10.20.0.0/16 ... 10.31.0.0/16 and 2001:db8:20::/48 ... 2001:db8:31::/48, one
+// range per test).
 
 import test from 'ava'
 import { addrAdd, addrReplace, addrDel, addrList, routeList, NetlinkError } from '../index.js'
-import { ip, ipDo, ipAddrs, namer, veth, assertAddrMatches } from './helpers.mjs'
+import { ip, ipDo, ipAddrs } from './support/oracle.mjs'
+import { assertAddrMatches } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('ad')
+const own = owned('addresses')
+const name = namer(own.prefix)
 
 /** A veth pair for one test, both ends up, without IPv6 link-local addresses. */
 const pair = (t) => veth(t, name(), name(), { up: true, noLinkLocal: true })

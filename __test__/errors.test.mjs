@@ -1,15 +1,20 @@
 // Every error case: kernel errors (EEXIST, ENODEV, ESRCH, EADDRNOTAVAIL, extended ACK) and
 // argument validation (TypeError / RangeError before anything is sent).
-// Interface prefix 'er'; addresses 10.80.0.0/16, 2001:db8:80::/48; table 4000.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.80.0.0/16, 2001:db8:80::/48, four tables).
 
 import test from 'ava'
 import { execFileSync } from 'node:child_process'
 import * as nl from '../index.js'
-import { ip, ipTry, ipAddrs, ipRoutes, namer, veth } from './helpers.mjs'
+import { ip, ipTry, ipAddrs, ipRoutes } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
 const { NetlinkError, open } = nl
-const name = namer('er')
-const T = 4000
+const own = owned('errors')
+const name = namer(own.prefix)
+const T = own.table(0)
 
 test('EEXIST on a duplicate addrAdd: code, errno, op, message, extack, class', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
@@ -47,7 +52,7 @@ test('EEXIST on a duplicate addrAdd: code, errno, op, message, extack, class', a
 })
 
 test('ENODEV for a missing link: linkGet, linkSetUp, linkSetDown, linkDel, addrAdd, addrDel, routeAdd, lists', async (t) => {
-  const missing = 'ermissing0'
+  const missing = `${own.prefix}missing0`
   t.is(ipTry(['link', 'show', 'dev', missing]), false, 'ip: no such link')
   const cases = [
     ['linkGet', () => nl.linkGet(missing), `linkGet ${missing}: No such device (ENODEV)`],
@@ -79,7 +84,7 @@ test('ENODEV for a missing link: linkGet, linkSetUp, linkSetDown, linkDel, addrA
 })
 
 test('routeGet with a missing oif / iif reports ENODEV as routeGet', async (t) => {
-  for (const o of [{ oif: 'ermissing2' }, { iif: 'ermissing2' }]) {
+  for (const o of [{ oif: `${own.prefix}missing2` }, { iif: `${own.prefix}missing2` }]) {
     const e = await t.throwsAsync(nl.routeGet('10.80.3.3', o), { instanceOf: NetlinkError })
     t.is(e?.code, 'ENODEV')
     t.is(e?.op, 'routeGet', e?.message)
@@ -88,17 +93,17 @@ test('routeGet with a missing oif / iif reports ENODEV as routeGet', async (t) =
 })
 
 test('a missing link in addrList / routeList filters is reported as that operation', async (t) => {
-  const e1 = await t.throwsAsync(nl.addrList({ link: 'ermissing3' }), { instanceOf: NetlinkError })
+  const e1 = await t.throwsAsync(nl.addrList({ link: `${own.prefix}missing3` }), { instanceOf: NetlinkError })
   t.is(e1.code, 'ENODEV')
   t.is(e1.op, 'addrList')
-  const e2 = await t.throwsAsync(nl.routeList({ dev: 'ermissing3' }), { instanceOf: NetlinkError })
+  const e2 = await t.throwsAsync(nl.routeList({ dev: `${own.prefix}missing3` }), { instanceOf: NetlinkError })
   t.is(e2.code, 'ENODEV')
   t.is(e2.op, 'routeList')
 })
 
 test('the kernel\'s extended ACK: routeAdd via an unreachable gateway', async (t) => {
-  t.teardown(() => ipTry(['route', 'flush', 'table', String(T + 1)]))
-  const e = await t.throwsAsync(nl.routeAdd({ dst: '10.80.4.0/24', gateway: '192.0.2.77', table: T + 1 }), { instanceOf: NetlinkError })
+  t.teardown(() => ipTry(['route', 'flush', 'table', String(own.table(1))]))
+  const e = await t.throwsAsync(nl.routeAdd({ dst: '10.80.4.0/24', gateway: '192.0.2.77', table: own.table(1) }), { instanceOf: NetlinkError })
   t.is(e.code, 'ENETUNREACH')
   t.is(e.errno, 101)
   t.is(e.op, 'routeAdd')
@@ -107,25 +112,25 @@ test('the kernel\'s extended ACK: routeAdd via an unreachable gateway', async (t
   // ip gets the same answer from the kernel.
   let ipErr = ''
   try {
-    execFileSync('ip', ['route', 'add', '10.80.4.0/24', 'via', '192.0.2.77', 'table', String(T + 1)], { stdio: 'pipe' })
+    execFileSync('ip', ['route', 'add', '10.80.4.0/24', 'via', '192.0.2.77', 'table', String(own.table(1))], { stdio: 'pipe' })
   } catch (x) {
     ipErr = x.stderr.toString()
   }
   t.regex(ipErr, /Nexthop has invalid gateway/)
-  t.deepEqual(ipRoutes(T + 1, 4), [])
+  t.deepEqual(ipRoutes(own.table(1), 4), [])
 
   // Another extended ACK: a local address as gateway.
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   await nl.addrAdd(a, '2001:db8:80:4::1/64', { nodad: true })
-  const e6 = await t.throwsAsync(nl.routeAdd({ dst: '2001:db8:80:5::/64', gateway: '2001:db8:80:4::1', table: T + 1 }), { instanceOf: NetlinkError })
+  const e6 = await t.throwsAsync(nl.routeAdd({ dst: '2001:db8:80:5::/64', gateway: '2001:db8:80:4::1', table: own.table(1) }), { instanceOf: NetlinkError })
   t.is(e6.code, 'EINVAL')
   t.is(e6.extack, 'Gateway can not be a local address')
-  t.deepEqual(ipRoutes(T + 1, 6), [])
+  t.deepEqual(ipRoutes(own.table(1), 6), [])
 })
 
 test('ESRCH and EADDRNOTAVAIL for deleting what is not there', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
-  const e1 = await t.throwsAsync(nl.routeDel({ dst: '10.80.6.0/24', table: T + 2 }), { instanceOf: NetlinkError })
+  const e1 = await t.throwsAsync(nl.routeDel({ dst: '10.80.6.0/24', table: own.table(2) }), { instanceOf: NetlinkError })
   t.is(e1.code, 'ESRCH')
   t.is(e1.errno, 3)
   t.is(e1.op, 'routeDel')
@@ -134,24 +139,25 @@ test('ESRCH and EADDRNOTAVAIL for deleting what is not there', async (t) => {
   t.is(e2.errno, 99)
   t.is(e2.op, 'addrDel')
   t.true(e2.message.startsWith(`addrDel ${a} 10.80.6.1/24: Cannot assign requested address (EADDRNOTAVAIL)`), e2.message)
-  const e3 = await t.throwsAsync(nl.routeDelDefault({ family: 6, table: T + 2 }), { instanceOf: NetlinkError })
+  const e3 = await t.throwsAsync(nl.routeDelDefault({ family: 6, table: own.table(2) }), { instanceOf: NetlinkError })
   t.is(e3.code, 'ESRCH')
 })
 
 test('bad arguments reject with TypeError / RangeError before anything is sent; ip sees no change', async (t) => {
-  t.teardown(() => ipTry(['route', 'flush', 'table', String(T + 3)]))
+  t.teardown(() => ipTry(['route', 'flush', 'table', String(own.table(3))]))
   const { a, ia } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   await nl.addrAdd(a, '10.80.7.1/24')
+  const x0 = `${own.prefix}x0` // a valid name: made, were the bad calls sent
   const snapshot = () => ({
     // Links the bad linkAddVeth calls name (other tests of this file add links concurrently).
-    links: ip('link show').map((l) => l.ifname).filter((n) => n === 'erx0' || n.startsWith('er0123456789')),
+    links: ip('link show').map((l) => l.ifname).filter((n) => n === x0 || n.startsWith('er0123456789')),
     addrs: ipAddrs(a),
-    routes4: ipRoutes(T + 3, 4),
-    routes6: ipRoutes(T + 3, 6),
+    routes4: ipRoutes(own.table(3), 4),
+    routes6: ipRoutes(own.table(3), 6),
     main: ip(['route', 'show', 'table', 'main', 'dev', a]),
   })
   const before = snapshot()
-  const missing = 'ermissing1' // a bad argument must be reported before the link is even looked up
+  const missing = `${own.prefix}missing1` // a bad argument must be reported before the link is even looked up
   const long = 'er0123456789abcd' // 16 characters
   t.is(long.length, 16)
 
@@ -184,9 +190,9 @@ test('bad arguments reject with TypeError / RangeError before anything is sent; 
     [TypeError, () => nl.linkGet({ name: a })],
     [RangeError, () => nl.linkGet(0)],
     [RangeError, () => nl.linkGet(-1)],
-    [RangeError, () => nl.linkAddVeth(long, 'erx0')],
-    [RangeError, () => nl.linkAddVeth('erx0', '')],
-    [TypeError, () => nl.linkAddVeth('erx0', 7)],
+    [RangeError, () => nl.linkAddVeth(long, x0)],
+    [RangeError, () => nl.linkAddVeth(x0, '')],
+    [TypeError, () => nl.linkAddVeth(x0, 7)],
     // Address options
     [RangeError, () => nl.addrAdd(a, '10.80.7.2/24', { validLifetime: -1 })],
     [TypeError, () => nl.addrAdd(a, '10.80.7.2/24', { validLifetime: 1.5 })],
@@ -204,31 +210,31 @@ test('bad arguments reject with TypeError / RangeError before anything is sent; 
     [TypeError, () => nl.linkList({ timeout: '5' })],
     [TypeError, () => nl.linkList(null)],
     // Routes
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, metric: -1, table: T + 3 })],
-    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, metric: 1.5, table: T + 3 })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, metric: 2 ** 32, table: T + 3 })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/33', dev: a, table: T + 3 })],
-    [RangeError, () => nl.routeAdd({ dst: '2001:db8:80:8::/129', dev: a, table: T + 3 })],
-    [TypeError, () => nl.routeAdd({ dst: 'nowhere', dev: a, table: T + 3 })],
-    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', gateway: '2001:db8:80::9', table: T + 3 })],
-    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', src: '2001:db8:80::9', dev: a, table: T + 3 })],
-    [RangeError, () => nl.routeAdd({ dst: 'default', family: 5, dev: a, table: T + 3 })],
-    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', family: 6, dev: a, table: T + 3 })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, metric: -1, table: own.table(3) })],
+    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, metric: 1.5, table: own.table(3) })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, metric: 2 ** 32, table: own.table(3) })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/33', dev: a, table: own.table(3) })],
+    [RangeError, () => nl.routeAdd({ dst: '2001:db8:80:8::/129', dev: a, table: own.table(3) })],
+    [TypeError, () => nl.routeAdd({ dst: 'nowhere', dev: a, table: own.table(3) })],
+    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', gateway: '2001:db8:80::9', table: own.table(3) })],
+    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', src: '2001:db8:80::9', dev: a, table: own.table(3) })],
+    [RangeError, () => nl.routeAdd({ dst: 'default', family: 5, dev: a, table: own.table(3) })],
+    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', family: 6, dev: a, table: own.table(3) })],
     [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: 'nosuch' })],
     [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: -1 })],
     [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: 2 ** 32 })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: T + 3, type: 'wormhole' })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: T + 3, protocol: 256 })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: T + 3, scope: 'moon' })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: long, table: T + 3 })],
-    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/33', dev: missing, table: T + 3 })],
-    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: 1.5, table: T + 3 })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: own.table(3), type: 'wormhole' })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: own.table(3), protocol: 256 })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: a, table: own.table(3), scope: 'moon' })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: long, table: own.table(3) })],
+    [RangeError, () => nl.routeAdd({ dst: '10.80.8.0/33', dev: missing, table: own.table(3) })],
+    [TypeError, () => nl.routeAdd({ dst: '10.80.8.0/24', dev: 1.5, table: own.table(3) })],
     [TypeError, () => nl.routeAdd(null)],
     [TypeError, () => nl.routeReplace('10.80.8.0/24')],
     [RangeError, () => nl.routeDel({ dst: '10.80.8.0/24', table: 'nosuch' })],
-    [TypeError, () => nl.routeAddDefault('nope', { table: T + 3 })],
-    [RangeError, () => nl.routeAddDefault('10.80.7.9', { table: T + 3, metric: -5 })],
-    [RangeError, () => nl.routeDelDefault({ family: 5, table: T + 3 })],
+    [TypeError, () => nl.routeAddDefault('nope', { table: own.table(3) })],
+    [RangeError, () => nl.routeAddDefault('10.80.7.9', { table: own.table(3), metric: -5 })],
+    [RangeError, () => nl.routeDelDefault({ family: 5, table: own.table(3) })],
     // Filters and queries
     [RangeError, () => nl.routeList({ family: 5 })],
     [RangeError, () => nl.routeList({ dev: '' })],

@@ -5,11 +5,12 @@
 //     listing that follows each overflow ends up equal to `ip -j route show table T`.
 // No timing assertions: the waits are hang guards only.
 //
-// Interface prefix 'evc'; route destinations in 10.203.0.0/16 and 10.206.0.0/16 (100,000 /32s
-// do not fit in one /16); tables 2130-2139. The tests run one after the other (serial) so that
-// their bursts do not overlap, and under an exclusive events lock (events-helpers.mjs eventsLock)
-// so that they do not overflow the subscriptions of the other events files. Routes are removed by deleting the veth they go through (IPv4
-// removes them without one notification per route, which would flood other subscriptions).
+// Route destinations in 10.203.0.0/16 and 10.206.0.0/16 (100,000 /32s do not fit in one /16);
+// ten tables: what it owns in the shared namespace is its entry in support/registry.mjs. The tests
+// run one after the other (serial) so that their bursts do not overlap, and under an exclusive
+// events lock (support/events.mjs eventsLock) so that they do not overflow the subscriptions of
+// the other events files. Routes are removed by deleting the veth they go through (IPv4 removes
+// them without one notification per route, which would flood other subscriptions).
 //
 // Overflow with small receive buffers (4096 and 256 KiB) exercised the monitor's recovery: an
 // abandoned dump is waited for before the next (else EBUSY), an ENOBUFS reply to a dump request
@@ -17,7 +18,12 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ipBatch, ipDo, ipTry, ipj, veth, sleep, poll, eventsLock } from './events-helpers.mjs'
+import { ipBatch, ipDo, ipTry, ip } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { sleep } from './support/wait.mjs'
+import { poll, eventsLock } from './support/events.mjs'
+import { owned } from './support/registry.mjs'
 
 // The bursts wait for the other events files (their subscriptions would overflow), and they wait for us.
 let unlock
@@ -43,14 +49,15 @@ function burstLines(dev, table) {
   return lines
 }
 
-let seq = 0
+const own = owned('events-burst')
+const name = namer(own.prefix)
 /** A veth pair, both ends up; deleting it in teardown also drops the routes through it. */
 function pair(t, tables) {
-  const p = veth(t, `evc${seq++}`, `evc${seq++}`, { up: true })
+  const p = ipVeth(t, name(), name(), { up: true })
   t.teardown(() => {
     for (const T of tables) {
       // Only if the routes outlived their device (they should not).
-      if (ipj(['route', 'show', 'table', T]).length > 0) ipTry(['route', 'flush', 'table', T])
+      if (ip(['route', 'show', 'table', T]).length > 0) ipTry(['route', 'flush', 'table', T])
     }
   })
   return p
@@ -63,8 +70,8 @@ function until(check, ms, what) {
 
 test.serial('burst: 100,000 routes from ip -batch, 64 MiB buffer, counting consumer: every event arrives, no overflow', async (t) => {
   t.timeout(240000)
-  const T = 2130
-  const T2 = 2131
+  const T = own.table(0)
+  const T2 = own.table(1)
   const { a } = pair(t, [T, T2])
   const state = { count: 0, dsts: new Set(), overflows: 0, other: 0, sentinel: false, error: undefined }
   const sub = nl.subscribe(['ipv4-route'], { bufferSize: 64 * 1024 * 1024 })
@@ -91,7 +98,7 @@ test.serial('burst: 100,000 routes from ip -batch, 64 MiB buffer, counting consu
   })()
 
   await ipBatch(burstLines(a, T))
-  t.is(ipj(['route', 'show', 'table', T]).length, N, 'ip: the table has every route')
+  t.is(ip(['route', 'show', 'table', T]).length, N, 'ip: the table has every route')
   // A sentinel made after the burst (in another table, so it is not counted): once it is seen,
   // every event of the burst has been consumed.
   ipDo(['route', 'add', `${SENTINEL}/32`, 'dev', a, 'table', T2])
@@ -167,7 +174,7 @@ async function laterChangeSeen(st) {
 /** Waits until the mirror of table T equals ip's table (it only ever holds routes that exist). */
 async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
   ipDo(['route', 'add', `${SENTINEL}/32`, 'dev', st.a, 'table', st.T])
-  t.is(ipj(['route', 'show', 'table', st.T]).length, total)
+  t.is(ip(['route', 'show', 'table', st.T]).length, total)
   await until(
     () => (st.mirror.has(SENTINEL) && st.mirror.size === total) || st.error || st.overflows > SPINNING,
     guard,
@@ -175,7 +182,7 @@ async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
   )
   t.is(st.error, undefined, `the subscription failed: ${st.error}`)
   t.true(st.overflows <= SPINNING, `${st.overflows} overflow events for ${N} changes: spinning`)
-  const want = ipj(['-d', 'route', 'show', 'table', st.T])
+  const want = ip(['-d', 'route', 'show', 'table', st.T])
   t.is(st.mirror.size, want.length)
   const diffs = []
   for (const r of want) {
@@ -190,7 +197,7 @@ async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
 
 test.serial('overflow: small buffer (1 MiB), slow consumer, 100,000 routes: an overflow event appears and the subscription keeps working', async (t) => {
   t.timeout(240000)
-  const st = await overflowScenario(t, { T: 2132, bufferSize: 1024 * 1024, listExisting: false })
+  const st = await overflowScenario(t, { T: own.table(2), bufferSize: 1024 * 1024, listExisting: false })
   await until(() => st.overflows > 0 || st.error, GUARD, () => `an overflow event (${st.n} events consumed)`)
   t.is(st.error, undefined, `the subscription failed: ${st.error}`)
   t.true(st.overflows > 0, 'an overflow event')
@@ -206,7 +213,7 @@ test.serial('overflow: small buffer (1 MiB), slow consumer, 100,000 routes: an o
 
 test.serial('overflow with listExisting (1 MiB buffer): a mirror of the table, reset on overflow and rebuilt from the listing, ends equal to ip', async (t) => {
   t.timeout(240000)
-  const st = await overflowScenario(t, { T: 2133, bufferSize: 1024 * 1024, listExisting: true, before: 5 })
+  const st = await overflowScenario(t, { T: own.table(3), bufferSize: 1024 * 1024, listExisting: true, before: 5 })
   await mirrorCatchesUp(t, st, N + 5 + 1)
   t.true(st.overflows > 0, 'the scenario overflowed')
   t.true(st.live > 0, 'live events were delivered')
@@ -238,11 +245,11 @@ async function recovers(t, bufferSize, tables) {
 // The listing after each overflow must come. Three rounds, so that one lucky round cannot make
 // this pass by chance.
 test.serial('overflow with listExisting, 256 KiB buffer: the listing after each overflow comes and the mirror converges', async (t) => {
-  await recovers(t, 256 * 1024, [2134, 2135, 2136])
+  await recovers(t, 256 * 1024, [own.table(4), own.table(5), own.table(6)])
 })
 
 // With 4096 bytes the subscription must neither spin on overflow events, nor die with EBUSY or
 // ENOBUFS, nor stop listing.
 test.serial('overflow with listExisting, tiny buffer (4096): the subscription recovers and the mirror converges', async (t) => {
-  await recovers(t, 4096, [2137, 2138, 2139])
+  await recovers(t, 4096, [own.table(7), own.table(8), own.table(9)])
 })

@@ -2,8 +2,8 @@
 // existing:true, none missing and none duplicated (checked against `ip -j link`, `ip -j addr`,
 // `ip -j route show table all`, `ip -j neigh`, `ip -j rule`), then changes arrive as live events.
 //
-// Interface prefix 'evb'; addresses 10.202.0.0/16 and 2001:db8:e02::/48; route tables 2120-2129;
-// rule priorities 21200-21299.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.202.0.0/16, 2001:db8:e02::/48, route tables, rule priorities).
 //
 // Other test files change the same namespace meanwhile, so namespace-wide comparisons are
 // one-directional (everything that existed before subscribing and still exists afterwards must
@@ -11,9 +11,12 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import {
-  collect, ipDo, ipTry, ipj, veth, poll, describeEvent, routeKey, ipRouteKey, addrKey, linkKey, eventsLock, ipjAsync,
-} from './events-helpers.mjs'
+import { ipDo, ipTry, ip, ipAsync } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { collect, poll, describeEvent, routeId, ipRouteId, addrId, linkId, eventsLock } from './support/events.mjs'
+import { flushTableAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
 // While this file runs, no 100,000-route burst (events-burst.test.mjs) floods its subscriptions.
 let unlock
@@ -22,29 +25,23 @@ test.before(async () => {
 })
 test.after.always(() => unlock?.())
 
-let seq = 0
-const ifname = () => `evb${seq++}`
-let tableSeq = 2120
-const table = (t) => {
-  const T = tableSeq++
-  t.teardown(() => {
-    ipTry(['-4', 'route', 'flush', 'table', T])
-    ipTry(['-6', 'route', 'flush', 'table', T])
-  })
-  return T
-}
-let prioSeq = 21200
+const own = owned('events-existing')
+const ifname = namer(own.prefix)
+let tableSeq = 0
+const table = (t) => flushTableAfter(t, own.table(tableSeq++))
+let prioSeq = 0
+const nextPriority = () => own.priority(prioSeq++)
 
 const LIST_GUARD = 60000
 
 const evKey = (e) => {
   switch (e.type) {
     case 'link':
-      return `link ${linkKey(e.link.index, e.link.name)}`
+      return `link ${linkId(e.link.index, e.link.name)}`
     case 'addr':
-      return `addr ${addrKey(e.address.index, e.address.address, e.address.prefixLen)}`
+      return `addr ${addrId(e.address.index, e.address.address, e.address.prefixLen)}`
     case 'route':
-      return `route ${routeKey({ ...e.route, dev: e.route.dev })}`
+      return `route ${routeId({ ...e.route, dev: e.route.dev })}`
     case 'neigh':
       return `neigh ${e.neigh.family}|${e.neigh.dev ?? e.neigh.index}|${e.neigh.dst}`
     case 'rule':
@@ -57,18 +54,18 @@ const evKey = (e) => {
 /** Keys of everything `ip` lists now (links, addresses, routes of all tables). */
 async function ipSnapshot() {
   const [links, addrs, r4, r6] = await Promise.all([
-    ipjAsync(['link', 'show']),
-    ipjAsync(['addr', 'show']),
-    ipjAsync(['-d', '-4', 'route', 'show', 'table', 'all']),
-    ipjAsync(['-d', '-6', 'route', 'show', 'table', 'all']),
+    ipAsync(['link', 'show']),
+    ipAsync(['addr', 'show']),
+    ipAsync(['-d', '-4', 'route', 'show', 'table', 'all']),
+    ipAsync(['-d', '-6', 'route', 'show', 'table', 'all']),
   ])
   const keys = new Set()
-  for (const l of links) keys.add(`link ${linkKey(l.ifindex, l.ifname)}`)
+  for (const l of links) keys.add(`link ${linkId(l.ifindex, l.ifname)}`)
   for (const l of addrs) {
-    for (const a of l.addr_info ?? []) keys.add(`addr ${addrKey(l.ifindex, a.local, a.prefixlen)}`)
+    for (const a of l.addr_info ?? []) keys.add(`addr ${addrId(l.ifindex, a.local, a.prefixlen)}`)
   }
-  for (const r of r4) keys.add(`route ${ipRouteKey(r, 4)}`)
-  for (const r of r6) keys.add(`route ${ipRouteKey(r, 6)}`)
+  for (const r of r4) keys.add(`route ${ipRouteId(r, 4)}`)
+  for (const r of r6) keys.add(`route ${ipRouteId(r, 6)}`)
   return keys
 }
 
@@ -76,7 +73,7 @@ const TABLES = { default: 253, main: 254, local: 255 }
 
 /** Keys (family|priority|table) of the rules `ip` lists now. */
 function ipRules() {
-  return [4, 6].flatMap((f) => ipj([`-${f}`, 'rule', 'show']).map((r) => `${f}|${r.priority}|${TABLES[r.table] ?? r.table}`))
+  return [4, 6].flatMap((f) => ip([`-${f}`, 'rule', 'show']).map((r) => `${f}|${r.priority}|${TABLES[r.table] ?? r.table}`))
 }
 
 function countBy(list, key) {
@@ -90,11 +87,11 @@ const duplicates = (counts) => [...counts].filter(([, n]) => n > 1).map(([k, n])
 
 /** My objects: two veth pairs with addresses, routes in two tables, neighbours, rules. */
 function setup(t) {
-  const p = veth(t, ifname(), ifname(), { up: true })
-  const q = veth(t, ifname(), ifname(), { up: true })
+  const p = ipVeth(t, ifname(), ifname(), { up: true })
+  const q = ipVeth(t, ifname(), ifname(), { up: true })
   const T1 = table(t)
   const T2 = table(t)
-  const prios = [prioSeq++, prioSeq++]
+  const prios = [nextPriority(), nextPriority()]
   t.teardown(() => {
     ipTry(['rule', 'del', 'priority', prios[0]])
     ipTry(['-6', 'rule', 'del', 'priority', prios[1]])
@@ -132,9 +129,9 @@ async function listing(t, { allRoutes }) {
   const compared = (k) => allRoutes || !k.startsWith('route ') || k.includes(`|${T1}|`) || k.includes(`|${T2}|`)
   const before = new Set([...(await ipSnapshot())].filter(compared))
   const ipMine = {
-    links: ipj(['link', 'show']).filter((l) => mine.has(l.ifname)),
-    addrs: ipj(['addr', 'show']).filter((l) => mine.has(l.ifname)),
-    routes: [4, 6].flatMap((f) => ipj(['-d', `-${f}`, 'route', 'show', 'table', 'all']).filter((r) => mine.has(r.dev)).map((r) => ({ ...r, family: f }))),
+    links: ip(['link', 'show']).filter((l) => mine.has(l.ifname)),
+    addrs: ip(['addr', 'show']).filter((l) => mine.has(l.ifname)),
+    routes: [4, 6].flatMap((f) => ip(['-d', `-${f}`, 'route', 'show', 'table', 'all']).filter((r) => mine.has(r.dev)).map((r) => ({ ...r, family: f }))),
   }
   const mineRoute = (r) => mine.has(r.dev) && (allRoutes || r.table === T1 || r.table === T2 || r.table === String(T1) || r.table === String(T2))
   ipMine.routes = ipMine.routes.filter(mineRoute)
@@ -192,7 +189,7 @@ async function listing(t, { allRoutes }) {
     t.is(e.address.label, a.label)
   }
   const myRoutes = listing.filter((e) => e.type === 'route' && mineRoute(e.route))
-  t.deepEqual(myRoutes.map((e) => routeKey(e.route)).sort(), ipMine.routes.map((r) => ipRouteKey(r, r.family)).sort(), 'my routes')
+  t.deepEqual(myRoutes.map((e) => routeId(e.route)).sort(), ipMine.routes.map((r) => ipRouteId(r, r.family)).sort(), 'my routes')
   t.is(myRoutes.filter((e) => e.route.table === T1).length, 50)
   t.is(myRoutes.filter((e) => e.route.table === T2).length, allRoutes ? 7 : 5)
   for (const e of myRoutes.filter((x) => x.route.table === T1 && x.route.family === 4)) {
@@ -250,7 +247,7 @@ test('listExisting: neighbours and rules are listed once each (existing:true), f
     t.is(e.existing, true, describeEvent(e))
     t.is(e.action, 'new')
   }
-  const ipn = ipj(['neigh', 'show', 'dev', p.a]).find((n) => n.dst === '10.202.0.5')
+  const ipn = ip(['neigh', 'show', 'dev', p.a]).find((n) => n.dst === '10.202.0.5')
   t.is(n4.neigh.lladdr, ipn.lladdr)
   t.deepEqual(n4.neigh.state, ['PERMANENT'])
   t.is(n4.neigh.family, 4)
@@ -285,7 +282,7 @@ test('listExisting: neighbours and rules are listed once each (existing:true), f
 test("listExisting with one group ('ipv4-route') lists only IPv4 routes, not links or IPv6 routes", async (t) => {
   const { T1 } = setup(t)
   const c = collect(t, nl, ['ipv4-route'], { listExisting: true })
-  const mineT1 = ipj(['-d', '-4', 'route', 'show', 'table', T1]).map((r) => r.dst).sort()
+  const mineT1 = ip(['-d', '-4', 'route', 'show', 'table', T1]).map((r) => r.dst).sort()
   t.is(mineT1.length, 40)
   await poll(() => mineT1.every((d) => c.events.some((e) => e.existing && e.route.table === T1 && e.route.dst === d)), { what: `table ${T1} listed` })
   t.deepEqual(c.filter((e) => e.type !== 'route' || e.route.family !== 4).map(describeEvent), [])

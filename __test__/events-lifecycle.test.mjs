@@ -3,16 +3,28 @@
 // I/O thread ('nlkit-monitor') and the descriptors go away; 1,000 subscribe/close cycles leak
 // neither descriptors nor threads.
 //
-// Interface prefix 'evd'; addresses 10.204.0.0/16. The tests are serial: they count this
-// process's threads and descriptors.
+// What it owns in the shared namespace is its entry in support/registry.mjs. The tests are
+// serial: they count this process's threads and descriptors.
 
 import test from 'ava'
 import { readdirSync, readFileSync } from 'node:fs'
 import * as nl from '../index.js'
-import { Collector, ipDo, veth, poll, sleep, fdCount, threadCount, EVENT_GUARD } from './events-helpers.mjs'
+import { ipDo, ipTry } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { sleep } from './support/wait.mjs'
+import { Collector, poll, fdCount, threadCount, EVENT_GUARD } from './support/events.mjs'
+import { owned } from './support/registry.mjs'
 
-let seq = 0
-const ifname = () => `evd${seq++}`
+const own = owned('events-lifecycle')
+const ifname = namer(own.prefix)
+
+// A namespace of this file's own for the subscriptions whose pending next() must end `done`:
+// other files add and delete rules in the shared namespace at any moment, and such an event would
+// settle that next() first. Nothing happens in this one.
+const QUIET = `${own.netns[0]}quiet`
+test.before(() => nl.netnsCreate(QUIET))
+test.after.always(() => nl.netnsDelete(QUIET).catch(() => ipTry(['netns', 'del', QUIET])))
 
 /** Threads of this process named 'nlkit-monitor' (one per open subscription). */
 function monitorThreads() {
@@ -58,7 +70,7 @@ let mtu = 1400
 const touch = (dev) => ipDo(['link', 'set', 'dev', dev, 'mtu', String(mtu++ % 2 ? 1400 : 1450)])
 
 test.serial('for await ... break ends the subscription and releases its thread', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const base = monitorThreads()
   const sub = open(t, ['link'])
   t.is(await monitorThreadsNow(base + 1), base + 1, 'one I/O thread while open')
@@ -83,7 +95,7 @@ test.serial('for await ... break ends the subscription and releases its thread',
 })
 
 test.serial('an AbortSignal ends the iteration: the loop finishes and a pending next() resolves done', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const base = monitorThreads()
   const ac = new AbortController()
   const sub = open(t, ['link'], { signal: ac.signal })
@@ -104,7 +116,7 @@ test.serial('an AbortSignal ends the iteration: the loop finishes and a pending 
 
   // A next() already waiting when the signal fires resolves done.
   const ac2 = new AbortController()
-  const sub2 = open(t, ['rule'], { signal: ac2.signal })
+  const sub2 = open(t, ['rule'], { signal: ac2.signal, netns: QUIET })
   const pending = sub2.next()
   setTimeout(() => ac2.abort(new Error('stop')), 10)
   t.deepEqual(await guard(pending, 'the pending next() to resolve'), { value: undefined, done: true })
@@ -123,7 +135,7 @@ test.serial('an already aborted signal: the subscription is over at once, no thr
 })
 
 test.serial('close() twice is fine; after close next() is done; a pending next() resolves done on close', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const base = monitorThreads()
   const sub = open(t, ['link'])
   const pending = sub.next() // nothing yet, or the first event
@@ -138,7 +150,7 @@ test.serial('close() twice is fine; after close next() is done; a pending next()
   t.is(await monitorThreadsNow(base), base)
 
   // Several pending next() calls all finish.
-  const sub2 = open(t, ['rule'])
+  const sub2 = open(t, ['rule'], { netns: QUIET })
   const many = [sub2.next(), sub2.next(), sub2.next()]
   sub2.close()
   t.deepEqual(await guard(Promise.all(many), 'pending next() calls'), [
@@ -163,7 +175,7 @@ test.serial('return() and Symbol.asyncDispose end the subscription', async (t) =
 })
 
 test.serial('a subscription keeps working while events are consumed after close of another', async (t) => {
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   const keep = new Collector(nl.subscribe(['link']))
   t.teardown(() => keep.close())
   const gone = open(t, ['link'])
@@ -175,7 +187,7 @@ test.serial('a subscription keeps working while events are consumed after close 
 
 test.serial('1,000 subscribe/close cycles leak no file descriptors and no threads', async (t) => {
   t.timeout(180000)
-  const { a } = veth(t, ifname(), ifname())
+  const { a } = ipVeth(t, ifname(), ifname())
   // Warm up whatever Node starts lazily (timers, the first native handles).
   for (let i = 0; i < 5; i++) nl.subscribe(['link']).close()
   await sleep(50)

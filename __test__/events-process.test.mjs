@@ -2,21 +2,32 @@
 // server); once it is closed - by close(), `for await ... break`, an AbortSignal - the process
 // exits by itself. Each case runs a child `node` script (same network namespace).
 //
-// Interface prefix 'eve'.
+// What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { ipTry, veth, sleep } from './events-helpers.mjs'
+import { ipDo, ipTry } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { ipVeth } from './support/veth.mjs'
+import { sleep } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
 const LIB = new URL('../index.js', import.meta.url).href
 /** A child that should exit has this long (a hang guard, not a timing expectation). */
 const EXIT_GUARD = 30000
 
-let seq = 0
-const ifname = () => `eve${seq++}`
+const own = owned('events-process')
+const ifname = namer(own.prefix)
+
+// A namespace of this file's own for the subscriptions whose pending next() must end `done`:
+// other files add and delete rules in the shared namespace at any moment, and such an event would
+// settle that next() first. Nothing happens in this one.
+const QUIET = `${own.netns[0]}quiet`
+test.before(() => ipDo(['netns', 'add', QUIET]))
+test.after.always(() => ipTry(['netns', 'del', QUIET]))
 
 /**
  * Runs `body` (an ES module body with `nl` imported) in a child node process. Resolves once the
@@ -115,7 +126,7 @@ test('a child that opens and closes 20 subscriptions at once exits by itself', a
 test('a child whose for await loop breaks exits by itself', async (t) => {
   const a = ifname()
   const b = ifname()
-  veth(t, a, b)
+  ipVeth(t, a, b)
   const c = await child(t, `
     const sub = nl.subscribe(['link'])
     console.log('ready')
@@ -155,7 +166,7 @@ test('a child with an already aborted signal exits by itself', async (t) => {
 
 test('a child whose pending next() is ended by close() exits by itself', async (t) => {
   const c = await child(t, `
-    const sub = nl.subscribe(['rule'])
+    const sub = nl.subscribe(['rule'], { netns: ${JSON.stringify(QUIET)} })
     console.log('ready')
     setTimeout(() => sub.close(), 100)
     const r = await sub.next()

@@ -9,7 +9,9 @@ import {
   linkList, linkGet, linkSetUp, linkSetDown, linkAddVeth, linkDel, addrAdd, addrReplace, addrDel, addrList,
   routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, open, Netlink, NetlinkError,
 } from '../index.js'
+import { owned } from './support/registry.mjs'
 
+const own = owned('module') // a name of its own that no link has
 const require = createRequire(import.meta.url)
 const cjs = require('../index.js')
 
@@ -52,7 +54,7 @@ test('imported and required functions work against the kernel and agree', async 
   t.deepEqual(a.map((l) => l.index).includes(1), b.map((l) => l.index).includes(1))
   const lo = await cjs.linkGet('lo')
   t.is(lo.index, 1)
-  const e = await t.throwsAsync(linkGet('mdnosuch0'))
+  const e = await t.throwsAsync(linkGet(`${own.prefix}nosuch0`))
   t.true(e instanceof cjs.NetlinkError, 'errors from one are instances of the other\'s class')
   t.is(e.code, 'ENODEV')
   const c = cjs.open()

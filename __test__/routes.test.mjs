@@ -1,16 +1,24 @@
 // Routes: routeAdd / routeReplace / routeDel / routeList / routeGet / routeAddDefault /
 // routeDelDefault against `ip -j -d [-6] route show table N` and `ip -j route get`.
-// Interface prefix 'rt'; addresses 10.40.0.0/16 ... 10.59.0.0/16 and 2001:db8:40::/48 ...
-// 2001:db8:59::/48; tables 110, 1000-1099, 70000, 4000000000. Only the test
-// 'default routes in the main table' touches main-table default routes.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.40.0.0/16 ... 10.59.0.0/16 and 2001:db8:40::/48 ... 2001:db8:59::/48; tables 1000-1099 and
+// one each below 256, above 65535 and near 2^32; it claims the main table's default routes, which
+// only the test 'default routes in the main table' touches).
 
 import test from 'ava'
 import {
   routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, addrAdd, NetlinkError,
 } from '../index.js'
-import { ip, ipTry, ipRoutes, namer, veth, assertRoutesMatch, rejectsCode } from './helpers.mjs'
+import { ip, ipTry, ipRoutes } from './support/oracle.mjs'
+import { assertRoutesMatch } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { rejectsCode } from './support/assert.mjs'
+import { flushTableAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('rt')
+const own = owned('routes')
+const name = namer(own.prefix)
 
 /** A veth pair, both ends up, with addresses (IPv6 ones without DAD). */
 async function pair(t, addrsA = [], addrsB = []) {
@@ -21,13 +29,7 @@ async function pair(t, addrsA = [], addrsB = []) {
 }
 
 /** Flushes a route table (both families) in teardown. */
-function table(t, n) {
-  t.teardown(() => {
-    ipTry(['-4', 'route', 'flush', 'table', String(n)])
-    ipTry(['-6', 'route', 'flush', 'table', String(n)])
-  })
-  return n
-}
+const table = flushTableAfter
 
 async function assertTable(t, n, family, msg) {
   const mine = await routeList({ table: n, family })
@@ -37,7 +39,7 @@ async function assertTable(t, n, family, msg) {
 }
 
 test('IPv4 routeAdd / routeReplace / routeDel: gateway, dev, src, metric, scope, protocol', async (t) => {
-  const T = table(t, 1000)
+  const T = table(t, own.table(0))
   const { a, b, ia } = await pair(t, ['10.40.0.1/24'])
   await routeAdd({ dst: '10.41.0.0/16', gateway: '10.40.0.2', table: T })
   await routeAdd({ dst: '10.41.1.0/24', gateway: '10.40.0.2', dev: a, src: '10.40.0.1', metric: 50, table: T })
@@ -103,7 +105,7 @@ test('IPv4 routeAdd / routeReplace / routeDel: gateway, dev, src, metric, scope,
 })
 
 test('IPv6 routeAdd / routeReplace / routeDel: gateway, dev, metric, protocol, src', async (t) => {
-  const T = table(t, 1001)
+  const T = table(t, own.table(1))
   const { a, b } = await pair(t, ['2001:db8:42::1/64'])
   await routeAdd({ dst: '2001:db8:43::/48', gateway: '2001:db8:42::2', table: T })
   await routeAdd({ dst: '2001:db8:43:1::/64', gateway: '2001:db8:42::2', dev: a, metric: 7, table: T })
@@ -140,7 +142,7 @@ test('IPv6 routeAdd / routeReplace / routeDel: gateway, dev, metric, protocol, s
 })
 
 test('route types blackhole / unreachable / prohibit / throw (IPv4 and IPv6)', async (t) => {
-  const T = table(t, 1002)
+  const T = table(t, own.table(2))
   for (const [i, type] of ['blackhole', 'unreachable', 'prohibit', 'throw'].entries()) {
     await routeAdd({ dst: `10.44.${i}.0/24`, type, table: T })
     await routeAdd({ dst: `2001:db8:44:${i}::/64`, type, table: T })
@@ -165,7 +167,8 @@ test('route types blackhole / unreachable / prohibit / throw (IPv4 and IPv6)', a
 })
 
 test('table numbers: below 256, above 255, above 65535, near 2^32; table "all"', async (t) => {
-  const tables = [110, 1003, 70000, 4000000000].map((n) => table(t, n))
+  // One below 256, one of the first range, one above 65535, one near 2^32 (the registry's ranges).
+  const tables = [own.table(0, 1), own.table(3), own.table(0, 2), own.table(0, 3)].map((n) => table(t, n))
   const { a } = await pair(t, ['10.45.0.1/24', '2001:db8:45::1/64'])
   for (const T of tables) {
     await routeAdd({ dst: '10.46.0.0/16', gateway: '10.45.0.2', table: T })
@@ -199,7 +202,7 @@ test('table numbers: below 256, above 255, above 65535, near 2^32; table "all"',
 })
 
 test('routeList filters by table, family and dev (name or index)', async (t) => {
-  const T = table(t, 1004)
+  const T = table(t, own.table(4))
   const { a, b, ia, ib } = await pair(t, ['10.48.0.1/24', '2001:db8:48::1/64'], ['10.48.1.1/24', '2001:db8:48:1::1/64'])
   await routeAdd({ dst: '10.49.0.0/24', dev: a, table: T })
   await routeAdd({ dst: '10.49.1.0/24', dev: b, table: T })
@@ -271,7 +274,7 @@ test('routeGet matches `ip route get` (connected, via gateway, IPv6, from, oif)'
 })
 
 test('routeAddDefault / routeDelDefault in a table of our own (IPv4 and IPv6, metric, dev)', async (t) => {
-  const T = table(t, 1005)
+  const T = table(t, own.table(5))
   // Gateways are on-link through a's prefixes (and not local addresses).
   const { a, b } = await pair(t, ['10.53.0.1/24', '2001:db8:53::1/64'])
   await routeAddDefault('10.53.0.2', { table: T })

@@ -1,34 +1,34 @@
 // linkSet (name, mtu, address, broadcast, up, master / nomaster, txqlen, alias, group, netns) and
-// the short forms linkSetMaster / linkSetMtu / linkSetName / linkSetAddress / linkSetNetns (by
-// name, path, pid and {fd}), against `ip -j -d link show` and `ip -n NS -j link`.
+// the short forms linkSetUp / linkSetDown / linkSetMaster / linkSetMtu / linkSetName /
+// linkSetAddress / linkSetNetns (by name, path, pid and {fd}), against `ip -j -d link show` and
+// `ip -n NS -j link`.
 //
-// Interface prefix 'sb'; namespaces 'nlk-sb-*'. Changes that other files' namespace-wide
-// comparisons would trip over (a non-default link group, a veth whose peer is in another
-// namespace) are made inside private namespaces, through open({ netns }).
+// What it owns in the shared namespace is its entry in support/registry.mjs. Changes that other
+// files' namespace-wide comparisons would trip over (a non-default link group, a veth whose peer
+// is in another namespace) are made inside private namespaces, through open({ netns }).
 
 import test from 'ava'
 import { openSync, closeSync } from 'node:fs'
 import * as nl from '../index.js'
-import { ip, ipTry, ipLink, namer, veth } from './helpers.mjs'
-import { netns, nsConn, ipn, ipnLink, processIn } from './helpers2.mjs'
+import { ip, ipLink, ipn, ipnLink } from './support/oracle.mjs'
+import { linkFromIp } from './support/shapes.mjs'
+import { namer, nsNamer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { netns, nsConn, processIn } from './support/netns.mjs'
+import { delLinkAfter } from './support/cleanup.mjs'
+import { waitFor } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
-const { linkAdd, linkGet, linkSet, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
-const name = namer('sb')
-let nsSeq = 0
-const nsName = () => `nlk-sb-${nsSeq++}`
-
-function owned(t, n) {
-  t.teardown(() => {
-    ipTry(['link', 'del', 'dev', n])
-  })
-  return n
-}
+const { linkAdd, linkGet, linkSet, linkSetUp, linkSetDown, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
+const own = owned('links-set')
+const name = namer(own.prefix)
+const nsName = nsNamer(own.netns[0])
 
 const names = (ns) => ipn(ns, 'link show').map((l) => l.ifname)
 
 test('linkSet: several changes in one call (name, mtu, address, up, txqlen, alias, broadcast), as ip sees them', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
-  const renamed = owned(t, name())
+  const renamed = delLinkAfter(t, name())
   await linkSet(a, { name: renamed, mtu: 1400, address: '02:51:00:00:00:01', up: true, txqlen: 77, alias: 'sb test alias', broadcast: '02:ff:ff:ff:ff:ff' })
   t.is(ipLink(a), undefined, 'the old name is gone')
   const l = ipLink(renamed)
@@ -72,10 +72,46 @@ test('linkSet one change at a time, by name and by index: mtu, address, up/down,
   t.deepEqual(ipLink(a).mtu, before.mtu)
 })
 
+test('linkSetUp / linkSetDown on a veth, by name and by index, as ip sees it', async (t) => {
+  const { a, b, ia, ib } = await veth(t, name(), name())
+  t.false(ipLink(a).flags.includes('UP'))
+  t.false((await linkGet(a)).up)
+
+  await linkSetUp(a)
+  t.true(ipLink(a).flags.includes('UP'), 'ip: a UP')
+  t.false(ipLink(b).flags.includes('UP'), 'ip: b still down')
+  // Peer down: no carrier, as ip says.
+  t.true(ipLink(a).flags.includes('NO-CARRIER'))
+  const ga = await linkGet(a)
+  t.true(ga.up)
+  t.deepEqual(ga.flags, linkFromIp(ipLink(a)).flags)
+
+  await linkSetUp(ib)
+  t.true(ipLink(b).flags.includes('UP'), 'ip: b UP (set by index)')
+  await waitFor(() => [a, b].every((n) => ipLink(n).flags.includes('LOWER_UP') && !ipLink(n).flags.includes('NO-CARRIER')), {
+    what: 'carrier on both ends',
+  })
+  for (const n of [a, b]) {
+    const l = await linkGet(n)
+    t.deepEqual(l.flags, ipLink(n).flags, `flags of ${n}`)
+    t.true(l.up)
+  }
+
+  await linkSetDown(a)
+  t.false(ipLink(a).flags.includes('UP'), 'ip: a down')
+  t.false((await linkGet(a)).up)
+  await linkSetDown(ib)
+  t.false(ipLink(b).flags.includes('UP'), 'ip: b down (by index)')
+  t.false((await linkGet(ib)).up)
+  // Idempotent.
+  await linkSetDown(ia)
+  t.false(ipLink(a).flags.includes('UP'))
+})
+
 test('linkSet name: rename by name and by index; the index stays; EEXIST onto an existing name', async (t) => {
   const { a, b, ia } = await veth(t, name(), name(), { noLinkLocal: true })
-  const n1 = owned(t, name())
-  const n2 = owned(t, name())
+  const n1 = delLinkAfter(t, name())
+  const n2 = delLinkAfter(t, name())
   await linkSet(a, { name: n1 })
   t.is(ipLink(n1).ifindex, ia)
   await linkSetName(ia, n2)
@@ -89,7 +125,7 @@ test('linkSet name: rename by name and by index; the index stays; EEXIST onto an
 })
 
 test('linkSetMtu / linkSetAddress by name and by index; the kernel\'s limits come back as EINVAL', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: n })
   const idx = ipLink(n).ifindex
   await linkSetMtu(n, 1300)
@@ -107,7 +143,7 @@ test('linkSetMtu / linkSetAddress by name and by index; the kernel\'s limits com
 })
 
 test('master / nomaster: a bridge port (ip: master, info_slave_kind bridge; nlkit: master, slaveKind)', async (t) => {
-  const br = owned(t, name())
+  const br = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: br })
   const { a, b, ia } = await veth(t, name(), name(), { noLinkLocal: true })
   const brIdx = ipLink(br).ifindex
@@ -141,46 +177,48 @@ test('master / nomaster: a bridge port (ip: master, info_slave_kind bridge; nlki
   t.is((await linkGet(b)).slaveKind, undefined)
 
   // A master that does not exist: ENODEV, nothing changed.
-  const e = await t.throwsAsync(linkSetMaster(a, 'sbnosuch'), { instanceOf: NetlinkError })
+  const e = await t.throwsAsync(linkSetMaster(a, `${own.prefix}nosuch`), { instanceOf: NetlinkError })
   t.is(e.code, 'ENODEV')
   t.is(ipLink(a).master, undefined)
 })
 
 test('group: set and back to default (in a private namespace)', async (t) => {
+  const g0 = `${own.prefix}-g0`
   const ns = nsName()
   const c = await nsConn(t, ns)
-  await c.linkAdd({ kind: 'ifb', name: 'sb-g0' })
-  await c.linkSet('sb-g0', { group: 7 })
-  t.is(ipnLink(ns, 'sb-g0').group, '7')
-  t.is((await c.linkGet('sb-g0')).group, 7)
-  await c.linkSet('sb-g0', { group: 0 })
-  t.is(ipnLink(ns, 'sb-g0').group, 'default')
-  t.is((await c.linkGet('sb-g0')).group, 0)
+  await c.linkAdd({ kind: 'ifb', name: g0 })
+  await c.linkSet(g0, { group: 7 })
+  t.is(ipnLink(ns, g0).group, '7')
+  t.is((await c.linkGet(g0)).group, 7)
+  await c.linkSet(g0, { group: 0 })
+  t.is(ipnLink(ns, g0).group, 'default')
+  t.is((await c.linkGet(g0)).group, 0)
 })
 
 test('linkSet netns: a veth end moves into a namespace made with netnsCreate (ip -n NS link shows it)', async (t) => {
+  const [end0, end1] = [`${own.prefix}-v0`, `${own.prefix}-v1`]
   const home = nsName()
   const away = await netns(t, nsName())
   const c = await nsConn(t, home)
-  await c.linkAdd({ kind: 'veth', name: 'sb-v0', peer: { name: 'sb-v1' } })
-  await c.linkSet('sb-v1', { netns: away })
-  t.true(names(away).includes('sb-v1'), `ip -n ${away} link: ${names(away)}`)
-  t.false(names(home).includes('sb-v1'))
-  const v0 = ipnLink(home, 'sb-v0')
+  await c.linkAdd({ kind: 'veth', name: end0, peer: { name: end1 } })
+  await c.linkSet(end1, { netns: away })
+  t.true(names(away).includes(end1), `ip -n ${away} link: ${names(away)}`)
+  t.false(names(home).includes(end1))
+  const v0 = ipnLink(home, end0)
   t.is(typeof v0.link_netnsid, 'number', 'the peer is now in another namespace')
-  const moved = ipnLink(away, 'sb-v1')
+  const moved = ipnLink(away, end1)
   t.is(v0.link_index, moved.ifindex)
   // Moved back with the short form (a connection in `away`), by path.
   const ca = nl.open({ netns: away })
   t.teardown(() => ca.close())
-  await ca.linkSetNetns('sb-v1', `/run/netns/${home}`)
-  t.true(names(home).includes('sb-v1'))
-  t.is((await c.linkGet('sb-v0')).link, 'sb-v1')
+  await ca.linkSetNetns(end1, `/run/netns/${home}`)
+  t.true(names(home).includes(end1))
+  t.is((await c.linkGet(end0)).link, end1)
 })
 
 test('linkSetNetns with a name, a path, a pid and {fd} (module-level functions, ifb links)', async (t) => {
   const ns = await netns(t, nsName())
-  const links = [owned(t, name()), owned(t, name()), owned(t, name()), owned(t, name()), owned(t, name())]
+  const links = [delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name())]
   for (const n of links) await linkAdd({ kind: 'ifb', name: n })
   const proc = await processIn(t, ns)
 
@@ -200,7 +238,7 @@ test('linkSetNetns with a name, a path, a pid and {fd} (module-level functions, 
     t.is(ipLink(n), undefined, `${n} left this namespace`)
   }
   // linkSet({ netns }) is the same thing.
-  const extra = owned(t, name())
+  const extra = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: extra })
   await linkSet(extra, { netns: { name: ns } })
   t.true(names(ns).includes(extra))
@@ -221,11 +259,12 @@ test('linkAdd with netns: the link is made directly in that namespace', async (t
 // problem as ENOENT (EBADF for a bad fd). Suggested fix: keep the errno of the failed open
 // (return nlkit's Error, not a String) and format the namespace with Display.
 test('linkSetNetns into a namespace that does not exist rejects with ENOENT, like open({ netns })', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n })
-  const o = t.throws(() => nl.open({ netns: 'nlk-sb-missing' }), { instanceOf: NetlinkError })
+  const missing = `${own.netns[0]}missing`
+  const o = t.throws(() => nl.open({ netns: missing }), { instanceOf: NetlinkError })
   t.is(o.code, 'ENOENT')
-  for (const ref of ['nlk-sb-missing', '/run/netns/nlk-sb-missing']) {
+  for (const ref of [missing, `/run/netns/${missing}`]) {
     const e = await t.throwsAsync(linkSetNetns(n, ref), { instanceOf: NetlinkError })
     t.is(e.code, 'ENOENT', `${ref}: ${e.message}`)
     t.false(/Name\(|Path\(/.test(e.message), 'no Rust Debug text in the message')
@@ -234,7 +273,7 @@ test('linkSetNetns into a namespace that does not exist rejects with ENOENT, lik
 })
 
 test('linkSetNetns to a pid that does not exist: ESRCH, the link stays', async (t) => {
-  const n = owned(t, name())
+  const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'ifb', name: n })
   const e = await t.throwsAsync(linkSetNetns(n, 0x7ffffff0), { instanceOf: NetlinkError })
   t.is(e.code, 'ESRCH')

@@ -1,5 +1,5 @@
 // Connection lifecycle: AbortSignal, close(), Symbol.asyncDispose, and the process exiting by
-// itself when idle. Interface prefix 'lc'.
+// itself when idle. What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { execFile } from 'node:child_process'
@@ -8,9 +8,13 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { open, linkList, linkGet, NetlinkError } from '../index.js'
-import { ipLink, namer, veth } from './helpers.mjs'
+import { ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('lc')
+const own = owned('connection-lifecycle')
+const name = namer(own.prefix)
 const INDEX_JS = fileURLToPath(new URL('../index.js', import.meta.url))
 
 /**
@@ -165,7 +169,7 @@ test('an idle script exits by itself with an open() connection never closed, aft
     const m = await import(${JSON.stringify(INDEX_JS)})
     const c = m.open()
     await c.linkList()
-    await c.linkGet('lcnosuch0').catch((e) => console.log(e.code))
+    await c.linkGet('${own.prefix}nosuch0').catch((e) => console.log(e.code))
     const ac = new AbortController()
     const p = c.linkList({ signal: ac.signal })
     ac.abort()

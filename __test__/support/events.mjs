@@ -1,119 +1,24 @@
-// Helpers of the event-subscription tests (__test__/events-*.test.mjs). `ip` (iproute2) makes the
-// changes and is the oracle for kernel state.
+// Helpers of the event-subscription tests (__test__/events-*.test.mjs): a collector that keeps
+// every event so a test can wait for a particular one, identities of objects in events and in
+// ip's JSON, descriptor and thread counts, and the lock that keeps the 100,000-route bursts away
+// from the other events files. `ip` (oracle.mjs) makes the changes and is the oracle.
 //
 // The whole ava run shares one private network namespace and test files run in parallel, so each
-// events file uses its own interface prefix (`eva`, `evb`, ...), its own address ranges
-// (10.200+N.0.0/16, 2001:db8:e0N::/48) and its own route tables (2100 + 10 * N + k), and filters
-// what its subscriptions see down to its own objects.
+// events file filters what its subscriptions see down to its own objects (its names, addresses and
+// tables: registry.mjs).
 
-import { execFile, execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readlinkSync, rmdirSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-
-const BIG = 256 * 1024 * 1024
+import { sleep, waitFor } from './wait.mjs'
 
 /** Single events normally arrive within milliseconds; this only stops a hang. */
 export const EVENT_GUARD = 15000
 
-/** Runs `ip -j ARGS...` and returns the parsed JSON (`[]` for empty output). */
-export function ipj(args) {
-  const out = execFileSync('ip', ['-j', ...split(args)], { encoding: 'utf8', maxBuffer: BIG, stdio: ['ignore', 'pipe', 'pipe'] })
-  return out.trim() === '' ? [] : JSON.parse(out)
-}
-
-/** Like ipj, without blocking the event loop (subscriptions keep being consumed meanwhile). */
-export function ipjAsync(args) {
-  return new Promise((resolve, reject) => {
-    execFile('ip', ['-j', ...split(args)], { encoding: 'utf8', maxBuffer: BIG }, (err, out, stderr) => {
-      if (err) reject(new Error(`ip -j ${split(args).join(' ')}: ${stderr || err.message}`))
-      else resolve(out.trim() === '' ? [] : JSON.parse(out))
-    })
-  })
-}
-
-/** Runs `ip ARGS...` (a change); throws with ip's stderr on failure. */
-export function ipDo(args) {
-  try {
-    return execFileSync('ip', split(args), { encoding: 'utf8', maxBuffer: BIG, stdio: ['ignore', 'pipe', 'pipe'] })
-  } catch (e) {
-    throw new Error(`ip ${split(args).join(' ')}: ${e.stderr || e.message}`)
-  }
-}
-
-/** Like ipDo, never throws; true on success. */
-export function ipTry(args) {
-  try {
-    execFileSync('ip', split(args), { stdio: 'ignore' })
-    return true
-  } catch {
-    return false
-  }
-}
-
-function split(args) {
-  return typeof args === 'string' ? args.trim().split(/\s+/) : args.map(String)
-}
-
-/**
- * Runs `ip -batch` on the given lines (written to a temporary file) without blocking the event
- * loop, so subscriptions keep being consumed meanwhile. Resolves when ip exits successfully.
- */
-export function ipBatch(lines) {
-  const dir = mkdtempSync(join(tmpdir(), 'nlkit-events-'))
-  const file = join(dir, 'batch')
-  writeFileSync(file, lines.join('\n') + '\n')
-  return new Promise((resolve, reject) => {
-    execFile('ip', ['-batch', file], { maxBuffer: BIG }, (err, stdout, stderr) => {
-      rmSync(dir, { recursive: true, force: true })
-      if (err) reject(new Error(`ip -batch failed: ${stderr || err.message}`))
-      else resolve()
-    })
-  })
-}
-
-/** `ip -j -d link show dev NAME` (one object) or undefined. */
-export function ipLink(name) {
-  try {
-    return ipj(['-d', 'link', 'show', 'dev', name])[0]
-  } catch {
-    return undefined
-  }
-}
-
-/**
- * Creates a veth pair with `ip`, deleted in teardown (which also removes every route through it,
- * without a notification per route). opts.up: both ends up; opts.noLinkLocal: no automatic IPv6
- * link-local addresses (they would produce addr events of their own).
- */
-export function veth(t, a, b, { up = false, noLinkLocal = true } = {}) {
-  ipDo(['link', 'add', 'name', a, 'type', 'veth', 'peer', 'name', b])
-  t.teardown(() => {
-    ipTry(['link', 'del', 'dev', a])
-  })
-  if (noLinkLocal) {
-    ipDo(['link', 'set', 'dev', a, 'addrgenmode', 'none'])
-    ipDo(['link', 'set', 'dev', b, 'addrgenmode', 'none'])
-  }
-  if (up) {
-    ipDo(['link', 'set', 'dev', a, 'up'])
-    ipDo(['link', 'set', 'dev', b, 'up'])
-  }
-  return { a, b, ia: ipLink(a).ifindex, ib: ipLink(b).ifindex }
-}
-
-export const sleep = (ms) => new Promise((r) => setTimeout(r, ms))
-
 /** Polls `fn` until it returns a truthy value; throws after `timeout` ms (a hang guard only).
  * `what` (a string, or a function giving one) describes the condition in the error. */
-export async function poll(fn, { timeout = EVENT_GUARD, interval = 20, what = 'condition' } = {}) {
-  const end = Date.now() + timeout
-  for (;;) {
-    const v = await fn()
-    if (v) return v
-    if (Date.now() > end) throw new Error(`gave up after ${timeout} ms waiting for ${typeof what === 'function' ? what() : what}`)
-    await sleep(interval)
-  }
+export function poll(fn, { timeout = EVENT_GUARD, interval = 20, what = 'condition' } = {}) {
+  return waitFor(fn, { timeout, interval, what })
 }
 
 /** A one-line description of an event, for failure messages. */
@@ -220,6 +125,19 @@ export class Collector {
   }
 }
 
+// ---- which event --------------------------------------------------------------------------------
+
+/** Event predicates for Collector.waitFor / filter: an event of this kind, object and action. */
+export const isLink = (name, action, pred = () => true) => (e) =>
+  e.type === 'link' && e.link.name === name && e.action === action && pred(e.link)
+export const isAddr = (cidr, action, ifindex) => (e) =>
+  e.type === 'addr' && e.address.cidr === cidr && e.action === action && e.address.index === ifindex
+export const isRoute = (dst, table, action) => (e) =>
+  e.type === 'route' && e.route.dst === dst && e.route.table === table && e.action === action
+export const isNeigh = (dst, ifindex, action) => (e) =>
+  e.type === 'neigh' && e.neigh.dst === dst && e.neigh.index === ifindex && e.action === action
+export const isRule = (priority, action) => (e) => e.type === 'rule' && e.rule.priority === priority && e.action === action
+
 /** Subscribes and collects; the subscription is closed in teardown. */
 export function collect(t, nl, groups, opts) {
   const c = new Collector(nl.subscribe(groups, opts))
@@ -227,7 +145,7 @@ export function collect(t, nl, groups, opts) {
   return c
 }
 
-// ---- keys and conversions of ip's JSON --------------------------------------------------------
+// ---- identities of objects (in events and in ip's JSON) --------------------------------------
 
 const TABLE_NAMES = { default: 253, main: 254, local: 255 }
 
@@ -238,13 +156,13 @@ export function ipTable(r, fallback = 254) {
 }
 
 /** Identity of a route (what distinguishes two routes in a listing). */
-export function routeKey({ family, table, type, dst, dev, metric, gateway, prefsrc }) {
+export function routeId({ family, table, type, dst, dev, metric, gateway, prefsrc }) {
   return [family, table, type, dst, dev ?? '-', metric ?? 0, gateway ?? '-', prefsrc ?? '-'].join('|')
 }
 
 /** The same identity from an `ip -j -d route show table all` entry. */
-export function ipRouteKey(r, family) {
-  return routeKey({
+export function ipRouteId(r, family) {
+  return routeId({
     family,
     table: ipTable(r),
     type: r.type ?? 'unicast',
@@ -256,8 +174,8 @@ export function ipRouteKey(r, family) {
   })
 }
 
-export const addrKey = (index, address, prefixLen) => `${index}|${address}/${prefixLen}`
-export const linkKey = (index, name) => `${index}|${name}`
+export const addrId = (index, address, prefixLen) => `${index}|${address}/${prefixLen}`
+export const linkId = (index, name) => `${index}|${name}`
 
 /** Open file descriptors of this process. */
 export const fdCount = () => readdirSync('/proc/self/fd').length

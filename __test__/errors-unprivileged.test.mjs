@@ -1,14 +1,18 @@
 // EPERM as an unprivileged user: a child process (same network namespace) without
-// CAP_NET_ADMIN. Interface prefix 'ep'.
+// CAP_NET_ADMIN. What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { execFile } from 'node:child_process'
 import { accessSync, constants, statSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { dirname } from 'node:path'
-import { ipLink, ipAddrs, namer, veth } from './helpers.mjs'
+import { ipLink, ipAddrs } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('ep')
+const own = owned('errors-unprivileged')
+const name = namer(own.prefix)
 const INDEX_JS = fileURLToPath(new URL('../index.js', import.meta.url))
 
 /** Runs `node -e SCRIPT` as nobody with no capabilities; resolves with parsed JSON lines. */

@@ -1,11 +1,15 @@
 // lo in the fresh namespace: linkSetUp('lo') makes 127.0.0.1 reachable. The ONLY file that
-// changes lo (other files only read it).
+// changes lo (other files only read it): its entry in support/registry.mjs claims it.
 
 import test from 'ava'
 import net from 'node:net'
 import { once } from 'node:events'
 import { linkSetUp, linkGet } from '../index.js'
-import { ip, waitFor } from './helpers.mjs'
+import { ip } from './support/oracle.mjs'
+import { waitFor } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
+
+owned('links-loopback') // lo and 127.0.0.0/8
 
 test('linkSetUp("lo") brings loopback up and 127.0.0.1 carries a TCP exchange', async (t) => {
   await linkSetUp('lo')

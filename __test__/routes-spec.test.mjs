@@ -3,28 +3,27 @@
 // routeAppend, and routeGet with from / iif / oif / mark; each against `ip -j -d route show
 // table T` and `ip -j route get`.
 //
-// Interface prefix 'sc'; addresses 10.152.0.0/16 and 2001:db8:152::/48; tables 5020-5039 (all
-// above 255).
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.152.0.0/16, 2001:db8:152::/48, twenty tables above 255, a rule priority, marks).
 
 import test from 'ava'
 import { writeFileSync } from 'node:fs'
 import * as nl from '../index.js'
-import { ip, ipDo, ipTry, namer, veth } from './helpers.mjs'
-import { ipRouteFull, nlRouteFull, sorted } from './helpers2.mjs'
+import { ip, ipDo, ipTry } from './support/oracle.mjs'
+import { ipRouteFull, nlRouteFull, sorted } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { flushTableAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
 
 const { routeAdd, routeAppend, routeDel, routeList, routeGet, addrAdd, NetlinkError } = nl
-const name = namer('sc')
-let tableSeq = 5020
+const own = owned('routes-spec')
+const name = namer(own.prefix)
+let tableSeq = 0
 
 /** A fresh table for one test, flushed in teardown. */
 function table(t) {
-  const T = tableSeq++
-  if (T > 5039) throw new Error('out of tables')
-  t.teardown(() => {
-    ipTry(['-4', 'route', 'flush', 'table', String(T)])
-    ipTry(['-6', 'route', 'flush', 'table', String(T)])
-  })
-  return T
+  return flushTableAfter(t, own.table(tableSeq++))
 }
 
 /** Two veth pairs (x: 10.152.N.0/24, y: 10.152.N+1.0/24, and IPv6 /64s), all ends up. */
@@ -282,17 +281,18 @@ test('routeGet with iif (a forwarded packet) and a local destination vs ip route
 test('routeGet for a policy-routed mark (a rule to a table above 255) vs ip route get', async (t) => {
   const T = table(t)
   const { y } = await links(t)
-  const prio = 20250
+  const prio = own.priority(0)
+  const mark = own.fwmark(0x99)
   await routeAdd({ dst: '10.152.160.0/24', dev: y, table: T })
-  await nl.ruleAdd({ priority: prio, fwmark: 0x15299, table: T })
+  await nl.ruleAdd({ priority: prio, fwmark: mark, table: T })
   t.teardown(() => ipTry(['rule', 'del', 'priority', String(prio)]))
-  const mine = await routeGet('10.152.160.7', { mark: 0x15299 })
-  const want = ipGet(['10.152.160.7', 'mark', String(0x15299)])
+  const mine = await routeGet('10.152.160.7', { mark })
+  const want = ipGet(['10.152.160.7', 'mark', String(mark)])
   t.is(mine.dev, y)
   t.is(mine.dev, want.dev)
   t.is(mine.table, T)
-  t.is(mine.mark, 0x15299)
+  t.is(mine.mark, mark)
   // Another mark does not match the rule.
-  const other = await routeGet('10.152.160.7', { mark: 0x15298 }).then((r) => r, (err) => err)
+  const other = await routeGet('10.152.160.7', { mark: own.fwmark(0x98) }).then((r) => r, (err) => err)
   t.not(other.table, T)
 })

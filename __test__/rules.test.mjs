@@ -1,26 +1,31 @@
 // Policy routing rules: ruleAdd / ruleDel with priority, table, from, to, fwmark/fwmask, iif,
 // oif, tos, suppressPrefixLength, uidRange, protocol, action (to_tbl, blackhole, unreachable,
 // prohibit, nop, goto), IPv4 and IPv6; ruleList against `ip -j [-4|-6] rule show` (ip prints
-// table names, "src"/"srclen", hex fwmark/tos: mapped in helpers2.ipRuleToNl).
+// table names, "src"/"srclen", hex fwmark/tos: mapped in support/shapes.mjs ipRuleToNl).
 //
-// Interface prefix 'se'; addresses 10.154.0.0/16 and 2001:db8:154::/48; rule priorities
-// 20400-20499; tables 5040-5049. Every rule has a selector that only this file's traffic can
-// match (its addresses, its interfaces, fwmarks 0x154xx): the namespace is shared, and a bare
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.154.0.0/16, 2001:db8:154::/48, rule priorities, tables above 255, marks). Every rule has a
+// selector that only this file's traffic can match (its addresses, its interfaces, its marks):
+// the namespace is shared, and a bare
 // `blackhole` or `goto` rule would change every other file's lookups.
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ip, ipTry, namer, veth } from './helpers.mjs'
-import { ipRules, sorted, strip } from './helpers2.mjs'
+import { ip, ipTry } from './support/oracle.mjs'
+import { ipRules, sorted, strip } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
 const { ruleAdd, ruleDel, ruleList, NetlinkError } = nl
-const name = namer('se')
-let prioSeq = 20400
+const own = owned('rules')
+const name = namer(own.prefix)
+const [T0, T1, T2, T3, T4, T5, T6] = Array.from({ length: 7 }, (_, k) => own.table(k))
+let prioSeq = 0
 
 /** Fresh priorities for one test; whatever is left at them is deleted in teardown. */
 function prios(t, n) {
-  const list = Array.from({ length: n }, () => prioSeq++)
-  if (prioSeq > 20500) throw new Error('out of priorities')
+  const list = Array.from({ length: n }, () => own.priority(prioSeq++))
   t.teardown(() => {
     for (const p of list) {
       for (const f of ['-4', '-6']) while (ipTry([f, 'rule', 'del', 'priority', String(p)]));
@@ -48,19 +53,19 @@ test('IPv4 rules with every selector and a table above 255, as ip rule show prin
   const { a, b } = await veth(t, name(), name(), { noLinkLocal: true })
   const P = prios(t, 9)
   const specs = [
-    { priority: P[0], table: 5040, from: '10.154.0.0/16' },
-    { priority: P[1], table: 5040, to: '10.154.5.0/24', fwmark: 0x10, fwmask: 0xff },
+    { priority: P[0], table: T0, from: '10.154.0.0/16' },
+    { priority: P[1], table: T0, to: '10.154.5.0/24', fwmark: 0x10, fwmask: 0xff },
     { priority: P[2], table: 'main', iif: a, oif: b },
-    { priority: P[3], table: 5041, tos: 0x10, from: '10.154.3.0/24' },
-    { priority: P[4], table: 'main', suppressPrefixLength: 0, fwmark: 0x15404 },
-    { priority: P[5], table: 5041, uidRange: { start: 1000, end: 2000 }, from: '10.154.5.0/24' },
-    { priority: P[6], table: 5040, fwmark: 0x15406 },
-    { priority: P[7], table: 5040, from: '10.154.9.9' },
-    { priority: P[8], table: 5042, protocol: 'static', from: '10.154.8.0/24', to: '10.154.0.0/16' },
+    { priority: P[3], table: T1, tos: 0x10, from: '10.154.3.0/24' },
+    { priority: P[4], table: 'main', suppressPrefixLength: 0, fwmark: own.fwmark(0x04) },
+    { priority: P[5], table: T1, uidRange: { start: 1000, end: 2000 }, from: '10.154.5.0/24' },
+    { priority: P[6], table: T0, fwmark: own.fwmark(0x06) },
+    { priority: P[7], table: T0, from: '10.154.9.9' },
+    { priority: P[8], table: T2, protocol: 'static', from: '10.154.8.0/24', to: '10.154.0.0/16' },
   ]
   for (const s of specs) await ruleAdd(s)
   const raw = Object.fromEntries(ip(['-4', 'rule', 'show']).filter((r) => P.includes(r.priority)).map((r) => [r.priority, r]))
-  t.like(raw[P[0]], { src: '10.154.0.0', srclen: 16, table: '5040' })
+  t.like(raw[P[0]], { src: '10.154.0.0', srclen: 16, table: String(T0) })
   t.like(raw[P[1]], { dst: '10.154.5.0', dstlen: 24, fwmark: '0x10', fwmask: '0xff' })
   t.like(raw[P[2]], { iif: a, oif: b, table: 'main' })
   t.like(raw[P[3]], { tos: '0x10' })
@@ -69,12 +74,12 @@ test('IPv4 rules with every selector and a table above 255, as ip rule show prin
   t.like(raw[P[8]], { protocol: 'static' })
   const got = await assertRulesMatch(t, P, 'ruleList vs ip -4 rule show')
   const by = Object.fromEntries(got.map((r) => [r.priority, r]))
-  t.like(by[P[0]], { family: 4, table: 5040, action: 'to_tbl', from: '10.154.0.0/16' })
+  t.like(by[P[0]], { family: 4, table: T0, action: 'to_tbl', from: '10.154.0.0/16' })
   t.like(by[P[1]], { to: '10.154.5.0/24', fwmark: 0x10, fwmask: 0xff })
   t.like(by[P[2]], { iif: a, oif: b, table: 254 })
   t.like(by[P[4]], { suppressPrefixLength: 0 })
   t.deepEqual(by[P[5]].uidRange, { start: 1000, end: 2000 })
-  t.like(by[P[6]], { fwmark: 0x15406, fwmask: 0xffffffff })
+  t.like(by[P[6]], { fwmark: own.fwmark(0x06), fwmask: 0xffffffff })
   t.like(by[P[7]], { from: '10.154.9.9/32' })
   t.like(by[P[8]], { protocol: 'static' })
 
@@ -88,10 +93,10 @@ test('actions blackhole, unreachable, prohibit, nop, goto (IPv4) as ip shows the
   const P = prios(t, 6)
   await ruleAdd({ priority: P[0], action: 'blackhole', from: '10.154.7.0/24' })
   await ruleAdd({ priority: P[1], action: 'unreachable', to: '10.154.6.0/24' })
-  await ruleAdd({ priority: P[2], action: 'prohibit', fwmark: 0x15455 })
+  await ruleAdd({ priority: P[2], action: 'prohibit', fwmark: own.fwmark(0x55) })
   await ruleAdd({ priority: P[3], action: 'nop', from: '10.154.3.0/24' })
   await ruleAdd({ priority: P[4], action: 'goto', goto: P[5], from: '10.154.4.0/24' })
-  await ruleAdd({ priority: P[5], table: 5043, from: '10.154.4.0/24' })
+  await ruleAdd({ priority: P[5], table: T3, from: '10.154.4.0/24' })
   const raw = Object.fromEntries(ip(['-4', 'rule', 'show']).filter((r) => P.includes(r.priority)).map((r) => [r.priority, r]))
   t.is(raw[P[0]].action, 'blackhole')
   t.is(raw[P[1]].action, 'unreachable')
@@ -110,13 +115,13 @@ test('actions blackhole, unreachable, prohibit, nop, goto (IPv4) as ip shows the
 test('IPv6 rules (from/to, table, fwmark, blackhole, goto) in ruleList({ family: 6 }) and ip -6 rule show', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
   const P = prios(t, 5)
-  await ruleAdd({ priority: P[0], table: 5044, from: '2001:db8:154::/48', to: '2001:db8:154:1::/64' })
-  await ruleAdd({ priority: P[1], family: 6, table: 5044, fwmark: 0x20, fwmask: 0xf0, iif: a })
+  await ruleAdd({ priority: P[0], table: T4, from: '2001:db8:154::/48', to: '2001:db8:154:1::/64' })
+  await ruleAdd({ priority: P[1], family: 6, table: T4, fwmark: 0x20, fwmask: 0xf0, iif: a })
   await ruleAdd({ priority: P[2], family: 6, action: 'blackhole', from: '2001:db8:154:2::/64' })
   await ruleAdd({ priority: P[3], family: 6, action: 'goto', goto: P[4], from: '2001:db8:154:3::/64' })
   await ruleAdd({ priority: P[4], family: 6, table: 'main', suppressPrefixLength: 64, from: '2001:db8:154:3::/64' })
   const raw = Object.fromEntries(ip(['-6', 'rule', 'show']).filter((r) => P.includes(r.priority)).map((r) => [r.priority, r]))
-  t.like(raw[P[0]], { src: '2001:db8:154::', srclen: 48, dst: '2001:db8:154:1::', dstlen: 64, table: '5044' })
+  t.like(raw[P[0]], { src: '2001:db8:154::', srclen: 48, dst: '2001:db8:154:1::', dstlen: 64, table: String(T4) })
   t.is(raw[P[2]].action, 'blackhole')
   t.deepEqual(ipRules((p) => P.includes(p), [4]), [], 'nothing in IPv4')
   await assertRulesMatch(t, P, 'IPv6 rules')
@@ -124,7 +129,7 @@ test('IPv6 rules (from/to, table, fwmark, blackhole, goto) in ruleList({ family:
   t.is(six.length, 5)
   t.true(six.every((r) => r.family === 6))
   t.false((await ruleList({ family: 4 })).some((r) => P.includes(r.priority)), 'not listed as IPv4')
-  t.like(six.find((r) => r.priority === P[0]), { from: '2001:db8:154::/48', to: '2001:db8:154:1::/64', table: 5044 })
+  t.like(six.find((r) => r.priority === P[0]), { from: '2001:db8:154::/48', to: '2001:db8:154:1::/64', table: T4 })
   // ruleDel of an IPv6 rule needs the family (or an IPv6 from/to).
   await ruleDel({ priority: P[0], from: '2001:db8:154::/48' })
   await ruleDel({ priority: P[2], family: 6 })
@@ -147,15 +152,15 @@ test('ruleList lists the default rules ip shows (local 0, main 32766, default 32
 
 test('EEXIST for a duplicate rule, ENOENT deleting a missing one; ip unchanged', async (t) => {
   const P = prios(t, 2)
-  await ruleAdd({ priority: P[0], table: 5045, from: '10.154.20.0/24' })
-  const e = await t.throwsAsync(ruleAdd({ priority: P[0], table: 5045, from: '10.154.20.0/24' }), { instanceOf: NetlinkError })
+  await ruleAdd({ priority: P[0], table: T5, from: '10.154.20.0/24' })
+  const e = await t.throwsAsync(ruleAdd({ priority: P[0], table: T5, from: '10.154.20.0/24' }), { instanceOf: NetlinkError })
   t.is(e.code, 'EEXIST')
   t.is(e.op, 'ruleAdd')
   t.is(ip(['-4', 'rule', 'show']).filter((r) => r.priority === P[0]).length, 1)
   const d = await t.throwsAsync(ruleDel({ priority: P[1] }), { instanceOf: NetlinkError })
   t.is(d.code, 'ENOENT')
   // A ruleDel whose fields do not match deletes nothing.
-  const d2 = await t.throwsAsync(ruleDel({ priority: P[0], table: 5046 }), { instanceOf: NetlinkError })
+  const d2 = await t.throwsAsync(ruleDel({ priority: P[0], table: T6 }), { instanceOf: NetlinkError })
   t.is(d2.code, 'ENOENT')
   t.is(ip(['-4', 'rule', 'show']).filter((r) => r.priority === P[0]).length, 1)
 })
@@ -163,7 +168,7 @@ test('EEXIST for a duplicate rule, ENOENT deleting a missing one; ip unchanged',
 test('a rule steers traffic: routeGet from a source uses the rule\'s table (above 255)', async (t) => {
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   const P = prios(t, 1)
-  const T = 5047
+  const T = own.table(7)
   t.teardown(() => ipTry(['route', 'flush', 'table', String(T)]))
   await nl.addrAdd(a, '10.154.30.1/24')
   await nl.routeAdd({ dst: '10.154.99.0/24', dev: a, table: T })

@@ -1,68 +1,18 @@
-// Links: linkList / linkGet against `ip -j -d link show`, linkSetUp / linkSetDown,
-// linkAddVeth / linkDel. Interface prefix: 'lk'.
+// Links as listed: linkList / linkGet against `ip -j -d link show`, field by field (veth, bridge
+// port, tun, altname, alias, flags including ip's M-DOWN). What it owns in the shared namespace
+// is its entry in support/registry.mjs.
 
 import test from 'ava'
-import { linkList, linkGet, linkSetUp, linkSetDown, linkAddVeth, linkDel, NetlinkError } from '../index.js'
-import { ip, ipDo, ipTry, ipLink, namer, veth, waitFor } from './helpers.mjs'
+import { linkList, linkGet } from '../index.js'
+import { ip, ipDo, ipTry, ipLink } from './support/oracle.mjs'
+import { linkFromIp, linkFromNl } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { waitFor } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('lk')
-
-/** The fields both views have, from an `ip -j -d link` entry. */
-function fromIp(l) {
-  return strip({
-    index: l.ifindex,
-    name: l.ifname,
-    kind: l.linkinfo?.info_kind,
-    // Including ip's pseudo-flag 'M-DOWN' ("the IFLA_LINK device is down"), which nlkit reports too.
-    flags: l.flags,
-    up: l.flags.includes('UP'),
-    operstate: l.operstate,
-    mtu: l.mtu,
-    minMtu: l.min_mtu,
-    maxMtu: l.max_mtu,
-    linkType: l.link_type,
-    address: l.address,
-    broadcast: l.broadcast,
-    permAddress: l.permaddr,
-    master: l.master,
-    link: l.link ?? undefined,
-    txqlen: l.txqlen,
-    group: l.group === 'default' ? 0 : l.group,
-    qdisc: l.qdisc,
-    alias: l.ifalias,
-    altNames: l.altnames,
-  })
-}
-
-/** The same fields of an nlkit Link. */
-function fromNl(l) {
-  return strip({
-    index: l.index,
-    name: l.name,
-    kind: l.kind,
-    flags: l.flags,
-    up: l.up,
-    operstate: l.operstate,
-    mtu: l.mtu,
-    minMtu: l.minMtu,
-    maxMtu: l.maxMtu,
-    linkType: l.linkType,
-    address: l.address,
-    broadcast: l.broadcast,
-    permAddress: l.permAddress,
-    master: l.master,
-    link: l.link,
-    txqlen: l.txqlen,
-    group: l.group,
-    qdisc: l.qdisc,
-    alias: l.alias,
-    altNames: l.altNames,
-  })
-}
-
-function strip(o) {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined))
-}
+const own = owned('links-list')
+const name = namer(own.prefix)
 
 const key = (list) => JSON.stringify([...list].sort((a, b) => a.index - b.index))
 
@@ -73,9 +23,9 @@ const key = (list) => JSON.stringify([...list].sort((a, b) => a.index - b.index)
 async function consistentLinks(opts) {
   let last
   for (let i = 0; i < 200; i++) {
-    const before = ip('-d link show').map((l) => fromIp(l, opts))
+    const before = ip('-d link show').map((l) => linkFromIp(l, opts))
     const mine = await linkList()
-    const after = ip('-d link show').map((l) => fromIp(l, opts))
+    const after = ip('-d link show').map((l) => linkFromIp(l, opts))
     last = { before, after, mine }
     if (key(before) === key(after)) return { ip: after, mine, stable: true }
   }
@@ -111,7 +61,7 @@ test('linkList equals `ip -j -d link show` field by field (veth, bridge port, tu
   for (const w of want) {
     const l = byIndex.get(w.index)
     t.truthy(l, `nlkit lists ${w.name}`)
-    if (l) t.deepEqual(fromNl(l), w, `link ${w.name}`)
+    if (l) t.deepEqual(linkFromNl(l), w, `link ${w.name}`)
   }
 
   // The cases this test set up, spelled out.
@@ -154,11 +104,11 @@ test('linkGet by name and by index equals ip and linkList', async (t) => {
   for (const [n, idx] of [[a, ia], [b, ib]]) {
     const byName = await linkGet(n)
     const byIdx = await linkGet(idx)
-    const want = fromIp(ipLink(n))
-    t.deepEqual(fromNl(byName), want, `linkGet('${n}')`)
-    t.deepEqual(fromNl(byIdx), want, `linkGet(${idx})`)
+    const want = linkFromIp(ipLink(n))
+    t.deepEqual(linkFromNl(byName), want, `linkGet('${n}')`)
+    t.deepEqual(linkFromNl(byIdx), want, `linkGet(${idx})`)
     const listed = (await linkList()).find((l) => l.index === idx)
-    t.deepEqual(fromNl(listed), fromNl(byName), 'same as the linkList entry')
+    t.deepEqual(linkFromNl(listed), linkFromNl(byName), 'same as the linkList entry')
   }
   const pb = await linkGet(b)
   t.is(pb.master, br)
@@ -170,73 +120,6 @@ test('linkGet by name and by index equals ip and linkList', async (t) => {
   t.is(lo.index, 1)
   t.is(lo.name, 'lo')
   t.is((await linkGet(1)).name, 'lo')
-})
-
-test('linkSetUp / linkSetDown on a veth, by name and by index, as ip sees it', async (t) => {
-  const { a, b, ia, ib } = await veth(t, name(), name())
-  t.false(ipLink(a).flags.includes('UP'))
-  t.false((await linkGet(a)).up)
-
-  await linkSetUp(a)
-  t.true(ipLink(a).flags.includes('UP'), 'ip: a UP')
-  t.false(ipLink(b).flags.includes('UP'), 'ip: b still down')
-  // Peer down: no carrier, as ip says.
-  t.true(ipLink(a).flags.includes('NO-CARRIER'))
-  const ga = await linkGet(a)
-  t.true(ga.up)
-  t.deepEqual(ga.flags, fromIp(ipLink(a)).flags)
-
-  await linkSetUp(ib)
-  t.true(ipLink(b).flags.includes('UP'), 'ip: b UP (set by index)')
-  await waitFor(() => [a, b].every((n) => ipLink(n).flags.includes('LOWER_UP') && !ipLink(n).flags.includes('NO-CARRIER')), {
-    what: 'carrier on both ends',
-  })
-  for (const n of [a, b]) {
-    const l = await linkGet(n)
-    t.deepEqual(l.flags, ipLink(n).flags, `flags of ${n}`)
-    t.true(l.up)
-  }
-
-  await linkSetDown(a)
-  t.false(ipLink(a).flags.includes('UP'), 'ip: a down')
-  t.false((await linkGet(a)).up)
-  await linkSetDown(ib)
-  t.false(ipLink(b).flags.includes('UP'), 'ip: b down (by index)')
-  t.false((await linkGet(ib)).up)
-  // Idempotent.
-  await linkSetDown(ia)
-  t.false(ipLink(a).flags.includes('UP'))
-})
-
-test('linkAddVeth creates the pair ip sees; linkDel by name and by index removes it', async (t) => {
-  const a = name()
-  const b = name()
-  t.teardown(() => ipTry(['link', 'del', 'dev', a]))
-  await linkAddVeth(a, b)
-  const la = ipLink(a)
-  const lb = ipLink(b)
-  t.truthy(la)
-  t.truthy(lb)
-  t.is(la.linkinfo.info_kind, 'veth')
-  t.is(lb.linkinfo.info_kind, 'veth')
-  t.is(la.link, b)
-  t.is(lb.link, a)
-  t.false(la.flags.includes('UP'))
-  const names = (await linkList()).map((l) => l.name)
-  t.true(names.includes(a) && names.includes(b))
-
-  await linkDel(a)
-  t.is(ipLink(a), undefined, 'ip: a gone')
-  t.is(ipLink(b), undefined, 'ip: peer gone with it')
-  t.false((await linkList()).some((l) => l.name === a || l.name === b))
-
-  await linkAddVeth(a, b)
-  const idx = ipLink(b).ifindex
-  await linkDel(idx)
-  t.is(ipLink(a), undefined)
-  t.is(ipLink(b), undefined)
-  const e = await t.throwsAsync(linkGet(a), { instanceOf: NetlinkError })
-  t.is(e.code, 'ENODEV')
 })
 
 test('flags include ip\'s M-DOWN for a veth whose peer is down', async (t) => {

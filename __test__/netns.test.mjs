@@ -3,8 +3,8 @@
 // `ip -n NS -j addr`); subscribe(['link'], { netns }); a veth across two namespaces carrying a
 // real TCP exchange; examples/two-hosts.mjs run as a child.
 //
-// Interface prefix 'sf'; addresses 10.155.0.0/16; namespaces 'nlk-sf-*' (and the example's own
-// 'nlkit-host-a' / 'nlkit-host-b').
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.155.0.0/16, namespaces, and the example's own 'nlkit-host-a' / 'nlkit-host-b').
 
 import test from 'ava'
 import { execFile, execFileSync, spawn } from 'node:child_process'
@@ -12,13 +12,16 @@ import { once } from 'node:events'
 import { openSync, closeSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import * as nl from '../index.js'
-import { ipDo, ipTry, waitFor } from './helpers.mjs'
-import { ipn, ipnLink, ipNetnsList, netns, nsConn, processIn } from './helpers2.mjs'
+import { ipDo, ipTry, ipn, ipnLink, ipNetnsList } from './support/oracle.mjs'
+import { nsNamer } from './support/names.mjs'
+import { netns, nsConn, processIn } from './support/netns.mjs'
+import { waitFor } from './support/wait.mjs'
+import { owned } from './support/registry.mjs'
 
 const { netnsCreate, netnsDelete, netnsList, open, NetlinkError } = nl
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-let nsSeq = 0
-const nsName = () => `nlk-sf-${nsSeq++}`
+const own = owned('netns')
+const nsName = nsNamer(own.netns[0])
 
 test('netnsCreate shows up in `ip netns list` and `ip netns exec` works in it; netnsDelete removes it', async (t) => {
   const ns = nsName()
@@ -117,7 +120,8 @@ test('open({ netns: { fd } }): the descriptor may be closed once open() returns'
 })
 
 test('open({ netns }) of a missing namespace: ENOENT at open()', async (t) => {
-  for (const ref of ['nlk-sf-missing', '/run/netns/nlk-sf-missing', { name: 'nlk-sf-missing' }]) {
+  const missing = `${own.netns[0]}missing`
+  for (const ref of [missing, `/run/netns/${missing}`, { name: missing }]) {
     const e = t.throws(() => open({ netns: ref }), { instanceOf: NetlinkError })
     t.is(e?.code, 'ENOENT', JSON.stringify(ref))
     t.is(e?.op, 'open')
@@ -139,26 +143,27 @@ test('subscribe([\'link\'], { netns }) sees a link added there with `ip -n NS li
   const sub = nl.subscribe(['link'], { netns: ns })
   t.teardown(() => sub.close())
   // A link made in this namespace must not show up there.
-  const here = 'sf0'
-  ipDo(['link', 'add', 'name', here, 'type', 'veth', 'peer', 'name', 'sf1'])
+  const here = `${own.prefix}0`
+  const [there0, there1, ifb0] = ['w0', 'w1', 'i0'].map((s) => `${own.prefix}-${s}`)
+  ipDo(['link', 'add', 'name', here, 'type', 'veth', 'peer', 'name', `${own.prefix}1`])
   t.teardown(() => ipTry(['link', 'del', 'dev', here]))
-  ipDo(['-n', ns, 'link', 'add', 'name', 'sf-w0', 'type', 'veth', 'peer', 'name', 'sf-w1'])
+  ipDo(['-n', ns, 'link', 'add', 'name', there0, 'type', 'veth', 'peer', 'name', there1])
   const seen = []
   for await (const ev of sub) {
     if (ev.type !== 'link') continue
     seen.push(ev.link.name)
-    if (seen.includes('sf-w0') && seen.includes('sf-w1')) break
+    if (seen.includes(there0) && seen.includes(there1)) break
   }
   t.false(seen.includes(here), `events: ${seen}`)
-  const w0 = ipnLink(ns, 'sf-w0')
+  const w0 = ipnLink(ns, there0)
   t.truthy(w0)
   // The same through a connection's subscribe (its own namespace).
   const c = await nsConn(t, nsName())
   const sub2 = c.subscribe(['link'])
   t.teardown(() => sub2.close())
-  await c.linkAdd({ kind: 'ifb', name: 'sf-i0' })
+  await c.linkAdd({ kind: 'ifb', name: ifb0 })
   for await (const ev of sub2) {
-    if (ev.type === 'link' && ev.link.name === 'sf-i0' && ev.action === 'new') {
+    if (ev.type === 'link' && ev.link.name === ifb0 && ev.action === 'new') {
       t.is(ev.link.kind, 'ifb')
       break
     }
@@ -171,21 +176,22 @@ function nodeIn(ns, code, opts = {}) {
 }
 
 test('a veth across two namespaces (peer.netns), configured through open({ netns }), carries a TCP exchange', async (t) => {
+  const [eth0, eth1] = [`${own.prefix}-eth0`, `${own.prefix}-eth1`]
   const A = nsName()
   const B = nsName()
   const a = await nsConn(t, A)
   const b = await nsConn(t, B)
-  await a.linkAdd({ kind: 'veth', name: 'sf-eth0', peer: { name: 'sf-eth1', netns: B } })
-  t.truthy(ipnLink(A, 'sf-eth0'))
-  t.truthy(ipnLink(B, 'sf-eth1'))
-  for (const [c, dev, cidr] of [[a, 'sf-eth0', '10.155.9.1/24'], [b, 'sf-eth1', '10.155.9.2/24']]) {
+  await a.linkAdd({ kind: 'veth', name: eth0, peer: { name: eth1, netns: B } })
+  t.truthy(ipnLink(A, eth0))
+  t.truthy(ipnLink(B, eth1))
+  for (const [c, dev, cidr] of [[a, eth0, '10.155.9.1/24'], [b, eth1, '10.155.9.2/24']]) {
     await c.linkSetUp('lo')
     await c.linkSetUp(dev)
     await c.addrAdd(dev, cidr)
   }
-  await waitFor(() => ipnLink(A, 'sf-eth0').operstate === 'UP' && ipnLink(B, 'sf-eth1').operstate === 'UP', { what: 'both ends UP' })
+  await waitFor(() => ipnLink(A, eth0).operstate === 'UP' && ipnLink(B, eth1).operstate === 'UP', { what: 'both ends UP' })
   const r = await a.routeGet('10.155.9.2')
-  t.is(r.dev, 'sf-eth0')
+  t.is(r.dev, eth0)
 
   const server = nodeIn(B, `require('net').createServer(s => s.on('data', d => s.end('pong:' + d))).listen(7155, '10.155.9.2', () => console.log('ready'))`)
   t.teardown(() => server.kill('SIGKILL'))
@@ -198,7 +204,7 @@ test('a veth across two namespaces (peer.netns), configured through open({ netns
   t.is(code, 0)
   t.is(out, 'pong:ping')
   // The kernel counted the traffic on both ends.
-  const s0 = (await a.linkGet('sf-eth0')).stats
+  const s0 = (await a.linkGet(eth0)).stats
   t.true(s0.txPackets > 0 && s0.rxPackets > 0, `counters: ${JSON.stringify(s0)}`)
 })
 
@@ -220,13 +226,14 @@ test('examples/two-hosts.mjs runs (exit 0) and reports a working TCP exchange', 
 // link without a netnsid, so linkGet/linkList flags differ from `ip -j link` for every such
 // veth. Suggested fix: `if (l.linkNetnsid === undefined && !p?.up) l.flags.push('M-DOWN')`.
 test('flags of a veth whose peer is in another namespace equal ip\'s (no M-DOWN)', async (t) => {
+  const [m0, m1] = [`${own.prefix}-m0`, `${own.prefix}-m1`]
   const A = nsName()
   const B = nsName()
   const a = await nsConn(t, A)
   await nsConn(t, B)
-  await a.linkAdd({ kind: 'veth', name: 'sf-m0', peer: { name: 'sf-m1', netns: B } })
-  const want = ipnLink(A, 'sf-m0').flags
+  await a.linkAdd({ kind: 'veth', name: m0, peer: { name: m1, netns: B } })
+  const want = ipnLink(A, m0).flags
   t.false(want.includes('M-DOWN'), `ip: ${want}`)
-  t.deepEqual((await a.linkGet('sf-m0')).flags, want, 'linkGet')
-  t.deepEqual((await a.linkList()).find((l) => l.name === 'sf-m0').flags, want, 'linkList')
+  t.deepEqual((await a.linkGet(m0)).flags, want, 'linkGet')
+  t.deepEqual((await a.linkList()).find((l) => l.name === m0).flags, want, 'linkList')
 })

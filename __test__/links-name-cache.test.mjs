@@ -3,14 +3,19 @@
 // moves to another namespace), by nlkit on the same connection or by anyone else. The requests
 // are address adds (links stay down: a link cannot be renamed while up), each checked against
 // `ip -j addr show` by the index of the link that got the address.
-// Interface prefix 'nc'; addresses 10.211.0.0/16; namespace 'nlkit-nc-*'.
+// What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { randomBytes } from 'node:crypto'
 import * as nl from '../index.js'
-import { ip, ipDo, ipTry, ipLink, namer, veth, rejectsCode } from './helpers.mjs'
+import { ip, ipDo, ipTry, ipLink } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { rejectsCode } from './support/assert.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('nc')
+const own = owned('links-name-cache')
+const name = namer(own.prefix)
 
 /** The ifindex of the link that has address `a` (a /32), from ip. */
 function holder(a) {
@@ -66,7 +71,7 @@ test('a link deleted and created again under the same name (a new index) is foun
 })
 
 test('a link moved to another namespace is not found here; one created with its name is', async (t) => {
-  const ns = `nlkit-nc-${randomBytes(3).toString('hex')}`
+  const ns = `${own.netns[0]}${randomBytes(3).toString('hex')}`
   await nl.netnsCreate(ns)
   t.teardown(() => nl.netnsDelete(ns).catch(() => {}))
   const a = name()

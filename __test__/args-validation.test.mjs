@@ -4,16 +4,25 @@
 // subscribe with a netns): a TypeError or RangeError naming the argument, thrown before anything
 // is sent, and nothing changed in ip's view.
 //
-// Interface prefix 'sg'; addresses 10.156.0.0/16 and 2001:db8:156::/48; table 5060; rule
-// priorities 20600-20699; namespaces 'nlk-sg-*'.
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.156.0.0/16, 2001:db8:156::/48, a table, rule priorities, namespaces); names that cannot
+// exist (too long, a space, a slash) are written out.
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ip, ipTry, namer, veth } from './helpers.mjs'
-import { ipNetnsList, rejectsWith } from './helpers2.mjs'
+import { ip, ipTry, ipNetnsList } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { rejectsWith } from './support/assert.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('sg')
-const T = 5060
+const own = owned('args-validation')
+const name = namer(own.prefix)
+const T = own.table(0)
+const P = own.priority(0)
+/** Valid names the bad calls give a peer: made, were they sent. */
+const PEER = `${own.prefix}peer`
+const PEER2 = `${own.prefix}p`
 
 /** What ip shows of the links named `watch` (absent ones as null), this file's routes, rules, neighbours, namespaces. */
 function snapshot(watch) {
@@ -29,9 +38,9 @@ function snapshot(watch) {
       return []
     }
   })()
-  const rules = [...ip(['-4', 'rule', 'show']), ...ip(['-6', 'rule', 'show'])].filter((r) => r.priority >= 20600 && r.priority < 20700)
+  const rules = [...ip(['-4', 'rule', 'show']), ...ip(['-6', 'rule', 'show'])].filter((r) => own.has('priorities', r.priority))
   const neigh = watch.flatMap((n) => (ipTry(['link', 'show', 'dev', n]) ? ip(['neigh', 'show', 'dev', n, 'nud', 'all']) : []))
-  const netns = ipNetnsList().filter((n) => n.startsWith('nlk-sg'))
+  const netns = ipNetnsList().filter((n) => n.startsWith(own.netns[0]))
   return { links, routes, rules, neigh, netns }
 }
 
@@ -72,13 +81,13 @@ test('linkAdd: missing/empty kind, bad name, bad MAC, bad mtu, bad peer, bad net
     [RangeError, () => nl.linkAdd({ kind: 'bridge', name: n, txqlen: -1 }), 'negative txqlen'],
     [TypeError, () => nl.linkAdd({ kind: 'bridge', name: n, up: 1 }), 'up not a boolean'],
     [TypeError, () => nl.linkAdd({ kind: 'bridge', name: n, alias: 5 }), 'alias not a string'],
-    [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: 'sgpeer' }), 'peer not an object'],
+    [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: PEER }), 'peer not an object'],
     [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: {} }), 'peer without a name'],
     [RangeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: 'sg-peer-too-long-x' } }), 'peer name too long'],
-    [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: 'sgp', netns: { fd: 3 } } }), 'peer netns as fd'],
-    [RangeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: 'sgp', netns: '..' } }), 'peer netns bad name'],
-    [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: 'sgp', address: 'nope' } }), 'peer bad MAC'],
-    [RangeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: 'sgp', mtu: 1 } }), 'peer mtu'],
+    [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: PEER2, netns: { fd: 3 } } }), 'peer netns as fd'],
+    [RangeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: PEER2, netns: '..' } }), 'peer netns bad name'],
+    [TypeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: PEER2, address: 'nope' } }), 'peer bad MAC'],
+    [RangeError, () => nl.linkAdd({ kind: 'veth', name: n, peer: { name: PEER2, mtu: 1 } }), 'peer mtu'],
     [RangeError, () => nl.linkAdd({ kind: 'ifb', name: n, netns: '' }), 'empty netns'],
     [RangeError, () => nl.linkAdd({ kind: 'ifb', name: n, netns: 0 }), 'netns pid 0'],
     [TypeError, () => nl.linkAdd({ kind: 'ifb', name: n, netns: { nope: 1 } }), 'netns object of no known form'],
@@ -87,7 +96,7 @@ test('linkAdd: missing/empty kind, bad name, bad MAC, bad mtu, bad peer, bad net
     [TypeError, () => nl.linkAdd({ kind: 'macvlan', name: n, link: a, master: {}, mode: 'bridge' }), 'master not a name or index'],
     [RangeError, () => nl.linkAdd({ kind: 'vxlan', name: n, id: 5, dev: 'sg bad' }), 'vxlan dev name invalid'],
     [TypeError, () => nl.linkAdd({ kind: 'bridge', name: n }, { timeout: 'soon' }), 'bad call options'],
-  ], [a, n, 'sgp', 'sgpeer'])
+  ], [a, n, PEER2, PEER])
 })
 
 test('linkSet and its short forms: unknown key, bad values, bad names, bad netns', async (t) => {
@@ -155,24 +164,24 @@ test('neighAdd / neighReplace / neighDel / neighList: missing dst for IPv4/IPv6,
 
 test('ruleAdd / ruleDel / ruleList: mismatched from/to families, bad prefix, action, table, tos, uidRange, names', async (t) => {
   await assertRejected(t, [
-    [TypeError, () => nl.ruleAdd({ priority: 20600, from: '10.156.0.0/16', to: '2001:db8:156::/48', table: T }), 'from IPv4, to IPv6'],
-    [TypeError, () => nl.ruleAdd({ priority: 20600, from: '2001:db8:156::/48', family: 4, table: T }), 'family 4 with IPv6 from'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, family: 5, table: T }), 'family 5'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, from: '10.156.0.0/33', table: T }), 'prefix 33'],
-    [TypeError, () => nl.ruleAdd({ priority: 20600, from: 'ten/8', table: T }), 'not an address'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, action: 'jump' }), 'unknown action'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: 'nosuch' }), 'unknown table name'],
+    [TypeError, () => nl.ruleAdd({ priority: P, from: '10.156.0.0/16', to: '2001:db8:156::/48', table: T }), 'from IPv4, to IPv6'],
+    [TypeError, () => nl.ruleAdd({ priority: P, from: '2001:db8:156::/48', family: 4, table: T }), 'family 4 with IPv6 from'],
+    [RangeError, () => nl.ruleAdd({ priority: P, family: 5, table: T }), 'family 5'],
+    [RangeError, () => nl.ruleAdd({ priority: P, from: '10.156.0.0/33', table: T }), 'prefix 33'],
+    [TypeError, () => nl.ruleAdd({ priority: P, from: 'ten/8', table: T }), 'not an address'],
+    [RangeError, () => nl.ruleAdd({ priority: P, action: 'jump' }), 'unknown action'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: 'nosuch' }), 'unknown table name'],
     [RangeError, () => nl.ruleAdd({ priority: -1, table: T }), 'negative priority'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, tos: 256 }), 'tos 256'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, fwmark: 2 ** 32 }), 'fwmark too big'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, uidRange: { start: 10, end: 5 } }), 'uidRange end < start'],
-    [TypeError, () => nl.ruleAdd({ priority: 20600, table: T, uidRange: 5 }), 'uidRange not an object'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, suppressPrefixLength: 129 }), 'suppressPrefixLength 129'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, iif: 'sg bad' }), 'iif invalid'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, oif: 'sg-much-too-long-n' }), 'oif too long'],
-    [RangeError, () => nl.ruleAdd({ priority: 20600, table: T, protocol: 'smoke-signals' }), 'unknown protocol'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, tos: 256 }), 'tos 256'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, fwmark: 2 ** 32 }), 'fwmark too big'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, uidRange: { start: 10, end: 5 } }), 'uidRange end < start'],
+    [TypeError, () => nl.ruleAdd({ priority: P, table: T, uidRange: 5 }), 'uidRange not an object'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, suppressPrefixLength: 129 }), 'suppressPrefixLength 129'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, iif: 'sg bad' }), 'iif invalid'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, oif: 'sg-much-too-long-n' }), 'oif too long'],
+    [RangeError, () => nl.ruleAdd({ priority: P, table: T, protocol: 'smoke-signals' }), 'unknown protocol'],
     [TypeError, () => nl.ruleAdd(null), 'null spec'],
-    [TypeError, () => nl.ruleDel({ priority: 20600, from: '10.156.0.0/16', to: '2001:db8:156::/48' }), 'ruleDel mismatched families'],
+    [TypeError, () => nl.ruleDel({ priority: P, from: '10.156.0.0/16', to: '2001:db8:156::/48' }), 'ruleDel mismatched families'],
     [RangeError, () => nl.ruleList({ family: 0 }), 'ruleList family 0'],
   ])
 })
@@ -227,12 +236,12 @@ test('netnsCreate / netnsDelete / open / subscribe: bad namespace names and refe
     [RangeError, () => nl.netnsCreate(''), 'empty name'],
     [RangeError, () => nl.netnsCreate('.'), '"."'],
     [RangeError, () => nl.netnsCreate('..'), '".."'],
-    [RangeError, () => nl.netnsCreate('nlk-sg/x'), 'a slash'],
-    [RangeError, () => nl.netnsCreate('nlk-sg\0x'), 'a NUL'],
+    [RangeError, () => nl.netnsCreate(`${own.netns[0]}/x`), 'a slash'],
+    [RangeError, () => nl.netnsCreate(`${own.netns[0]}\0x`), 'a NUL'],
     [RangeError, () => nl.netnsCreate('n'.repeat(256)), 'over 255 bytes'],
     [TypeError, () => nl.netnsCreate(5), 'not a string'],
     [TypeError, () => nl.netnsCreate(), 'no name'],
-    [RangeError, () => nl.netnsDelete('nlk-sg/x'), 'netnsDelete with a slash'],
+    [RangeError, () => nl.netnsDelete(`${own.netns[0]}/x`), 'netnsDelete with a slash'],
     [TypeError, () => nl.netnsDelete(null), 'netnsDelete null'],
     [RangeError, () => nl.open({ netns: '..' }), 'open with a bad name'],
     [RangeError, () => nl.open({ netns: '' }), 'open with an empty netns'],
@@ -243,6 +252,6 @@ test('netnsCreate / netnsDelete / open / subscribe: bad namespace names and refe
     [RangeError, () => nl.subscribe(['link'], { netns: '..' }), 'subscribe with a bad name'],
     [TypeError, () => nl.subscribe(['link'], { netns: [] }), 'subscribe with an array'],
   ])
-  const mine = (l) => l.filter((n) => n.startsWith('nlk-sg'))
+  const mine = (l) => l.filter((n) => n.startsWith(own.netns[0]))
   t.deepEqual(mine(ipNetnsList()), mine(before), 'no namespace created or removed')
 })

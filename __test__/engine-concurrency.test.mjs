@@ -1,15 +1,19 @@
-// 1,000 concurrent calls, each answered correctly. Interface prefix 'cc'; destinations
-// 10.70.0.0/16 and 10.71.0.0/16; tables 3000-3002.
+// 1,000 concurrent calls, each answered correctly. What it owns in the shared namespace is its
+// entry in support/registry.mjs (destinations 10.70.0.0/16 and 10.71.0.0/16, tables).
 
 import test from 'ava'
 import { routeAdd, routeDel, linkGet, routeGet, addrAdd, addrList, open, NetlinkError } from '../index.js'
-import { ip, ipTry, ipLink, ipRoutes, ipAddrs, namer, veth } from './helpers.mjs'
+import { ip, ipTry, ipLink, ipRoutes, ipAddrs } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('cc')
+const own = owned('engine-concurrency')
+const name = namer(own.prefix)
 const hosts = (n, second) => Array.from({ length: n }, (_, i) => `10.${second}.${Math.floor(i / 250)}.${(i % 250) + 1}`)
 
 test('1,000 concurrent routeAdd then 1,000 concurrent routeDel, verified with ip', async (t) => {
-  const T = 3000
+  const T = own.table(0)
   t.teardown(() => ipTry(['route', 'flush', 'table', String(T)]))
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   const dsts = hosts(1000, 70)
@@ -34,7 +38,7 @@ test('1,000 concurrent linkGet of existing and missing links: each gets its own 
     switch (i % 4) {
       case 0: return { ref: p.name, want: p }
       case 1: return { ref: p.index, want: p }
-      case 2: return { ref: `ccmiss${i}`, want: null }
+      case 2: return { ref: `${own.prefix}miss${i}`, want: null }
       default: return { ref: 0x7fffffff - i, want: null }
     }
   })
@@ -63,7 +67,7 @@ test('1,000 concurrent linkGet of existing and missing links: each gets its own 
 })
 
 test('1,000 concurrent mixed calls on an open() connection (routeAdd, duplicates, linkGet, routeGet, addrList)', async (t) => {
-  const T = 3001
+  const T = own.table(1)
   t.teardown(() => ipTry(['route', 'flush', 'table', String(T)]))
   const { a, ia } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   await addrAdd(a, '10.71.255.1/24')

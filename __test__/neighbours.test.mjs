@@ -2,16 +2,21 @@
 // neighReplace, neighDel, neighList({ dev, family }) against `ip -j neigh show ... nud all`, and
 // bridge FDB entries (family 'bridge', master / self) against `bridge -j fdb show`.
 //
-// Interface prefix 'sd'; addresses 10.153.0.0/16 and 2001:db8:153::/48.
+// What it owns in the shared namespace is its entry in support/registry.mjs (10.153.0.0/16,
+// 2001:db8:153::/48).
 
 import test from 'ava'
 import { execFileSync } from 'node:child_process'
 import * as nl from '../index.js'
-import { ip, ipTry, namer, veth } from './helpers.mjs'
-import { bridgeJ, consistent, fdbToNl, hasCommand, ipNeighToNl, nlFdbKey, nlNeighKey, sorted } from './helpers2.mjs'
+import { ip, ipTry, bridgeJ, hasCommand } from './support/oracle.mjs'
+import { consistent, fdbToNl, ipNeighToNl, nlFdbKey, nlNeighKey, sorted } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
 const { neighAdd, neighReplace, neighDel, neighList, addrAdd, NetlinkError } = nl
-const name = namer('sd')
+const own = owned('neighbours')
+const name = namer(own.prefix)
 let subnet = 0
 
 /** A veth pair with the first end up and addressed (10.153.N.1/24, 2001:db8:153:N::1/64). */

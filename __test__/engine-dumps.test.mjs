@@ -1,16 +1,21 @@
 // A 10,000-route dump: routeList({table}) equals `ip -j -d route show table T`.
-// Interface prefix 'dm'; destinations 10.60.0.0/16 (host routes), table 2000; 10.61.0.0/16 and
-// 10.62.0.0/16 in tables 2001 and 2002.
+// Destinations 10.60.0.0/16 (host routes) in the first table; 10.61.0.0/16 and 10.62.0.0/16 in
+// the second and third. What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import { writeFileSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { routeList, linkList, open, NetlinkError } from '../index.js'
-import { ipDo, ipTry, ipRoutes, namer, veth, assertRoutesMatch } from './helpers.mjs'
+import { ipDo, ipTry, ipRoutes } from './support/oracle.mjs'
+import { assertRoutesMatch } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('dm')
-const T = 2000
+const own = owned('engine-dumps')
+const name = namer(own.prefix)
+const T = own.table(0)
 const N = 10000
 
 let dev
@@ -96,7 +101,7 @@ test('a routeList that times out is reported as routeList', async (t) => {
 
 test('concurrent dumps on one connection (queued behind each other) all return the whole table', async (t) => {
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
-  const T2 = T + 1
+  const T2 = own.table(1)
   t.teardown(() => ipTry(['route', 'flush', 'table', String(T2)]))
   const dir = mkdtempSync(join(tmpdir(), 'nlkit-dump-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -124,7 +129,7 @@ test('dumps taken (in parts) while other routes change are each exactly the stab
   // Churn in another table while routeList builds T part by part. (IPv4 route dumps are never
   // flagged NLM_F_DUMP_INTR by this kernel; the restart of a flagged dump after parts were
   // handed over is tested in the engine's tests against a fake kernel.)
-  const T2 = T + 2
+  const T2 = own.table(2)
   t.teardown(() => ipTry(['route', 'flush', 'table', String(T2)]))
   const want = ipRoutes(T, 4)
   let stop = false

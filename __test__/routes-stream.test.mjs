@@ -1,16 +1,20 @@
 // routeListStream(): a route listing read at the consumer's pace, in batches. Checked against
 // `ip -j route show table T`; breaking out early must release the listing.
 //
-// Interface prefix 'st'; routes 10.210.0.0/16 in tables 6100-6102.
+// Routes in 10.210.0.0/16. What it owns in the shared namespace is its entry in support/registry.mjs.
 
 import test from 'ava'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { routeList, routeListStream, open, NetlinkError } from '../index.js'
-import { ipDo, namer, veth, ipRoutes } from './helpers.mjs'
+import { ipDo, ipRoutes } from './support/oracle.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { owned } from './support/registry.mjs'
 
-const name = namer('st')
+const own = owned('routes-stream')
+const name = namer(own.prefix)
 
 /** Adds `n` /32 routes in `table` through `dev` with one `ip -batch`. */
 function addRoutes(dev, table, n, third = 0) {
@@ -24,7 +28,7 @@ function addRoutes(dev, table, n, third = 0) {
 
 test('streams every route of a table in batches, equal to ip and to routeList', async (t) => {
   const { a } = await veth(t, name(), name(), { up: true })
-  const T = 6100
+  const T = own.table(0)
   addRoutes(a, T, 3000)
   t.teardown(() => ipDo(['route', 'flush', 'table', String(T)]))
   const batches = []
@@ -49,7 +53,7 @@ test('streams every route of a table in batches, equal to ip and to routeList', 
 test('filters by family and dev like routeList', async (t) => {
   const { a } = await veth(t, name(), name(), { up: true })
   const { a: b } = await veth(t, name(), name(), { up: true })
-  const T = 6101
+  const T = own.table(1)
   addRoutes(a, T, 300, 20)
   addRoutes(b, T, 200, 40)
   t.teardown(() => ipDo(['route', 'flush', 'table', String(T)]))
@@ -63,7 +67,7 @@ test('filters by family and dev like routeList', async (t) => {
 
 test('breaking out early releases the listing; a missing dev is ENODEV as routeListStream', async (t) => {
   const { a } = await veth(t, name(), name(), { up: true })
-  const T = 6102
+  const T = own.table(2)
   addRoutes(a, T, 3000, 60)
   t.teardown(() => ipDo(['route', 'flush', 'table', String(T)]))
   const stream = await routeListStream({ table: T })
@@ -72,7 +76,7 @@ test('breaking out early releases the listing; a missing dev is ENODEV as routeL
     break
   }
   t.deepEqual(await stream.next(), { value: undefined, done: true })
-  const e = await t.throwsAsync(routeListStream({ dev: 'st-missing' }), { instanceOf: NetlinkError })
+  const e = await t.throwsAsync(routeListStream({ dev: `${own.prefix}-missing` }), { instanceOf: NetlinkError })
   t.is(e.code, 'ENODEV')
   t.is(e.op, 'routeListStream')
   // A connection's stream works the same and close() twice is harmless.

@@ -1,0 +1,189 @@
+// The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
+// makes the same link) for every kind that can be tested, and the kinds this kernel may lack
+// (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard):
+// each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
+// way ip is refused when the kernel lacks it.
+//
+// What it owns in the shared namespace is its entry in support/registry.mjs
+// (10.151.0.0/16 and 2001:db8:151::/48 for tunnel ends and vxlan settings, probe namespaces, the
+// vrf's table, a VXLAN id).
+
+import test from 'ava'
+import * as nl from '../index.js'
+import { ipLink, kernelHasKind } from './support/oracle.mjs'
+import { linkShape, stableInfoData } from './support/shapes.mjs'
+import { namer } from './support/names.mjs'
+import { veth } from './support/veth.mjs'
+import { delLinkAfter } from './support/cleanup.mjs'
+import { owned } from './support/registry.mjs'
+
+const { linkAdd, linkGet, linkDel, NetlinkError } = nl
+const own = owned('links-roundtrip')
+const name = namer(own.prefix)
+
+/** A veth pair used as a parent (macvlan, vxlan underlay), both ends down. */
+const parent = async (t) => (await veth(t, name(), name(), { noLinkLocal: true })).a
+
+/**
+ * linkGet -> linkDel -> linkAdd(what linkGet returned) -> linkGet: the kind, linkinfo, mtu,
+ * address, parent and master must come back; and (unless ipView is false) ip's view of the
+ * kind's data, mtu and address too.
+ */
+async function roundTrip(t, n, { ipView = true } = {}) {
+  const before = await linkGet(n)
+  const ipBefore = ipLink(n)
+  await linkDel(n)
+  t.is(ipLink(n), undefined, `${n} deleted`)
+  await linkAdd(before)
+  const after = await linkGet(n)
+  t.deepEqual(linkShape(after), linkShape(before), `${n}: linkGet after the round trip`)
+  t.not(after.index, before.index, 'a new link')
+  if (ipView) {
+    const ipAfter = ipLink(n)
+    t.is(ipAfter.linkinfo?.info_kind, ipBefore.linkinfo?.info_kind, 'ip: kind')
+    t.deepEqual(stableInfoData(ipAfter.linkinfo?.info_data), stableInfoData(ipBefore.linkinfo?.info_data), 'ip: info_data')
+    t.is(ipAfter.mtu, ipBefore.mtu, 'ip: mtu')
+    t.is(ipAfter.address, ipBefore.address, 'ip: address')
+    t.is(ipAfter.link, ipBefore.link, 'ip: parent')
+  }
+  return { before, after }
+}
+
+// ---- round trips -----------------------------------------------------------------------------
+
+test('round trip: bridge (stp, timers, explicit address)', async (t) => {
+  const n = delLinkAfter(t, name())
+  await linkAdd({ kind: 'bridge', name: n, stp: true, forwardDelay: 500, priority: 8192, address: '02:50:00:00:04:01', mtu: 1400 })
+  const { after } = await roundTrip(t, n)
+  t.like(after.linkinfo, { stp: true, forwardDelay: 500, priority: 8192 })
+  t.is(after.address, '02:50:00:00:04:01')
+  t.is(after.mtu, 1400)
+})
+
+for (const kind of ['macvlan', 'macvtap']) {
+  test(`round trip: ${kind} (parent, mode, explicit address and mtu)`, async (t) => {
+    const p = await parent(t)
+    const n = delLinkAfter(t, name())
+    await linkAdd({ kind, name: n, link: p, mode: 'private', address: '02:50:00:00:05:01', mtu: 1300 })
+    const { after } = await roundTrip(t, n)
+    t.is(after.link, p)
+    t.is(after.linkinfo.mode, 'private')
+    t.is(after.address, '02:50:00:00:05:01')
+    t.is(after.mtu, 1300)
+  })
+}
+
+test('round trip: vxlan (nlkit\'s view: id, group, dev, local, port, learning, ttl)', async (t) => {
+  const id = own.vni(0)
+  const p = await parent(t)
+  const n = delLinkAfter(t, name())
+  await linkAdd({ kind: 'vxlan', name: n, id, port: 4789, dev: p, local: '10.151.5.1', learning: false, ttl: 20, linkinfo: { group: '239.151.0.5' }, address: '02:50:00:00:06:01' })
+  // ip's view is compared by the ttlInherit test of links-kinds.test.mjs (a known bug).
+  const { after } = await roundTrip(t, n, { ipView: false })
+  t.like(after.linkinfo, { id, group: '239.151.0.5', dev: p, local: '10.151.5.1', port: 4789, learning: false })
+  const d = ipLink(n).linkinfo.info_data
+  t.is(d.id, id)
+  t.is(d.group, '239.151.0.5')
+  t.is(d.link, p)
+  t.is(d.learning, false)
+  t.is(ipLink(n).address, '02:50:00:00:06:01')
+})
+
+test('round trip: ifb', async (t) => {
+  const n = delLinkAfter(t, name())
+  await linkAdd({ kind: 'ifb', name: n, mtu: 1450, address: '02:50:00:00:07:01' })
+  const { after } = await roundTrip(t, n)
+  t.is(after.kind, 'ifb')
+  t.is(after.mtu, 1450)
+})
+
+for (const kind of ['tun', 'tap']) {
+  test(`round trip: ${kind}`, async (t) => {
+    const n = delLinkAfter(t, name())
+    await linkAdd({ kind, name: n, mtu: 1380, ...(kind === 'tap' ? { address: '02:50:00:00:08:01' } : {}) })
+    const { after } = await roundTrip(t, n)
+    t.is(after.kind, 'tun')
+    t.is(after.linkinfo.mode, kind)
+    t.is(after.mtu, 1380)
+    t.is(ipLink(n).linkinfo.info_data.type, kind)
+  })
+}
+
+test('round trip: a bridge port keeps its master', async (t) => {
+  const br = delLinkAfter(t, name())
+  await linkAdd({ kind: 'bridge', name: br })
+  const n = delLinkAfter(t, name())
+  await linkAdd({ kind: 'tap', name: n, master: br })
+  t.is(ipLink(n).master, br)
+  const { after } = await roundTrip(t, n)
+  t.is(after.master, br)
+  t.is(after.slaveKind, 'bridge')
+  t.is(ipLink(n).master, br)
+})
+
+// BUG (index.ts linkGet/linkAdd, README "what it returns can be given back to linkAdd to make
+// the same link"): for a veth, linkGet reports the peer only as `link` (the IFLA_LINK name) and
+// no `linkinfo.peer`; linkAdd takes `link` as a parent and resolves it, but deleting the veth
+// deleted the peer too, so linkAdd(linkGet(veth)) fails with ENODEV ("linkAdd X: No such
+// device") and even with the peer present would make a veth with a kernel-chosen peer name.
+// Suggested fix: linkGet reports `linkinfo: { peer: { name } }` for a veth whose peer is in the
+// same namespace, and linkAdd ignores `link`/`linkIndex` for kind 'veth'.
+test('round trip: veth (peer name, mtu, address)', async (t) => {
+  const a = delLinkAfter(t, name())
+  const b = name()
+  await linkAdd({ kind: 'veth', name: a, mtu: 1400, address: '02:50:00:00:09:01', peer: { name: b } })
+  const { after } = await roundTrip(t, a)
+  t.is(after.link, b)
+  t.is(ipLink(b)?.link, a)
+})
+
+// ---- kinds this kernel may lack ----------------------------------------------------------------
+
+/**
+ * Each: the spec (given the test's name and a parent veth), what ip -d -j must show, and the
+ * settings both must report.
+ */
+const OPTIONAL_KINDS = [
+  ['dummy', (n) => ({ kind: 'dummy', name: n, mtu: 1400 }), {}, []],
+  ['vlan', (n, p) => ({ kind: 'vlan', name: n, link: p, id: 42, protocol: '802.1Q' }), { id: 42, protocol: '802.1Q' }, ['id', 'protocol']],
+  ['bond', (n) => ({ kind: 'bond', name: n, mode: 'active-backup', miimon: 100 }), { mode: 'active-backup', miimon: 100 }, ['mode', 'miimon']],
+  ['vrf', (n) => ({ kind: 'vrf', name: n, table: own.table(0) }), { table: own.table(0) }, ['table']],
+  ['ipvlan', (n, p) => ({ kind: 'ipvlan', name: n, link: p, mode: 'l3' }), { mode: 'l3' }, ['mode']],
+  ['ipvtap', (n, p) => ({ kind: 'ipvtap', name: n, link: p, mode: 'l2' }), { mode: 'l2' }, ['mode']],
+  ['gre', (n) => ({ kind: 'gre', name: n, local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }), { local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['gretap', (n) => ({ kind: 'gretap', name: n, local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }), { local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['ip6gre', (n) => ({ kind: 'ip6gre', name: n, local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2', ttl: 64 }), { local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2' }, ['local', 'remote']],
+  ['ip6gretap', (n) => ({ kind: 'ip6gretap', name: n, local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4', ttl: 64 }), { local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4' }, ['local', 'remote']],
+  ['ipip', (n) => ({ kind: 'ipip', name: n, local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }), { local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['sit', (n) => ({ kind: 'sit', name: n, local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }), { local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }, ['local', 'remote', 'ttl']],
+  ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
+]
+
+for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
+  test(`${kind}: linkAdd as ip -d shows it, and the round trip (skipped when the kernel lacks ${kind})`, async (t) => {
+    const available = kernelHasKind(kind, `${own.netns[0]}probe-${kind}`)
+    const p = await parent(t)
+    const n = delLinkAfter(t, name())
+    const spec = make(n, p)
+    const err = await linkAdd(spec).then(() => null, (e) => e)
+    if (!available) {
+      // ip could not make it either: nlkit must be refused the same way, and nothing made.
+      t.true(err instanceof NetlinkError, `linkAdd ${kind} is refused: ${err}`)
+      t.true(['EOPNOTSUPP', 'EAFNOSUPPORT', 'ENODEV'].includes(err?.code), `code ${err?.code}`)
+      t.is(ipLink(n), undefined, 'nothing created')
+      t.log(`skip: kind ${kind} not available on this kernel`)
+      return
+    }
+    t.is(err, null, `linkAdd ${kind}: ${err?.message}`)
+    const l = ipLink(n)
+    t.is(l.linkinfo.info_kind, kind)
+    for (const [k, v] of Object.entries(want)) t.deepEqual(l.linkinfo.info_data?.[k], v, `ip: ${k}`)
+    if (spec.mtu !== undefined) t.is(l.mtu, spec.mtu)
+    if (spec.link !== undefined) t.is(l.link, p)
+    const g = await linkGet(n)
+    t.is(g.kind, kind)
+    for (const k of keys) t.deepEqual(g.linkinfo?.[k], want[k], `linkGet: ${k}`)
+    await roundTrip(t, n)
+  })
+}
+
