@@ -23,12 +23,39 @@ export { NetlinkError } from './src/errors.js'
 
 // Module-level functions (on the default connection)
 export {
-  linkList, linkGet, linkSetUp, linkSetDown, linkAddVeth, linkAdd, linkSet, linkSetMaster, linkSetMtu, linkSetName,
-  linkSetAddress, linkSetNetns, linkDel,
-  addrAdd, addrReplace, addrDel, addrList,
-  routeAdd, routeReplace, routeDel, routeAppend, routeList, routeListStream, routeGet, routeAddDefault, routeDelDefault,
-  neighList, neighAdd, neighReplace, neighDel,
-  ruleList, ruleAdd, ruleDel,
+  linkList,
+  linkGet,
+  linkSetUp,
+  linkSetDown,
+  linkAddVeth,
+  linkAdd,
+  linkSet,
+  linkSetMaster,
+  linkSetMtu,
+  linkSetName,
+  linkSetAddress,
+  linkSetNetns,
+  linkDel,
+  addrAdd,
+  addrReplace,
+  addrDel,
+  addrList,
+  routeAdd,
+  routeReplace,
+  routeDel,
+  routeAppend,
+  routeList,
+  routeListStream,
+  routeGet,
+  routeAddDefault,
+  routeDelDefault,
+  neighList,
+  neighAdd,
+  neighReplace,
+  neighDel,
+  ruleList,
+  ruleAdd,
+  ruleDel,
 } from './src/default.js'
 
 // Links
@@ -40,7 +67,14 @@ export type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './src/add
 // Routes
 export { RouteStream } from './src/route-stream.js'
 export type {
-  DefaultRouteOptions, DelDefaultRouteOptions, NexthopSpec, Route, RouteFilter, RouteGetOptions, RouteMetrics, RouteSpec,
+  DefaultRouteOptions,
+  DelDefaultRouteOptions,
+  NexthopSpec,
+  Route,
+  RouteFilter,
+  RouteGetOptions,
+  RouteMetrics,
+  RouteSpec,
 } from './src/routes.js'
 
 // Neighbours

@@ -146,8 +146,15 @@ test('addrList filters by link (name or index) and by family', async (t) => {
 
   const la = await addrList({ link: a })
   t.true(la.every((x) => x.index === ia && x.link === a))
-  t.deepEqual(la.map((x) => x.cidr), ['10.23.0.1/24', '2001:db8:23::1/64'])
-  t.deepEqual((await addrList({ link: ia })).map((x) => x.cidr), la.map((x) => x.cidr), 'by index, same')
+  t.deepEqual(
+    la.map((x) => x.cidr),
+    ['10.23.0.1/24', '2001:db8:23::1/64'],
+  )
+  t.deepEqual(
+    (await addrList({ link: ia })).map((x) => x.cidr),
+    la.map((x) => x.cidr),
+    'by index, same',
+  )
   await assertSameAsIp(t, a)
   await assertSameAsIp(t, b)
   await assertSameAsIp(t, a, { family: 6 })
@@ -155,18 +162,47 @@ test('addrList filters by link (name or index) and by family', async (t) => {
 
   const v6 = await addrList({ family: 6 })
   t.true(v6.length >= 2)
-  t.true(v6.every((x) => x.family === 6 && x.address.includes(':')), 'family 6 only')
-  t.deepEqual(v6.filter((x) => x.index === ia || x.index === ib).map((x) => x.cidr).sort(), ['2001:db8:23::1/64', '2001:db8:24::1/64'])
+  t.true(
+    v6.every((x) => x.family === 6 && x.address.includes(':')),
+    'family 6 only',
+  )
+  t.deepEqual(
+    v6
+      .filter((x) => x.index === ia || x.index === ib)
+      .map((x) => x.cidr)
+      .sort(),
+    ['2001:db8:23::1/64', '2001:db8:24::1/64'],
+  )
   const v4 = await addrList({ family: 4 })
-  t.true(v4.every((x) => x.family === 4 && !x.address.includes(':')), 'family 4 only')
-  t.deepEqual(v4.filter((x) => x.index === ia || x.index === ib).map((x) => x.cidr).sort(), ['10.23.0.1/24', '10.24.0.1/24'])
+  t.true(
+    v4.every((x) => x.family === 4 && !x.address.includes(':')),
+    'family 4 only',
+  )
+  t.deepEqual(
+    v4
+      .filter((x) => x.index === ia || x.index === ib)
+      .map((x) => x.cidr)
+      .sort(),
+    ['10.23.0.1/24', '10.24.0.1/24'],
+  )
   // Everything ip lists for our links (whole namespace dump, both families) is in addrList().
   const all = await addrList()
   for (const dev of [a, b]) {
-    const want = ipAddrs(dev).map((x) => `${x.local}/${x.prefixlen}`).sort()
-    t.deepEqual(all.filter((x) => x.link === dev).map((x) => x.cidr).sort(), want)
+    const want = ipAddrs(dev)
+      .map((x) => `${x.local}/${x.prefixlen}`)
+      .sort()
+    t.deepEqual(
+      all
+        .filter((x) => x.link === dev)
+        .map((x) => x.cidr)
+        .sort(),
+      want,
+    )
   }
-  t.deepEqual((await addrList({ link: b, family: 6 })).map((x) => x.cidr), ['2001:db8:24::1/64'])
+  t.deepEqual(
+    (await addrList({ link: b, family: 6 })).map((x) => x.cidr),
+    ['2001:db8:24::1/64'],
+  )
 })
 
 test('scope option: link, host, site, numeric, as ip prints it', async (t) => {
@@ -194,7 +230,10 @@ test('label option (IPv4)', async (t) => {
   t.is(find(infos, '10.26.0.2').label, a, 'default label is the link name')
   t.true(find(infos, '10.26.0.2').secondary)
   const { mine } = await assertSameAsIp(t, a)
-  t.deepEqual(mine.map((x) => x.label), [`${a}lbl`, a])
+  t.deepEqual(
+    mine.map((x) => x.label),
+    [`${a}lbl`, a],
+  )
   t.true(mine[1].flags.includes('secondary'))
   await t.throwsAsync(addrAdd(a, '2001:db8:26::1/64', { label: `${a}lbl` }), { instanceOf: TypeError })
 })

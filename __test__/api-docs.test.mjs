@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url'
 import * as nl from '../index.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
-const EXPORTS = Object.keys(nl).filter((k) => k !== 'default' && k !== '__esModule').sort()
+const EXPORTS = Object.keys(nl)
+  .filter((k) => k !== 'default' && k !== '__esModule')
+  .sort()
 
 // Runtime exports README.md's API table does not name yet. When README.md names them, empty this
 // list (ava then reports the `test.failing` below as passing, which is the reminder).
@@ -49,7 +51,10 @@ function typedoc() {
 
 /** The text of a comment's summary. */
 function summary(comment) {
-  return (comment?.summary ?? []).map((p) => p.text).join('').trim()
+  return (comment?.summary ?? [])
+    .map((p) => p.text)
+    .join('')
+    .trim()
 }
 
 /** A reflection's own comment, or its first signature's (functions and methods keep theirs there). */
@@ -89,7 +94,7 @@ test('the package has runtime exports, all functions or classes but for a few co
   for (const name of CONSTANTS) t.true(['object', 'number'].includes(typeof nl[name]), name)
 })
 
-test('typedoc builds the API docs with the project\'s typedoc.json, without warnings', async (t) => {
+test("typedoc builds the API docs with the project's typedoc.json, without warnings", async (t) => {
   const { err, output, project } = await typedoc()
   t.is(err, null, output)
   t.notRegex(output, /\[warning\]|\[error\]/, 'typedoc printed no warnings')
@@ -127,7 +132,10 @@ test('every method of the exported classes has a doc comment', async (t) => {
   const { project } = await typedoc()
   t.truthy(project)
   const classes = project.children.filter((r) => r.kind === KIND_CLASS)
-  t.deepEqual(classes.map((c) => c.name).sort(), EXPORTS.filter((n) => /^[A-Z]/.test(n) && !CONSTANTS.includes(n)))
+  t.deepEqual(
+    classes.map((c) => c.name).sort(),
+    EXPORTS.filter((n) => /^[A-Z]/.test(n) && !CONSTANTS.includes(n)),
+  )
   for (const c of classes) {
     for (const m of (c.children ?? []).filter((x) => x.kind === KIND_METHOD && !x.inheritedFrom)) {
       t.not(summary(commentOf(m)), '', `${c.name}.${m.name} has a doc comment`)
@@ -141,7 +149,7 @@ test('every method of the exported classes has a doc comment', async (t) => {
   }
 })
 
-test('every runtime export is named in README.md\'s API table', (t) => {
+test("every runtime export is named in README.md's API table", (t) => {
   const table = readmeApiTable()
   t.not(table, '', 'README.md has a `| area | functions |` table')
   const missing = EXPORTS.filter((name) => !namedIn(table, name) && !NOT_YET_IN_README.includes(name))
@@ -153,6 +161,9 @@ test('every runtime export is named in README.md\'s API table', (t) => {
 if (NOT_YET_IN_README.length > 0) {
   test.failing(`README.md's API table names ${NOT_YET_IN_README.join(', ')} (pending)`, (t) => {
     const table = readmeApiTable()
-    t.deepEqual(NOT_YET_IN_README.filter((name) => !namedIn(table, name)), [])
+    t.deepEqual(
+      NOT_YET_IN_README.filter((name) => !namedIn(table, name)),
+      [],
+    )
   })
 }

@@ -59,7 +59,7 @@ test('an already-aborted signal rejects with AbortError without sending', async 
   t.is((await linkGet(a)).name, a)
 })
 
-test('aborting mid-flight rejects with AbortError (and with the signal\'s reason if it is an Error)', async (t) => {
+test("aborting mid-flight rejects with AbortError (and with the signal's reason if it is an Error)", async (t) => {
   const c = open()
   t.teardown(() => c.close())
   const ac = new AbortController()
@@ -153,19 +153,24 @@ test('Symbol.asyncDispose exists and closes the connection', async (t) => {
 })
 
 test('an idle script exits by itself (default connection)', async (t) => {
-  const r = await runScript(t, `
+  const r = await runScript(
+    t,
+    `
     import(${JSON.stringify(INDEX_JS)}).then(async (m) => {
       await m.linkList()
       console.log('done')
     })
-  `)
+  `,
+  )
   t.false(r.killed, 'not killed by the hang guard')
   t.is(r.code, 0, r.stderr)
   t.is(r.stdout.trim(), 'done')
 })
 
 test('an idle script exits by itself with an open() connection never closed, after errors and aborts', async (t) => {
-  const r = await runScript(t, `
+  const r = await runScript(
+    t,
+    `
     const m = await import(${JSON.stringify(INDEX_JS)})
     const c = m.open()
     await c.linkList()
@@ -176,7 +181,8 @@ test('an idle script exits by itself with an open() connection never closed, aft
     await p.catch((e) => console.log(e.name))
     await m.linkGet('lo')
     console.log('done')
-  `)
+  `,
+  )
   t.false(r.killed)
   t.is(r.code, 0, r.stderr)
   t.deepEqual(r.stdout.trim().split('\n'), ['ENODEV', 'AbortError', 'done'])
@@ -184,11 +190,14 @@ test('an idle script exits by itself with an open() connection never closed, aft
 
 test('a pending request keeps the process alive until it is answered', async (t) => {
   // Nothing but the request holds the event loop: the answer must still arrive.
-  const r = await runScript(t, `
+  const r = await runScript(
+    t,
+    `
     import { createRequire } from 'node:module'
     const m = createRequire(import.meta.url)(${JSON.stringify(INDEX_JS)})
     m.linkList().then((l) => console.log('got', l.some((x) => x.name === 'lo')))
-  `)
+  `,
+  )
   t.false(r.killed)
   t.is(r.code, 0, r.stderr)
   t.is(r.stdout.trim(), 'got true')

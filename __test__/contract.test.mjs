@@ -27,7 +27,12 @@ test('raw replies: header sizes agree and the binding sample decodes field for f
   const m2 = { type: 0x1234, flags: 0x8002, seq: 0xfffffffe, pid: 77, payload: Buffer.alloc(0) }
   t.deepEqual(done, [
     { token: 7, kind: RawKind.Last, messages: [m1, m2] },
-    { token: 8, kind: RawKind.Error, messages: [], error: { errno: 17, kind: 'kernel', text: 'File exists', detail: 'exists "here"', offset: 20 } },
+    {
+      token: 8,
+      kind: RawKind.Error,
+      messages: [],
+      error: { errno: 17, kind: 'kernel', text: 'File exists', detail: 'exists "here"', offset: 20 },
+    },
     { token: 9, kind: RawKind.More, messages: [m2] },
   ])
   t.deepEqual(events, [

@@ -18,7 +18,11 @@ test('1,000 concurrent routeAdd then 1,000 concurrent routeDel, verified with ip
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   const dsts = hosts(1000, 70)
   const added = await Promise.allSettled(dsts.map((d) => routeAdd({ dst: `${d}/32`, dev: a, table: T })))
-  t.deepEqual(added.filter((r) => r.status === 'rejected').map((r) => r.reason.message), [], 'every add succeeded')
+  t.deepEqual(
+    added.filter((r) => r.status === 'rejected').map((r) => r.reason.message),
+    [],
+    'every add succeeded',
+  )
 
   const want = ipRoutes(T, 4)
   t.is(want.length, 1000)
@@ -26,7 +30,10 @@ test('1,000 concurrent routeAdd then 1,000 concurrent routeDel, verified with ip
   t.true(want.every((r) => r.dev === a && r.scope === 'link' && r.protocol === 'boot'))
 
   const deleted = await Promise.allSettled(dsts.map((d) => routeDel({ dst: `${d}/32`, table: T })))
-  t.deepEqual(deleted.filter((r) => r.status === 'rejected').map((r) => r.reason.message), [])
+  t.deepEqual(
+    deleted.filter((r) => r.status === 'rejected').map((r) => r.reason.message),
+    [],
+  )
   t.deepEqual(ipRoutes(T, 4), [])
 })
 
@@ -36,32 +43,44 @@ test('1,000 concurrent linkGet of existing and missing links: each gets its own 
   const calls = Array.from({ length: 1000 }, (_, i) => {
     const p = present[i % 3]
     switch (i % 4) {
-      case 0: return { ref: p.name, want: p }
-      case 1: return { ref: p.index, want: p }
-      case 2: return { ref: `${own.prefix}miss${i}`, want: null }
-      default: return { ref: 0x7fffffff - i, want: null }
+      case 0:
+        return { ref: p.name, want: p }
+      case 1:
+        return { ref: p.index, want: p }
+      case 2:
+        return { ref: `${own.prefix}miss${i}`, want: null }
+      default:
+        return { ref: 0x7fffffff - i, want: null }
     }
   })
   const results = await Promise.allSettled(calls.map((c) => linkGet(c.ref)))
   let ok = 0
   let missing = 0
-  results.forEach((r, i) => {
+  for (const [i, r] of results.entries()) {
     const c = calls[i]
     if (c.want) {
-      if (r.status !== 'fulfilled') return t.fail(`linkGet(${c.ref}) rejected: ${r.reason}`)
+      if (r.status !== 'fulfilled') {
+        t.fail(`linkGet(${c.ref}) rejected: ${r.reason}`)
+        continue
+      }
       if (r.value.name !== c.want.name || r.value.index !== c.want.index) {
-        return t.fail(`linkGet(${c.ref}) answered ${r.value.name}/${r.value.index}`)
+        t.fail(`linkGet(${c.ref}) answered ${r.value.name}/${r.value.index}`)
+        continue
       }
       ok++
     } else {
       const e = r.reason
       if (r.status !== 'rejected' || !(e instanceof NetlinkError) || e.code !== 'ENODEV' || e.errno !== 19 || e.op !== 'linkGet') {
-        return t.fail(`linkGet(${c.ref}) should be ENODEV: ${r.status} ${e}`)
+        t.fail(`linkGet(${c.ref}) should be ENODEV: ${r.status} ${e}`)
+        continue
       }
-      if (!e.message.startsWith(`linkGet ${c.ref}:`)) return t.fail(`message names the link: ${e.message}`)
+      if (!e.message.startsWith(`linkGet ${c.ref}:`)) {
+        t.fail(`message names the link: ${e.message}`)
+        continue
+      }
       missing++
     }
-  })
+  }
   t.is(ok, 500)
   t.is(missing, 500)
 })
@@ -100,7 +119,10 @@ test('1,000 concurrent mixed calls on an open() connection (routeAdd, duplicates
       t.is(r.value?.prefsrc, '10.71.255.1')
     } else {
       t.is(r.status, 'fulfilled')
-      t.deepEqual(r.value?.map((x) => x.cidr), ['10.71.255.1/24'])
+      t.deepEqual(
+        r.value?.map((x) => x.cidr),
+        ['10.71.255.1/24'],
+      )
     }
   })
   // Each duplicated destination: exactly one add won, the other got EEXIST.
@@ -108,13 +130,25 @@ test('1,000 concurrent mixed calls on an open() connection (routeAdd, duplicates
     const won = rs.filter((r) => r.status === 'fulfilled').length
     const lost = rs.filter((r) => r.status === 'rejected')
     t.is(won, 1, `one add of ${dst} succeeded`)
-    t.true(lost.every((r) => r.reason.code === 'EEXIST'), `${dst}: ${lost.map((r) => r.reason.code)}`)
+    t.true(
+      lost.every((r) => r.reason.code === 'EEXIST'),
+      `${dst}: ${lost.map((r) => r.reason.code)}`,
+    )
   }
   const want = ipRoutes(T, 4)
   t.is(want.length, 600)
   const metric = new Map(want.map((r) => [r.dst, r.metric ?? 0]))
-  t.true(dsts.every((d, i) => metric.get(d) === i), 'every route with its own metric')
-  t.deepEqual(ipAddrs(a, 4).map((x) => x.local), ['10.71.255.1'])
-  t.deepEqual((await addrList({ link: a })).map((x) => x.cidr), ['10.71.255.1/24'])
+  t.true(
+    dsts.every((d, i) => metric.get(d) === i),
+    'every route with its own metric',
+  )
+  t.deepEqual(
+    ipAddrs(a, 4).map((x) => x.local),
+    ['10.71.255.1'],
+  )
+  t.deepEqual(
+    (await addrList({ link: a })).map((x) => x.cidr),
+    ['10.71.255.1/24'],
+  )
   t.is((await routeGet('10.71.255.200')).dev, ip(['route', 'get', '10.71.255.200'])[0].dev)
 })

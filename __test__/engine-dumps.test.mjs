@@ -34,7 +34,7 @@ test.before(async () => {
     const lines = []
     for (let i = 0; i < N; i++) lines.push(`route add 10.60.${Math.floor(i / 250)}.${i % 250}/32 dev ${a} table ${T}`)
     const file = join(dir, 'routes.batch')
-    writeFileSync(file, lines.join('\n') + '\n')
+    writeFileSync(file, `${lines.join('\n')}\n`)
     ipDo(['-batch', file])
   } finally {
     rmSync(dir, { recursive: true, force: true })
@@ -46,7 +46,7 @@ test.after.always(() => {
   if (dev) ipTry(['link', 'del', 'dev', dev])
 })
 
-test('10,000 routes: routeList({table}) equals ip\'s dump exactly', async (t) => {
+test("10,000 routes: routeList({table}) equals ip's dump exactly", async (t) => {
   const a = dev
   const want = ipRoutes(T, 4)
   t.is(want.length, N, 'ip sees all 10,000 routes')
@@ -58,8 +58,16 @@ test('10,000 routes: routeList({table}) equals ip\'s dump exactly', async (t) =>
   const wantSet = new Set(want.map(k))
   const mineSet = new Set(mine.map(k))
   t.is(mineSet.size, N, 'no duplicates')
-  t.deepEqual([...mineSet].filter((x) => !wantSet.has(x)), [], 'nothing ip does not list')
-  t.deepEqual([...wantSet].filter((x) => !mineSet.has(x)), [], 'nothing missing')
+  t.deepEqual(
+    [...mineSet].filter((x) => !wantSet.has(x)),
+    [],
+    'nothing ip does not list',
+  )
+  t.deepEqual(
+    [...wantSet].filter((x) => !mineSet.has(x)),
+    [],
+    'nothing missing',
+  )
   t.true(mine.every((r) => r.table === T && r.family === 4 && r.dstLen === 32 && !r.dst.includes('/')))
   t.true(mine.every((r) => r.dev === a && r.scope === 'link' && r.protocol === 'boot' && r.type === 'unicast'))
   // And every other field too.
@@ -74,7 +82,10 @@ test('a dump that times out ({ timeout: 1 }) fails with ETIMEDOUT or completes; 
   t.is(want.size, N)
   for (let i = 0; i < 3; i++) {
     // Whether 1 ms is enough is up to the machine: both outcomes are checked, no timing asserted.
-    const r = await c.routeList({ table: T }, { timeout: 1 }).then((v) => ({ v }), (e) => ({ e }))
+    const r = await c.routeList({ table: T }, { timeout: 1 }).then(
+      (v) => ({ v }),
+      (e) => ({ e }),
+    )
     if (r.e) {
       t.true(r.e instanceof NetlinkError, String(r.e))
       t.is(r.e.code, 'ETIMEDOUT')
@@ -107,7 +118,7 @@ test('concurrent dumps on one connection (queued behind each other) all return t
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   const lines = []
   for (let i = 0; i < 3000; i++) lines.push(`route add 10.61.${Math.floor(i / 250)}.${i % 250}/32 dev ${a} table ${T2}`)
-  writeFileSync(join(dir, 'b'), lines.join('\n') + '\n')
+  writeFileSync(join(dir, 'b'), `${lines.join('\n')}\n`)
   ipDo(['-batch', join(dir, 'b')])
 
   const c = open()

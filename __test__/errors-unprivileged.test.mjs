@@ -66,7 +66,10 @@ test('linkSetUp without CAP_NET_ADMIN rejects with EPERM and a message naming CA
     const r = await asNobody(script, variant)
     t.log(`setpriv ${variant.join(' ')}: ${r.err ? r.stderr : 'ok'}`)
     if (r.err) continue
-    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l))
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
     if (lines[0].capEff.replace(/0/g, '') === '') {
       out = lines
       break

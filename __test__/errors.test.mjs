@@ -27,7 +27,7 @@ test('EEXIST on a duplicate addrAdd: code, errno, op, message, extack, class', a
   t.is(e.errno, 17)
   t.is(e.op, 'addrAdd')
   t.true(e.message.startsWith(`addrAdd ${a} 10.80.0.1/24: File exists (EEXIST)`), e.message)
-  if (e.extack !== undefined) t.true(e.message.endsWith(`: ${e.extack}`), 'the kernel\'s text ends the message')
+  if (e.extack !== undefined) t.true(e.message.endsWith(`: ${e.extack}`), "the kernel's text ends the message")
   t.is(typeof e.stack, 'string')
   t.is(ipAddrs(a, 4).length, 1, 'ip: still one address')
 
@@ -64,8 +64,16 @@ test('ENODEV for a missing link: linkGet, linkSetUp, linkSetDown, linkDel, addrA
     ['addrAdd', () => nl.addrAdd(missing, '10.80.1.1/24'), `addrAdd ${missing} 10.80.1.1/24: No such device (ENODEV)`],
     ['addrReplace', () => nl.addrReplace(missing, '10.80.1.1/24'), `addrReplace ${missing} 10.80.1.1/24: No such device (ENODEV)`],
     ['addrDel', () => nl.addrDel(missing, '10.80.1.1/24'), `addrDel ${missing} 10.80.1.1/24: No such device (ENODEV)`],
-    ['routeAdd', () => nl.routeAdd({ dst: '10.80.2.0/24', dev: missing, table: T }), `routeAdd 10.80.2.0/24 dev ${missing}: No such device (ENODEV)`],
-    ['routeAdd', () => nl.routeAdd({ dst: '10.80.2.0/24', dev: 2147480000, table: T }), 'routeAdd 10.80.2.0/24 dev 2147480000: No such device (ENODEV)'],
+    [
+      'routeAdd',
+      () => nl.routeAdd({ dst: '10.80.2.0/24', dev: missing, table: T }),
+      `routeAdd 10.80.2.0/24 dev ${missing}: No such device (ENODEV)`,
+    ],
+    [
+      'routeAdd',
+      () => nl.routeAdd({ dst: '10.80.2.0/24', dev: 2147480000, table: T }),
+      'routeAdd 10.80.2.0/24 dev 2147480000: No such device (ENODEV)',
+    ],
   ]
   for (const [op, call, msg] of cases) {
     const e = await t.throwsAsync(call(), { instanceOf: NetlinkError }, msg)
@@ -75,12 +83,19 @@ test('ENODEV for a missing link: linkGet, linkSetUp, linkSetDown, linkDel, addrA
     t.true(e?.message.startsWith(msg), `${e?.message} starts with ${msg}`)
   }
   // Filters naming a missing link reject with ENODEV too.
-  for (const call of [() => nl.addrList({ link: missing }), () => nl.routeList({ dev: missing }), () => nl.routeGet('10.80.3.3', { oif: missing })]) {
+  for (const call of [
+    () => nl.addrList({ link: missing }),
+    () => nl.routeList({ dev: missing }),
+    () => nl.routeGet('10.80.3.3', { oif: missing }),
+  ]) {
     const e = await t.throwsAsync(call(), { instanceOf: NetlinkError })
     t.is(e?.code, 'ENODEV')
   }
   t.is(ipTry(['link', 'show', 'dev', missing]), false, 'and nothing was created')
-  t.deepEqual(ipRoutes(T, 4).filter((r) => r.dst === '10.80.2.0/24'), [])
+  t.deepEqual(
+    ipRoutes(T, 4).filter((r) => r.dst === '10.80.2.0/24'),
+    [],
+  )
 })
 
 test('routeGet with a missing oif / iif reports ENODEV as routeGet', async (t) => {
@@ -101,9 +116,11 @@ test('a missing link in addrList / routeList filters is reported as that operati
   t.is(e2.op, 'routeList')
 })
 
-test('the kernel\'s extended ACK: routeAdd via an unreachable gateway', async (t) => {
+test("the kernel's extended ACK: routeAdd via an unreachable gateway", async (t) => {
   t.teardown(() => ipTry(['route', 'flush', 'table', String(own.table(1))]))
-  const e = await t.throwsAsync(nl.routeAdd({ dst: '10.80.4.0/24', gateway: '192.0.2.77', table: own.table(1) }), { instanceOf: NetlinkError })
+  const e = await t.throwsAsync(nl.routeAdd({ dst: '10.80.4.0/24', gateway: '192.0.2.77', table: own.table(1) }), {
+    instanceOf: NetlinkError,
+  })
   t.is(e.code, 'ENETUNREACH')
   t.is(e.errno, 101)
   t.is(e.op, 'routeAdd')
@@ -122,7 +139,9 @@ test('the kernel\'s extended ACK: routeAdd via an unreachable gateway', async (t
   // Another extended ACK: a local address as gateway.
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   await nl.addrAdd(a, '2001:db8:80:4::1/64', { nodad: true })
-  const e6 = await t.throwsAsync(nl.routeAdd({ dst: '2001:db8:80:5::/64', gateway: '2001:db8:80:4::1', table: own.table(1) }), { instanceOf: NetlinkError })
+  const e6 = await t.throwsAsync(nl.routeAdd({ dst: '2001:db8:80:5::/64', gateway: '2001:db8:80:4::1', table: own.table(1) }), {
+    instanceOf: NetlinkError,
+  })
   t.is(e6.code, 'EINVAL')
   t.is(e6.extack, 'Gateway can not be a local address')
   t.deepEqual(ipRoutes(own.table(1), 6), [])
@@ -150,7 +169,9 @@ test('bad arguments reject with TypeError / RangeError before anything is sent; 
   const x0 = `${own.prefix}x0` // a valid name: made, were the bad calls sent
   const snapshot = () => ({
     // Links the bad linkAddVeth calls name (other tests of this file add links concurrently).
-    links: ip('link show').map((l) => l.ifname).filter((n) => n === x0 || n.startsWith('er0123456789')),
+    links: ip('link show')
+      .map((l) => l.ifname)
+      .filter((n) => n === x0 || n.startsWith('er0123456789')),
     addrs: ipAddrs(a),
     routes4: ipRoutes(own.table(3), 4),
     routes6: ipRoutes(own.table(3), 6),

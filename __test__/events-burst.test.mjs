@@ -102,7 +102,11 @@ test.serial('burst: 100,000 routes from ip -batch, 64 MiB buffer, counting consu
   // A sentinel made after the burst (in another table, so it is not counted): once it is seen,
   // every event of the burst has been consumed.
   ipDo(['route', 'add', `${SENTINEL}/32`, 'dev', a, 'table', T2])
-  await until(() => state.sentinel || state.error, GUARD, () => `the sentinel; counted ${state.count} of ${N} events`)
+  await until(
+    () => state.sentinel || state.error,
+    GUARD,
+    () => `the sentinel; counted ${state.count} of ${N} events`,
+  )
   sub.close()
   await consumer
   t.is(state.error, undefined)
@@ -113,7 +117,6 @@ test.serial('burst: 100,000 routes from ip -batch, 64 MiB buffer, counting consu
   t.true(state.dsts.has(dst(0)) && state.dsts.has(dst(N - 1)))
 })
 
-
 /**
  * The overflow scenario: subscribes (to 'ipv4-route' and 'ipv4-addr') with a small buffer and a
  * consumer that is slow for its first 3,000 events, bursts 100,000 routes into table T, and
@@ -123,7 +126,16 @@ async function overflowScenario(t, { T, bufferSize, listExisting, before = 0 }) 
   const { a, ia } = pair(t, [T])
   for (let i = 0; i < before; i++) ipDo(['route', 'add', `10.203.253.${i}/32`, 'dev', a, 'table', T])
   const st = {
-    a, ia, T, n: 0, overflows: 0, live: 0, listed: 0, addrs: new Set(), mirror: new Map(), error: undefined,
+    a,
+    ia,
+    T,
+    n: 0,
+    overflows: 0,
+    live: 0,
+    listed: 0,
+    addrs: new Set(),
+    mirror: new Map(),
+    error: undefined,
   }
   st.sub = nl.subscribe(['ipv4-route', 'ipv4-addr'], { bufferSize, listExisting })
   t.teardown(() => st.sub.close())
@@ -178,7 +190,8 @@ async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
   await until(
     () => (st.mirror.has(SENTINEL) && st.mirror.size === total) || st.error || st.overflows > SPINNING,
     guard,
-    () => `the mirror to catch up: ${st.mirror.size} of ${total} routes, sentinel ${st.mirror.has(SENTINEL)}, ${st.overflows} overflows, ${st.n} events`,
+    () =>
+      `the mirror to catch up: ${st.mirror.size} of ${total} routes, sentinel ${st.mirror.has(SENTINEL)}, ${st.overflows} overflows, ${st.n} events`,
   )
   t.is(st.error, undefined, `the subscription failed: ${st.error}`)
   t.true(st.overflows <= SPINNING, `${st.overflows} overflow events for ${N} changes: spinning`)
@@ -195,34 +208,44 @@ async function mirrorCatchesUp(t, st, total, guard = GUARD * 2) {
   t.deepEqual(diffs, [], 'mirror equals ip -j route show table')
 }
 
-test.serial('overflow: small buffer (1 MiB), slow consumer, 100,000 routes: an overflow event appears and the subscription keeps working', async (t) => {
-  t.timeout(240000)
-  const st = await overflowScenario(t, { T: own.table(2), bufferSize: 1024 * 1024, listExisting: false })
-  await until(() => st.overflows > 0 || st.error, GUARD, () => `an overflow event (${st.n} events consumed)`)
-  t.is(st.error, undefined, `the subscription failed: ${st.error}`)
-  t.true(st.overflows > 0, 'an overflow event')
-  t.true(await laterChangeSeen(st), 'a change made after the overflow was seen')
-  t.is(st.error, undefined, `the subscription failed: ${st.error}`)
-  t.true(st.overflows <= SPINNING)
-  t.true(st.live < N, `events were lost (${st.live} of ${N} delivered)`)
-  t.false(st.listed > 0, 'nothing listed without listExisting')
-  st.sub.close()
-  await st.consumer
-  t.log(`${st.overflows} overflow event(s); ${st.live} of ${N} route events delivered`)
-})
+test.serial(
+  'overflow: small buffer (1 MiB), slow consumer, 100,000 routes: an overflow event appears and the subscription keeps working',
+  async (t) => {
+    t.timeout(240000)
+    const st = await overflowScenario(t, { T: own.table(2), bufferSize: 1024 * 1024, listExisting: false })
+    await until(
+      () => st.overflows > 0 || st.error,
+      GUARD,
+      () => `an overflow event (${st.n} events consumed)`,
+    )
+    t.is(st.error, undefined, `the subscription failed: ${st.error}`)
+    t.true(st.overflows > 0, 'an overflow event')
+    t.true(await laterChangeSeen(st), 'a change made after the overflow was seen')
+    t.is(st.error, undefined, `the subscription failed: ${st.error}`)
+    t.true(st.overflows <= SPINNING)
+    t.true(st.live < N, `events were lost (${st.live} of ${N} delivered)`)
+    t.false(st.listed > 0, 'nothing listed without listExisting')
+    st.sub.close()
+    await st.consumer
+    t.log(`${st.overflows} overflow event(s); ${st.live} of ${N} route events delivered`)
+  },
+)
 
-test.serial('overflow with listExisting (1 MiB buffer): a mirror of the table, reset on overflow and rebuilt from the listing, ends equal to ip', async (t) => {
-  t.timeout(240000)
-  const st = await overflowScenario(t, { T: own.table(3), bufferSize: 1024 * 1024, listExisting: true, before: 5 })
-  await mirrorCatchesUp(t, st, N + 5 + 1)
-  t.true(st.overflows > 0, 'the scenario overflowed')
-  t.true(st.live > 0, 'live events were delivered')
-  t.true(st.listed >= 5, 'listed (existing) events were delivered')
-  t.true(await laterChangeSeen(st), 'a change made afterwards is seen')
-  st.sub.close()
-  await st.consumer
-  t.log(`${st.overflows} overflow(s), ${st.listed} listed and ${st.live} live events for table ${st.T}, ${st.n} events in all`)
-})
+test.serial(
+  'overflow with listExisting (1 MiB buffer): a mirror of the table, reset on overflow and rebuilt from the listing, ends equal to ip',
+  async (t) => {
+    t.timeout(240000)
+    const st = await overflowScenario(t, { T: own.table(3), bufferSize: 1024 * 1024, listExisting: true, before: 5 })
+    await mirrorCatchesUp(t, st, N + 5 + 1)
+    t.true(st.overflows > 0, 'the scenario overflowed')
+    t.true(st.live > 0, 'live events were delivered')
+    t.true(st.listed >= 5, 'listed (existing) events were delivered')
+    t.true(await laterChangeSeen(st), 'a change made afterwards is seen')
+    st.sub.close()
+    await st.consumer
+    t.log(`${st.overflows} overflow(s), ${st.listed} listed and ${st.live} live events for table ${st.T}, ${st.n} events in all`)
+  },
+)
 
 /** Up to three rounds of the listExisting overflow scenario, each of which must recover. */
 async function recovers(t, bufferSize, tables) {

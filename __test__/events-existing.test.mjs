@@ -103,7 +103,8 @@ function setup(t) {
   ipDo(['addr', 'add', '2001:db8:e02:2::1/64', 'dev', q.a, 'nodad'])
   const lines = []
   for (let i = 0; i < 40; i++) lines.push(['route', 'add', `10.202.100.${i}/32`, 'via', '10.202.0.2', 'dev', p.a, 'table', T1])
-  for (let i = 0; i < 10; i++) lines.push(['-6', 'route', 'add', `2001:db8:e02:100::${i}/128`, 'via', '2001:db8:e02::2', 'dev', p.a, 'table', T1])
+  for (let i = 0; i < 10; i++)
+    lines.push(['-6', 'route', 'add', `2001:db8:e02:100::${i}/128`, 'via', '2001:db8:e02::2', 'dev', p.a, 'table', T1])
   for (let i = 0; i < 5; i++) lines.push(['route', 'add', `10.202.200.${i}/32`, 'dev', q.a, 'table', T2, 'metric', 10 + i])
   for (const l of lines) ipDo(l)
   ipDo(['neigh', 'add', '10.202.0.5', 'lladdr', '02:00:00:00:00:05', 'dev', p.a, 'nud', 'permanent'])
@@ -131,9 +132,14 @@ async function listing(t, { allRoutes }) {
   const ipMine = {
     links: ip(['link', 'show']).filter((l) => mine.has(l.ifname)),
     addrs: ip(['addr', 'show']).filter((l) => mine.has(l.ifname)),
-    routes: [4, 6].flatMap((f) => ip(['-d', `-${f}`, 'route', 'show', 'table', 'all']).filter((r) => mine.has(r.dev)).map((r) => ({ ...r, family: f }))),
+    routes: [4, 6].flatMap((f) =>
+      ip(['-d', `-${f}`, 'route', 'show', 'table', 'all'])
+        .filter((r) => mine.has(r.dev))
+        .map((r) => ({ ...r, family: f })),
+    ),
   }
-  const mineRoute = (r) => mine.has(r.dev) && (allRoutes || r.table === T1 || r.table === T2 || r.table === String(T1) || r.table === String(T2))
+  const mineRoute = (r) =>
+    mine.has(r.dev) && (allRoutes || r.table === T1 || r.table === T2 || r.table === String(T1) || r.table === String(T2))
   ipMine.routes = ipMine.routes.filter(mineRoute)
   const c = collect(t, nl, ['link', 'addr', 'route'], { listExisting: true })
 
@@ -148,7 +154,11 @@ async function listing(t, { allRoutes }) {
       missing = missing.filter((k) => now.has(k)) // the rest was removed by other tests meanwhile
       return missing.length === 0
     },
-    { timeout: allRoutes ? 30000 : LIST_GUARD, interval: 250, what: () => `the listing; still missing ${missing.length}: ${missing.slice(0, 10).join('; ')}; ${c.summary()}` },
+    {
+      timeout: allRoutes ? 30000 : LIST_GUARD,
+      interval: 250,
+      what: () => `the listing; still missing ${missing.length}: ${missing.slice(0, 10).join('; ')}; ${c.summary()}`,
+    },
   )
   const listing = c.events.filter((e) => e.existing)
   const after = new Set([...(await ipSnapshot())].filter(compared))
@@ -164,7 +174,11 @@ async function listing(t, { allRoutes }) {
   // Namespace-wide: what existed before and after is listed exactly once; nothing is listed twice.
   const counts = countBy(listing, evKey)
   const stable = [...before].filter((k) => after.has(k))
-  t.deepEqual(stable.filter((k) => !counts.has(k)), [], 'missing from the listing')
+  t.deepEqual(
+    stable.filter((k) => !counts.has(k)),
+    [],
+    'missing from the listing',
+  )
   t.deepEqual(duplicates(counts), [], 'listed more than once')
 
   // My objects, exactly and field by field.
@@ -180,7 +194,10 @@ async function listing(t, { allRoutes }) {
   }
   const myAddrs = listing.filter((e) => e.type === 'addr' && mine.has(e.address.link))
   const ipAddrs = ipMine.addrs.flatMap((l) => l.addr_info.map((a) => ({ ...a, ifname: l.ifname, ifindex: l.ifindex })))
-  t.deepEqual(myAddrs.map((e) => `${e.address.link} ${e.address.cidr}`).sort(), ipAddrs.map((a) => `${a.ifname} ${a.local}/${a.prefixlen}`).sort())
+  t.deepEqual(
+    myAddrs.map((e) => `${e.address.link} ${e.address.cidr}`).sort(),
+    ipAddrs.map((a) => `${a.ifname} ${a.local}/${a.prefixlen}`).sort(),
+  )
   for (const e of myAddrs) {
     const a = ipAddrs.find((x) => x.local === e.address.address && x.ifname === e.address.link)
     t.is(e.address.family, a.family === 'inet6' ? 6 : 4)
@@ -197,7 +214,10 @@ async function listing(t, { allRoutes }) {
     t.is(e.route.protocol, 'boot')
     t.is(e.route.dev, p.a)
   }
-  for (const [i, e] of myRoutes.filter((x) => x.route.table === T2 && x.route.metric).sort((x, y) => x.route.metric - y.route.metric).entries()) {
+  for (const [i, e] of myRoutes
+    .filter((x) => x.route.table === T2 && x.route.metric)
+    .sort((x, y) => x.route.metric - y.route.metric)
+    .entries()) {
     t.is(e.route.metric, 10 + i)
     t.is(e.route.dev, q.a)
     t.is(e.route.dst, `10.202.200.${i}`)
@@ -209,8 +229,14 @@ async function listing(t, { allRoutes }) {
   ipDo(['route', 'add', '10.202.150.0/24', 'dev', p.a, 'table', T1])
   ipDo(['link', 'set', 'dev', q.a, 'mtu', '1280'])
   // (action 'new': the other listing test, running alongside, removes the same objects)
-  const la = await c.waitFor((e) => e.type === 'addr' && e.action === 'new' && e.address.cidr === '10.202.3.1/24', { from, what: 'addr new 10.202.3.1/24' })
-  const lr = await c.waitFor((e) => e.type === 'route' && e.action === 'new' && e.route.dst === '10.202.150.0/24' && e.route.table === T1, { from, what: 'route new 10.202.150.0/24' })
+  const la = await c.waitFor((e) => e.type === 'addr' && e.action === 'new' && e.address.cidr === '10.202.3.1/24', {
+    from,
+    what: 'addr new 10.202.3.1/24',
+  })
+  const lr = await c.waitFor((e) => e.type === 'route' && e.action === 'new' && e.route.dst === '10.202.150.0/24' && e.route.table === T1, {
+    from,
+    what: 'route new 10.202.150.0/24',
+  })
   const ll = await c.waitFor((e) => e.type === 'link' && e.link.name === q.a && e.link.mtu === 1280, { from, what: `link ${q.a} mtu 1280` })
   for (const e of [la, lr, ll]) {
     t.false('existing' in e, `live: ${describeEvent(e)}`)
@@ -218,7 +244,10 @@ async function listing(t, { allRoutes }) {
   }
   const lastMine = Math.max(...[...myLinks, ...myAddrs, ...myRoutes].map((e) => c.events.indexOf(e)))
   t.true(lastMine < c.events.indexOf(la), 'my listed objects came before the live events')
-  t.false(c.events.some((e) => e.existing && (e.address?.cidr === '10.202.3.1/24' || e.route?.dst === '10.202.150.0/24')), 'not listed')
+  t.false(
+    c.events.some((e) => e.existing && (e.address?.cidr === '10.202.3.1/24' || e.route?.dst === '10.202.150.0/24')),
+    'not listed',
+  )
 }
 
 test('listExisting: links, addresses and routes that exist are listed first (existing:true), none missing, none duplicated; then changes are live', async (t) => {
@@ -259,15 +288,23 @@ test('listExisting: neighbours and rules are listed once each (existing:true), f
   t.is(r6.rule.from, '2001:db8:e02::/48')
 
   // Every rule ip lists (before and after) is listed; none twice.
-  await poll(() => {
-    const seen = new Set(c.events.filter((e) => e.existing && e.type === 'rule').map((e) => `${e.rule.family}|${e.rule.priority}|${e.rule.table}`))
-    const now = new Set(ipRules())
-    return rulesBefore.every((k) => seen.has(k) || !now.has(k))
-  }, { what: () => `all rules listed (${c.summary()})` })
+  await poll(
+    () => {
+      const seen = new Set(
+        c.events.filter((e) => e.existing && e.type === 'rule').map((e) => `${e.rule.family}|${e.rule.priority}|${e.rule.table}`),
+      )
+      const now = new Set(ipRules())
+      return rulesBefore.every((k) => seen.has(k) || !now.has(k))
+    },
+    { what: () => `all rules listed (${c.summary()})` },
+  )
   const listed = c.events.filter((e) => e.existing)
   t.deepEqual(duplicates(countBy(listed, evKey)), [], 'listed more than once')
   for (const f of [4, 6]) {
-    t.true(listed.some((e) => e.type === 'rule' && e.rule.family === f && e.rule.table === 255 && e.rule.priority === 0), `IPv${f} local rule (priority 0) listed`)
+    t.true(
+      listed.some((e) => e.type === 'rule' && e.rule.family === f && e.rule.table === 255 && e.rule.priority === 0),
+      `IPv${f} local rule (priority 0) listed`,
+    )
   }
 
   const from = c.events.length
@@ -282,13 +319,23 @@ test('listExisting: neighbours and rules are listed once each (existing:true), f
 test("listExisting with one group ('ipv4-route') lists only IPv4 routes, not links or IPv6 routes", async (t) => {
   const { T1 } = setup(t)
   const c = collect(t, nl, ['ipv4-route'], { listExisting: true })
-  const mineT1 = ip(['-d', '-4', 'route', 'show', 'table', T1]).map((r) => r.dst).sort()
+  const mineT1 = ip(['-d', '-4', 'route', 'show', 'table', T1])
+    .map((r) => r.dst)
+    .sort()
   t.is(mineT1.length, 40)
-  await poll(() => mineT1.every((d) => c.events.some((e) => e.existing && e.route.table === T1 && e.route.dst === d)), { what: `table ${T1} listed` })
+  await poll(() => mineT1.every((d) => c.events.some((e) => e.existing && e.route.table === T1 && e.route.dst === d)), {
+    what: `table ${T1} listed`,
+  })
   t.deepEqual(c.filter((e) => e.type !== 'route' || e.route.family !== 4).map(describeEvent), [])
-  const listedT1 = c.filter((e) => e.existing && e.route.table === T1).map((e) => e.route.dst).sort()
+  const listedT1 = c
+    .filter((e) => e.existing && e.route.table === T1)
+    .map((e) => e.route.dst)
+    .sort()
   t.deepEqual(listedT1, mineT1, 'exactly the routes of the table, once each')
-  t.true(c.events.some((e) => e.existing && e.route.table === 255 && e.route.type === 'local'), 'local table listed too')
+  t.true(
+    c.events.some((e) => e.existing && e.route.table === 255 && e.route.type === 'local'),
+    'local table listed too',
+  )
 })
 
 test('listExisting: an object created right after subscribe() is seen (listed or live) exactly once as new', async (t) => {

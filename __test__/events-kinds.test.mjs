@@ -116,7 +116,10 @@ test('link: ip link add -> new, set up -> new with up:true, ip link del -> del',
 
   const from = c.events.length
   ipDo(['link', 'set', 'dev', a, 'up'])
-  const up = await c.waitFor(isLink(a, 'new', (l) => l.up), { from, what: `link new ${a} up:true` })
+  const up = await c.waitFor(
+    isLink(a, 'new', (l) => l.up),
+    { from, what: `link new ${a} up:true` },
+  )
   envelope(t, up, 'link', 'new')
   t.is(up.link.index, il.ifindex)
   t.true(up.link.flags.includes('UP'))
@@ -147,13 +150,19 @@ test('link: nlkit linkAddVeth -> new, linkSetUp -> new with up:true, linkSetDown
 
   let from = c.events.length
   await nl.linkSetUp(a)
-  const up = await c.waitFor(isLink(a, 'new', (l) => l.up), { from, what: `link new ${a} up:true` })
+  const up = await c.waitFor(
+    isLink(a, 'new', (l) => l.up),
+    { from, what: `link new ${a} up:true` },
+  )
   t.true(up.link.flags.includes('UP'))
   t.is(up.link.index, il.ifindex)
 
   from = c.events.length
   await nl.linkSetDown(a)
-  const down = await c.waitFor(isLink(a, 'new', (l) => !l.up), { from, what: `link new ${a} up:false` })
+  const down = await c.waitFor(
+    isLink(a, 'new', (l) => !l.up),
+    { from, what: `link new ${a} up:false` },
+  )
   t.false(down.link.flags.includes('UP'))
 
   await nl.linkDel(a)
@@ -171,9 +180,25 @@ test('addr: IPv4 ip addr add / del -> new / del, field by field', async (t) => {
   ipDo(['addr', 'add', '10.201.2.1/24', 'dev', a, 'scope', 'link'])
   const g = await c.waitFor(isAddr('10.201.1.1/24', 'new', ia), { what: 'addr new 10.201.1.1/24' })
   envelope(t, g, 'addr', 'new')
-  checkAddr(t, g.address, { family: 4, address: '10.201.1.1', prefixLen: 24, link: a, index: ia, scope: 'global', ai: ipAddrInfo(a, '10.201.1.1') })
+  checkAddr(t, g.address, {
+    family: 4,
+    address: '10.201.1.1',
+    prefixLen: 24,
+    link: a,
+    index: ia,
+    scope: 'global',
+    ai: ipAddrInfo(a, '10.201.1.1'),
+  })
   const l = await c.waitFor(isAddr('10.201.2.1/24', 'new', ia), { what: 'addr new 10.201.2.1/24' })
-  checkAddr(t, l.address, { family: 4, address: '10.201.2.1', prefixLen: 24, link: a, index: ia, scope: 'link', ai: ipAddrInfo(a, '10.201.2.1') })
+  checkAddr(t, l.address, {
+    family: 4,
+    address: '10.201.2.1',
+    prefixLen: 24,
+    link: a,
+    index: ia,
+    scope: 'link',
+    ai: ipAddrInfo(a, '10.201.2.1'),
+  })
 
   ipDo(['addr', 'del', '10.201.1.1/24', 'dev', a])
   const d = await c.waitFor(isAddr('10.201.1.1/24', 'del', ia), { what: 'addr del 10.201.1.1/24' })
@@ -189,9 +214,25 @@ test('addr: IPv6 ip addr add nodad / del -> new / del, field by field', async (t
   ipDo(['addr', 'add', 'fe80::e01:1/64', 'dev', a, 'nodad'])
   const g = await c.waitFor(isAddr('2001:db8:e01::1/64', 'new', ia), { what: 'addr new 2001:db8:e01::1/64' })
   envelope(t, g, 'addr', 'new')
-  checkAddr(t, g.address, { family: 6, address: '2001:db8:e01::1', prefixLen: 64, link: a, index: ia, scope: 'global', ai: ipAddrInfo(a, '2001:db8:e01::1') })
+  checkAddr(t, g.address, {
+    family: 6,
+    address: '2001:db8:e01::1',
+    prefixLen: 64,
+    link: a,
+    index: ia,
+    scope: 'global',
+    ai: ipAddrInfo(a, '2001:db8:e01::1'),
+  })
   const l = await c.waitFor(isAddr('fe80::e01:1/64', 'new', ia), { what: 'addr new fe80::e01:1/64' })
-  checkAddr(t, l.address, { family: 6, address: 'fe80::e01:1', prefixLen: 64, link: a, index: ia, scope: 'link', ai: ipAddrInfo(a, 'fe80::e01:1') })
+  checkAddr(t, l.address, {
+    family: 6,
+    address: 'fe80::e01:1',
+    prefixLen: 64,
+    link: a,
+    index: ia,
+    scope: 'link',
+    ai: ipAddrInfo(a, 'fe80::e01:1'),
+  })
 
   ipDo(['addr', 'del', '2001:db8:e01::1/64', 'dev', a])
   const d = await c.waitFor(isAddr('2001:db8:e01::1/64', 'del', ia), { what: 'addr del 2001:db8:e01::1/64' })
@@ -205,7 +246,15 @@ test('addr: nlkit addrAdd / addrDel IPv4 -> new / del', async (t) => {
   await nl.addrAdd(a, '10.201.3.1/24')
   const g = await c.waitFor(isAddr('10.201.3.1/24', 'new', ia), { what: 'addr new 10.201.3.1/24' })
   envelope(t, g, 'addr', 'new')
-  checkAddr(t, g.address, { family: 4, address: '10.201.3.1', prefixLen: 24, link: a, index: ia, scope: 'global', ai: ipAddrInfo(a, '10.201.3.1') })
+  checkAddr(t, g.address, {
+    family: 4,
+    address: '10.201.3.1',
+    prefixLen: 24,
+    link: a,
+    index: ia,
+    scope: 'global',
+    ai: ipAddrInfo(a, '10.201.3.1'),
+  })
   await nl.addrDel(a, '10.201.3.1/24')
   const d = await c.waitFor(isAddr('10.201.3.1/24', 'del', ia), { what: 'addr del 10.201.3.1/24' })
   envelope(t, d, 'addr', 'del')
@@ -217,7 +266,15 @@ test('addr: nlkit addrAdd / addrDel IPv6 (nodad) -> new / del', async (t) => {
   await nl.addrAdd(a, '2001:db8:e01:3::1/64', { nodad: true })
   const g = await c.waitFor(isAddr('2001:db8:e01:3::1/64', 'new', ia), { what: 'addr new 2001:db8:e01:3::1/64' })
   envelope(t, g, 'addr', 'new')
-  checkAddr(t, g.address, { family: 6, address: '2001:db8:e01:3::1', prefixLen: 64, link: a, index: ia, scope: 'global', ai: ipAddrInfo(a, '2001:db8:e01:3::1') })
+  checkAddr(t, g.address, {
+    family: 6,
+    address: '2001:db8:e01:3::1',
+    prefixLen: 64,
+    link: a,
+    index: ia,
+    scope: 'global',
+    ai: ipAddrInfo(a, '2001:db8:e01:3::1'),
+  })
   await nl.addrDel(a, '2001:db8:e01:3::1/64')
   const d = await c.waitFor(isAddr('2001:db8:e01:3::1/64', 'del', ia), { what: 'addr del 2001:db8:e01:3::1/64' })
   envelope(t, d, 'addr', 'del')
@@ -234,9 +291,41 @@ test('route: IPv4 ip route add / del in a table -> new / del, field by field', a
   ipDo(['route', 'add', '10.201.101.0/24', 'dev', a, 'table', T, 'metric', 50, 'proto', 'static'])
   const g = await c.waitFor(isRoute('10.201.100.0/24', T, 'new'), { what: `route new 10.201.100.0/24 table ${T}` })
   envelope(t, g, 'route', 'new')
-  checkRoute(t, g.route, { family: 4, dst: '10.201.100.0/24', dstLen: 24, gateway: '10.201.4.2', dev: a, oif: ia, table: T, protocol: 'boot', scope: 'global', type: 'unicast' }, ipRoute(T, 4, '10.201.100.0/24'))
+  checkRoute(
+    t,
+    g.route,
+    {
+      family: 4,
+      dst: '10.201.100.0/24',
+      dstLen: 24,
+      gateway: '10.201.4.2',
+      dev: a,
+      oif: ia,
+      table: T,
+      protocol: 'boot',
+      scope: 'global',
+      type: 'unicast',
+    },
+    ipRoute(T, 4, '10.201.100.0/24'),
+  )
   const m = await c.waitFor(isRoute('10.201.101.0/24', T, 'new'), { what: `route new 10.201.101.0/24 table ${T}` })
-  checkRoute(t, m.route, { family: 4, dst: '10.201.101.0/24', dstLen: 24, gateway: undefined, dev: a, oif: ia, table: T, protocol: 'static', scope: 'link', metric: 50 }, ipRoute(T, 4, '10.201.101.0/24'))
+  checkRoute(
+    t,
+    m.route,
+    {
+      family: 4,
+      dst: '10.201.101.0/24',
+      dstLen: 24,
+      gateway: undefined,
+      dev: a,
+      oif: ia,
+      table: T,
+      protocol: 'static',
+      scope: 'link',
+      metric: 50,
+    },
+    ipRoute(T, 4, '10.201.101.0/24'),
+  )
 
   ipDo(['route', 'del', '10.201.100.0/24', 'table', T])
   const d = await c.waitFor(isRoute('10.201.100.0/24', T, 'del'), { what: `route del 10.201.100.0/24 table ${T}` })
@@ -251,7 +340,23 @@ test('route: IPv6 ip -6 route add / del in a table -> new / del, field by field'
   ipDo(['-6', 'route', 'add', '2001:db8:e01:100::/64', 'via', '2001:db8:e01:4::2', 'dev', a, 'table', T])
   const g = await c.waitFor(isRoute('2001:db8:e01:100::/64', T, 'new'), { what: `route new 2001:db8:e01:100::/64 table ${T}` })
   envelope(t, g, 'route', 'new')
-  checkRoute(t, g.route, { family: 6, dst: '2001:db8:e01:100::/64', dstLen: 64, gateway: '2001:db8:e01:4::2', dev: a, oif: ia, table: T, protocol: 'boot', type: 'unicast', metric: 1024 }, ipRoute(T, 6, '2001:db8:e01:100::/64'))
+  checkRoute(
+    t,
+    g.route,
+    {
+      family: 6,
+      dst: '2001:db8:e01:100::/64',
+      dstLen: 64,
+      gateway: '2001:db8:e01:4::2',
+      dev: a,
+      oif: ia,
+      table: T,
+      protocol: 'boot',
+      type: 'unicast',
+      metric: 1024,
+    },
+    ipRoute(T, 6, '2001:db8:e01:100::/64'),
+  )
   ipDo(['-6', 'route', 'del', '2001:db8:e01:100::/64', 'table', T])
   const d = await c.waitFor(isRoute('2001:db8:e01:100::/64', T, 'del'), { what: 'route del 2001:db8:e01:100::/64' })
   envelope(t, d, 'route', 'del')
@@ -266,9 +371,29 @@ test('route: nlkit routeAdd / routeDel -> new / del', async (t) => {
   await nl.routeAdd({ dst: '2001:db8:e01:102::/64', gateway: '2001:db8:e01:5::2', dev: a, table: T })
   const g = await c.waitFor(isRoute('10.201.102.0/24', T, 'new'), { what: `route new 10.201.102.0/24 table ${T}` })
   envelope(t, g, 'route', 'new')
-  checkRoute(t, g.route, { family: 4, dst: '10.201.102.0/24', gateway: '10.201.5.2', dev: a, oif: ia, table: T, protocol: 'static', scope: 'global', type: 'unicast' }, ipRoute(T, 4, '10.201.102.0/24'))
+  checkRoute(
+    t,
+    g.route,
+    {
+      family: 4,
+      dst: '10.201.102.0/24',
+      gateway: '10.201.5.2',
+      dev: a,
+      oif: ia,
+      table: T,
+      protocol: 'static',
+      scope: 'global',
+      type: 'unicast',
+    },
+    ipRoute(T, 4, '10.201.102.0/24'),
+  )
   const g6 = await c.waitFor(isRoute('2001:db8:e01:102::/64', T, 'new'), { what: 'route new 2001:db8:e01:102::/64' })
-  checkRoute(t, g6.route, { family: 6, dst: '2001:db8:e01:102::/64', gateway: '2001:db8:e01:5::2', dev: a, table: T }, ipRoute(T, 6, '2001:db8:e01:102::/64'))
+  checkRoute(
+    t,
+    g6.route,
+    { family: 6, dst: '2001:db8:e01:102::/64', gateway: '2001:db8:e01:5::2', dev: a, table: T },
+    ipRoute(T, 6, '2001:db8:e01:102::/64'),
+  )
   await nl.routeDel({ dst: '10.201.102.0/24', table: T })
   const d = await c.waitFor(isRoute('10.201.102.0/24', T, 'del'), { what: 'route del 10.201.102.0/24' })
   envelope(t, d, 'route', 'del')
@@ -282,11 +407,37 @@ test('route: routes the kernel adds for a new address (IPv4 local/prefix, IPv6 p
   ipDo(['addr', 'add', '2001:db8:e01:6::1/64', 'dev', a, 'nodad'])
   const local = await c.waitFor(isRoute('10.201.6.1', 255, 'new'), { what: 'local route 10.201.6.1' })
   envelope(t, local, 'route', 'new')
-  checkRoute(t, local.route, { family: 4, dst: '10.201.6.1', dstLen: 32, dev: a, oif: ia, table: 255, protocol: 'kernel', scope: 'host', type: 'local', prefsrc: '10.201.6.1' }, ipRoute('local', 4, '10.201.6.1'))
+  checkRoute(
+    t,
+    local.route,
+    {
+      family: 4,
+      dst: '10.201.6.1',
+      dstLen: 32,
+      dev: a,
+      oif: ia,
+      table: 255,
+      protocol: 'kernel',
+      scope: 'host',
+      type: 'local',
+      prefsrc: '10.201.6.1',
+    },
+    ipRoute('local', 4, '10.201.6.1'),
+  )
   const prefix = await c.waitFor(isRoute('10.201.6.0/24', 254, 'new'), { what: 'prefix route 10.201.6.0/24' })
-  checkRoute(t, prefix.route, { family: 4, dst: '10.201.6.0/24', dev: a, table: 254, protocol: 'kernel', scope: 'link', type: 'unicast', prefsrc: '10.201.6.1' }, ipRoute('main', 4, '10.201.6.0/24'))
+  checkRoute(
+    t,
+    prefix.route,
+    { family: 4, dst: '10.201.6.0/24', dev: a, table: 254, protocol: 'kernel', scope: 'link', type: 'unicast', prefsrc: '10.201.6.1' },
+    ipRoute('main', 4, '10.201.6.0/24'),
+  )
   const p6 = await c.waitFor(isRoute('2001:db8:e01:6::/64', 254, 'new'), { what: 'prefix route 2001:db8:e01:6::/64' })
-  checkRoute(t, p6.route, { family: 6, dst: '2001:db8:e01:6::/64', dev: a, oif: ia, table: 254, protocol: 'kernel', type: 'unicast', metric: 256 }, ipRoute('main', 6, '2001:db8:e01:6::/64'))
+  checkRoute(
+    t,
+    p6.route,
+    { family: 6, dst: '2001:db8:e01:6::/64', dev: a, oif: ia, table: 254, protocol: 'kernel', type: 'unicast', metric: 256 },
+    ipRoute('main', 6, '2001:db8:e01:6::/64'),
+  )
 })
 
 // ---- neighbours ---------------------------------------------------------------------------

@@ -154,7 +154,9 @@ test.serial('close() twice is fine; after close next() is done; a pending next()
   const many = [sub2.next(), sub2.next(), sub2.next()]
   sub2.close()
   t.deepEqual(await guard(Promise.all(many), 'pending next() calls'), [
-    { value: undefined, done: true }, { value: undefined, done: true }, { value: undefined, done: true },
+    { value: undefined, done: true },
+    { value: undefined, done: true },
+    { value: undefined, done: true },
   ])
 })
 
@@ -227,10 +229,13 @@ test.serial('invalid arguments throw synchronously, before anything is opened', 
   const threads = threadCount()
   const fds = fdCount()
   const throwsOn = (groups, opts, instanceOf) =>
-    t.throws(() => {
-      const sub = nl.subscribe(groups, opts)
-      sub.close() // should it not throw, do not leave it open
-    }, { instanceOf })
+    t.throws(
+      () => {
+        const sub = nl.subscribe(groups, opts)
+        sub.close() // should it not throw, do not leave it open
+      },
+      { instanceOf },
+    )
   throwsOn([], undefined, TypeError)
   throwsOn('link', undefined, TypeError)
   throwsOn(['links'], undefined, RangeError)

@@ -82,10 +82,13 @@ async function exitsByItself(t, { child: c, exited }) {
 }
 
 test('an open subscription keeps the process alive', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const sub = nl.subscribe(['link', 'route'])
     console.log('ready')
-  `)
+  `,
+  )
   await sleep(1500)
   t.is(c.child.exitCode, null, 'still running')
   t.is(c.child.signalCode, null)
@@ -95,11 +98,14 @@ test('an open subscription keeps the process alive', async (t) => {
 })
 
 test('an open subscription with listExisting and an abandoned iterator keeps the process alive', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const sub = nl.subscribe(['link'], { listExisting: true })
     const first = await sub.next() // the loopback link, listed
     console.log('ready', first.value.existing)
-  `)
+  `,
+  )
   await sleep(1500)
   t.is(c.child.exitCode, null, 'still running')
   c.child.kill('SIGTERM')
@@ -107,19 +113,25 @@ test('an open subscription with listExisting and an abandoned iterator keeps the
 })
 
 test('a child that subscribes and then closes exits by itself (code 0)', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const sub = nl.subscribe(['link', 'addr', 'route', 'neigh', 'rule'])
     console.log('ready')
     setTimeout(() => sub.close(), 100)
-  `)
+  `,
+  )
   await exitsByItself(t, c)
 })
 
 test('a child that opens and closes 20 subscriptions at once exits by itself', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     for (let i = 0; i < 20; i++) nl.subscribe(['link'], { listExisting: i % 2 === 0 }).close()
     console.log('ready')
-  `)
+  `,
+  )
   await exitsByItself(t, c)
 })
 
@@ -127,14 +139,17 @@ test('a child whose for await loop breaks exits by itself', async (t) => {
   const a = ifname()
   const b = ifname()
   ipVeth(t, a, b)
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const sub = nl.subscribe(['link'])
     console.log('ready')
     for await (const ev of sub) {
       if (ev.type === 'link' && ev.link.name === ${JSON.stringify(a)} && ev.link.mtu === 1300) break
     }
     console.log('broke')
-  `)
+  `,
+  )
   // The child subscribed before printing ready, so this change is seen.
   ipTry(['link', 'set', 'dev', a, 'mtu', '1300'])
   const r = await exitsByItself(t, c)
@@ -142,36 +157,45 @@ test('a child whose for await loop breaks exits by itself', async (t) => {
 })
 
 test('a child whose subscription is aborted exits by itself', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const ac = new AbortController()
     const sub = nl.subscribe(['route'], { signal: ac.signal })
     console.log('ready')
     setTimeout(() => ac.abort(), 100)
     for await (const ev of sub) {}
     console.log('ended')
-  `)
+  `,
+  )
   const r = await exitsByItself(t, c)
   t.true(r?.out.includes('ended'))
 })
 
 test('a child with an already aborted signal exits by itself', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const sub = nl.subscribe(['link'], { signal: AbortSignal.abort() })
     const r = await sub.next()
     console.log('ready', r.done)
-  `)
+  `,
+  )
   const r = await exitsByItself(t, c)
   t.true(r?.out.includes('ready true'))
 })
 
 test('a child whose pending next() is ended by close() exits by itself', async (t) => {
-  const c = await child(t, `
+  const c = await child(
+    t,
+    `
     const sub = nl.subscribe(['rule'], { netns: ${JSON.stringify(QUIET)} })
     console.log('ready')
     setTimeout(() => sub.close(), 100)
     const r = await sub.next()
     console.log('next', r.done)
-  `)
+  `,
+  )
   const r = await exitsByItself(t, c)
   t.true(r?.out.includes('next true'))
 })

@@ -105,7 +105,10 @@ test("per-family groups: 'ipv4-route' gets no IPv6 routes, 'ipv6-route' no IPv4 
   t.deepEqual(c4.filter((e) => e.type !== 'route' || e.route.family !== 4).map(describeEvent), [], "'ipv4-route' only")
   t.deepEqual(c6.filter((e) => e.type !== 'route' || e.route.family !== 6).map(describeEvent), [], "'ipv6-route' only")
   t.true(c6.events.some(isRoute('2001:db8:e05:a::/64', 254, 'new')), 'the IPv6 route made first was seen')
-  t.true(c4.events.some((e) => e.route.oif === ia), 'IPv4 routes of the link were seen')
+  t.true(
+    c4.events.some((e) => e.route.oif === ia),
+    'IPv4 routes of the link were seen',
+  )
 })
 
 test("per-family groups: 'ipv4-route' gets no IPv6 routes made with ip route add", async (t) => {
@@ -174,7 +177,10 @@ test('every event is a typed object with a known type and action', async (t) => 
   ipDo(['addr', 'add', '10.205.16.1/24', 'dev', a])
   ipDo(['neigh', 'add', '10.205.16.5', 'lladdr', '02:00:00:00:00:04', 'dev', a, 'nud', 'permanent'])
   ipDo(['link', 'set', 'dev', a, 'mtu', '1234'])
-  await c.waitFor(isLink(a, 'new', (l) => l.mtu === 1234), { what: `link ${a} mtu 1234` }) // the last change
+  await c.waitFor(
+    isLink(a, 'new', (l) => l.mtu === 1234),
+    { what: `link ${a} mtu 1234` },
+  ) // the last change
   const key = { link: 'link', addr: 'address', route: 'route', neigh: 'neigh', rule: 'rule' }
   for (const e of c.events) {
     if (e.type === 'overflow') continue
@@ -184,7 +190,10 @@ test('every event is a typed object with a known type and action', async (t) => 
     t.false('existing' in e)
   }
   for (const type of ['link', 'addr', 'route', 'neigh', 'rule']) {
-    t.true(c.events.some((e) => e.type === type), `saw a ${type} event`)
+    t.true(
+      c.events.some((e) => e.type === type),
+      `saw a ${type} event`,
+    )
   }
   t.true(c.events.some((e) => e.type === 'addr' && e.address.index === ia))
 })

@@ -31,7 +31,13 @@ const parent = async (t) => (await veth(t, name(), name(), { noLinkLocal: true }
 test('veth: peer name, peer mtu and address; both ends as ip sees them', async (t) => {
   const a = delLinkAfter(t, name())
   const b = name()
-  await linkAdd({ kind: 'veth', name: a, mtu: 1400, address: '02:50:00:00:00:01', peer: { name: b, mtu: 1300, address: '02:50:00:00:00:02' } })
+  await linkAdd({
+    kind: 'veth',
+    name: a,
+    mtu: 1400,
+    address: '02:50:00:00:00:01',
+    peer: { name: b, mtu: 1300, address: '02:50:00:00:00:02' },
+  })
   const la = ipLink(a)
   const lb = ipLink(b)
   t.is(la.linkinfo.info_kind, 'veth')
@@ -119,8 +125,16 @@ test('linkAddVeth creates the pair ip sees; linkDel by name and by index removes
 test('bridge: stp, forwardDelay, helloTime, maxAge, priority, ageingTime, mcastSnooping as ip -d shows them', async (t) => {
   const br = delLinkAfter(t, name())
   await linkAdd({
-    kind: 'bridge', name: br, stp: true, forwardDelay: 800, helloTime: 300, maxAge: 2500, priority: 4096,
-    ageingTime: 20000, mcastSnooping: false, address: '02:50:00:00:01:01',
+    kind: 'bridge',
+    name: br,
+    stp: true,
+    forwardDelay: 800,
+    helloTime: 300,
+    maxAge: 2500,
+    priority: 4096,
+    ageingTime: 20000,
+    mcastSnooping: false,
+    address: '02:50:00:00:01:01',
   })
   const l = ipLink(br)
   const d = l.linkinfo.info_data
@@ -135,8 +149,24 @@ test('bridge: stp, forwardDelay, helloTime, maxAge, priority, ageingTime, mcastS
   t.is(l.address, '02:50:00:00:01:01')
   const g = await linkGet(br)
   t.is(g.kind, 'bridge')
-  t.like(g.linkinfo, { stp: true, forwardDelay: 800, helloTime: 300, maxAge: 2500, priority: 4096, ageingTime: 20000, mcastSnooping: false })
-  const compared = assertInfoMatches(t, 'bridge', g.linkinfo, d, ['stp', 'forwardDelay', 'helloTime', 'maxAge', 'priority', 'ageingTime', 'mcastSnooping'])
+  t.like(g.linkinfo, {
+    stp: true,
+    forwardDelay: 800,
+    helloTime: 300,
+    maxAge: 2500,
+    priority: 4096,
+    ageingTime: 20000,
+    mcastSnooping: false,
+  })
+  const compared = assertInfoMatches(t, 'bridge', g.linkinfo, d, [
+    'stp',
+    'forwardDelay',
+    'helloTime',
+    'maxAge',
+    'priority',
+    'ageingTime',
+    'mcastSnooping',
+  ])
   t.true(compared.length >= 20, `compared ${compared.length} bridge settings with ip`)
 })
 
@@ -151,7 +181,10 @@ test('bridge: vlanFiltering (when the kernel has bridge VLAN filtering)', async 
   const probe = delLinkAfter(t, name())
   const kernelHas = ipTry(['link', 'add', 'name', probe, 'type', 'bridge', 'vlan_filtering', '1'])
   const br = delLinkAfter(t, name())
-  const r = await linkAdd({ kind: 'bridge', name: br, vlanFiltering: true }).then(() => null, (e) => e)
+  const r = await linkAdd({ kind: 'bridge', name: br, vlanFiltering: true }).then(
+    () => null,
+    (e) => e,
+  )
   if (!kernelHas) {
     t.true(r instanceof NetlinkError, 'nlkit is refused as ip is')
     t.is(r?.code, 'EOPNOTSUPP')
@@ -192,7 +225,17 @@ test('vxlan: id, port, dev, local, learning:false, ttl and a multicast group (in
   const id = own.vni(0)
   const p = await parent(t)
   const n = delLinkAfter(t, name())
-  await linkAdd({ kind: 'vxlan', name: n, id, port: 4789, dev: p, local: '10.150.3.1', learning: false, ttl: 16, linkinfo: { group: '239.150.0.1' } })
+  await linkAdd({
+    kind: 'vxlan',
+    name: n,
+    id,
+    port: 4789,
+    dev: p,
+    local: '10.150.3.1',
+    learning: false,
+    ttl: 16,
+    linkinfo: { group: '239.150.0.1' },
+  })
   const l = ipLink(n)
   const d = l.linkinfo.info_data
   t.is(l.linkinfo.info_kind, 'vxlan')
@@ -257,7 +300,7 @@ test('vxlan: a multicast group given flat (group: "239.x.y.z"), as for every oth
 // reads back with ttlInherit: true. A linkGet -> linkAdd round trip then sends the flag and the
 // new link inherits its TTL: ip shows `ttl 10` before and no ttl (inherit) after. Suggested fix:
 // decode the attribute as a u8 boolean (non-zero = true) and keep encoding `true` as the flag.
-test('vxlan: ttlInherit reads false for a fixed ttl, and a round trip keeps ip\'s ttl', async (t) => {
+test("vxlan: ttlInherit reads false for a fixed ttl, and a round trip keeps ip's ttl", async (t) => {
   const id = own.vni(2)
   const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'vxlan', name: n, id, remote: '10.150.3.10', port: 4789, ttl: 10 })
@@ -317,7 +360,6 @@ test('tap with an explicit address and up', async (t) => {
   t.true(l.flags.includes('UP'))
   t.is((await linkGet(n)).up, true)
 })
-
 
 // ---- kind errors the kernel or the kind registry report ---------------------------------------
 

@@ -57,7 +57,11 @@ test('linkList equals `ip -j -d link show` field by field (veth, bridge port, tu
   t.true(stable, 'got a consistent ip snapshot')
   const byIndex = new Map(mine.map((l) => [l.index, l]))
   t.is(new Set(mine.map((l) => l.index)).size, mine.length, 'no duplicate indexes')
-  t.deepEqual(mine.map((l) => l.index).sort((x, y) => x - y), want.map((l) => l.index).sort((x, y) => x - y), 'same set of links')
+  t.deepEqual(
+    mine.map((l) => l.index).sort((x, y) => x - y),
+    want.map((l) => l.index).sort((x, y) => x - y),
+    'same set of links',
+  )
   for (const w of want) {
     const l = byIndex.get(w.index)
     t.truthy(l, `nlkit lists ${w.name}`)
@@ -101,7 +105,10 @@ test('linkGet by name and by index equals ip and linkList', async (t) => {
   ipDo(['link', 'set', 'dev', b, 'up'])
   await waitFor(() => ipLink(a).operstate === 'UP' && ipLink(b).operstate === 'UP', { what: 'operstate UP' })
 
-  for (const [n, idx] of [[a, ia], [b, ib]]) {
+  for (const [n, idx] of [
+    [a, ia],
+    [b, ib],
+  ]) {
     const byName = await linkGet(n)
     const byIdx = await linkGet(idx)
     const want = linkFromIp(ipLink(n))
@@ -122,7 +129,7 @@ test('linkGet by name and by index equals ip and linkList', async (t) => {
   t.is((await linkGet(1)).name, 'lo')
 })
 
-test('flags include ip\'s M-DOWN for a veth whose peer is down', async (t) => {
+test("flags include ip's M-DOWN for a veth whose peer is down", async (t) => {
   const { a, b } = await veth(t, name(), name())
   ipDo(['link', 'set', 'dev', a, 'up'])
   const want = ipLink(a).flags

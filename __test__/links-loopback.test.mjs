@@ -18,10 +18,13 @@ test('linkSetUp("lo") brings loopback up and 127.0.0.1 carries a TCP exchange', 
   t.true(lo.flags.includes('UP'), `ip shows lo UP: ${lo.flags}`)
   t.true(lo.flags.includes('LOOPBACK'))
   // The kernel adds 127.0.0.1/8 to lo as it comes up.
-  const addrs = await waitFor(() => {
-    const [a] = ip('-4 addr show dev lo')
-    return a.addr_info.some((x) => x.local === '127.0.0.1') && a.addr_info
-  }, { what: '127.0.0.1 on lo' })
+  const addrs = await waitFor(
+    () => {
+      const [a] = ip('-4 addr show dev lo')
+      return a.addr_info.some((x) => x.local === '127.0.0.1') && a.addr_info
+    },
+    { what: '127.0.0.1 on lo' },
+  )
   t.truthy(addrs.find((x) => x.local === '127.0.0.1' && x.prefixlen === 8 && x.scope === 'host'))
 
   const mine = await linkGet('lo')

@@ -73,11 +73,22 @@ for (const kind of ['macvlan', 'macvtap']) {
   })
 }
 
-test('round trip: vxlan (nlkit\'s view: id, group, dev, local, port, learning, ttl)', async (t) => {
+test("round trip: vxlan (nlkit's view: id, group, dev, local, port, learning, ttl)", async (t) => {
   const id = own.vni(0)
   const p = await parent(t)
   const n = delLinkAfter(t, name())
-  await linkAdd({ kind: 'vxlan', name: n, id, port: 4789, dev: p, local: '10.151.5.1', learning: false, ttl: 20, linkinfo: { group: '239.151.0.5' }, address: '02:50:00:00:06:01' })
+  await linkAdd({
+    kind: 'vxlan',
+    name: n,
+    id,
+    port: 4789,
+    dev: p,
+    local: '10.151.5.1',
+    learning: false,
+    ttl: 20,
+    linkinfo: { group: '239.151.0.5' },
+    address: '02:50:00:00:06:01',
+  })
   // ip's view is compared by the ttlInherit test of links-kinds.test.mjs (a known bug).
   const { after } = await roundTrip(t, n, { ipView: false })
   t.like(after.linkinfo, { id, group: '239.151.0.5', dev: p, local: '10.151.5.1', port: 4789, learning: false })
@@ -146,16 +157,51 @@ test('round trip: veth (peer name, mtu, address)', async (t) => {
 const OPTIONAL_KINDS = [
   ['dummy', (n) => ({ kind: 'dummy', name: n, mtu: 1400 }), {}, []],
   ['vlan', (n, p) => ({ kind: 'vlan', name: n, link: p, id: 42, protocol: '802.1Q' }), { id: 42, protocol: '802.1Q' }, ['id', 'protocol']],
-  ['bond', (n) => ({ kind: 'bond', name: n, mode: 'active-backup', miimon: 100 }), { mode: 'active-backup', miimon: 100 }, ['mode', 'miimon']],
+  [
+    'bond',
+    (n) => ({ kind: 'bond', name: n, mode: 'active-backup', miimon: 100 }),
+    { mode: 'active-backup', miimon: 100 },
+    ['mode', 'miimon'],
+  ],
   ['vrf', (n) => ({ kind: 'vrf', name: n, table: own.table(0) }), { table: own.table(0) }, ['table']],
   ['ipvlan', (n, p) => ({ kind: 'ipvlan', name: n, link: p, mode: 'l3' }), { mode: 'l3' }, ['mode']],
   ['ipvtap', (n, p) => ({ kind: 'ipvtap', name: n, link: p, mode: 'l2' }), { mode: 'l2' }, ['mode']],
-  ['gre', (n) => ({ kind: 'gre', name: n, local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }), { local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }, ['local', 'remote', 'ttl']],
-  ['gretap', (n) => ({ kind: 'gretap', name: n, local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }), { local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }, ['local', 'remote', 'ttl']],
-  ['ip6gre', (n) => ({ kind: 'ip6gre', name: n, local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2', ttl: 64 }), { local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2' }, ['local', 'remote']],
-  ['ip6gretap', (n) => ({ kind: 'ip6gretap', name: n, local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4', ttl: 64 }), { local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4' }, ['local', 'remote']],
-  ['ipip', (n) => ({ kind: 'ipip', name: n, local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }), { local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }, ['local', 'remote', 'ttl']],
-  ['sit', (n) => ({ kind: 'sit', name: n, local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }), { local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }, ['local', 'remote', 'ttl']],
+  [
+    'gre',
+    (n) => ({ kind: 'gre', name: n, local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 }),
+    { local: '10.151.9.1', remote: '10.151.9.2', ttl: 64 },
+    ['local', 'remote', 'ttl'],
+  ],
+  [
+    'gretap',
+    (n) => ({ kind: 'gretap', name: n, local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 }),
+    { local: '10.151.9.3', remote: '10.151.9.4', ttl: 64 },
+    ['local', 'remote', 'ttl'],
+  ],
+  [
+    'ip6gre',
+    (n) => ({ kind: 'ip6gre', name: n, local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2', ttl: 64 }),
+    { local: '2001:db8:151:9::1', remote: '2001:db8:151:9::2' },
+    ['local', 'remote'],
+  ],
+  [
+    'ip6gretap',
+    (n) => ({ kind: 'ip6gretap', name: n, local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4', ttl: 64 }),
+    { local: '2001:db8:151:9::3', remote: '2001:db8:151:9::4' },
+    ['local', 'remote'],
+  ],
+  [
+    'ipip',
+    (n) => ({ kind: 'ipip', name: n, local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 }),
+    { local: '10.151.9.5', remote: '10.151.9.6', ttl: 64 },
+    ['local', 'remote', 'ttl'],
+  ],
+  [
+    'sit',
+    (n) => ({ kind: 'sit', name: n, local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 }),
+    { local: '10.151.9.7', remote: '10.151.9.8', ttl: 64 },
+    ['local', 'remote', 'ttl'],
+  ],
   ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
 ]
 
@@ -165,7 +211,10 @@ for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
     const p = await parent(t)
     const n = delLinkAfter(t, name())
     const spec = make(n, p)
-    const err = await linkAdd(spec).then(() => null, (e) => e)
+    const err = await linkAdd(spec).then(
+      () => null,
+      (e) => e,
+    )
     if (!available) {
       // ip could not make it either: nlkit must be refused the same way, and nothing made.
       t.true(err instanceof NetlinkError, `linkAdd ${kind} is refused: ${err}`)
@@ -186,4 +235,3 @@ for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
     await roundTrip(t, n)
   })
 }
-

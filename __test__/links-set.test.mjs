@@ -19,7 +19,19 @@ import { delLinkAfter } from './support/cleanup.mjs'
 import { waitFor } from './support/wait.mjs'
 import { owned } from './support/registry.mjs'
 
-const { linkAdd, linkGet, linkSet, linkSetUp, linkSetDown, linkSetMaster, linkSetMtu, linkSetName, linkSetAddress, linkSetNetns, NetlinkError } = nl
+const {
+  linkAdd,
+  linkGet,
+  linkSet,
+  linkSetUp,
+  linkSetDown,
+  linkSetMaster,
+  linkSetMtu,
+  linkSetName,
+  linkSetAddress,
+  linkSetNetns,
+  NetlinkError,
+} = nl
 const own = owned('links-set')
 const name = namer(own.prefix)
 const nsName = nsNamer(own.netns[0])
@@ -29,7 +41,15 @@ const names = (ns) => ipn(ns, 'link show').map((l) => l.ifname)
 test('linkSet: several changes in one call (name, mtu, address, up, txqlen, alias, broadcast), as ip sees them', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
   const renamed = delLinkAfter(t, name())
-  await linkSet(a, { name: renamed, mtu: 1400, address: '02:51:00:00:00:01', up: true, txqlen: 77, alias: 'sb test alias', broadcast: '02:ff:ff:ff:ff:ff' })
+  await linkSet(a, {
+    name: renamed,
+    mtu: 1400,
+    address: '02:51:00:00:00:01',
+    up: true,
+    txqlen: 77,
+    alias: 'sb test alias',
+    broadcast: '02:ff:ff:ff:ff:ff',
+  })
   t.is(ipLink(a), undefined, 'the old name is gone')
   const l = ipLink(renamed)
   t.is(l.mtu, 1400)
@@ -40,7 +60,15 @@ test('linkSet: several changes in one call (name, mtu, address, up, txqlen, alia
   t.is(l.broadcast, '02:ff:ff:ff:ff:ff')
   const g = await linkGet(renamed)
   t.is(g.index, l.ifindex, 'same link')
-  t.like(g, { name: renamed, mtu: 1400, address: '02:51:00:00:00:01', up: true, txqlen: 77, alias: 'sb test alias', broadcast: '02:ff:ff:ff:ff:ff' })
+  t.like(g, {
+    name: renamed,
+    mtu: 1400,
+    address: '02:51:00:00:00:01',
+    up: true,
+    txqlen: 77,
+    alias: 'sb test alias',
+    broadcast: '02:ff:ff:ff:ff:ff',
+  })
 })
 
 test('linkSet one change at a time, by name and by index: mtu, address, up/down, txqlen, alias (set, then cleared)', async (t) => {
@@ -124,7 +152,7 @@ test('linkSet name: rename by name and by index; the index stays; EEXIST onto an
   t.is(ipLink(n2).ifindex, ia, 'unchanged')
 })
 
-test('linkSetMtu / linkSetAddress by name and by index; the kernel\'s limits come back as EINVAL', async (t) => {
+test("linkSetMtu / linkSetAddress by name and by index; the kernel's limits come back as EINVAL", async (t) => {
   const n = delLinkAfter(t, name())
   await linkAdd({ kind: 'bridge', name: n })
   const idx = ipLink(n).ifindex
@@ -218,7 +246,13 @@ test('linkSet netns: a veth end moves into a namespace made with netnsCreate (ip
 
 test('linkSetNetns with a name, a path, a pid and {fd} (module-level functions, ifb links)', async (t) => {
   const ns = await netns(t, nsName())
-  const links = [delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name()), delLinkAfter(t, name())]
+  const links = [
+    delLinkAfter(t, name()),
+    delLinkAfter(t, name()),
+    delLinkAfter(t, name()),
+    delLinkAfter(t, name()),
+    delLinkAfter(t, name()),
+  ]
   for (const n of links) await linkAdd({ kind: 'ifb', name: n })
   const proc = await processIn(t, ns)
 

@@ -6,8 +6,26 @@ import { createRequire } from 'node:module'
 import { fileURLToPath } from 'node:url'
 import * as esm from '../index.js'
 import {
-  linkList, linkGet, linkSetUp, linkSetDown, linkAddVeth, linkDel, addrAdd, addrReplace, addrDel, addrList,
-  routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, open, Netlink, NetlinkError,
+  linkList,
+  linkGet,
+  linkSetUp,
+  linkSetDown,
+  linkAddVeth,
+  linkDel,
+  addrAdd,
+  addrReplace,
+  addrDel,
+  addrList,
+  routeAdd,
+  routeReplace,
+  routeDel,
+  routeList,
+  routeGet,
+  routeAddDefault,
+  routeDelDefault,
+  open,
+  Netlink,
+  NetlinkError,
 } from '../index.js'
 import { owned } from './support/registry.mjs'
 
@@ -16,8 +34,24 @@ const require = createRequire(import.meta.url)
 const cjs = require('../index.js')
 
 const FUNCTIONS = {
-  linkList, linkGet, linkSetUp, linkSetDown, linkAddVeth, linkDel, addrAdd, addrReplace, addrDel, addrList,
-  routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, open,
+  linkList,
+  linkGet,
+  linkSetUp,
+  linkSetDown,
+  linkAddVeth,
+  linkDel,
+  addrAdd,
+  addrReplace,
+  addrDel,
+  addrList,
+  routeAdd,
+  routeReplace,
+  routeDel,
+  routeList,
+  routeGet,
+  routeAddDefault,
+  routeDelDefault,
+  open,
 }
 
 test('ESM named imports and createRequire(...)("../index.js") expose the same functions', (t) => {
@@ -31,8 +65,12 @@ test('ESM named imports and createRequire(...)("../index.js") expose the same fu
   t.is(cjs.NetlinkError, NetlinkError)
   t.true(NetlinkError.prototype instanceof Error)
   // Every CommonJS export is importable by name, and nothing else is.
-  const cjsNames = Object.keys(cjs).filter((k) => k !== '__esModule').sort()
-  const esmNames = Object.keys(esm).filter((k) => k !== 'default' && k !== '__esModule').sort()
+  const cjsNames = Object.keys(cjs)
+    .filter((k) => k !== '__esModule')
+    .sort()
+  const esmNames = Object.keys(esm)
+    .filter((k) => k !== 'default' && k !== '__esModule')
+    .sort()
   t.deepEqual(esmNames, cjsNames)
   t.is(esm.default, cjs, 'the default export is module.exports')
   t.is(require.resolve('../index.js'), fileURLToPath(new URL('../index.js', import.meta.url)))
@@ -55,7 +93,7 @@ test('imported and required functions work against the kernel and agree', async 
   const lo = await cjs.linkGet('lo')
   t.is(lo.index, 1)
   const e = await t.throwsAsync(linkGet(`${own.prefix}nosuch0`))
-  t.true(e instanceof cjs.NetlinkError, 'errors from one are instances of the other\'s class')
+  t.true(e instanceof cjs.NetlinkError, "errors from one are instances of the other's class")
   t.is(e.code, 'ENODEV')
   const c = cjs.open()
   t.true(c instanceof Netlink)

@@ -36,8 +36,14 @@ function ipNeigh(d, family) {
 
 /** neighList({ dev, family }) equals ip's view (taken until two snapshots agree: states age). */
 async function assertNeighMatch(t, d, family, msg) {
-  const { ip: want, mine } = await consistent(() => ipNeigh(d, family), () => neighList(family ? { dev: d, family } : { dev: d }))
-  t.true(mine.every((x) => x.dev === d && (family === undefined || x.family === family)), `${msg}: filtered`)
+  const { ip: want, mine } = await consistent(
+    () => ipNeigh(d, family),
+    () => neighList(family ? { dev: d, family } : { dev: d }),
+  )
+  t.true(
+    mine.every((x) => x.dev === d && (family === undefined || x.family === family)),
+    `${msg}: filtered`,
+  )
   t.deepEqual(sorted(mine.map(nlNeighKey)), sorted(want), msg)
   return mine
 }
@@ -53,7 +59,10 @@ test('neighAdd IPv4: permanent (default), stale, reachable, noarp; neighList({de
   t.deepEqual(got[`10.153.${n}.2`].state, ['PERMANENT'])
   t.is(got[`10.153.${n}.2`].lladdr, '02:53:00:00:00:02')
   t.deepEqual(got[`10.153.${n}.3`].state, ['STALE'])
-  t.true(['REACHABLE', 'STALE', 'DELAY', 'PROBE'].includes(got[`10.153.${n}.4`].state[0]), `reachable (or aged): ${got[`10.153.${n}.4`].state}`)
+  t.true(
+    ['REACHABLE', 'STALE', 'DELAY', 'PROBE'].includes(got[`10.153.${n}.4`].state[0]),
+    `reachable (or aged): ${got[`10.153.${n}.4`].state}`,
+  )
   t.deepEqual(got[`10.153.${n}.5`].state, ['NOARP'])
   t.deepEqual(got[`10.153.${n}.6`].state, ['PERMANENT'])
   const mine = await assertNeighMatch(t, a, 4, 'IPv4 neighbours')
@@ -110,7 +119,7 @@ test('neighDel removes IPv4 and IPv6 entries (by name and by index); a second ne
   t.false((await neighList({ dev: a })).some((x) => x.dst === `10.153.${n}.2` || x.dst === `2001:db8:153:${n}::2`))
 })
 
-test('neighList without filters includes this file\'s entries (with dev names) and family filters hold', async (t) => {
+test("neighList without filters includes this file's entries (with dev names) and family filters hold", async (t) => {
   const { a, n } = await dev(t)
   await neighAdd({ dev: a, dst: `10.153.${n}.2`, lladdr: '02:53:00:00:04:02' })
   await neighAdd({ dev: a, dst: `2001:db8:153:${n}::2`, lladdr: '02:53:00:00:04:03' })
@@ -146,17 +155,32 @@ test('bridge FDB: neighAdd family "bridge" with flags master / self, state perma
   t.true(mine.every((x) => x.family === 'bridge' && x.dev === port))
   const m1 = mine.find((x) => x.lladdr === '02:53:00:00:05:01')
   t.like(m1, { master: br, state: ['PERMANENT'] })
-  t.like(mine.find((x) => x.lladdr === '02:53:00:00:05:02'), { master: br, state: ['NOARP'] })
+  t.like(
+    mine.find((x) => x.lladdr === '02:53:00:00:05:02'),
+    { master: br, state: ['NOARP'] },
+  )
   const s = mine.find((x) => x.lladdr === '02:53:00:00:05:03')
   t.deepEqual(s?.flags, ['self'])
   if (!haveBridgeCmd) {
     t.log('skip: the bridge command is not installed (fdb compared without it)')
   } else {
     const want = ipFdb(port)
-    t.truthy(want.find((e) => e.lladdr === '02:53:00:00:05:01' && e.master === br && e.state[0] === 'PERMANENT'), 'bridge fdb: master permanent')
-    t.truthy(want.find((e) => e.lladdr === '02:53:00:00:05:02' && e.state[0] === 'NOARP'), 'bridge fdb: static')
-    t.truthy(want.find((e) => e.lladdr === '02:53:00:00:05:03' && e.flags.includes('self')), 'bridge fdb: self')
-    const { ip: got, mine: again } = await consistent(() => ipFdb(port), () => neighList({ family: 'bridge', dev: port }))
+    t.truthy(
+      want.find((e) => e.lladdr === '02:53:00:00:05:01' && e.master === br && e.state[0] === 'PERMANENT'),
+      'bridge fdb: master permanent',
+    )
+    t.truthy(
+      want.find((e) => e.lladdr === '02:53:00:00:05:02' && e.state[0] === 'NOARP'),
+      'bridge fdb: static',
+    )
+    t.truthy(
+      want.find((e) => e.lladdr === '02:53:00:00:05:03' && e.flags.includes('self')),
+      'bridge fdb: self',
+    )
+    const { ip: got, mine: again } = await consistent(
+      () => ipFdb(port),
+      () => neighList({ family: 'bridge', dev: port }),
+    )
     t.deepEqual(sorted(again.map(nlFdbKey)), sorted(got), 'neighList equals bridge -j fdb show dev')
   }
 
@@ -173,7 +197,9 @@ test('bridge FDB: neighAdd family "bridge" with flags master / self, state perma
     t.false(macs.includes('02:53:00:00:05:01'))
     t.true(macs.includes('02:53:00:00:05:02'))
   }
-  const e = await t.throwsAsync(neighDel({ family: 'bridge', dev: port, lladdr: '02:53:00:00:05:01', flags: ['master'] }), { instanceOf: NetlinkError })
+  const e = await t.throwsAsync(neighDel({ family: 'bridge', dev: port, lladdr: '02:53:00:00:05:01', flags: ['master'] }), {
+    instanceOf: NetlinkError,
+  })
   t.is(e.code, 'ENOENT')
 })
 

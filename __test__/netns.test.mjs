@@ -30,8 +30,15 @@ test('netnsCreate shows up in `ip netns list` and `ip netns exec` works in it; n
   t.true(ipNetnsList().includes(ns), `ip netns list: ${ipNetnsList()}`)
   t.true((await netnsList()).includes(ns))
   const out = JSON.parse(execFileSync('ip', ['netns', 'exec', ns, 'ip', '-j', 'link', 'show'], { encoding: 'utf8' }))
-  t.deepEqual(out.map((l) => l.ifname), ['lo'], 'a fresh namespace: only lo')
-  t.deepEqual(ipn(ns, 'link show').map((l) => l.ifname), ['lo'])
+  t.deepEqual(
+    out.map((l) => l.ifname),
+    ['lo'],
+    'a fresh namespace: only lo',
+  )
+  t.deepEqual(
+    ipn(ns, 'link show').map((l) => l.ifname),
+    ['lo'],
+  )
   await netnsDelete(ns)
   t.false(ipNetnsList().includes(ns))
   t.false((await netnsList()).includes(ns))
@@ -45,7 +52,10 @@ test('`ip netns add` shows up in netnsList, nlkit can open it, and netnsDelete r
   t.true(list.includes(ns))
   t.deepEqual(list, [...list].sort(), 'sorted')
   const c = open({ netns: ns })
-  t.deepEqual((await c.linkList()).map((l) => l.name), ['lo'])
+  t.deepEqual(
+    (await c.linkList()).map((l) => l.name),
+    ['lo'],
+  )
   c.close()
   await netnsDelete(ns)
   t.false(ipNetnsList().includes(ns))
@@ -72,11 +82,20 @@ async function configureLo(t, c, ns, cidr, how) {
   await c.addrAdd('lo', cidr)
   const [lo] = ipn(ns, 'addr show dev lo')
   t.true(lo.flags.includes('UP'), `${how}: lo is up in ${ns}`)
-  t.truthy(lo.addr_info.find((a) => `${a.local}/${a.prefixlen}` === cidr), `${how}: ${cidr} on lo in ${ns}`)
+  t.truthy(
+    lo.addr_info.find((a) => `${a.local}/${a.prefixlen}` === cidr),
+    `${how}: ${cidr} on lo in ${ns}`,
+  )
   const mine = await c.addrList({ link: 'lo', family: 4 })
-  t.true(mine.some((a) => a.cidr === cidr), `${how}: addrList in the namespace`)
+  t.true(
+    mine.some((a) => a.cidr === cidr),
+    `${how}: addrList in the namespace`,
+  )
   const [, v] = cidr.match(/^(\d+\.\d+\.\d+\.\d+)/)
-  t.false((await nl.addrList({ link: 'lo' })).some((a) => a.address === v), `${how}: not in this namespace`)
+  t.false(
+    (await nl.addrList({ link: 'lo' })).some((a) => a.address === v),
+    `${how}: not in this namespace`,
+  )
 }
 
 test('open({ netns }) by name, { name }, path and { path }', async (t) => {
@@ -138,7 +157,7 @@ test('open({ netns: { pid } }) failing names the namespace in its message', asyn
   t.true(e.message.includes(String(0x7ffffff0)), e.message)
 })
 
-test('subscribe([\'link\'], { netns }) sees a link added there with `ip -n NS link add`, and nothing from here', async (t) => {
+test("subscribe(['link'], { netns }) sees a link added there with `ip -n NS link add`, and nothing from here", async (t) => {
   const ns = await netns(t, nsName())
   const sub = nl.subscribe(['link'], { netns: ns })
   t.teardown(() => sub.close())
@@ -184,7 +203,10 @@ test('a veth across two namespaces (peer.netns), configured through open({ netns
   await a.linkAdd({ kind: 'veth', name: eth0, peer: { name: eth1, netns: B } })
   t.truthy(ipnLink(A, eth0))
   t.truthy(ipnLink(B, eth1))
-  for (const [c, dev, cidr] of [[a, eth0, '10.155.9.1/24'], [b, eth1, '10.155.9.2/24']]) {
+  for (const [c, dev, cidr] of [
+    [a, eth0, '10.155.9.1/24'],
+    [b, eth1, '10.155.9.2/24'],
+  ]) {
     await c.linkSetUp('lo')
     await c.linkSetUp(dev)
     await c.addrAdd(dev, cidr)
@@ -193,11 +215,17 @@ test('a veth across two namespaces (peer.netns), configured through open({ netns
   const r = await a.routeGet('10.155.9.2')
   t.is(r.dev, eth0)
 
-  const server = nodeIn(B, `require('net').createServer(s => s.on('data', d => s.end('pong:' + d))).listen(7155, '10.155.9.2', () => console.log('ready'))`)
+  const server = nodeIn(
+    B,
+    `require('net').createServer(s => s.on('data', d => s.end('pong:' + d))).listen(7155, '10.155.9.2', () => console.log('ready'))`,
+  )
   t.teardown(() => server.kill('SIGKILL'))
   const [first] = await once(server.stdout, 'data')
   t.is(String(first).trim(), 'ready')
-  const client = nodeIn(A, `const c = require('net').connect(7155, '10.155.9.2', () => c.write('ping')); c.on('data', d => { process.stdout.write(String(d)); c.end() }); c.on('error', e => { console.error(e.message); process.exit(2) })`)
+  const client = nodeIn(
+    A,
+    `const c = require('net').connect(7155, '10.155.9.2', () => c.write('ping')); c.on('data', d => { process.stdout.write(String(d)); c.end() }); c.on('error', e => { console.error(e.message); process.exit(2) })`,
+  )
   let out = ''
   client.stdout.on('data', (d) => (out += d))
   const [code] = await once(client, 'exit')
@@ -211,7 +239,7 @@ test('a veth across two namespaces (peer.netns), configured through open({ netns
 test('examples/two-hosts.mjs runs (exit 0) and reports a working TCP exchange', async (t) => {
   const { code, stdout, stderr } = await new Promise((resolve) => {
     execFile(process.execPath, ['examples/two-hosts.mjs'], { cwd: ROOT, timeout: 60000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? err.code ?? 1 : 0, stdout, stderr })
+      resolve({ code: err ? (err.code ?? 1) : 0, stdout, stderr })
     })
   })
   t.is(code, 0, `stderr: ${stderr}`)
@@ -225,7 +253,7 @@ test('examples/two-hosts.mjs runs (exit 0) and reports a working TCP exchange', 
 // whose peer was moved or created elsewhere). ip (print_linkinfo) prints M-DOWN only for a
 // link without a netnsid, so linkGet/linkList flags differ from `ip -j link` for every such
 // veth. Suggested fix: `if (l.linkNetnsid === undefined && !p?.up) l.flags.push('M-DOWN')`.
-test('flags of a veth whose peer is in another namespace equal ip\'s (no M-DOWN)', async (t) => {
+test("flags of a veth whose peer is in another namespace equal ip's (no M-DOWN)", async (t) => {
   const [m0, m1] = [`${own.prefix}-m0`, `${own.prefix}-m1`]
   const A = nsName()
   const B = nsName()

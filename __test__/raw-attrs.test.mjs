@@ -5,7 +5,16 @@ import test from 'ava'
 import { AttrsBuilder, decodeAttrs, encodeAttrs, NLA_F_NESTED, NLA_F_NET_BYTEORDER } from '../index.js'
 
 test('integers, strings, flags and binary: the bytes the kernel expects, and back', (t) => {
-  const b = encodeAttrs((a) => a.u8(1, 0xab).u16(2, 0x1234).u32(3, 0xdeadbeef).u64(4, 2n ** 63n + 5n).string(5, 'eth0').flag(6).binary(7, Buffer.from([9, 8, 7])))
+  const b = encodeAttrs((a) =>
+    a
+      .u8(1, 0xab)
+      .u16(2, 0x1234)
+      .u32(3, 0xdeadbeef)
+      .u64(4, 2n ** 63n + 5n)
+      .string(5, 'eth0')
+      .flag(6)
+      .binary(7, Buffer.from([9, 8, 7])),
+  )
   t.deepEqual([...b.subarray(0, 8)], [5, 0, 1, 0, 0xab, 0, 0, 0], 'u8: length 5, type 1, value, padded to 8')
   t.deepEqual([...b.subarray(8, 16)], [6, 0, 2, 0, 0x34, 0x12, 0, 0], 'u16 host order (little-endian)')
   const a = decodeAttrs(b)
@@ -23,7 +32,15 @@ test('integers, strings, flags and binary: the bytes the kernel expects, and bac
 })
 
 test('signed and big-endian values, with and without NLA_F_NET_BYTEORDER', (t) => {
-  const b = new AttrsBuilder().s8(1, -2).s16(2, -300).s32(3, -70000).s64(4, -(2n ** 40n)).be16(5, 0x0102).be32(6, 0x01020304, NLA_F_NET_BYTEORDER).be64(7, 1n).toBuffer()
+  const b = new AttrsBuilder()
+    .s8(1, -2)
+    .s16(2, -300)
+    .s32(3, -70000)
+    .s64(4, -(2n ** 40n))
+    .be16(5, 0x0102)
+    .be32(6, 0x01020304, NLA_F_NET_BYTEORDER)
+    .be64(7, 1n)
+    .toBuffer()
   const a = decodeAttrs(b)
   t.deepEqual([a.s8(1), a.s16(2), a.s32(3), a.s64(4)], [-2, -300, -70000, -(2n ** 40n)])
   t.is(a.be16(5), 0x0102)
@@ -36,17 +53,24 @@ test('signed and big-endian values, with and without NLA_F_NET_BYTEORDER', (t) =
 })
 
 test('nested attributes and arrays of nested ones', (t) => {
-  const b = encodeAttrs((a) =>
-    a.nested(1, (n) => n.u32(1, 7).string(2, 'x')).nestedArray(2, [10, 20, 30], (n, v) => n.u16(1, v)),
-  )
+  const b = encodeAttrs((a) => a.nested(1, (n) => n.u32(1, 7).string(2, 'x')).nestedArray(2, [10, 20, 30], (n, v) => n.u16(1, v)))
   const a = decodeAttrs(b)
   t.true(a.get(1).nested)
   t.is(b.readUInt16LE(2), 1 | NLA_F_NESTED)
   t.is(a.nested(1).u32(1), 7)
   t.is(a.nested(1).string(2), 'x')
-  t.deepEqual(a.nestedArray(2).map((x) => x.u16(1)), [10, 20, 30])
-  t.deepEqual(a.nested(2).list.map((x) => x.type), [1, 2, 3])
-  t.deepEqual([...a].map((x) => x.type), [1, 2])
+  t.deepEqual(
+    a.nestedArray(2).map((x) => x.u16(1)),
+    [10, 20, 30],
+  )
+  t.deepEqual(
+    a.nested(2).list.map((x) => x.type),
+    [1, 2, 3],
+  )
+  t.deepEqual(
+    [...a].map((x) => x.type),
+    [1, 2],
+  )
 })
 
 test('out-of-range values and bad types are refused with the attribute named', (t) => {

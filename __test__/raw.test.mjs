@@ -7,6 +7,8 @@ import test from 'ava'
 import { execFileSync } from 'node:child_process'
 import { createServer } from 'node:net'
 import * as nl from '../index.js'
+import { namer, nsNamer } from './support/names.mjs'
+import { owned } from './support/registry.mjs'
 
 const { open, decodeAttrs, encodeAttrs, NLM_F, NetlinkError } = nl
 
@@ -28,10 +30,9 @@ const RTNLGRP_LINK = 1
 
 // The rtnetlink tests work in a namespace of their own, serially, so a listing is compared with
 // ip's while nothing else changes it.
-const NS = 'nlkit-raw'
-const PREFIX = 'rw'
-let n = 0
-const name = () => `${PREFIX}${n++}`
+const own = owned('raw')
+const NS = nsNamer(own.netns[0])()
+const name = namer(own.prefix)
 
 function ip(args) {
   const out = execFileSync('ip', ['-n', NS, '-j', ...args], { encoding: 'utf8' })
@@ -68,7 +69,9 @@ test.serial('a raw RTM_GETLINK dump decodes to the links linkList() and ip -j li
   t.true(msgs.every((m) => m.type === RTM_NEWLINK && (m.flags & NLM_F.MULTI) !== 0))
   const raw = msgs.map(linkOf).sort(byIndex)
   const api = (await nl.open({ netns: NS }).linkList()).map((l) => ({ index: l.index, name: l.name })).sort(byIndex)
-  const oracle = ip(['link', 'show']).map((l) => ({ index: l.ifindex, name: l.ifname })).sort(byIndex)
+  const oracle = ip(['link', 'show'])
+    .map((l) => ({ index: l.ifindex, name: l.ifname }))
+    .sort(byIndex)
   t.deepEqual(raw, api)
   t.deepEqual(raw, oracle)
   // dump() is the same request.
@@ -91,7 +94,10 @@ test.serial('a raw get is answered by one message, a raw change by an ACK: a bri
   const e = await t.throwsAsync(c.request(create), { instanceOf: NetlinkError })
   t.is(e.code, 'EEXIST')
   t.deepEqual(await c.request({ type: RTM_DELLINK, payload: ifinfomsg({ index: shown.ifindex }) }), [])
-  t.deepEqual(ip(['link', 'show']).filter((l) => l.ifname === br), [])
+  t.deepEqual(
+    ip(['link', 'show']).filter((l) => l.ifname === br),
+    [],
+  )
 })
 
 /** `genl ctrl list`: family name -> id. */
@@ -107,10 +113,12 @@ test.serial('a raw generic-netlink CTRL_CMD_GETFAMILY dump returns the family id
   t.teardown(() => c.close())
   // struct genlmsghdr: cmd, version, reserved.
   const msgs = await c.dump({ type: GENL_ID_CTRL, payload: Buffer.from([CTRL_CMD_GETFAMILY, 1, 0, 0]) })
-  const ours = new Map(msgs.map((m) => {
-    const a = decodeAttrs(m.payload.subarray(4))
-    return [a.string(CTRL_ATTR_FAMILY_NAME), a.u16(CTRL_ATTR_FAMILY_ID)]
-  }))
+  const ours = new Map(
+    msgs.map((m) => {
+      const a = decodeAttrs(m.payload.subarray(4))
+      return [a.string(CTRL_ATTR_FAMILY_NAME), a.u16(CTRL_ATTR_FAMILY_ID)]
+    }),
+  )
   t.deepEqual(ours, genlFamilies())
   t.is(ours.get('nlctrl'), GENL_ID_CTRL)
   for (const f of ['ethtool', 'netdev']) t.true(ours.has(f), `${f} is listed`)
@@ -140,7 +148,10 @@ test.serial('a raw SOCK_DIAG dump of TCP sockets finds the listening socket this
   const msgs = await c.dump({ type: SOCK_DIAG_BY_FAMILY, payload: inetDiagReq(AF_INET) })
   // struct inet_diag_msg: family, state, timer, retrans, then id: sport (be16), dport (be16), ...
   const listening = msgs.map((m) => ({ state: m.payload[1], port: m.payload.readUInt16BE(4) })).filter((s) => s.state === TCP_LISTEN)
-  t.true(listening.some((s) => s.port === port), `port ${port} is listed`)
+  t.true(
+    listening.some((s) => s.port === port),
+    `port ${port} is listed`,
+  )
   // ss agrees that it listens (other test files open sockets in this namespace too, so the
   // listings are not compared whole).
   const ss = execFileSync('ss', ['-Hltn4', `sport = :${port}`], { encoding: 'utf8' })
@@ -197,7 +208,10 @@ test.serial('an abort rejects with AbortError; close rejects what is in flight a
   const c = open({ protocol: 'route', netns: NS })
   const ac = new AbortController()
   ac.abort()
-  await t.throwsAsync(c.request({ type: RTM_GETLINK, payload: ifinfomsg({ index: 1 }) }, { signal: ac.signal }), { any: true, name: 'AbortError' })
+  await t.throwsAsync(c.request({ type: RTM_GETLINK, payload: ifinfomsg({ index: 1 }) }, { signal: ac.signal }), {
+    any: true,
+    name: 'AbortError',
+  })
   const inFlight = c.dump({ type: RTM_GETLINK, payload: ifinfomsg() })
   c.close()
   const e = await t.throwsAsync(inFlight, { instanceOf: NetlinkError })
@@ -232,8 +246,11 @@ test.serial('dumpStream reads a dump in batches at the consumer pace: the same l
   t.deepEqual(streamed, (await c.dump({ type: RTM_GETLINK, payload: ifinfomsg() })).map(linkOf).sort(byIndex))
   // An error ends the stream with a NetlinkError.
   const bad = c.dumpStream({ type: RTM_GETLINK, payload: ifinfomsg({ change: 1 }) })
-  await t.throwsAsync(async () => {
-    for await (const _ of bad) {
-    }
-  }, { instanceOf: NetlinkError, message: /Invalid values/ })
+  await t.throwsAsync(
+    async () => {
+      for await (const _ of bad) {
+      }
+    },
+    { instanceOf: NetlinkError, message: /Invalid values/ },
+  )
 })

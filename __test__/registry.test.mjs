@@ -9,7 +9,9 @@ import { fileURLToPath } from 'node:url'
 import { ENTRIES, NOWHERE } from './support/registry.mjs'
 
 const DIR = fileURLToPath(new URL('.', import.meta.url))
-const FILES = readdirSync(DIR).filter((f) => f.endsWith('.test.mjs')).sort()
+const FILES = readdirSync(DIR)
+  .filter((f) => f.endsWith('.test.mjs'))
+  .sort()
 const source = (f) => readFileSync(new URL(f, import.meta.url), 'utf8')
 const entries = Object.values(ENTRIES)
 
@@ -49,7 +51,7 @@ function block(text, len) {
 function cidr(s) {
   const [a, l] = s.split('/')
   const b = l === undefined ? null : block(a, Number(l))
-  if (!b || !b.canonical || !/^\d+$/.test(l)) throw new Error(`not a canonical CIDR: ${s}`)
+  if (!b?.canonical || !/^\d+$/.test(l)) throw new Error(`not a canonical CIDR: ${s}`)
   return b
 }
 
@@ -74,7 +76,8 @@ test('no two entries overlap: name prefixes, address ranges, tables, priorities,
   const nsPrefixes = entries.flatMap((e) => e.netns.map((v) => ({ owner: e.key, v })))
   for (const list of [prefixes, nsPrefixes]) {
     for (const [a, b] of pairs(list)) {
-      if (a.v.startsWith(b.v) || b.v.startsWith(a.v)) problems.push(`${a.owner} '${a.v}' and ${b.owner} '${b.v}': one is a prefix of the other`)
+      if (a.v.startsWith(b.v) || b.v.startsWith(a.v))
+        problems.push(`${a.owner} '${a.v}' and ${b.owner} '${b.v}': one is a prefix of the other`)
     }
   }
 
@@ -100,7 +103,8 @@ test('no two entries overlap: name prefixes, address ranges, tables, priorities,
       if (!Number.isInteger(r.first) || !Number.isInteger(r.last) || r.first > r.last || r.first < 0 || r.last > max[field]) {
         problems.push(`${owner}: ${field} ${r.first}-${r.last} is not a range`)
       }
-      for (const n of reserved[field]) if (n >= r.first && n <= r.last) problems.push(`${owner}: ${field} ${r.first}-${r.last} includes the kernel's ${n}`)
+      for (const n of reserved[field])
+        if (n >= r.first && n <= r.last) problems.push(`${owner}: ${field} ${r.first}-${r.last} includes the kernel's ${n}`)
     }
     for (const [a, b] of pairs(list)) {
       if (overlap(a.r, b.r)) problems.push(`${field}: ${a.owner} ${a.r.first}-${a.r.last} overlaps ${b.owner} ${b.r.first}-${b.r.last}`)
@@ -122,7 +126,7 @@ const TOUCHES = new RegExp(
     String.raw`\b(?:veth|ipVeth|ipDo|ipBatch|netns|nsConn|processIn|kernelHasKind|subscribe)\s*\(`,
     String.raw`\b(?:link(?:Add\w*|Set\w*|Del)|addr(?:Add|Replace|Del)|route(?:Add\w*|Append|Replace|Del\w*)|rule(?:Add|Del)|neigh(?:Add|Replace|Del)|netns(?:Create|Delete))\s*\(`,
     String.raw`\b(?:execFileSync|execFile|spawn)\s*\(\s*'(?:ip|bridge)'`,
-    String.raw`/proc/sys/net/`,
+    '/proc/sys/net/',
   ].join('|'),
 )
 

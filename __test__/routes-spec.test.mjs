@@ -52,7 +52,10 @@ function ipTable(T, family, extra = []) {
 /** nlkit's routes of table T equal ip's, nexthops and metrics included. */
 async function assertTable(t, T, family, msg = `table ${T} IPv${family}`) {
   const mine = await routeList({ table: T, family })
-  t.true(mine.every((r) => r.table === T && r.family === family), `${msg}: only table ${T}`)
+  t.true(
+    mine.every((r) => r.table === T && r.family === family),
+    `${msg}: only table ${T}`,
+  )
   t.deepEqual(sorted(mine.map(nlRouteFull)), sorted(ipTable(T, family).map(ipRouteFull)), msg)
   return mine
 }
@@ -61,32 +64,58 @@ test('ECMP: nexthops with weights, as ip shows them (nexthops: gateway, dev, wei
   const T = table(t)
   const { x, y, n } = await links(t)
   await routeAdd({
-    dst: '10.152.100.0/24', table: T,
-    nexthops: [{ gateway: `10.152.${n}.2`, dev: x, weight: 3 }, { gateway: `10.152.${n + 1}.2`, dev: y, weight: 1 }],
+    dst: '10.152.100.0/24',
+    table: T,
+    nexthops: [
+      { gateway: `10.152.${n}.2`, dev: x, weight: 3 },
+      { gateway: `10.152.${n + 1}.2`, dev: y, weight: 1 },
+    ],
   })
   const [r] = ipTable(T, 4)
-  t.deepEqual(r.nexthops.map((h) => [h.gateway, h.dev, h.weight]), [[`10.152.${n}.2`, x, 3], [`10.152.${n + 1}.2`, y, 1]])
+  t.deepEqual(
+    r.nexthops.map((h) => [h.gateway, h.dev, h.weight]),
+    [
+      [`10.152.${n}.2`, x, 3],
+      [`10.152.${n + 1}.2`, y, 1],
+    ],
+  )
   const [mine] = await assertTable(t, T, 4)
   t.is(mine.gateway, undefined)
   t.is(mine.dev, undefined)
-  t.deepEqual(mine.nexthops.map((h) => h.weight), [3, 1])
+  t.deepEqual(
+    mine.nexthops.map((h) => h.weight),
+    [3, 1],
+  )
   t.is(mine.nexthops[0].oif, (await nl.linkGet(x)).index)
 
   // Nexthops by interface index, no weight (1), dev-only paths.
   await routeAdd({ dst: '10.152.101.0/24', table: T, nexthops: [{ dev: x }, { dev: y }] })
   await assertTable(t, T, 4)
-  t.deepEqual(ipTable(T, 4, ['10.152.101.0/24'])[0].nexthops.map((h) => [h.dev, h.weight]), [[x, 1], [y, 1]])
+  t.deepEqual(
+    ipTable(T, 4, ['10.152.101.0/24'])[0].nexthops.map((h) => [h.dev, h.weight]),
+    [
+      [x, 1],
+      [y, 1],
+    ],
+  )
 
   await routeDel({ dst: '10.152.100.0/24', table: T })
-  t.deepEqual(ipTable(T, 4).map((r) => r.dst), ['10.152.101.0/24'])
+  t.deepEqual(
+    ipTable(T, 4).map((r) => r.dst),
+    ['10.152.101.0/24'],
+  )
 })
 
 test('ECMP IPv6 (nexthops with gateways) as ip shows it', async (t) => {
   const T = table(t)
   const { x, y, n } = await links(t)
   await routeAdd({
-    dst: '2001:db8:152:f0::/64', table: T,
-    nexthops: [{ gateway: `2001:db8:152:${n}::2`, dev: x }, { gateway: `2001:db8:152:${n + 1}::2`, dev: y }],
+    dst: '2001:db8:152:f0::/64',
+    table: T,
+    nexthops: [
+      { gateway: `2001:db8:152:${n}::2`, dev: x },
+      { gateway: `2001:db8:152:${n + 1}::2`, dev: y },
+    ],
   })
   const [r] = ipTable(T, 6)
   t.is(r.nexthops.length, 2)
@@ -123,15 +152,29 @@ test('types blackhole, unreachable, prohibit, throw (no device), local and broad
   for (const [type, dst] of Object.entries(v4)) await routeAdd({ dst, type, table: T })
   await routeAdd({ dst: '10.152.124.1', type: 'local', dev: x, table: T })
   await routeAdd({ dst: '10.152.125.255', type: 'broadcast', dev: x, table: T })
-  const v6 = { blackhole: '2001:db8:152:f2::/64', unreachable: '2001:db8:152:f3::/64', prohibit: '2001:db8:152:f4::/64', throw: '2001:db8:152:f5::/64' }
+  const v6 = {
+    blackhole: '2001:db8:152:f2::/64',
+    unreachable: '2001:db8:152:f3::/64',
+    prohibit: '2001:db8:152:f4::/64',
+    throw: '2001:db8:152:f5::/64',
+  }
   for (const [type, dst] of Object.entries(v6)) await routeAdd({ dst, type, table: T })
 
   const got = ipTable(T, 4)
   for (const [type, dst] of Object.entries(v4)) t.is(got.find((r) => r.dst === dst)?.type, type, `ip: ${dst} ${type}`)
-  t.like(got.find((r) => r.dst === '10.152.124.1'), { type: 'local', dev: x, scope: 'host' })
-  t.like(got.find((r) => r.dst === '10.152.125.255'), { type: 'broadcast', dev: x, scope: 'link' })
+  t.like(
+    got.find((r) => r.dst === '10.152.124.1'),
+    { type: 'local', dev: x, scope: 'host' },
+  )
+  t.like(
+    got.find((r) => r.dst === '10.152.125.255'),
+    { type: 'broadcast', dev: x, scope: 'link' },
+  )
   const mine = await assertTable(t, T, 4)
-  t.like(mine.find((r) => r.dst === '10.152.124.1'), { type: 'local', dev: x, dstLen: 32 })
+  t.like(
+    mine.find((r) => r.dst === '10.152.124.1'),
+    { type: 'local', dev: x, dstLen: 32 },
+  )
   const got6 = ipTable(T, 6)
   for (const [type, dst] of Object.entries(v6)) t.is(got6.find((r) => r.dst === dst)?.type, type, `ip: ${dst} ${type}`)
   await assertTable(t, T, 6)
@@ -172,9 +215,19 @@ test('onlink: a gateway outside every prefix, IPv4 and IPv6 (ip flags onlink)', 
   t.deepEqual((await assertTable(t, T, 4))[0].flags, ['onlink'])
   await assertTable(t, T, 6)
   // Per-nexthop onlink.
-  await routeAdd({ dst: '10.152.131.0/24', table: T, nexthops: [{ gateway: '192.0.2.2', dev: x, onlink: true }, { gateway: '192.0.2.3', dev: x, onlink: true }] })
+  await routeAdd({
+    dst: '10.152.131.0/24',
+    table: T,
+    nexthops: [
+      { gateway: '192.0.2.2', dev: x, onlink: true },
+      { gateway: '192.0.2.3', dev: x, onlink: true },
+    ],
+  })
   const [mp] = ipTable(T, 4, ['10.152.131.0/24'])
-  t.deepEqual(mp.nexthops.map((h) => h.flags), [['onlink'], ['onlink']])
+  t.deepEqual(
+    mp.nexthops.map((h) => h.flags),
+    [['onlink'], ['onlink']],
+  )
   await assertTable(t, T, 4)
 })
 
@@ -184,7 +237,10 @@ test('routeAppend: two IPv4 routes to one destination (different devices and met
   await routeAdd({ dst: '10.152.140.0/24', dev: x, metric: 10, table: T })
   await routeAppend({ dst: '10.152.140.0/24', dev: y, metric: 20, table: T })
   const got = ipTable(T, 4, ['10.152.140.0/24'])
-  t.deepEqual(got.map((r) => [r.dev, r.metric]).sort(), [[x, 10], [y, 20]])
+  t.deepEqual(got.map((r) => [r.dev, r.metric]).sort(), [
+    [x, 10],
+    [y, 20],
+  ])
   await assertTable(t, T, 4)
   // Same dst and metric as the first, other device: routeAdd refuses (EEXIST), routeAppend adds.
   const e = await t.throwsAsync(routeAdd({ dst: '10.152.140.0/24', dev: y, metric: 10, table: T }), { instanceOf: NetlinkError })
@@ -194,7 +250,15 @@ test('routeAppend: two IPv4 routes to one destination (different devices and met
   await assertTable(t, T, 4)
   // routeDel names one of them.
   await routeDel({ dst: '10.152.140.0/24', dev: y, metric: 20, table: T })
-  t.deepEqual(ipTable(T, 4, ['10.152.140.0/24']).map((r) => [r.dev, r.metric]).sort(), [[x, 10], [y, 10]])
+  t.deepEqual(
+    ipTable(T, 4, ['10.152.140.0/24'])
+      .map((r) => [r.dev, r.metric])
+      .sort(),
+    [
+      [x, 10],
+      [y, 10],
+    ],
+  )
 })
 
 test('routeAppend IPv6: a second path turns the route into a multipath one (ip nexthops)', async (t) => {
@@ -203,7 +267,13 @@ test('routeAppend IPv6: a second path turns the route into a multipath one (ip n
   await routeAdd({ dst: '2001:db8:152:c0::/64', gateway: `2001:db8:152:${n}::2`, dev: x, table: T })
   await routeAppend({ dst: '2001:db8:152:c0::/64', gateway: `2001:db8:152:${n + 1}::2`, dev: y, table: T })
   const [r] = ipTable(T, 6)
-  t.deepEqual(r.nexthops.map((h) => [h.gateway, h.dev]), [[`2001:db8:152:${n}::2`, x], [`2001:db8:152:${n + 1}::2`, y]])
+  t.deepEqual(
+    r.nexthops.map((h) => [h.gateway, h.dev]),
+    [
+      [`2001:db8:152:${n}::2`, x],
+      [`2001:db8:152:${n + 1}::2`, y],
+    ],
+  )
   const [mine] = await assertTable(t, T, 6)
   t.is(mine.nexthops.length, 2)
   t.is(mine.metric, 1024)
@@ -293,6 +363,9 @@ test('routeGet for a policy-routed mark (a rule to a table above 255) vs ip rout
   t.is(mine.table, T)
   t.is(mine.mark, mark)
   // Another mark does not match the rule.
-  const other = await routeGet('10.152.160.7', { mark: own.fwmark(0x98) }).then((r) => r, (err) => err)
+  const other = await routeGet('10.152.160.7', { mark: own.fwmark(0x98) }).then(
+    (r) => r,
+    (err) => err,
+  )
   t.not(other.table, T)
 })

@@ -21,7 +21,7 @@ function addRoutes(dev, table, n, third = 0) {
   const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'nlkit-st-')), 'batch')
   const lines = []
   for (let i = 0; i < n; i++) lines.push(`route add 10.210.${third + (i >> 8)}.${i & 255}/32 dev ${dev} table ${table}`)
-  fs.writeFileSync(file, lines.join('\n') + '\n')
+  fs.writeFileSync(file, `${lines.join('\n')}\n`)
   ipDo(['-batch', file])
   fs.rmSync(path.dirname(file), { recursive: true })
 }
@@ -39,7 +39,9 @@ test('streams every route of a table in batches, equal to ip and to routeList', 
   const streamed = batches.flat()
   t.true(batches.length > 1, `more than one batch (${batches.length})`)
   t.is(streamed.length, 3000)
-  const fromIp = ipRoutes(T).map((r) => r.dst).sort()
+  const fromIp = ipRoutes(T)
+    .map((r) => r.dst)
+    .sort()
   t.deepEqual(streamed.map((r) => r.dst).sort(), fromIp)
   for (const r of streamed) {
     t.is(r.table, T)

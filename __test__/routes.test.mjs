@@ -6,9 +6,7 @@
 // only the test 'default routes in the main table' touches).
 
 import test from 'ava'
-import {
-  routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, addrAdd, NetlinkError,
-} from '../index.js'
+import { routeAdd, routeReplace, routeDel, routeList, routeGet, routeAddDefault, routeDelDefault, addrAdd, NetlinkError } from '../index.js'
 import { ip, ipTry, ipRoutes } from './support/oracle.mjs'
 import { assertRoutesMatch } from './support/shapes.mjs'
 import { namer } from './support/names.mjs'
@@ -33,7 +31,10 @@ const table = flushTableAfter
 
 async function assertTable(t, n, family, msg) {
   const mine = await routeList({ table: n, family })
-  t.true(mine.every((r) => r.table === n && r.family === family), `table ${n} / family ${family} only`)
+  t.true(
+    mine.every((r) => r.table === n && r.family === family),
+    `table ${n} / family ${family} only`,
+  )
   assertRoutesMatch(t, mine, ipRoutes(n, family), msg ?? `table ${n} IPv${family}`)
   return mine
 }
@@ -97,7 +98,10 @@ test('IPv4 routeAdd / routeReplace / routeDel: gateway, dev, src, metric, scope,
     { dst: '10.41.7.0/24' },
   ]) {
     await routeDel({ ...r, table: T })
-    t.false(ipRoutes(T, 4).some((x) => x.dst === r.dst.replace('/32', '')), `ip: ${r.dst} deleted`)
+    t.false(
+      ipRoutes(T, 4).some((x) => x.dst === r.dst.replace('/32', '')),
+      `ip: ${r.dst} deleted`,
+    )
   }
   t.deepEqual(ipRoutes(T, 4), [])
   t.deepEqual(await routeList({ table: T }), [])
@@ -150,17 +154,26 @@ test('route types blackhole / unreachable / prohibit / throw (IPv4 and IPv6)', a
   await routeAdd({ dst: '10.44.9.0/24', type: 6, table: T }) // numeric blackhole
   const v4 = ipRoutes(T, 4)
   const v6 = ipRoutes(T, 6)
-  t.deepEqual(v4.map((r) => r.type), ['blackhole', 'unreachable', 'prohibit', 'throw', 'blackhole'])
+  t.deepEqual(
+    v4.map((r) => r.type),
+    ['blackhole', 'unreachable', 'prohibit', 'throw', 'blackhole'],
+  )
   t.deepEqual(v6.map((r) => r.type).sort(), ['blackhole', 'prohibit', 'throw', 'unreachable'])
   const m4 = await assertTable(t, T, 4)
   await assertTable(t, T, 6)
-  t.deepEqual(m4.map((r) => r.type), ['blackhole', 'unreachable', 'prohibit', 'throw', 'blackhole'])
+  t.deepEqual(
+    m4.map((r) => r.type),
+    ['blackhole', 'unreachable', 'prohibit', 'throw', 'blackhole'],
+  )
   t.true(m4.every((r) => r.dev === undefined && r.gateway === undefined))
 
   await routeDel({ dst: '10.44.0.0/24', type: 'blackhole', table: T })
   await routeDel({ dst: '10.44.1.0/24', table: T })
   await routeDel({ dst: '2001:db8:44:0::/64', type: 'blackhole', table: T })
-  t.deepEqual(ipRoutes(T, 4).map((r) => r.dst), ['10.44.2.0/24', '10.44.3.0/24', '10.44.9.0/24'])
+  t.deepEqual(
+    ipRoutes(T, 4).map((r) => r.dst),
+    ['10.44.2.0/24', '10.44.3.0/24', '10.44.9.0/24'],
+  )
   t.false(ipRoutes(T, 6).some((r) => r.dst === '2001:db8:44::/64'))
   await assertTable(t, T, 4)
   await assertTable(t, T, 6)
@@ -178,7 +191,10 @@ test('table numbers: below 256, above 255, above 65535, near 2^32; table "all"',
   for (const T of tables) {
     const v4 = await assertTable(t, T, 4)
     t.is(v4.length, 2, `table ${T}`)
-    t.truthy(v4.find((r) => r.dst === `10.47.${T % 251}.0/24`), `table ${T} has its own route`)
+    t.truthy(
+      v4.find((r) => r.dst === `10.47.${T % 251}.0/24`),
+      `table ${T} has its own route`,
+    )
     const v6 = await assertTable(t, T, 6)
     t.is(v6.length, 1)
     const both = await routeList({ table: T })
@@ -187,9 +203,15 @@ test('table numbers: below 256, above 255, above 65535, near 2^32; table "all"',
   }
   const all = await routeList({ table: 'all', family: 4 })
   for (const T of tables) {
-    t.truthy(all.find((r) => r.table === T && r.dst === '10.46.0.0/16'), `table all includes table ${T}`)
+    t.truthy(
+      all.find((r) => r.table === T && r.dst === '10.46.0.0/16'),
+      `table all includes table ${T}`,
+    )
   }
-  t.truthy(all.find((r) => r.table === 255 && r.type === 'local' && r.dst === '10.45.0.1'), 'and the local table')
+  t.truthy(
+    all.find((r) => r.table === 255 && r.type === 'local' && r.dst === '10.45.0.1'),
+    'and the local table',
+  )
   t.true(all.every((r) => r.family === 4))
   for (const T of tables) await routeDel({ dst: '10.46.0.0/16', table: T })
   for (const T of tables) t.false(ipRoutes(T, 4).some((r) => r.dst === '10.46.0.0/16'))
@@ -213,8 +235,16 @@ test('routeList filters by table, family and dev (name or index)', async (t) => 
   const onA = await routeList({ table: T, dev: a })
   t.deepEqual(onA.map((r) => r.dst).sort(), ['10.49.0.0/24', '2001:db8:49::/64'])
   t.true(onA.every((r) => r.oif === ia && r.dev === a))
-  assertRoutesMatch(t, onA.filter((r) => r.family === 4), ipRoutes(T, 4, ['dev', a]))
-  assertRoutesMatch(t, onA.filter((r) => r.family === 6), ipRoutes(T, 6, ['dev', a]))
+  assertRoutesMatch(
+    t,
+    onA.filter((r) => r.family === 4),
+    ipRoutes(T, 4, ['dev', a]),
+  )
+  assertRoutesMatch(
+    t,
+    onA.filter((r) => r.family === 6),
+    ipRoutes(T, 6, ['dev', a]),
+  )
   const onB4 = await routeList({ table: T, dev: ib, family: 4 })
   t.deepEqual(onB4.map((r) => r.dst).sort(), ['10.49.1.0/24', '10.49.2.0/24'])
   assertRoutesMatch(t, onB4, ipRoutes(T, 4, ['dev', b]))
@@ -226,8 +256,16 @@ test('routeList filters by table, family and dev (name or index)', async (t) => 
   t.true(mainA.every((r) => r.table === 254))
   t.truthy(mainA.find((r) => r.dst === '10.48.0.0/24' && r.protocol === 'kernel' && r.prefsrc === '10.48.0.1'))
   t.truthy(mainA.find((r) => r.dst === '2001:db8:48::/64' && r.protocol === 'kernel'))
-  assertRoutesMatch(t, mainA.filter((r) => r.family === 4), ipRoutes('main', 4, ['dev', a]))
-  assertRoutesMatch(t, mainA.filter((r) => r.family === 6), ipRoutes('main', 6, ['dev', a]))
+  assertRoutesMatch(
+    t,
+    mainA.filter((r) => r.family === 4),
+    ipRoutes('main', 4, ['dev', a]),
+  )
+  assertRoutesMatch(
+    t,
+    mainA.filter((r) => r.family === 6),
+    ipRoutes('main', 6, ['dev', a]),
+  )
 })
 
 test('routeGet matches `ip route get` (connected, via gateway, IPv6, from, oif)', async (t) => {
@@ -281,12 +319,18 @@ test('routeAddDefault / routeDelDefault in a table of our own (IPv4 and IPv6, me
   await routeAddDefault('10.53.0.3', { table: T, metric: 20, dev: a })
   await routeAddDefault('2001:db8:53::2', { table: T, dev: a })
   let v4 = ipRoutes(T, 4)
-  t.deepEqual(v4.map((r) => [r.dst, r.gateway, r.dev, r.metric]), [
-    ['default', '10.53.0.2', a, undefined],
-    ['default', '10.53.0.3', a, 20],
-  ])
+  t.deepEqual(
+    v4.map((r) => [r.dst, r.gateway, r.dev, r.metric]),
+    [
+      ['default', '10.53.0.2', a, undefined],
+      ['default', '10.53.0.3', a, 20],
+    ],
+  )
   const v6 = ipRoutes(T, 6)
-  t.deepEqual(v6.map((r) => [r.dst, r.gateway, r.dev]), [['default', '2001:db8:53::2', a]])
+  t.deepEqual(
+    v6.map((r) => [r.dst, r.gateway, r.dev]),
+    [['default', '2001:db8:53::2', a]],
+  )
   const m4 = await assertTable(t, T, 4)
   t.true(m4.every((r) => r.dst === 'default' && r.dstLen === 0))
   await assertTable(t, T, 6)
@@ -328,8 +372,16 @@ test.serial('default routes in the main table (IPv4 and IPv6), routeGet follows 
     [4, '10.54.0.2', a, 254],
     [6, '2001:db8:54::2', a, 254],
   ])
-  assertRoutesMatch(t, mine.filter((r) => r.family === 4), ipRoutes('main', 4, ['default']))
-  assertRoutesMatch(t, mine.filter((r) => r.family === 6), ipRoutes('main', 6, ['default']))
+  assertRoutesMatch(
+    t,
+    mine.filter((r) => r.family === 4),
+    ipRoutes('main', 4, ['default']),
+  )
+  assertRoutesMatch(
+    t,
+    mine.filter((r) => r.family === 6),
+    ipRoutes('main', 6, ['default']),
+  )
 
   for (const dst of ['192.0.2.200', '2001:db8:ffff::1']) {
     const [want] = ip(['route', 'get', dst])

@@ -64,7 +64,11 @@ test('IPv4 rules with every selector and a table above 255, as ip rule show prin
     { priority: P[8], table: T2, protocol: 'static', from: '10.154.8.0/24', to: '10.154.0.0/16' },
   ]
   for (const s of specs) await ruleAdd(s)
-  const raw = Object.fromEntries(ip(['-4', 'rule', 'show']).filter((r) => P.includes(r.priority)).map((r) => [r.priority, r]))
+  const raw = Object.fromEntries(
+    ip(['-4', 'rule', 'show'])
+      .filter((r) => P.includes(r.priority))
+      .map((r) => [r.priority, r]),
+  )
   t.like(raw[P[0]], { src: '10.154.0.0', srclen: 16, table: String(T0) })
   t.like(raw[P[1]], { dst: '10.154.5.0', dstlen: 24, fwmark: '0x10', fwmask: '0xff' })
   t.like(raw[P[2]], { iif: a, oif: b, table: 'main' })
@@ -85,7 +89,10 @@ test('IPv4 rules with every selector and a table above 255, as ip rule show prin
 
   // ruleDel by the fields given: all of them go, in ip's view too.
   for (const s of specs) await ruleDel(s)
-  t.deepEqual(ipRules((p) => P.includes(p)), [])
+  t.deepEqual(
+    ipRules((p) => P.includes(p)),
+    [],
+  )
   t.deepEqual(await nlRules(P), [])
 })
 
@@ -97,7 +104,11 @@ test('actions blackhole, unreachable, prohibit, nop, goto (IPv4) as ip shows the
   await ruleAdd({ priority: P[3], action: 'nop', from: '10.154.3.0/24' })
   await ruleAdd({ priority: P[4], action: 'goto', goto: P[5], from: '10.154.4.0/24' })
   await ruleAdd({ priority: P[5], table: T3, from: '10.154.4.0/24' })
-  const raw = Object.fromEntries(ip(['-4', 'rule', 'show']).filter((r) => P.includes(r.priority)).map((r) => [r.priority, r]))
+  const raw = Object.fromEntries(
+    ip(['-4', 'rule', 'show'])
+      .filter((r) => P.includes(r.priority))
+      .map((r) => [r.priority, r]),
+  )
   t.is(raw[P[0]].action, 'blackhole')
   t.is(raw[P[1]].action, 'unreachable')
   t.is(raw[P[2]].action, 'prohibit')
@@ -109,7 +120,10 @@ test('actions blackhole, unreachable, prohibit, nop, goto (IPv4) as ip shows the
   t.is(got[P[3]].action, 'nop')
   t.like(got[P[4]], { action: 'goto', goto: P[5] })
   for (const p of P) await ruleDel({ priority: p })
-  t.deepEqual(ipRules((p) => P.includes(p)), [])
+  t.deepEqual(
+    ipRules((p) => P.includes(p)),
+    [],
+  )
 })
 
 test('IPv6 rules (from/to, table, fwmark, blackhole, goto) in ruleList({ family: 6 }) and ip -6 rule show', async (t) => {
@@ -120,21 +134,40 @@ test('IPv6 rules (from/to, table, fwmark, blackhole, goto) in ruleList({ family:
   await ruleAdd({ priority: P[2], family: 6, action: 'blackhole', from: '2001:db8:154:2::/64' })
   await ruleAdd({ priority: P[3], family: 6, action: 'goto', goto: P[4], from: '2001:db8:154:3::/64' })
   await ruleAdd({ priority: P[4], family: 6, table: 'main', suppressPrefixLength: 64, from: '2001:db8:154:3::/64' })
-  const raw = Object.fromEntries(ip(['-6', 'rule', 'show']).filter((r) => P.includes(r.priority)).map((r) => [r.priority, r]))
+  const raw = Object.fromEntries(
+    ip(['-6', 'rule', 'show'])
+      .filter((r) => P.includes(r.priority))
+      .map((r) => [r.priority, r]),
+  )
   t.like(raw[P[0]], { src: '2001:db8:154::', srclen: 48, dst: '2001:db8:154:1::', dstlen: 64, table: String(T4) })
   t.is(raw[P[2]].action, 'blackhole')
-  t.deepEqual(ipRules((p) => P.includes(p), [4]), [], 'nothing in IPv4')
+  t.deepEqual(
+    ipRules((p) => P.includes(p), [4]),
+    [],
+    'nothing in IPv4',
+  )
   await assertRulesMatch(t, P, 'IPv6 rules')
   const six = (await ruleList({ family: 6 })).filter((r) => P.includes(r.priority))
   t.is(six.length, 5)
   t.true(six.every((r) => r.family === 6))
-  t.false((await ruleList({ family: 4 })).some((r) => P.includes(r.priority)), 'not listed as IPv4')
-  t.like(six.find((r) => r.priority === P[0]), { from: '2001:db8:154::/48', to: '2001:db8:154:1::/64', table: T4 })
+  t.false(
+    (await ruleList({ family: 4 })).some((r) => P.includes(r.priority)),
+    'not listed as IPv4',
+  )
+  t.like(
+    six.find((r) => r.priority === P[0]),
+    { from: '2001:db8:154::/48', to: '2001:db8:154:1::/64', table: T4 },
+  )
   // ruleDel of an IPv6 rule needs the family (or an IPv6 from/to).
   await ruleDel({ priority: P[0], from: '2001:db8:154::/48' })
   await ruleDel({ priority: P[2], family: 6 })
-  t.deepEqual(ipRules((p) => p === P[0] || p === P[2], [6]), [])
-  const left = ipRules((p) => P.includes(p), [6]).map((r) => r.priority).sort()
+  t.deepEqual(
+    ipRules((p) => p === P[0] || p === P[2], [6]),
+    [],
+  )
+  const left = ipRules((p) => P.includes(p), [6])
+    .map((r) => r.priority)
+    .sort()
   t.deepEqual(left, [P[1], P[3], P[4]])
 })
 
@@ -144,10 +177,19 @@ test('ruleList lists the default rules ip shows (local 0, main 32766, default 32
     const keep = (p) => p === 0 || p === 32766 || p === 32767
     const want = ipRules(keep, [f])
     t.deepEqual(sorted(mine.filter((r) => keep(r.priority)).map((r) => strip({ ...r }))), sorted(want), `IPv${f} default rules`)
-    t.truthy(mine.find((r) => r.priority === 0 && r.table === 255), `IPv${f} local rule`)
-    t.truthy(mine.find((r) => r.priority === 32766 && r.table === 254), `IPv${f} main rule`)
+    t.truthy(
+      mine.find((r) => r.priority === 0 && r.table === 255),
+      `IPv${f} local rule`,
+    )
+    t.truthy(
+      mine.find((r) => r.priority === 32766 && r.table === 254),
+      `IPv${f} main rule`,
+    )
   }
-  t.true((await ruleList()).some((r) => r.family === 6), 'ruleList() has both families')
+  t.true(
+    (await ruleList()).some((r) => r.family === 6),
+    'ruleList() has both families',
+  )
 })
 
 test('EEXIST for a duplicate rule, ENOENT deleting a missing one; ip unchanged', async (t) => {
@@ -165,7 +207,7 @@ test('EEXIST for a duplicate rule, ENOENT deleting a missing one; ip unchanged',
   t.is(ip(['-4', 'rule', 'show']).filter((r) => r.priority === P[0]).length, 1)
 })
 
-test('a rule steers traffic: routeGet from a source uses the rule\'s table (above 255)', async (t) => {
+test("a rule steers traffic: routeGet from a source uses the rule's table (above 255)", async (t) => {
   const { a } = await veth(t, name(), name(), { up: true, noLinkLocal: true })
   const P = prios(t, 1)
   const T = own.table(7)

@@ -32,12 +32,28 @@ const variantSkips = (t, id) => VARIANT_WORKLOADS[t] !== undefined && !VARIANT_W
 
 function usage(msg) {
   if (msg) process.stderr.write(`bench: ${msg}\n`)
-  process.stderr.write(readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n').slice(1, 12).map((l) => l.replace(/^\/\/ ?/, '')).join('\n') + '\n')
+  process.stderr.write(
+    `${readFileSync(fileURLToPath(import.meta.url), 'utf8')
+      .split('\n')
+      .slice(1, 12)
+      .map((l) => l.replace(/^\/\/ ?/, ''))
+      .join('\n')}\n`,
+  )
   process.exit(msg ? 2 : 0)
 }
 
 function parseOptions(argv) {
-  const o = { quick: false, big: false, only: null, tools: null, reps: null, install: true, baseline: null, timeoutScale: 1, out: join(PEERS, 'results.json') }
+  const o = {
+    quick: false,
+    big: false,
+    only: null,
+    tools: null,
+    reps: null,
+    install: true,
+    baseline: null,
+    timeoutScale: 1,
+    out: join(PEERS, 'results.json'),
+  }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     const val = () => {
@@ -48,8 +64,14 @@ function parseOptions(argv) {
     const name = a.split('=')[0]
     if (name === '--quick') o.quick = true
     else if (name === '--big') o.big = true
-    else if (name === '--only') o.only = val().split(',').map((s) => s.trim().toUpperCase())
-    else if (name === '--tools') o.tools = val().split(',').map((s) => s.trim())
+    else if (name === '--only')
+      o.only = val()
+        .split(',')
+        .map((s) => s.trim().toUpperCase())
+    else if (name === '--tools')
+      o.tools = val()
+        .split(',')
+        .map((s) => s.trim())
     else if (name === '--reps') o.reps = Number(val())
     else if (name === '--no-install') o.install = false
     else if (name === '--timeout-scale') o.timeoutScale = Number(val())
@@ -126,7 +148,11 @@ async function runOnce(spec, timeoutMs) {
   killGroup() // anything left behind (a subscriber that did not exit)
   rmSync(specFile, { force: true })
   if (timedOut) return { ok: false, error: `timed out after ${Math.round(timeoutMs / 1000)} s` }
-  const line = out.trim().split('\n').filter((l) => l.startsWith('{')).pop()
+  const line = out
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop()
   if (!line) return { ok: false, error: `driver exited ${code} without a result: ${err.trim().split('\n').slice(-3).join(' | ')}` }
   return JSON.parse(line)
 }
@@ -192,7 +218,9 @@ function gitState() {
   const head = git('rev-parse', '--short', 'HEAD')
   if (head.status !== 0) return null
   const dirty = git('status', '--porcelain', '--', 'index.ts', 'crates')
-    .stdout.split('\n').filter(Boolean).map((l) => l.slice(3))
+    .stdout.split('\n')
+    .filter(Boolean)
+    .map((l) => l.slice(3))
   return { commit: head.stdout.trim(), uncommitted: dirty }
 }
 
@@ -226,7 +254,9 @@ async function main() {
     machine: machine(),
     nlkit: gitState(),
     options: { quick: o.quick, big: o.big, reps: o.reps, only: o.only, tools: selected },
-    tools: Object.fromEntries(selected.map((t) => [t, { label: TOOLS[t].label, ok: tools[t].ok, version: tools[t].version, reason: tools[t].reason }])),
+    tools: Object.fromEntries(
+      selected.map((t) => [t, { label: TOOLS[t].label, ok: tools[t].ok, version: tools[t].version, reason: tools[t].reason }]),
+    ),
     workloads: [],
   }
   const t0 = Date.now()
@@ -307,7 +337,7 @@ async function main() {
   }
   results.totalSeconds = Math.round((Date.now() - t0) / 1000)
   writeFileSync(o.out, JSON.stringify(results, null, 2))
-  process.stdout.write(table(results) + '\n')
+  process.stdout.write(`${table(results)}\n`)
   log(`results written to ${o.out} (${results.totalSeconds} s)`)
 }
 
@@ -316,22 +346,30 @@ export function table(results) {
   const m = results.machine
   const lines = []
   lines.push(`Machine: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB, Linux ${m.kernel}, Node ${m.node}.`)
-  lines.push(`Run: ${results.options.quick ? 'quick' : 'full'}, median of ${results.options.reps}, ${results.date.slice(0, 16).replace('T', ' ')} UTC.`)
+  lines.push(
+    `Run: ${results.options.quick ? 'quick' : 'full'}, median of ${results.options.reps}, ${results.date.slice(0, 16).replace('T', ' ')} UTC.`,
+  )
   if (results.nlkit) {
     const u = results.nlkit.uncommitted
     lines.push(`nlkit: commit ${results.nlkit.commit}${u.length ? ` plus uncommitted changes to ${u.join(', ')}` : ''}.`)
   }
-  const bg = results.workloads.flatMap((w) => Object.values(w.results).flatMap((e) => (e.runs ?? []).map((r) => r.bgBusy))).filter((x) => typeof x === 'number')
+  const bg = results.workloads
+    .flatMap((w) => Object.values(w.results).flatMap((e) => (e.runs ?? []).map((r) => r.bgBusy)))
+    .filter((x) => typeof x === 'number')
   if (bg.length) {
     const busyRuns = bg.filter((x) => x >= 0.08).length
-    lines.push(`Background load: ${busyRuns} of ${bg.length} runs started while other processes kept the CPUs at least 8% busy (median ${Math.round(100 * median(bg))}%, max ${Math.round(100 * Math.max(...bg))}%).`)
+    lines.push(
+      `Background load: ${busyRuns} of ${bg.length} runs started while other processes kept the CPUs at least 8% busy (median ${Math.round(100 * median(bg))}%, max ${Math.round(100 * Math.max(...bg))}%).`,
+    )
   }
   const versions = Object.entries(results.tools)
-    .map(([t, x]) => `${x.label}: ${x.ok ? x.version ?? 'ok' : `skipped (${x.reason})`}`)
+    .map(([_t, x]) => `${x.label}: ${x.ok ? (x.version ?? 'ok') : `skipped (${x.reason})`}`)
     .join('; ')
   lines.push(`Tools: ${versions}.`)
   lines.push('')
-  lines.push('Ratios are time / the reference time (W6: subscriber CPU per event received / the reference\'s): below 1x is faster, above 1x slower. "best peer" is the fastest of ip, Go, pyroute2 and npm netlink in this run; the C floor is a raw socket, no library. Peak RSS is the whole process\'s (ru_maxrss; W6: VmHWM of the subscriber).')
+  lines.push(
+    'Ratios are time / the reference time (W6: subscriber CPU per event received / the reference\'s): below 1x is faster, above 1x slower. "best peer" is the fastest of ip, Go, pyroute2 and npm netlink in this run; the C floor is a raw socket, no library. Peak RSS is the whole process\'s (ru_maxrss; W6: VmHWM of the subscriber).',
+  )
   lines.push('')
   lines.push('| workload | tool | median | rate | peak RSS | vs best peer | vs ip | vs C floor | notes |')
   lines.push('|---|---|--:|--:|--:|--:|--:|--:|---|')
@@ -342,7 +380,9 @@ export function table(results) {
       const wl = first ? `${w.id} ${w.label}` : ''
       first = false
       if (e.status !== 'ok') {
-        lines.push(`| ${wl} | ${label} | ${e.status} | | | | | | ${(e.reason ?? '').replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 200)} |`)
+        lines.push(
+          `| ${wl} | ${label} | ${e.status} | | | | | | ${(e.reason ?? '').replace(/\|/g, '/').replace(/\s+/g, ' ').slice(0, 200)} |`,
+        )
         continue
       }
       const md = e.median
@@ -352,7 +392,9 @@ export function table(results) {
       if (w.id === 'W6') {
         main = `${fmtMs(md.cpuMs)} CPU`
         rate = md.cpuUsPerEvent === null ? '-' : `${md.cpuUsPerEvent.toFixed(1)} µs/event`
-        notes.push(`${Math.round(md.events).toLocaleString('en-US')} of ${w.params.n.toLocaleString('en-US')} events, ${md.lostPct.toFixed(1)}% lost`)
+        notes.push(
+          `${Math.round(md.events).toLocaleString('en-US')} of ${w.params.n.toLocaleString('en-US')} events, ${md.lostPct.toFixed(1)}% lost`,
+        )
         if (md.overflows) notes.push(`${md.overflows} overflow/error signals`)
         const ended = e.runs.filter((r) => r.ok && r.ended).length
         if (ended) notes.push(`the library ended the subscription on overflow in ${ended} of ${e.runs.length} runs`)
@@ -360,22 +402,28 @@ export function table(results) {
         main = fmtMs(md.ms)
         rate = fmtRate(md.opsPerSec)
       }
-      if (md.loopDelayMaxMs !== undefined) notes.push(`event-loop delay max ${fmtMs(md.loopDelayMaxMs)} (worst ${fmtMs(md.loopDelayMaxWorstMs)})`)
+      if (md.loopDelayMaxMs !== undefined)
+        notes.push(`event-loop delay max ${fmtMs(md.loopDelayMaxMs)} (worst ${fmtMs(md.loopDelayMaxWorstMs)})`)
       const failed = e.runs.filter((r) => !r.ok).length
       if (failed) notes.push(`${failed} of ${e.runs.length} runs failed`)
       const warn = e.runs.find((r) => r.warning)?.warning
       if (warn) notes.push(warn)
-      const best = e.bestPeer && e.bestPeer !== t ? ` (${results.tools[e.bestPeer]?.label ?? e.bestPeer})` : e.bestPeer === t ? ' (best)' : ''
-      lines.push(`| ${wl} | ${label} | ${main} | ${rate} | ${fmtMb(md.rssKb)} | ${fmtX(e.vsBestPeer)}${best} | ${fmtX(e.vsIp)} | ${fmtX(e.vsFloor)} | ${notes.join('; ')} |`)
+      const best =
+        e.bestPeer && e.bestPeer !== t ? ` (${results.tools[e.bestPeer]?.label ?? e.bestPeer})` : e.bestPeer === t ? ' (best)' : ''
+      lines.push(
+        `| ${wl} | ${label} | ${main} | ${rate} | ${fmtMb(md.rssKb)} | ${fmtX(e.vsBestPeer)}${best} | ${fmtX(e.vsIp)} | ${fmtX(e.vsFloor)} | ${notes.join('; ')} |`,
+      )
     }
   }
   lines.push('')
   // One line per workload for nlkit, e.g. "nlkit W1 81k/s 1.12x ip".
   for (const w of results.workloads) {
     const e = w.results.nlkit
-    if (!e || e.status !== 'ok') continue
+    if (e?.status !== 'ok') continue
     const what = w.id === 'W6' ? `${e.median.lostPct.toFixed(1)}% lost, ${fmtMs(e.median.cpuMs)} CPU` : `${fmtRate(e.median.opsPerSec)}`
-    lines.push(`nlkit ${w.id} ${what} ${fmtX(e.vsIp)} ip, ${fmtX(e.vsBestPeer)} best peer${e.bestPeer ? ` (${results.tools[e.bestPeer]?.label})` : ''}`)
+    lines.push(
+      `nlkit ${w.id} ${what} ${fmtX(e.vsIp)} ip, ${fmtX(e.vsBestPeer)} best peer${e.bestPeer ? ` (${results.tools[e.bestPeer]?.label})` : ''}`,
+    )
   }
   return lines.join('\n')
 }

@@ -21,11 +21,30 @@ await addrAdd('eth0', '172.17.0.3/16')
 await routeAddDefault('172.17.0.1', { dev: 'eth0' })
 
 console.log('Links')
-console.table((await linkList()).map((l) => ({ index: l.index, name: l.name, kind: l.kind ?? '', state: l.operstate, mtu: l.mtu, address: l.address, peer: l.link ?? '' })))
+console.table(
+  (await linkList()).map((l) => ({
+    index: l.index,
+    name: l.name,
+    kind: l.kind ?? '',
+    state: l.operstate,
+    mtu: l.mtu,
+    address: l.address,
+    peer: l.link ?? '',
+  })),
+)
 console.log('Addresses')
 console.table((await addrList()).map((a) => ({ link: a.link, cidr: a.cidr, scope: a.scope, flags: a.flags.join(' ') })))
 console.log('Routes (main table)')
-console.table((await routeList({ family: 4 })).map((r) => ({ dst: r.dst, gateway: r.gateway ?? '', dev: r.dev, protocol: r.protocol, scope: r.scope, src: r.prefsrc ?? '' })))
+console.table(
+  (await routeList({ family: 4 })).map((r) => ({
+    dst: r.dst,
+    gateway: r.gateway ?? '',
+    dev: r.dev,
+    protocol: r.protocol,
+    scope: r.scope,
+    src: r.prefsrc ?? '',
+  })),
+)
 
 // A real connection over loopback: a server on 127.0.0.1 and a client talking to it.
 const server = net.createServer((s) => s.end('hello from 127.0.0.1\n'))

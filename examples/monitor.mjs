@@ -14,7 +14,7 @@ process.on('SIGINT', () => sub.close())
 
 const describe = {
   link: (l) => `${l.index}: ${l.name}${l.kind ? ` (${l.kind})` : ''} ${l.operstate} <${l.flags.join(',')}> mtu ${l.mtu}`,
-  addr: (a) => `${a.cidr} dev ${a.link ?? a.index} scope ${a.scope}${a.flags.length ? ' ' + a.flags.join(' ') : ''}`,
+  addr: (a) => `${a.cidr} dev ${a.link ?? a.index} scope ${a.scope}${a.flags.length ? ` ${a.flags.join(' ')}` : ''}`,
   route: (r) =>
     `${r.dst}${r.gateway ? ` via ${r.gateway}` : ''}${r.dev ? ` dev ${r.dev}` : ''} table ${r.table} proto ${r.protocol} scope ${r.scope} type ${r.type}`,
   neigh: (n) => `${n.dst ?? ''} dev ${n.dev ?? n.index}${n.lladdr ? ` lladdr ${n.lladdr}` : ''} ${n.state.join(',')}`,

@@ -3,7 +3,9 @@
 import { open, encodeAttrs, decodeAttrs } from 'nlkit'
 
 const genl = open({ protocol: 'generic' })
-const CTRL_CMD_GETFAMILY = 3, CTRL_ATTR_FAMILY_ID = 1, CTRL_ATTR_FAMILY_NAME = 2
+const CTRL_CMD_GETFAMILY = 3,
+  CTRL_ATTR_FAMILY_ID = 1,
+  CTRL_ATTR_FAMILY_NAME = 2
 const header = Buffer.from([CTRL_CMD_GETFAMILY, 1, 0, 0]) // struct genlmsghdr
 const [reply] = await genl.request({
   type: 0x10, // GENL_ID_CTRL

@@ -16,17 +16,25 @@ let server
 try {
   // One veth pair: eth0 stays in A, its peer is created directly inside B.
   await a.linkAdd({ kind: 'veth', name: 'eth0', peer: { name: 'eth0', netns: B } })
-  for (const [host, addr, peerAddr] of [[a, '10.77.0.1/24', '10.77.1.2'], [b, '10.77.1.2/24', '10.77.0.1']]) {
+  for (const [host, addr, peerAddr] of [
+    [a, '10.77.0.1/24', '10.77.1.2'],
+    [b, '10.77.1.2/24', '10.77.0.1'],
+  ]) {
     await host.linkSetUp('lo')
     await host.linkSetUp('eth0')
     await host.addrAdd('eth0', addr)
     // Each host reaches the other's subnet through eth0 (on-link: they share the wire).
     await host.routeAdd({ dst: `${peerAddr.split('.').slice(0, 3).join('.')}.0/24`, dev: 'eth0' })
   }
-  for (const [name, host] of [[A, a], [B, b]]) {
+  for (const [name, host] of [
+    [A, a],
+    [B, b],
+  ]) {
     const addrs = await host.addrList({ family: 4 })
     const routes = await host.routeList({ family: 4 })
-    console.log(`${name}: ${addrs.map((x) => `${x.link} ${x.cidr}`).join(', ')} | routes: ${routes.map((r) => `${r.dst} dev ${r.dev}`).join(', ')}`)
+    console.log(
+      `${name}: ${addrs.map((x) => `${x.link} ${x.cidr}`).join(', ')} | routes: ${routes.map((r) => `${r.dst} dev ${r.dev}`).join(', ')}`,
+    )
   }
 
   // A TCP server inside B, started the way an operator would: `ip netns exec`.
@@ -35,9 +43,18 @@ try {
   await once(server.stdout, 'data')
 
   // The client runs inside A (this process stays where it is; so does every Node thread).
-  const client = spawn('ip', ['netns', 'exec', A, process.execPath, '-e',
-    `const c = require('net').connect(7777, '10.77.1.2', () => c.write('ping')); c.on('data', d => { console.log(String(d)); c.end() })`],
-    { stdio: ['ignore', 'inherit', 'inherit'] })
+  const client = spawn(
+    'ip',
+    [
+      'netns',
+      'exec',
+      A,
+      process.execPath,
+      '-e',
+      `const c = require('net').connect(7777, '10.77.1.2', () => c.write('ping')); c.on('data', d => { console.log(String(d)); c.end() })`,
+    ],
+    { stdio: ['ignore', 'inherit', 'inherit'] },
+  )
   const [exit] = await once(client, 'exit')
   if (exit !== 0) throw new Error(`client exited with ${exit}`)
   console.log('TCP between the two namespaces works')

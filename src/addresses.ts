@@ -82,7 +82,7 @@ export interface AddrFilter {
 function broadcastOf(p: Prefix): string {
   const n = p.address.split('.').reduce((a, x) => a * 256 + Number(x), 0)
   const host = p.prefixLen === 32 ? 0 : 2 ** (32 - p.prefixLen) - 1
-  const b = (n - (n % (host + 1))) + host
+  const b = n - (n % (host + 1)) + host
   return [24, 16, 8, 0].map((s) => Math.floor(b / 2 ** s) % 256).join('.')
 }
 
@@ -122,7 +122,12 @@ export async function addrList(e: Engine, filter: AddrFilter = {}, o?: CallOptio
   checkCallOptions(o)
   const link = filter.link === undefined ? {} : refFields(filter.link)
   const [addrs, names] = await Promise.all([
-    e.call<Address>('addrList', filter.link === undefined ? '' : String(filter.link), { op: 'addrList', ...link, family: filter.family }, o),
+    e.call<Address>(
+      'addrList',
+      filter.link === undefined ? '' : String(filter.link),
+      { op: 'addrList', ...link, family: filter.family },
+      o,
+    ),
     linkNames(e, 'addrList', filter.link === undefined ? '' : String(filter.link), o),
   ])
   for (const a of addrs) {

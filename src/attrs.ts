@@ -140,7 +140,7 @@ export class AttrsBuilder {
   string(type: number, s: string): this {
     if (typeof s !== 'string') throw new TypeError(`attribute ${type}: value must be a string`)
     if (s.includes('\0')) throw new TypeError(`attribute ${type}: a string must not contain NUL (the kernel would read up to it)`)
-    return this.binary(type, Buffer.from(s + '\0', 'utf8'))
+    return this.binary(type, Buffer.from(`${s}\0`, 'utf8'))
   }
   /** An attribute with no value (NLA_FLAG): present means true. */
   flag(type: number): this {

@@ -10,11 +10,12 @@
  * @module
  */
 
+import { Calls } from './calls.js'
 import { abortError, closedError, nativeResult, NetlinkError } from './errors.js'
 import { NativeConn, Part, type Completion, type Op, type Submitted } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, NetnsRef, OpenOptions } from './types.js'
-import { checkInt, describe, MAX_U32 } from './validate.js'
+import { checkInt, describe } from './validate.js'
 
 /** A call waiting for its completion. */
 interface Pending {
@@ -49,11 +50,9 @@ const FLUSH_BUDGET_MS = 4
 /** One native connection's queue, tokens and pending calls. Held by a {@link Netlink}. */
 export class Engine {
   #native: NativeConn
-  #pending = new Map<number, Pending>()
+  #calls: Calls<Pending>
   #queue: Submitted[] = []
   #flushScheduled = false
-  #nextToken = 1
-  #refd = false
   #closed = false
   /** The namespace the connection was opened in, as given (for streams and subscriptions). */
   readonly netns: NetnsRef | undefined
@@ -72,7 +71,13 @@ export class Engine {
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.netns = opts.netns
     const n = new NativeConn((json: string) => this.#onAsyncDone(json))
-    this.#native = nativeResult('open', opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`, n, n.open({ timeout: opts.timeout, netns }))
+    this.#native = nativeResult(
+      'open',
+      opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`,
+      n,
+      n.open({ timeout: opts.timeout, netns }),
+    )
+    this.#calls = new Calls(this.#native)
   }
 
   /**
@@ -81,7 +86,10 @@ export class Engine {
    * budget they wait in an inbox that drains on the next turns, so timers and I/O are not starved.
    */
   #onAsyncDone(json: string): void {
-    if (this.#inbox.length === 0 && !this.#mustYield()) return this.#onDone(json)
+    if (this.#inbox.length === 0 && !this.#mustYield()) {
+      this.#onDone(json)
+      return
+    }
     this.#inbox.push(json)
     if (this.#inbox.length === 1) setImmediate(this.#drainInbox)
   }
@@ -97,7 +105,7 @@ export class Engine {
   #onDone(json: string): void {
     const replies = JSON.parse(json) as Completion[]
     for (const [token, err, objs, part] of replies) {
-      const p = this.#pending.get(token)
+      const p = this.#calls.pending.get(token)
       if (!p) continue // aborted or closed meanwhile
       if (part === Part.More) {
         // A part of a large dump: the engine reads on while this one is parsed.
@@ -111,33 +119,12 @@ export class Engine {
         p.onPart?.(null)
         continue
       }
-      this.#settle(token, p)
+      this.#calls.settle(token, p)
       if (err) p.reject(new NetlinkError(p.op, subjectText(p.subject), err))
       else if (p.voidResult) (p.resolve as unknown as (v: undefined) => void)(undefined)
       else p.resolve(p.parts ? ([] as unknown[]).concat(...p.parts, objs!) : objs!)
     }
-    this.#updateRef()
-  }
-
-  #settle(token: number, p: Pending): void {
-    this.#pending.delete(token)
-    p.cleanup?.()
-  }
-
-  #updateRef(): void {
-    const want = this.#pending.size > 0
-    if (want === this.#refd || this.#closed) return
-    this.#refd = want
-    if (want) this.#native.ref()
-    else this.#native.unref()
-  }
-
-  #token(): number {
-    for (;;) {
-      const t = this.#nextToken
-      this.#nextToken = t >= MAX_U32 ? 1 : t + 1
-      if (!this.#pending.has(t)) return t
-    }
+    this.#calls.updateRef(this.#closed)
   }
 
   /**
@@ -145,29 +132,27 @@ export class Engine {
    * `opName` is the API call errors are reported as (`'linkSetDown'` sends a `'linkSetUp'`);
    * `op` is always a fresh object of the caller's, which gets its token (and deadline) here.
    */
-  call<T = unknown>(
-    opName: string, subject: Subject, op: Op, o?: CallOptions, voidResult = false, onPart?: OnPart,
-  ): Promise<T[]> {
+  call<T = unknown>(opName: string, subject: Subject, op: Op, o?: CallOptions, voidResult = false, onPart?: OnPart): Promise<T[]> {
     if (this.#closed) {
       return Promise.reject(closedError(opName, subjectText(subject)))
     }
     const signal = o?.signal
     if (signal?.aborted) return Promise.reject(abortError(signal))
     return new Promise<T[]>((resolve, reject) => {
-      const token = this.#token()
+      const token = this.#calls.token()
       const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult, onPart }
       if (signal) {
         const onAbort = () => {
-          if (this.#pending.get(token) !== p) return
+          if (this.#calls.pending.get(token) !== p) return
           this.#abortedQueued++
-          this.#settle(token, p)
-          this.#updateRef()
+          this.#calls.settle(token, p)
+          this.#calls.updateRef(this.#closed)
           reject(abortError(signal))
         }
         signal.addEventListener('abort', onAbort, { once: true })
         p.cleanup = () => signal.removeEventListener('abort', onAbort)
       }
-      this.#pending.set(token, p)
+      this.#calls.pending.set(token, p)
       // Fill in the caller's fresh object rather than copy it.
       const s = op as Submitted
       s.token = token
@@ -210,7 +195,7 @@ export class Engine {
     if (this.#closed) return
     // Calls aborted before they went out are not sent at all.
     if (this.#abortedQueued > 0) {
-      this.#queue = this.#queue.filter((op) => this.#pending.has(op.token))
+      this.#queue = this.#queue.filter((op) => this.#calls.pending.has(op.token))
       this.#abortedQueued = 0
     }
     let ops = this.#queue
@@ -226,25 +211,25 @@ export class Engine {
       now = this.#native.submit(JSON.stringify(ops))
     } catch (e) {
       for (const op of ops) {
-        const p = this.#pending.get(op.token)
+        const p = this.#calls.pending.get(op.token)
         if (p) {
-          this.#settle(op.token, p)
+          this.#calls.settle(op.token, p)
           p.reject(e as Error)
         }
       }
       now = null
     }
     if (now !== null) this.#onDone(now)
-    else this.#updateRef()
+    else this.#calls.updateRef(this.#closed)
   }
 
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */
   close(): void {
     if (this.#closed) return
-    const pending = [...this.#pending.values()]
-    this.#pending.clear()
+    const pending = [...this.#calls.pending.values()]
+    this.#calls.pending.clear()
     this.#queue = []
-    this.#updateRef()
+    this.#calls.updateRef(this.#closed)
     this.#closed = true
     this.#native.close()
     for (const p of pending) {

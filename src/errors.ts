@@ -25,9 +25,7 @@ export interface NativeError {
 }
 
 /** errno names by number (`17` -> `'EEXIST'`). */
-const errnoNames: Map<number, string> = new Map(
-  Object.entries(osConstants.errno).map(([name, n]) => [n as number, name]),
-)
+const errnoNames: Map<number, string> = new Map(Object.entries(osConstants.errno).map(([name, n]) => [n as number, name]))
 
 /**
  * A failed netlink operation. `code` is the errno name (`'EEXIST'`), `errno` its number.
@@ -49,8 +47,8 @@ export class NetlinkError extends Error {
   /** @internal */
   constructor(op: string, subject: string, e: NativeError) {
     const code = errnoNames.get(e.errno) ?? `E${e.errno}`
-    let text = e.kind === 'timeout' ? 'timed out' : e.text
-    let msg = `${op}${subject ? ' ' + subject : ''}: ${text} (${code})`
+    const text = e.kind === 'timeout' ? 'timed out' : e.text
+    let msg = `${op}${subject ? ` ${subject}` : ''}: ${text} (${code})`
     if (e.detail) msg += `: ${e.detail}`
     if (code === 'EPERM' || code === 'EACCES') {
       msg += ' (changing network configuration needs CAP_NET_ADMIN: run as root or grant the capability)'

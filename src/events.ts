@@ -23,8 +23,17 @@ import { checkInt, describe } from './validate.js'
  * @category Events
  */
 export type EventGroup =
-  | 'link' | 'addr' | 'route' | 'neigh' | 'rule'
-  | 'ipv4-addr' | 'ipv6-addr' | 'ipv4-route' | 'ipv6-route' | 'ipv4-rule' | 'ipv6-rule'
+  | 'link'
+  | 'addr'
+  | 'route'
+  | 'neigh'
+  | 'rule'
+  | 'ipv4-addr'
+  | 'ipv6-addr'
+  | 'ipv4-route'
+  | 'ipv6-route'
+  | 'ipv4-rule'
+  | 'ipv6-rule'
 
 /** The binding's per-family group names of each group. */
 const GROUPS: Record<EventGroup, string[]> = {
@@ -109,7 +118,7 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     for (const g of groups) {
       const k = GROUPS[g as EventGroup]
       if (!k) throw new RangeError(`unknown group ${describe(g)}; expected one of ${Object.keys(GROUPS).join(', ')}`)
-      k.forEach((x) => kinds.add(x))
+      for (const x of k) kinds.add(x)
     }
     if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
     if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
@@ -117,7 +126,12 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
     const n = new NativeMonitor(() => this.#drain())
-    this.#native = nativeResult('subscribe', groups.join(','), n, n.open({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }))
+    this.#native = nativeResult(
+      'subscribe',
+      groups.join(','),
+      n,
+      n.open({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }),
+    )
     if (o.signal) {
       this.#signal = o.signal
       this.#onAbort = () => this.close()

@@ -122,9 +122,34 @@ export interface LinkAddSpec extends Omit<LinkChanges, 'name' | 'nomaster' | 'gr
 /** Keys of a LinkAddSpec that are not kind settings (including read-only fields of Link, so a
  * Link read back can be passed to linkAdd). */
 const LINK_TOP_KEYS = new Set([
-  'kind', 'name', 'link', 'mtu', 'address', 'broadcast', 'txqlen', 'master', 'alias', 'group', 'up', 'netns',
-  'linkinfo', 'index', 'flags', 'operstate', 'minMtu', 'maxMtu', 'linkType', 'permAddress', 'masterIndex',
-  'linkIndex', 'linkNetnsid', 'qdisc', 'carrier', 'altNames', 'stats', 'slaveKind',
+  'kind',
+  'name',
+  'link',
+  'mtu',
+  'address',
+  'broadcast',
+  'txqlen',
+  'master',
+  'alias',
+  'group',
+  'up',
+  'netns',
+  'linkinfo',
+  'index',
+  'flags',
+  'operstate',
+  'minMtu',
+  'maxMtu',
+  'linkType',
+  'permAddress',
+  'masterIndex',
+  'linkIndex',
+  'linkNetnsid',
+  'qdisc',
+  'carrier',
+  'altNames',
+  'stats',
+  'slaveKind',
 ])
 const LINK_SET_KEYS = new Set(['name', 'mtu', 'address', 'broadcast', 'up', 'master', 'nomaster', 'txqlen', 'alias', 'group', 'netns'])
 /** Kind settings that name a link (resolved to an index before sending). */
@@ -204,7 +229,9 @@ export async function linkGet(e: Engine, ref: LinkRef, o?: CallOptions): Promise
   if (!l) throw new NetlinkError('linkGet', String(ref), { errno: 19, kind: 'kernel', text: 'No such device' })
   const refs = LINK_REF_SETTINGS.map((k) => l.linkinfo?.[k]).filter((v): v is number => typeof v === 'number')
   const others = [l.masterIndex, l.linkIndex, ...refs].filter((i): i is number => i !== undefined && i !== 0 && i !== l.index)
-  const got = await Promise.all(others.map((i) => e.call<Link>('linkGet', String(i), { op: 'linkGet', index: i }, o).catch(() => [] as Link[])))
+  const got = await Promise.all(
+    others.map((i) => e.call<Link>('linkGet', String(i), { op: 'linkGet', index: i }, o).catch(() => [] as Link[])),
+  )
   nameRelatives(l, new Map([l, ...got.flat()].map((x) => [x.index, x])))
   return l
 }
@@ -231,7 +258,10 @@ export async function linkAdd(e: Engine, spec: LinkAddSpec, o?: CallOptions): Pr
   }
   if (spec.kind === 'veth') delete top.link
   const f: OpOf<'linkAdd'> = {
-    op: 'linkAdd', ifname: spec.name, kind: spec.kind, ...(await linkFields(e, top as LinkChanges & { link?: LinkRef }, o, 'linkAdd', spec.name)),
+    op: 'linkAdd',
+    ifname: spec.name,
+    kind: spec.kind,
+    ...(await linkFields(e, top as LinkChanges & { link?: LinkRef }, o, 'linkAdd', spec.name)),
   }
   for (const [k, v] of Object.entries(spec)) {
     if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
@@ -258,7 +288,13 @@ export async function linkSet(e: Engine, ref: LinkRef, changes: LinkChanges, o?:
 }
 
 /** The top-level link attributes shared by linkAdd and linkSet, validated and resolved. */
-async function linkFields(e: Engine, c: LinkChanges & { link?: LinkRef }, o: CallOptions | undefined, opName: string, subject: string): Promise<LinkSpecFields> {
+async function linkFields(
+  e: Engine,
+  c: LinkChanges & { link?: LinkRef },
+  o: CallOptions | undefined,
+  opName: string,
+  subject: string,
+): Promise<LinkSpecFields> {
   const f: LinkSpecFields = {}
   if (c.mtu !== undefined) f.mtu = checkInt(c.mtu, 'mtu', 68, MAX_U32)
   if (c.address !== undefined) f.address = checkMac(c.address, 'address')

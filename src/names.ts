@@ -12,31 +12,90 @@ export const SCOPES = { global: 0, universe: 0, site: 200, link: 253, host: 254,
 export const TABLES = { unspec: 0, default: 253, main: 254, local: 255 }
 /** rtm_protocol, as in /etc/iproute2/rt_protos. */
 export const PROTOCOLS = {
-  unspec: 0, redirect: 1, kernel: 2, boot: 3, static: 4, gated: 8, ra: 9, mrt: 10, zebra: 11, bird: 12,
-  dnrouted: 13, xorp: 14, ntk: 15, dhcp: 16, mrouted: 17, keepalived: 18, babel: 42, openr: 99, bgp: 186,
-  isis: 187, ospf: 188, rip: 189, eigrp: 192,
+  unspec: 0,
+  redirect: 1,
+  kernel: 2,
+  boot: 3,
+  static: 4,
+  gated: 8,
+  ra: 9,
+  mrt: 10,
+  zebra: 11,
+  bird: 12,
+  dnrouted: 13,
+  xorp: 14,
+  ntk: 15,
+  dhcp: 16,
+  mrouted: 17,
+  keepalived: 18,
+  babel: 42,
+  openr: 99,
+  bgp: 186,
+  isis: 187,
+  ospf: 188,
+  rip: 189,
+  eigrp: 192,
 }
 /** rtm_type (`ip route add blackhole ...`). */
 export const ROUTE_TYPES = {
-  unspec: 0, unicast: 1, local: 2, broadcast: 3, anycast: 4, multicast: 5, blackhole: 6, unreachable: 7,
-  prohibit: 8, throw: 9, nat: 10, xresolve: 11,
+  unspec: 0,
+  unicast: 1,
+  local: 2,
+  broadcast: 3,
+  anycast: 4,
+  multicast: 5,
+  blackhole: 6,
+  unreachable: 7,
+  prohibit: 8,
+  throw: 9,
+  nat: 10,
+  xresolve: 11,
 }
 /** RTA_PREF: IPv6 router preference. */
 export const PREFS = { medium: 0, high: 1, low: 3 }
 /** NUD_* neighbour states (`ip neigh ... nud permanent`). */
 export const NUD: Record<string, number> = {
-  incomplete: 0x01, reachable: 0x02, stale: 0x04, delay: 0x08, probe: 0x10, failed: 0x20, noarp: 0x40, permanent: 0x80, none: 0,
+  incomplete: 0x01,
+  reachable: 0x02,
+  stale: 0x04,
+  delay: 0x08,
+  probe: 0x10,
+  failed: 0x20,
+  noarp: 0x40,
+  permanent: 0x80,
+  none: 0,
 }
 /** NTF_* neighbour flags. */
 export const NTF: Record<string, number> = {
-  use: 0x01, self: 0x02, master: 0x04, proxy: 0x08, extern_learn: 0x10, offload: 0x20, sticky: 0x40, router: 0x80,
+  use: 0x01,
+  self: 0x02,
+  master: 0x04,
+  proxy: 0x08,
+  extern_learn: 0x10,
+  offload: 0x20,
+  sticky: 0x40,
+  router: 0x80,
 }
 /** FR_ACT_* rule actions. */
 export const RULE_ACTIONS = { to_tbl: 1, goto: 2, nop: 3, blackhole: 6, unreachable: 7, prohibit: 8 }
 /** Route metrics (RTAX_*) by `ip route`'s names, in camelCase. */
 export const METRIC_NAMES = [
-  'lock', 'mtu', 'window', 'rtt', 'rttvar', 'ssthresh', 'cwnd', 'advmss', 'reordering', 'hoplimit',
-  'initcwnd', 'features', 'rtoMin', 'initrwnd', 'quickack', 'fastopenNoCookie',
+  'lock',
+  'mtu',
+  'window',
+  'rtt',
+  'rttvar',
+  'ssthresh',
+  'cwnd',
+  'advmss',
+  'reordering',
+  'hoplimit',
+  'initcwnd',
+  'features',
+  'rtoMin',
+  'initrwnd',
+  'quickack',
+  'fastopenNoCookie',
 ]
 /** RTNH_F_* next-hop flags by bit (bit 0 first). */
 export const RTNH_FLAG_NAMES = ['dead', 'pervasive', 'onlink', 'offload', 'linkdown', 'unresolved', 'trap']

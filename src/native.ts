@@ -9,7 +9,18 @@
 
 import type { NativeError } from './errors.js'
 
-export { NativeConn, NativeMonitor, NativeRawConn, NativeRawMonitor, netnsCall, layouts, opFields, rawLayoutSample, type NetnsSpec, type RawOp } from '../native.cjs'
+export {
+  NativeConn,
+  NativeMonitor,
+  NativeRawConn,
+  NativeRawMonitor,
+  netnsCall,
+  layouts,
+  opFields,
+  rawLayoutSample,
+  type NetnsSpec,
+  type RawOp,
+} from '../native.cjs'
 import type { NetnsSpec } from '../native.cjs'
 
 // ---------------------------------------------------------------------------------------------
@@ -164,23 +175,66 @@ const COMMON = { op: 'string', token: 'number', timeout: 'number' } as const
 const LINK = { index: 'number', name: 'string' } as const
 const FAMILY = { family: 'number' } as const
 const LINK_SPEC = {
-  netns: 'object', newName: 'string', ifname: 'string', kind: 'string', info: 'object', mtu: 'number', address: 'string',
-  broadcast: 'string', txqlen: 'number', master: 'number', parent: 'number', alias: 'string', group: 'number', up: 'boolean',
+  netns: 'object',
+  newName: 'string',
+  ifname: 'string',
+  kind: 'string',
+  info: 'object',
+  mtu: 'number',
+  address: 'string',
+  broadcast: 'string',
+  txqlen: 'number',
+  master: 'number',
+  parent: 'number',
+  alias: 'string',
+  group: 'number',
+  up: 'boolean',
 } as const
 const ADDR_SPEC = {
-  address: 'string', prefixLen: 'number', scope: 'number', label: 'string', broadcast: 'string', peer: 'string',
-  validLft: 'number', preferredLft: 'number', flags: 'number',
+  address: 'string',
+  prefixLen: 'number',
+  scope: 'number',
+  label: 'string',
+  broadcast: 'string',
+  peer: 'string',
+  validLft: 'number',
+  preferredLft: 'number',
+  flags: 'number',
 } as const
 const ROUTE_SPEC = {
-  dst: 'string', dstLen: 'number', gateway: 'string', nexthops: 'array', prefsrc: 'string', table: 'number', metric: 'number',
-  scope: 'number', protocol: 'number', routeType: 'number', metrics: 'object', onlink: 'boolean', pref: 'number',
+  dst: 'string',
+  dstLen: 'number',
+  gateway: 'string',
+  nexthops: 'array',
+  prefsrc: 'string',
+  table: 'number',
+  metric: 'number',
+  scope: 'number',
+  protocol: 'number',
+  routeType: 'number',
+  metrics: 'object',
+  onlink: 'boolean',
+  pref: 'number',
 } as const
 const ROUTE_QUERY = { dst: 'string', src: 'string', iif: 'number', oif: 'number', mark: 'number' } as const
 const NEIGH_SPEC = { dst: 'string', lladdr: 'string', state: 'number', flags: 'number', vlan: 'number' } as const
 const RULE_SPEC = {
-  priority: 'number', table: 'number', from: 'string', fromLen: 'number', to: 'string', toLen: 'number', iif: 'string',
-  oif: 'string', fwmark: 'number', fwmask: 'number', tos: 'number', suppressPrefixLength: 'number', uidRange: 'object',
-  action: 'number', goto: 'number', protocol: 'number',
+  priority: 'number',
+  table: 'number',
+  from: 'string',
+  fromLen: 'number',
+  to: 'string',
+  toLen: 'number',
+  iif: 'string',
+  oif: 'string',
+  fwmark: 'number',
+  fwmask: 'number',
+  tos: 'number',
+  suppressPrefixLength: 'number',
+  uidRange: 'object',
+  action: 'number',
+  goto: 'number',
+  protocol: 'number',
 } as const
 
 /** Each operation's fields and their JSON types (see above). */
@@ -267,7 +321,9 @@ export const ROUTE_FIELDS = ['family', 'dst', 'dstLen', 'table', 'protocol', 'sc
 // ROUTE, ROUTE_FIELDS and ROUTE_LEN agree, or this does not compile.
 type Assert<T extends true> = T
 type FieldAgrees = { [K in keyof typeof ROUTE]: (typeof ROUTE_FIELDS)[(typeof ROUTE)[K]] extends K ? true : false }
-export type RouteLayoutAgrees = Assert<FieldAgrees[keyof typeof ROUTE] extends true ? ((typeof ROUTE_FIELDS)['length'] extends typeof ROUTE_LEN ? true : false) : false>
+export type RouteLayoutAgrees = Assert<
+  FieldAgrees[keyof typeof ROUTE] extends true ? ((typeof ROUTE_FIELDS)['length'] extends typeof ROUTE_LEN ? true : false) : false
+>
 
 /** Routes in the positional layout: {@link ROUTE_LEN} values each. */
 export type WireRoutes = unknown[]

@@ -7,6 +7,7 @@
  * @module
  */
 
+import { Calls } from './calls.js'
 import { abortError, closedError, NetlinkError, nativeResult } from './errors.js'
 import { NativeRawConn, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
@@ -33,10 +34,24 @@ export type NetlinkProtocol = keyof typeof NETLINK | number
  * @category Raw netlink
  */
 export const NLM_F = {
-  REQUEST: 0x01, MULTI: 0x02, ACK: 0x04, ECHO: 0x08, DUMP_INTR: 0x10, DUMP_FILTERED: 0x20,
-  ROOT: 0x100, MATCH: 0x200, ATOMIC: 0x400, DUMP: 0x300,
-  REPLACE: 0x100, EXCL: 0x200, CREATE: 0x400, APPEND: 0x800,
-  NONREC: 0x100, BULK: 0x200, CAPPED: 0x100, ACK_TLVS: 0x200,
+  REQUEST: 0x01,
+  MULTI: 0x02,
+  ACK: 0x04,
+  ECHO: 0x08,
+  DUMP_INTR: 0x10,
+  DUMP_FILTERED: 0x20,
+  ROOT: 0x100,
+  MATCH: 0x200,
+  ATOMIC: 0x400,
+  DUMP: 0x300,
+  REPLACE: 0x100,
+  EXCL: 0x200,
+  CREATE: 0x400,
+  APPEND: 0x800,
+  NONREC: 0x100,
+  BULK: 0x200,
+  CAPPED: 0x100,
+  ACK_TLVS: 0x200,
 } as const
 
 /**
@@ -95,7 +110,11 @@ function rawOp(req: RawRequest, token: number, o: CallOptions | undefined): RawO
   if (req.dump !== undefined && typeof req.dump !== 'boolean') throw new TypeError('dump must be a boolean')
   const dump = req.dump === true || (flags & NLM_F.DUMP) === NLM_F.DUMP
   return {
-    token, msgType, flags: flags & ~(dump ? NLM_F.DUMP : 0), dump, timeout: o?.timeout,
+    token,
+    msgType,
+    flags: flags & ~(dump ? NLM_F.DUMP : 0),
+    dump,
+    timeout: o?.timeout,
     payload: Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.byteLength),
   }
 }
@@ -103,7 +122,8 @@ function rawOp(req: RawRequest, token: number, o: CallOptions | undefined): RawO
 function protocolNumber(p: unknown): number {
   if (typeof p === 'string') {
     const n = (NETLINK as Record<string, number>)[p]
-    if (n === undefined) throw new RangeError(`unknown protocol ${describe(p)}; expected one of ${Object.keys(NETLINK).join(', ')} or a number`)
+    if (n === undefined)
+      throw new RangeError(`unknown protocol ${describe(p)}; expected one of ${Object.keys(NETLINK).join(', ')} or a number`)
     return n
   }
   return checkInt(p, 'protocol', 0, 31)
@@ -116,11 +136,9 @@ function protocolNumber(p: unknown): number {
  */
 export class RawNetlink {
   #native: NativeRawConn
-  #pending = new Map<number, Pending>()
+  #calls: Calls<Pending>
   #queue: RawOp[] = []
   #flushScheduled = false
-  #nextToken = 1
-  #refd = false
   #closed = false
   /** The protocol's number. */
   readonly protocol: number
@@ -135,6 +153,7 @@ export class RawNetlink {
     this.#netns = opts.netns
     const n = new NativeRawConn((b: Buffer) => this.#onDone(b))
     this.#native = nativeResult('open', `protocol ${this.protocol}`, n, n.open(this.protocol, { timeout: opts.timeout, netns }))
+    this.#calls = new Calls(this.#native)
   }
 
   /**
@@ -144,7 +163,7 @@ export class RawNetlink {
    */
   request(req: RawRequest, o?: CallOptions): Promise<RawMessage[]> {
     const subject = `type ${describe(req?.type)}`
-    const token = this.#token()
+    const token = this.#calls.token()
     let op: RawOp
     try {
       checkCallOptions(o)
@@ -159,21 +178,21 @@ export class RawNetlink {
       const p: Pending = { resolve, reject, subject }
       if (signal) {
         const onAbort = () => {
-          if (this.#pending.get(token) !== p) return
-          this.#settle(token, p)
-          this.#updateRef()
+          if (this.#calls.pending.get(token) !== p) return
+          this.#calls.settle(token, p)
+          this.#calls.updateRef(this.#closed)
           reject(abortError(signal))
         }
         signal.addEventListener('abort', onAbort, { once: true })
         p.cleanup = () => signal.removeEventListener('abort', onAbort)
       }
-      this.#pending.set(token, p)
+      this.#calls.pending.set(token, p)
       this.#queue.push(op)
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
         queueMicrotask(this.#flush)
       }
-      this.#updateRef()
+      this.#calls.updateRef(this.#closed)
     })
   }
 
@@ -198,7 +217,7 @@ export class RawNetlink {
    */
   subscribe(groups: number[], o: RawEventsOptions = {}): RawEvents {
     if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array of group numbers')
-    groups.forEach((g, i) => checkInt(g, `groups[${i}]`, 1, 0xffffffff))
+    for (const [i, g] of groups.entries()) checkInt(g, `groups[${i}]`, 1, 0xffffffff)
     return RawEvents.subscribe(this.protocol, groups, { netns: this.#netns, ...o })
   }
 
@@ -207,13 +226,12 @@ export class RawNetlink {
     if (this.#closed) return
     this.#closed = true
     this.#native.close()
-    for (const [token, p] of this.#pending) {
-      this.#settle(token, p)
+    for (const [token, p] of this.#calls.pending) {
+      this.#calls.settle(token, p)
       p.reject(closedError('request', p.subject))
     }
     this.#queue = []
-    if (this.#refd) this.#native.unref()
-    this.#refd = false
+    this.#calls.release()
   }
 
   /** `await using`: closes the connection. */
@@ -221,30 +239,9 @@ export class RawNetlink {
     this.close()
   }
 
-  #token(): number {
-    for (;;) {
-      const t = this.#nextToken
-      this.#nextToken = t >= 0xffffffff ? 1 : t + 1
-      if (!this.#pending.has(t)) return t
-    }
-  }
-
-  #settle(token: number, p: Pending): void {
-    this.#pending.delete(token)
-    p.cleanup?.()
-  }
-
-  #updateRef(): void {
-    const want = this.#pending.size > 0
-    if (want === this.#refd || this.#closed) return
-    this.#refd = want
-    if (want) this.#native.ref()
-    else this.#native.unref()
-  }
-
   #flush = (): void => {
     this.#flushScheduled = false
-    const ops = this.#queue.filter((op) => this.#pending.has(op.token))
+    const ops = this.#queue.filter((op) => this.#calls.pending.has(op.token))
     this.#queue = []
     if (this.#closed || ops.length === 0) return
     const now = this.#native.submit(ops)
@@ -253,16 +250,16 @@ export class RawNetlink {
 
   #onDone(bytes: Buffer): void {
     for (const r of decodeBatch(bytes)) {
-      const p = this.#pending.get(r.token)
+      const p = this.#calls.pending.get(r.token)
       if (!p) continue // aborted or closed meanwhile
       if (r.kind === RawKind.More) (p.parts ??= []).push(r.messages)
       else if (r.kind === RawKind.Restart) p.parts = undefined
       else {
-        this.#settle(r.token, p)
+        this.#calls.settle(r.token, p)
         if (r.error) p.reject(new NetlinkError('request', p.subject, r.error))
         else p.resolve(p.parts ? p.parts.flat().concat(r.messages) : r.messages)
       }
     }
-    this.#updateRef()
+    this.#calls.updateRef(this.#closed)
   }
 }

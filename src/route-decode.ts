@@ -19,9 +19,15 @@ export function routeFromWire(w: WireRoutes, i: number, names?: Map<number, stri
     // The common route, built in one literal: one allocation of the final shape (adding
     // properties one by one reallocates the object's property store several times).
     return {
-      family: w[i + ROUTE.family] as 4 | 6, dst: w[i + ROUTE.dst] as string, dstLen: w[i + ROUTE.dstLen] as number, dev, oif,
-      table: w[i + ROUTE.table] as number, protocol: nameOf(PROTOCOL_NAMES, w[i + ROUTE.protocol] as number),
-      scope: nameOf(SCOPE_NAMES, w[i + ROUTE.scope] as number), type: nameOf(ROUTE_TYPE_NAMES, w[i + ROUTE.type] as number),
+      family: w[i + ROUTE.family] as 4 | 6,
+      dst: w[i + ROUTE.dst] as string,
+      dstLen: w[i + ROUTE.dstLen] as number,
+      dev,
+      oif,
+      table: w[i + ROUTE.table] as number,
+      protocol: nameOf(PROTOCOL_NAMES, w[i + ROUTE.protocol] as number),
+      scope: nameOf(SCOPE_NAMES, w[i + ROUTE.scope] as number),
+      type: nameOf(ROUTE_TYPE_NAMES, w[i + ROUTE.type] as number),
       flags: flags === 0 ? [] : flagNames(flags),
     }
   }

@@ -33,7 +33,12 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
       this.#wake = undefined
       w?.()
     })
-    this.#native = nativeResult('routeListStream', '', n, n.open({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }))
+    this.#native = nativeResult(
+      'routeListStream',
+      '',
+      n,
+      n.open({ kinds: [], listExisting: false, netns, streamOp: JSON.stringify([{ token: 0, ...op }]) }),
+    )
     this.#native.unref() // held only while a consumer waits (see next())
   }
 

@@ -14,7 +14,18 @@ import { netnsSpec } from './netns.js'
 import { appendRoutes } from './route-decode.js'
 import { RouteStream } from './route-stream.js'
 import type { CallOptions, LinkRef } from './types.js'
-import { checkBool, checkCallOptions, checkInt, checkIp, checkLinkRef, checkMetrics, ipFamily, MAX_U32, named, parseCidr } from './validate.js'
+import {
+  checkBool,
+  checkCallOptions,
+  checkInt,
+  checkIp,
+  checkLinkRef,
+  checkMetrics,
+  ipFamily,
+  MAX_U32,
+  named,
+  parseCidr,
+} from './validate.js'
 
 /**
  * A route, with the names `ip -j route` uses.
@@ -177,7 +188,14 @@ export function routeWrite(e: Engine, opName: RouteFields['op'], r: RouteSpec, o
   return routeMultipath(e, opName, subject, r.nexthops, f, o)
 }
 
-async function routeMultipath(e: Engine, opName: string, subject: Subject, nexthops: NexthopSpec[], f: RouteFields, o?: CallOptions): Promise<void> {
+async function routeMultipath(
+  e: Engine,
+  opName: string,
+  subject: Subject,
+  nexthops: NexthopSpec[],
+  f: RouteFields,
+  o?: CallOptions,
+): Promise<void> {
   const family = f.family
   const hops = await Promise.all(
     nexthops.map(async (nh, i) => {
@@ -282,7 +300,10 @@ export async function routeListStream(e: Engine, filter: RouteFilter = {}, o?: C
   checkRouteFilter(filter)
   checkCallOptions(o)
   const table = filter.table === 'all' ? undefined : named(TABLES, filter.table ?? 'main', 'filter.table', MAX_U32)
-  const index = filter.dev === undefined ? undefined : await linkIndex(e, checkLinkRef(filter.dev, 'filter.dev'), o, 'routeListStream', String(filter.dev))
+  const index =
+    filter.dev === undefined
+      ? undefined
+      : await linkIndex(e, checkLinkRef(filter.dev, 'filter.dev'), o, 'routeListStream', String(filter.dev))
   const netns = e.netns === undefined ? undefined : netnsSpec(e.netns)
   return new RouteStream({ op: 'routeList', family: filter.family, table, index }, netns, linkNames(e, 'routeListStream', '', o))
 }

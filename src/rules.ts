@@ -64,7 +64,10 @@ export async function ruleList(e: Engine, filter: { family?: 4 | 6 } = {}, o?: C
   if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
   checkCallOptions(o)
   if (filter.family === undefined) {
-    const [v4, v6] = await Promise.all([e.call<Rule>('ruleList', '', { op: 'ruleList', family: 4 }, o), e.call<Rule>('ruleList', '', { op: 'ruleList', family: 6 }, o)])
+    const [v4, v6] = await Promise.all([
+      e.call<Rule>('ruleList', '', { op: 'ruleList', family: 4 }, o),
+      e.call<Rule>('ruleList', '', { op: 'ruleList', family: 6 }, o),
+    ])
     return v4.concat(v6)
   }
   return e.call<Rule>('ruleList', '', { op: 'ruleList', family: filter.family }, o)
@@ -108,7 +111,12 @@ export async function rule(e: Engine, opName: RuleFields['op'], r: RuleSpec, o?:
   if (r.action !== undefined) f.action = named(RULE_ACTIONS, r.action, 'action', 255)
   if (r.goto !== undefined) f.goto = checkInt(r.goto, 'goto', 0, MAX_U32)
   if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
-  const subject = [r.priority !== undefined && `priority ${r.priority}`, r.from && `from ${r.from}`, r.to && `to ${r.to}`, r.table !== undefined && `table ${r.table}`]
+  const subject = [
+    r.priority !== undefined && `priority ${r.priority}`,
+    r.from && `from ${r.from}`,
+    r.to && `to ${r.to}`,
+    r.table !== undefined && `table ${r.table}`,
+  ]
     .filter(Boolean)
     .join(' ')
   await e.call(opName, subject, f, o)

@@ -52,7 +52,8 @@ export function checkLinkRef(v: unknown, name = 'link'): LinkRef {
 }
 
 export function checkMac(v: unknown, name: string): string {
-  if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/.test(v)) throw new TypeError(`${name} must be a MAC address like "02:00:00:00:00:01", got ${describe(v)}`)
+  if (typeof v !== 'string' || !/^[0-9a-fA-F]{2}(:[0-9a-fA-F]{2})*$/.test(v))
+    throw new TypeError(`${name} must be a MAC address like "02:00:00:00:00:01", got ${describe(v)}`)
   return v.toLowerCase()
 }
 
@@ -132,7 +133,8 @@ export function bits(table: Record<string, number>, v: unknown, name: string): n
   const list = Array.isArray(v) ? v : [v]
   let out = 0
   for (const x of list) {
-    if (typeof x !== 'string' || !(x in table)) throw new RangeError(`${name} ${describe(x)} is not one of ${Object.keys(table).join(', ')}`)
+    if (typeof x !== 'string' || !(x in table))
+      throw new RangeError(`${name} ${describe(x)} is not one of ${Object.keys(table).join(', ')}`)
     out |= table[x]
   }
   return out
@@ -165,7 +167,8 @@ export function lifetime(v: unknown, name: string): number | undefined {
 /** An IPv4 address label: like an interface name, but `eth0:1` aliases have a colon. */
 export function checkLabel(v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`label must be a string, got ${describe(v)}`)
-  if (v.length === 0 || Buffer.byteLength(v) > 15 || /[\s/]/.test(v)) throw new RangeError(`label ${describe(v)} must be 1 to 15 bytes without spaces or slashes`)
+  if (v.length === 0 || Buffer.byteLength(v) > 15 || /[\s/]/.test(v))
+    throw new RangeError(`label ${describe(v)} must be 1 to 15 bytes without spaces or slashes`)
   return v
 }
 

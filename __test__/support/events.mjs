@@ -32,7 +32,7 @@ export function describeEvent(ev) {
       return `addr ${ev.action}${ex} ${ev.address.cidr} dev ${ev.address.link ?? ev.address.index}`
     case 'route': {
       const r = ev.route
-      return `route ${ev.action}${ex} ${r.dst}${r.gateway ? ' via ' + r.gateway : ''} dev ${r.dev ?? r.oif} table ${r.table} ${r.type}`
+      return `route ${ev.action}${ex} ${r.dst}${r.gateway ? ` via ${r.gateway}` : ''} dev ${r.dev ?? r.oif} table ${r.table} ${r.type}`
     }
     case 'neigh':
       return `neigh ${ev.action}${ex} ${ev.neigh.dst} dev ${ev.neigh.dev ?? ev.neigh.index} ${ev.neigh.state}`
@@ -128,8 +128,10 @@ export class Collector {
 // ---- which event --------------------------------------------------------------------------------
 
 /** Event predicates for Collector.waitFor / filter: an event of this kind, object and action. */
-export const isLink = (name, action, pred = () => true) => (e) =>
-  e.type === 'link' && e.link.name === name && e.action === action && pred(e.link)
+export const isLink =
+  (name, action, pred = () => true) =>
+  (e) =>
+    e.type === 'link' && e.link.name === name && e.action === action && pred(e.link)
 export const isAddr = (cidr, action, ifindex) => (e) =>
   e.type === 'addr' && e.address.cidr === cidr && e.action === action && e.address.index === ifindex
 export const isRoute = (dst, table, action) => (e) =>
@@ -210,9 +212,7 @@ function holders(kind) {
   } catch {
     // no directory: nobody holds the lock
   }
-  return files
-    .map((f) => f.split('-'))
-    .filter(([k, pid]) => k === kind && Number(pid) !== process.pid && alive(Number(pid)))
+  return files.map((f) => f.split('-')).filter(([k, pid]) => k === kind && Number(pid) !== process.pid && alive(Number(pid)))
 }
 
 /** Takes the events lock for this file: `exclusive` for the burst file, shared otherwise. */

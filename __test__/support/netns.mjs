@@ -43,12 +43,15 @@ export async function processIn(t, ns) {
     child.kill('SIGKILL')
   })
   const want = nsIno(`/run/netns/${ns}`)
-  await waitFor(() => {
-    try {
-      return existsSync(`/proc/${child.pid}`) && nsIno(`/proc/${child.pid}/ns/net`) === want
-    } catch {
-      return false
-    }
-  }, { what: `process in ${ns}` })
+  await waitFor(
+    () => {
+      try {
+        return existsSync(`/proc/${child.pid}`) && nsIno(`/proc/${child.pid}/ns/net`) === want
+      } catch {
+        return false
+      }
+    },
+    { what: `process in ${ns}` },
+  )
   return child
 }

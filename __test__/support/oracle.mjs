@@ -60,9 +60,9 @@ export function ipTry(args) {
 export function ipBatch(lines) {
   const dir = mkdtempSync(join(tmpdir(), 'nlkit-events-'))
   const file = join(dir, 'batch')
-  writeFileSync(file, lines.join('\n') + '\n')
+  writeFileSync(file, `${lines.join('\n')}\n`)
   return new Promise((resolve, reject) => {
-    execFile('ip', ['-batch', file], { maxBuffer: BIG }, (err, stdout, stderr) => {
+    execFile('ip', ['-batch', file], { maxBuffer: BIG }, (err, _stdout, stderr) => {
       rmSync(dir, { recursive: true, force: true })
       if (err) reject(new Error(`ip -batch failed: ${stderr || err.message}`))
       else resolve()

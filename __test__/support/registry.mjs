@@ -29,61 +29,101 @@ export const NOWHERE = { v4: ['192.0.2.0/24'], v6: ['2001:db8:ffff::/48'] }
 
 const REGISTRY = {
   // ---- links, addresses, neighbours ---------------------------------------------------------------
-  'addresses': { prefix: 'ad', v4: ['10.20.0.0/14', '10.24.0.0/13'], v6: ['2001:db8:20::/44', '2001:db8:30::/47'] },
+  addresses: { prefix: 'ad', v4: ['10.20.0.0/14', '10.24.0.0/13'], v6: ['2001:db8:20::/44', '2001:db8:30::/47'] },
   'links-list': { prefix: 'lk' },
   'links-set': { prefix: 'sb', netns: ['nlk-sb-'] },
   'links-kinds': {
-    prefix: 'sa', netns: ['nlk-sa-'], v4: ['10.150.0.0/16', '239.150.0.0/16'], v6: ['2001:db8:150::/48'],
-    vnis: [[4242, 4244], [43, 44]],
+    prefix: 'sa',
+    netns: ['nlk-sa-'],
+    v4: ['10.150.0.0/16', '239.150.0.0/16'],
+    v6: ['2001:db8:150::/48'],
+    vnis: [
+      [4242, 4244],
+      [43, 44],
+    ],
   },
   'links-roundtrip': {
-    prefix: 'lr', netns: ['nlk-lr-'], v4: ['10.151.0.0/16', '239.151.0.0/16'], v6: ['2001:db8:151::/48'],
-    tables: [5009], vnis: [4245],
+    prefix: 'lr',
+    netns: ['nlk-lr-'],
+    v4: ['10.151.0.0/16', '239.151.0.0/16'],
+    v6: ['2001:db8:151::/48'],
+    tables: [5009],
+    vnis: [4245],
   },
   'links-name-cache': { prefix: 'nc', netns: ['nlkit-nc-'], v4: ['10.211.0.0/16'] },
   'links-loopback': { v4: ['127.0.0.0/8'], claims: ['lo (brought up)'] },
-  'neighbours': { prefix: 'sd', v4: ['10.153.0.0/16'], v6: ['2001:db8:153::/48'] },
+  neighbours: { prefix: 'sd', v4: ['10.153.0.0/16'], v6: ['2001:db8:153::/48'] },
 
   // ---- routes and rules ---------------------------------------------------------------------------
-  'routes': {
-    prefix: 'rt', v4: ['10.40.0.0/13', '10.48.0.0/13', '10.56.0.0/14'], v6: ['2001:db8:40::/44', '2001:db8:50::/45', '2001:db8:58::/47'],
-    tables: [[1000, 1099], 110, 70000, 4000000000], claims: ['default routes of the main table'],
+  routes: {
+    prefix: 'rt',
+    v4: ['10.40.0.0/13', '10.48.0.0/13', '10.56.0.0/14'],
+    v6: ['2001:db8:40::/44', '2001:db8:50::/45', '2001:db8:58::/47'],
+    tables: [[1000, 1099], 110, 70000, 4000000000],
+    claims: ['default routes of the main table'],
   },
   'routes-spec': {
-    prefix: 'sc', v4: ['10.152.0.0/16'], v6: ['2001:db8:152::/48'], tables: [[5020, 5039]], priorities: [20250],
+    prefix: 'sc',
+    v4: ['10.152.0.0/16'],
+    v6: ['2001:db8:152::/48'],
+    tables: [[5020, 5039]],
+    priorities: [20250],
     fwmarks: [[0x15200, 0x152ff]],
   },
   'routes-stream': { prefix: 'st', v4: ['10.210.0.0/16'], tables: [[6100, 6102]] },
   // fwmarks: also 0x10/0xff and 0x20/0xf0, narrowed to this file's destinations / interfaces.
-  'rules': {
-    prefix: 'se', v4: ['10.154.0.0/16'], v6: ['2001:db8:154::/48'], tables: [[5040, 5049]], priorities: [[20400, 20499]],
+  rules: {
+    prefix: 'se',
+    v4: ['10.154.0.0/16'],
+    v6: ['2001:db8:154::/48'],
+    tables: [[5040, 5049]],
+    priorities: [[20400, 20499]],
     fwmarks: [[0x15400, 0x154ff]],
   },
 
   // ---- namespaces (examples/two-hosts.mjs, run by netns.test.mjs, makes nlkit-host-a / -b) -------
-  'netns': { prefix: 'sf', netns: ['nlk-sf-', 'nlkit-host-'], v4: ['10.155.0.0/16', '10.77.0.0/16'] },
+  netns: { prefix: 'sf', netns: ['nlk-sf-', 'nlkit-host-'], v4: ['10.155.0.0/16', '10.77.0.0/16'] },
 
   // ---- the engine, connections, errors, the module ------------------------------------------------
   'engine-concurrency': { prefix: 'cc', v4: ['10.70.0.0/15'], tables: [[3000, 3002]] },
   'engine-dumps': { prefix: 'dm', v4: ['10.60.0.0/15', '10.62.0.0/16'], tables: [[2000, 2002]] },
   'connection-lifecycle': { prefix: 'lc' },
   // v6 2001:db8::/48: only in an argument refused before anything is sent.
-  'errors': { prefix: 'er', v4: ['10.80.0.0/16'], v6: ['2001:db8:80::/48', '2001:db8::/48'], tables: [[4000, 4003]] },
+  errors: { prefix: 'er', v4: ['10.80.0.0/16'], v6: ['2001:db8:80::/48', '2001:db8::/48'], tables: [[4000, 4003]] },
   'errors-unprivileged': { prefix: 'ep', v4: ['10.90.0.0/16'] },
   'args-validation': {
-    prefix: 'sg', netns: ['nlk-sg-'], v4: ['10.156.0.0/16'], v6: ['2001:db8:156::/48'], tables: [5060],
+    prefix: 'sg',
+    netns: ['nlk-sg-'],
+    v4: ['10.156.0.0/16'],
+    v6: ['2001:db8:156::/48'],
+    tables: [5060],
     priorities: [[20600, 20699]],
   },
-  'module': { prefix: 'md' },
+  module: { prefix: 'md' },
+
+  // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
+  raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
 
   // ---- events ---------------------------------------------------------------------------------------
   'events-kinds': { prefix: 'eva', v4: ['10.201.0.0/16'], v6: ['2001:db8:e01::/48'], tables: [[2110, 2119]], priorities: [[21100, 21199]] },
-  'events-existing': { prefix: 'evb', v4: ['10.202.0.0/16'], v6: ['2001:db8:e02::/48'], tables: [[2120, 2129]], priorities: [[21200, 21299]] },
+  'events-existing': {
+    prefix: 'evb',
+    v4: ['10.202.0.0/16'],
+    v6: ['2001:db8:e02::/48'],
+    tables: [[2120, 2129]],
+    priorities: [[21200, 21299]],
+  },
   // 100,000 /32s do not fit in one /16. Takes the events lock (events.mjs) exclusively.
   'events-burst': { prefix: 'evc', v4: ['10.203.0.0/16', '10.206.0.0/16'], tables: [[2130, 2139]] },
   'events-lifecycle': { prefix: 'evd', netns: ['nlk-evd-'], v4: ['10.204.0.0/16'] },
   'events-process': { prefix: 'eve', netns: ['nlk-eve-'] },
-  'events-subscribe': { prefix: 'evf', v4: ['10.205.0.0/16'], v6: ['2001:db8:e05::/48'], tables: [[2150, 2159]], priorities: [[21500, 21599]] },
+  'events-subscribe': {
+    prefix: 'evf',
+    v4: ['10.205.0.0/16'],
+    v6: ['2001:db8:e05::/48'],
+    tables: [[2150, 2159]],
+    priorities: [[21500, 21599]],
+  },
 }
 
 const NUMBERED = { tables: 'table', priorities: 'priority', fwmarks: 'fwmark', vnis: 'vni' }

@@ -36,8 +36,18 @@ export async function consistent(ipCall, nlCall, tries = 100) {
 
 /** ip's addr_info flag keys (booleans) that correspond to nlkit's `flags` names. */
 export const IP_ADDR_FLAGS = [
-  'secondary', 'temporary', 'nodad', 'optimistic', 'dadfailed', 'home', 'deprecated', 'tentative',
-  'mngtmpaddr', 'noprefixroute', 'autojoin', 'stable-privacy',
+  'secondary',
+  'temporary',
+  'nodad',
+  'optimistic',
+  'dadfailed',
+  'home',
+  'deprecated',
+  'tentative',
+  'mngtmpaddr',
+  'noprefixroute',
+  'autojoin',
+  'stable-privacy',
 ]
 
 /** The flags of an ip addr_info entry as nlkit names them ('permanent' unless ip says dynamic). */
@@ -245,8 +255,19 @@ export function linkShape(l) {
 export function stableInfoData(d) {
   if (!d) return d
   const drop = new Set([
-    'bridge_id', 'root_id', 'root_port', 'root_path_cost', 'topology_change', 'topology_change_detected',
-    'hello_timer', 'tcn_timer', 'topology_change_timer', 'gc_timer', 'usedbcqueuelen', 'numqueues', 'numdisabled',
+    'bridge_id',
+    'root_id',
+    'root_port',
+    'root_path_cost',
+    'topology_change',
+    'topology_change_detected',
+    'hello_timer',
+    'tcn_timer',
+    'topology_change_timer',
+    'gc_timer',
+    'usedbcqueuelen',
+    'numqueues',
+    'numdisabled',
   ])
   return Object.fromEntries(Object.entries(d).filter(([k]) => !drop.has(k)))
 }
@@ -265,7 +286,7 @@ export function ipRuleToNl(r, family) {
   const out = {
     family,
     priority: r.priority,
-    table: r.table === undefined ? 0 : RULE_TABLES[r.table] ?? Number(r.table),
+    table: r.table === undefined ? 0 : (RULE_TABLES[r.table] ?? Number(r.table)),
     action,
     from: prefix(r.src, r.srclen),
     to: prefix(r.dst, r.dstlen),
@@ -284,7 +305,11 @@ export function ipRuleToNl(r, family) {
 
 /** ip's rules (both families, or one) in nlkit's shape, only those whose priority `keep` accepts. */
 export function ipRules(keep, families = [4, 6]) {
-  return families.flatMap((f) => ip(['-d', `-${f}`, 'rule', 'show']).filter((r) => keep(r.priority)).map((r) => ipRuleToNl(r, f)))
+  return families.flatMap((f) =>
+    ip(['-d', `-${f}`, 'rule', 'show'])
+      .filter((r) => keep(r.priority))
+      .map((r) => ipRuleToNl(r, f)),
+  )
 }
 
 // ---- neighbours -------------------------------------------------------------------------------
@@ -310,7 +335,9 @@ export function nlNeighKey(n) {
 
 /** A `bridge -j fdb show` entry in nlkit's shape. */
 export function fdbToNl(e, dev) {
-  const state = { permanent: ['PERMANENT'], static: ['NOARP'], '': ['REACHABLE'], stale: ['STALE'] }[e.state ?? ''] ?? [String(e.state).toUpperCase()]
+  const state = { permanent: ['PERMANENT'], static: ['NOARP'], '': ['REACHABLE'], stale: ['STALE'] }[e.state ?? ''] ?? [
+    String(e.state).toUpperCase(),
+  ]
   return strip({
     family: 'bridge',
     dev: e.ifname ?? dev,
@@ -324,5 +351,13 @@ export function fdbToNl(e, dev) {
 
 /** The same fields of an nlkit FDB entry (a Neighbour of family 'bridge'). */
 export function nlFdbKey(n) {
-  return strip({ family: n.family, dev: n.dev, lladdr: n.lladdr, state: [...n.state].sort(), flags: [...n.flags].filter((f) => f !== 'master').sort(), master: n.master, vlan: n.vlan })
+  return strip({
+    family: n.family,
+    dev: n.dev,
+    lladdr: n.lladdr,
+    state: [...n.state].sort(),
+    flags: [...n.flags].filter((f) => f !== 'master').sort(),
+    master: n.master,
+    vlan: n.vlan,
+  })
 }

@@ -21,7 +21,7 @@ const spec = JSON.parse(readFileSync(process.argv[2], 'utf8'))
 const CLK_TCK = 100 // USER_HZ; Linux reports utime/stime in these units on every architecture
 
 function done(obj) {
-  process.stdout.write(JSON.stringify(obj) + '\n')
+  process.stdout.write(`${JSON.stringify(obj)}\n`)
   process.exit(0)
 }
 
@@ -46,7 +46,10 @@ function vmhwmOf(pid) {
 }
 
 function lastJson(text) {
-  const lines = text.trim().split('\n').filter((l) => l.startsWith('{'))
+  const lines = text
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
   if (lines.length === 0) return null
   return JSON.parse(lines[lines.length - 1])
 }
@@ -90,7 +93,9 @@ function ipBatchAsync(file) {
     const c = spawn(IP, ['-batch', file], { stdio: ['ignore', 'ignore', 'pipe'] })
     let err = ''
     c.stderr.on('data', (d) => (err += d))
-    c.on('close', (code) => (code === 0 ? resolve(performance.now() - t) : reject(new Error(`burst ip -batch failed: ${err.trim().split('\n')[0]}`))))
+    c.on('close', (code) =>
+      code === 0 ? resolve(performance.now() - t) : reject(new Error(`burst ip -batch failed: ${err.trim().split('\n')[0]}`)),
+    )
   })
 }
 
@@ -152,14 +157,18 @@ async function subscribeRun() {
     child.stdin.write('done\n')
     let last = -1
     let lastChange = Date.now()
-    await waitFor(() => {
-      const size = statSync(monFile).size
-      if (size !== last) {
-        last = size
-        lastChange = Date.now()
-      }
-      return Date.now() - lastChange > (s.quietMs ?? 1000)
-    }, 600000, 'events')
+    await waitFor(
+      () => {
+        const size = statSync(monFile).size
+        if (size !== last) {
+          last = size
+          lastChange = Date.now()
+        }
+        return Date.now() - lastChange > (s.quietMs ?? 1000)
+      },
+      600000,
+      'events',
+    )
     res = { events: countLines(monFile) }
   } else {
     child.stdin.write('done\n')

@@ -32,7 +32,7 @@ export function vmhwmKb() {
 }
 
 export function result(obj) {
-  process.stdout.write(JSON.stringify({ ...obj, rssKb: vmhwmKb() }) + '\n')
+  process.stdout.write(`${JSON.stringify({ ...obj, rssKb: vmhwmKb() })}\n`)
 }
 
 export function fail(e) {

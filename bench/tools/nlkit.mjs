@@ -57,7 +57,10 @@ async function main() {
       h.disable()
       clearInterval(probe)
       return result({
-        ms, n, mode, window: mode === 'all' ? n : window,
+        ms,
+        n,
+        mode,
+        window: mode === 'all' ? n : window,
         loopDelayMaxMs: Math.max(h.max / 1e6, maxGap - 1),
         loopDelayHistMaxMs: h.max / 1e6,
         loopDelayP99Ms: h.percentile(99) / 1e6,

@@ -106,7 +106,8 @@ export function prepare(selected, { install = true, baseline = null } = {}) {
     const script = dir && join(dir, 'bench/tools/nlkit.mjs')
     const built = dir && existsSync(join(dir, 'index.js')) && readdirSync(dir).some((f) => /^nlkit\..*\.node$/.test(f))
     if (!dir) out['nlkit-base'] = { ok: false, reason: 'no --baseline DIR given' }
-    else if (!built || !existsSync(script)) out['nlkit-base'] = { ok: false, reason: `${dir} is not a built nlkit checkout (npm run build there)` }
+    else if (!built || !existsSync(script))
+      out['nlkit-base'] = { ok: false, reason: `${dir} is not a built nlkit checkout (npm run build there)` }
     else {
       const git = sh('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'])
       out['nlkit-base'] = { ok: true, version: git.ok ? `commit ${git.text}` : dir, run: (args) => [process.execPath, script, ...args] }
@@ -156,13 +157,23 @@ export function prepare(selected, { install = true, baseline = null } = {}) {
     if (!go) out.go = { ok: false, reason: 'no Go toolchain (go not on PATH nor in /usr/local/go/bin)' }
     else {
       let r = { ok: true, text: '' }
-      if (!newer(exe, ['main.go', 'go.mod', 'go.sum'].map((f) => join(dir, f))) && install) {
+      if (
+        !newer(
+          exe,
+          ['main.go', 'go.mod', 'go.sum'].map((f) => join(dir, f)),
+        ) &&
+        install
+      ) {
         log('building the Go peer (go build; modules from the Go module proxy)')
         r = sh(go, ['build', '-o', exe, '.'], { cwd: dir, env })
       }
       if (r.ok && existsSync(exe)) {
         const v = sh(go, ['list', '-m', '-f', '{{.Version}}', 'github.com/vishvananda/netlink'], { cwd: dir, env })
-        out.go = { ok: true, version: `vishvananda/netlink ${v.ok ? v.text : '?'}, ${sh(go, ['version']).text.replace(/^go version /, '')}`, run: (args) => [exe, ...args] }
+        out.go = {
+          ok: true,
+          version: `vishvananda/netlink ${v.ok ? v.text : '?'}, ${sh(go, ['version']).text.replace(/^go version /, '')}`,
+          run: (args) => [exe, ...args],
+        }
       } else out.go = { ok: false, reason: install ? `go build failed: ${lastLines(r.text)}` : 'not built (--no-install)' }
     }
   }
@@ -181,7 +192,14 @@ export function prepare(selected, { install = true, baseline = null } = {}) {
     }
     out.pyroute2 = p.ok
       ? { ok: true, version: p.text.trim(), run: (args) => [py, join(BENCH, 'tools/pyroute2_peer.py'), ...args] }
-      : { ok: false, reason: !install ? 'not installed in bench/.peers/venv (--no-install)' : python ? `pip install pyroute2 failed: ${lastLines(p.text)}` : 'no python3' }
+      : {
+          ok: false,
+          reason: !install
+            ? 'not installed in bench/.peers/venv (--no-install)'
+            : python
+              ? `pip install pyroute2 failed: ${lastLines(p.text)}`
+              : 'no python3',
+        }
   }
 
   if (want('c')) {
@@ -190,7 +208,9 @@ export function prepare(selected, { install = true, baseline = null } = {}) {
     if (!cc) out.c = { ok: false, reason: 'no C compiler (cc)' }
     else {
       const r = newer(exe, [src]) ? { ok: true } : sh(cc, ['-O2', '-Wall', '-o', exe, src])
-      out.c = r.ok ? { ok: true, version: sh(cc, ['--version']).text.split('\n')[0], run: (args) => [exe, ...args] } : { ok: false, reason: `cc failed: ${lastLines(r.text)}` }
+      out.c = r.ok
+        ? { ok: true, version: sh(cc, ['--version']).text.split('\n')[0], run: (args) => [exe, ...args] }
+        : { ok: false, reason: `cc failed: ${lastLines(r.text)}` }
     }
   }
 

@@ -19,7 +19,7 @@ export function batchFile(dir, name, lines) {
   if (existsSync(file)) return file
   const chunks = []
   for (const l of lines()) chunks.push(l)
-  writeFileSync(`${file}.tmp`, chunks.join('\n') + '\n')
+  writeFileSync(`${file}.tmp`, `${chunks.join('\n')}\n`)
   renameSync(`${file}.tmp`, file)
   return file
 }

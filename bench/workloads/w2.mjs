@@ -14,7 +14,13 @@ export default {
   setup: (dir) => [base(dir)],
   lib: (p, tool) =>
     ['W2', `n=${p.n}`].concat(
-      tool === 'go' ? ['g=2'] : tool === 'c' ? ['batch=64'] : tool === 'netlink-npm' || tool === 'pyroute2' ? ['window=128'] : ['window=1024'],
+      tool === 'go'
+        ? ['g=2']
+        : tool === 'c'
+          ? ['batch=64']
+          : tool === 'netlink-npm' || tool === 'pyroute2'
+            ? ['window=128']
+            : ['window=1024'],
     ),
   ip: (dir, p) => ({ cmd: ['ip', '-batch', routes(dir, p.n)], time: 'wall' }),
   na: {},

@@ -9,7 +9,7 @@ export function w3(id, n) {
     title: 'dump routes into objects',
     unit: 'routes/s',
     params: () => ({ n }),
-    label: (p) => `dump ${p.n >= 1e6 ? p.n / 1e6 + 'M' : p.n / 1000 + 'k'} routes`,
+    label: (p) => `dump ${p.n >= 1e6 ? `${p.n / 1e6}M` : `${p.n / 1000}k`} routes`,
     timeoutMs: (p) => 60000 + p.n * 1,
     setup: (dir, p) => [base(dir), routes(dir, p.n)],
     lib: () => ['W3'],

@@ -3,23 +3,6 @@
 
 mod support;
 
-#[allow(unused_imports)]
-use std::net::{IpAddr, Ipv4Addr};
-#[allow(unused_imports)]
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
-#[allow(unused_imports)]
-use nlkit::rtnl::addr::{self, AddrOp, AddrSpec, Address};
-#[allow(unused_imports)]
-use nlkit::rtnl::link::{self, Link, LinkRef};
-#[allow(unused_imports)]
-use nlkit::rtnl::names;
-#[allow(unused_imports)]
-use nlkit::rtnl::route::{self, Route, RouteOp, RouteQuery, RouteSpec, RTM_F_CLONED};
-#[allow(unused_imports)]
-use nlkit::rtnl::{self, Action, Filter, Object, AF_INET, AF_INET6};
-#[allow(unused_imports)]
-use nlkit::wire::{self, ErrorMsg, Message, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI};
 use support::fixtures::*;
 
 // NLMSG_ERROR with extended ACK

@@ -3,24 +3,6 @@
 mod support;
 
 #[allow(unused_imports)]
-use nlkit::rtnl::link::{self, LinkRef, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK};
-#[allow(unused_imports)]
-use nlkit::rtnl::{Filter, Object, Rtnl};
-#[allow(unused_imports)]
-use nlkit::wire::{
-    self, MsgBuilder, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED,
-    NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
-};
-#[allow(unused_imports)]
-use nlkit::{Client, Completer, Conn, Done, ErrorKind, Options, Request, Result};
-#[allow(unused_imports)]
-use std::{
-    collections::{HashMap, HashSet, VecDeque},
-    sync::mpsc,
-    thread,
-    time::{Duration, Instant},
-};
-#[allow(unused_imports)]
 use support::fake_kernel::*;
 
 // 13. Garbage.

@@ -56,6 +56,25 @@ pub struct MonitorConfig {
     pub stream_op: Option<String>,
 }
 
+/// The socket buffer, queue bound and namespace of a subscription or stream, from JS options.
+pub(crate) fn monitor_options(
+    buffer_size: Option<u32>,
+    queue_limit: Option<u32>,
+    netns: Option<&NetnsSpec>,
+) -> nlkit::Result<MonitorOptions> {
+    let mut opts = MonitorOptions::default();
+    if let Some(b) = buffer_size {
+        opts.rcvbuf = b as usize;
+    }
+    if let Some(q) = queue_limit {
+        opts.queue_limit = q.max(1) as usize;
+    }
+    if let Some(ns) = netns {
+        opts.netns = Some(ns.to_ref()?);
+    }
+    Ok(opts)
+}
+
 /// A subscription's events carry names; a stream's are the dump's objects.
 enum Mon {
     Changes(Monitor<Change>),
@@ -98,17 +117,8 @@ impl NativeMonitor {
     }
 
     fn start(&self, cfg: &MonitorConfig) -> nlkit::Result<Mon> {
-        let mut opts = MonitorOptions::default();
+        let opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
         let kinds = cfg.kinds.iter().map(|k| kind(k)).collect::<nlkit::Result<Vec<_>>>()?;
-        if let Some(b) = cfg.buffer_size {
-            opts.rcvbuf = b as usize;
-        }
-        if let Some(q) = cfg.queue_limit {
-            opts.queue_limit = q.max(1) as usize;
-        }
-        if let Some(ns) = &cfg.netns {
-            opts.netns = Some(ns.to_ref()?);
-        }
         let notify = Box::new(JsNotify(self.ready.clone()));
         let Some(op) = &cfg.stream_op else {
             return Ok(Mon::Changes(Monitor::open(Changes::new(kinds, cfg.list_existing), opts, notify)?));

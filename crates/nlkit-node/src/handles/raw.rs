@@ -9,11 +9,11 @@ use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use nlkit::conn::{Completer, Conn, Done};
-use nlkit::monitor::{Monitor, MonitorOptions};
+use nlkit::monitor::Monitor;
 use nlkit::raw::{Groups, Raw, RawMessage};
 
 use super::conn::{options, ConnOptions, COLLECT_MAX};
-use super::monitor::{JsNotify, ReadyFn};
+use super::monitor::{monitor_options, JsNotify, ReadyFn};
 use super::netns::NetnsSpec;
 use crate::envelope;
 use crate::ops_in::raw::{request, RawOp};
@@ -133,16 +133,7 @@ impl NativeRawMonitor {
     pub fn open(&mut self, cfg: RawMonitorConfig) -> String {
         let r = (|| {
             let p = protocol(cfg.protocol)?;
-            let mut opts = MonitorOptions::default();
-            if let Some(b) = cfg.buffer_size {
-                opts.rcvbuf = b as usize;
-            }
-            if let Some(q) = cfg.queue_limit {
-                opts.queue_limit = q.max(1) as usize;
-            }
-            if let Some(ns) = &cfg.netns {
-                opts.netns = Some(ns.to_ref()?);
-            }
+            let opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
             let notify = Box::new(JsNotify(self.ready.clone()));
             match &cfg.dump {
                 Some(op) => nlkit::stream::open(p, request(op)?.bytes, (), opts, notify),

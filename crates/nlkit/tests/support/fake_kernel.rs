@@ -10,25 +10,27 @@
 //! Blocking client calls run on scoped threads while the test thread plays the kernel. Every
 //! call has a finite timeout, so a failing assertion on the kernel side ends the test instead
 //! of hanging it.
+//!
+//! Its imports are re-exported: a test file needs only `use support::fake_kernel::*`.
 
-use std::collections::{HashMap, HashSet, VecDeque};
-use std::io;
-use std::os::fd::{AsRawFd, OwnedFd, RawFd};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Once};
-use std::thread;
-use std::time::{Duration, Instant};
+pub use std::collections::{HashMap, HashSet, VecDeque};
+pub use std::io;
+pub use std::os::fd::{AsRawFd, OwnedFd, RawFd};
+pub use std::sync::atomic::{AtomicUsize, Ordering};
+pub use std::sync::{mpsc, Once};
+pub use std::thread;
+pub use std::time::{Duration, Instant};
 
-use nlkit::rtnl::link::{self, LinkRef, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK};
-use nlkit::rtnl::Rtnl;
-use nlkit::rtnl::{Filter, Object};
-use nlkit::sys;
-use nlkit::wire::{
+pub use nlkit::rtnl::link::{self, LinkRef, RTM_GETLINK, RTM_NEWLINK, RTM_SETLINK};
+pub use nlkit::rtnl::Rtnl;
+pub use nlkit::rtnl::{Filter, Object};
+pub use nlkit::sys;
+pub use nlkit::wire::{
     self, MsgBuilder, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLMSG_HDRLEN, NLMSG_NOOP, NLMSG_OVERRUN, NLM_F_ACK, NLM_F_ACK_TLVS, NLM_F_CAPPED,
     NLM_F_DUMP, NLM_F_DUMP_INTR, NLM_F_MULTI, NLM_F_REQUEST,
 };
-use nlkit::{Client, Completer, Done, ErrorKind, Options, Request, Result};
-use nlkit::{Conn, Transport};
+pub use nlkit::{Client, Completer, Done, ErrorKind, Options, Request, Result};
+pub use nlkit::{Conn, Transport};
 
 /// Our port id, as the fake transport reports it.
 pub const PORT: u32 = 1234;

@@ -17,15 +17,15 @@
 #![allow(dead_code, unused_imports)]
 #![cfg(target_endian = "little")]
 
-use std::net::{IpAddr, Ipv4Addr};
-use std::panic::{catch_unwind, AssertUnwindSafe};
+pub use std::net::{IpAddr, Ipv4Addr};
+pub use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use nlkit::rtnl::addr::{self, AddrOp, AddrSpec, Address};
-use nlkit::rtnl::link::{self, Link, LinkRef};
-use nlkit::rtnl::names;
-use nlkit::rtnl::route::{self, Route, RouteOp, RouteQuery, RouteSpec, RTM_F_CLONED};
-use nlkit::rtnl::{self, Action, Filter, Object, AF_INET, AF_INET6};
-use nlkit::wire::{self, ErrorMsg, Message, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI};
+pub use nlkit::rtnl::addr::{self, AddrOp, AddrSpec, Address};
+pub use nlkit::rtnl::link::{self, Link, LinkRef};
+pub use nlkit::rtnl::names;
+pub use nlkit::rtnl::route::{self, Route, RouteOp, RouteQuery, RouteSpec, RTM_F_CLONED};
+pub use nlkit::rtnl::{self, Action, Filter, Object, AF_INET, AF_INET6};
+pub use nlkit::wire::{self, ErrorMsg, Message, MsgHeader, NLMSG_DONE, NLMSG_ERROR, NLM_F_ACK_TLVS, NLM_F_CAPPED, NLM_F_MULTI};
 
 // ------------------------------------------------------------------------------------------
 // The fixtures

@@ -1,0 +1,57 @@
+/**
+ * The calls a connection has in flight, by token, for the rtnetlink engine and the raw layer
+ * alike: tokens that never collide with a pending call, settling (with the call's cleanup), and
+ * the native handle ref'd exactly while something is pending (an idle connection lets the
+ * process exit).
+ *
+ * @module
+ */
+
+import { MAX_U32 } from './validate.js'
+
+/** What a pending call must offer: its cleanup (an abort listener to remove), if any. */
+export interface Call {
+  cleanup?: () => void
+}
+
+export class Calls<P extends Call> {
+  /** The pending calls by token. */
+  readonly pending = new Map<number, P>()
+  #nextToken = 1
+  #refd = false
+  readonly #handle: { ref(): void; unref(): void }
+
+  constructor(handle: { ref(): void; unref(): void }) {
+    this.#handle = handle
+  }
+
+  /** A token no pending call holds (they wrap at 2^32). */
+  token(): number {
+    for (;;) {
+      const t = this.#nextToken
+      this.#nextToken = t >= MAX_U32 ? 1 : t + 1
+      if (!this.pending.has(t)) return t
+    }
+  }
+
+  /** Forgets a call that is settled (or given up) and runs its cleanup. */
+  settle(token: number, p: P): void {
+    this.pending.delete(token)
+    p.cleanup?.()
+  }
+
+  /** Refs the handle while calls are pending, unrefs it when none are; nothing once `closed`. */
+  updateRef(closed: boolean): void {
+    const want = this.pending.size > 0
+    if (want === this.#refd || closed) return
+    this.#refd = want
+    if (want) this.#handle.ref()
+    else this.#handle.unref()
+  }
+
+  /** Lets the process go whatever is pending (the connection closes). */
+  release(): void {
+    if (this.#refd) this.#handle.unref()
+    this.#refd = false
+  }
+}
