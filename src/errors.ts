@@ -63,9 +63,14 @@ export class NetlinkError extends Error {
   }
 }
 
+/** A kernel error the API reports itself (a lookup that found nothing): `kernelError(op, subject, 'ENODEV', 'No such device')`. */
+export function kernelError(op: string, subject: string, code: 'ENODEV' | 'EHOSTUNREACH', text: string): NetlinkError {
+  return new NetlinkError(op, subject, { errno: osConstants.errno[code], kind: 'kernel', text })
+}
+
 /** The error of a call on a closed connection (or one in flight when it closed). */
 export function closedError(op: string, subject: string): NetlinkError {
-  return new NetlinkError(op, subject, { errno: 125, kind: 'closed', text: 'connection closed' })
+  return new NetlinkError(op, subject, { errno: osConstants.errno.ECANCELED, kind: 'closed', text: 'connection closed' })
 }
 
 /** What a signal's abort rejects a call with: its reason if that is an Error, else an `AbortError`. */

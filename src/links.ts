@@ -6,7 +6,7 @@
  */
 
 import type { Engine } from './engine.js'
-import { NetlinkError } from './errors.js'
+import { kernelError } from './errors.js'
 import type { LinkSel, LinkSpecFields, OpOf } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
@@ -167,7 +167,7 @@ export function refFields(ref: LinkRef): LinkSel {
 export async function linkIndex(e: Engine, ref: LinkRef, o?: CallOptions, opName = 'linkGet', subject = String(ref)): Promise<number> {
   if (typeof ref === 'number') return ref
   const [l] = await e.call<Link>(opName, subject, { op: 'linkGet', name: ref }, o)
-  if (!l) throw new NetlinkError(opName, subject, { errno: 19, kind: 'kernel', text: 'No such device' })
+  if (!l) throw kernelError(opName, subject, 'ENODEV', 'No such device')
   return l.index
 }
 
@@ -226,7 +226,7 @@ export async function linkGet(e: Engine, ref: LinkRef, o?: CallOptions): Promise
   checkLinkRef(ref)
   checkCallOptions(o)
   const [l] = await e.call<Link>('linkGet', String(ref), { op: 'linkGet', ...refFields(ref) }, o)
-  if (!l) throw new NetlinkError('linkGet', String(ref), { errno: 19, kind: 'kernel', text: 'No such device' })
+  if (!l) throw kernelError('linkGet', String(ref), 'ENODEV', 'No such device')
   const refs = LINK_REF_SETTINGS.map((k) => l.linkinfo?.[k]).filter((v): v is number => typeof v === 'number')
   const others = [l.masterIndex, l.linkIndex, ...refs].filter((i): i is number => i !== undefined && i !== 0 && i !== l.index)
   const got = await Promise.all(

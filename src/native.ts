@@ -16,6 +16,7 @@ export {
   NativeRawMonitor,
   netnsCall,
   layouts,
+  nameTables,
   opFields,
   rawLayoutSample,
   type NetnsSpec,

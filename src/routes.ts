@@ -6,7 +6,7 @@
  */
 
 import type { Engine, Subject } from './engine.js'
-import { NetlinkError } from './errors.js'
+import { kernelError } from './errors.js'
 import { linkIndex, linkNames, refFields } from './links.js'
 import type { NexthopFields, OpOf, RouteFields } from './native.js'
 import { PREFS, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js'
@@ -318,6 +318,6 @@ export async function routeGet(e: Engine, destination: string, o: RouteGetOption
   if (o.oif !== undefined) f.oif = await linkIndex(e, checkLinkRef(o.oif, 'oif'), o, 'routeGet', destination)
   const [routes, names] = await Promise.all([e.call<unknown>('routeGet', destination, f, o), linkNames(e, 'routeGet', destination, o)])
   const [r] = appendRoutes([], routes, names)
-  if (!r) throw new NetlinkError('routeGet', destination, { errno: 113, kind: 'kernel', text: 'No route to host' })
+  if (!r) throw kernelError('routeGet', destination, 'EHOSTUNREACH', 'No route to host')
   return r
 }

@@ -24,6 +24,22 @@ pub fn op_fields() -> String {
     crate::ops_in::fields::json()
 }
 
+/// The kernel's name tables (rtnl/names.rs, and the route metrics), as JSON:
+/// `{"scopes":[[0,"global"],...],...,"metrics":[[2,"mtu"],...]}`; src/names.ts builds its
+/// tables from this, so the names are written in one place.
+#[napi]
+pub fn name_tables() -> String {
+    use nlkit::rtnl::{names, route::METRICS};
+    let table = |pairs: &mut dyn Iterator<Item = (u32, &str)>| {
+        let items: Vec<String> = pairs.map(|(v, n)| format!("[{v},\"{n}\"]")).collect();
+        format!("[{}]", items.join(","))
+    };
+    let mut parts: Vec<String> =
+        names::TABLES_BY_NAME.iter().map(|(name, t)| format!("\"{name}\":{}", table(&mut t.iter().copied()))).collect();
+    parts.push(format!("\"metrics\":{}", table(&mut METRICS.iter().map(|(n, v)| (*v as u32, *n)))));
+    format!("{{{}}}", parts.join(","))
+}
+
 #[napi]
 pub fn layouts() -> Layouts {
     Layouts {

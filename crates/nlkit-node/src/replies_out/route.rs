@@ -4,6 +4,7 @@
 use std::fmt::Write;
 use std::net::IpAddr;
 
+use nlkit::rtnl::names::{NTF_FLAGS, NUD_STATES, PREFS, RTNH_FLAGS, RULE_ACTIONS};
 use nlkit::rtnl::{names, route::METRICS, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
 
 use super::json::{ip, mac, settings, string, uint, Obj};
@@ -100,9 +101,6 @@ fn prefix(o: &mut String, ip: Option<IpAddr>, len: u8, fam: u8) {
     o.push('"');
 }
 
-const RTNH_FLAGS: &[(u32, &str)] =
-    &[(1, "dead"), (2, "pervasive"), (4, "onlink"), (8, "offload"), (16, "linkdown"), (32, "unresolved"), (64, "trap")];
-
 /// A route, compact: the 11 values `family, dst, dstLen, table, protocol, scope, type, flags,
 /// oif, dev, extra` without brackets, so a batch's route list is one flat array (stride 11).
 /// protocol/scope/type and the flag bits are numbers (index.ts names them), oif is 0 and dev
@@ -148,15 +146,7 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         j.num("tos", r.tos);
     }
     if let Some(p) = r.pref {
-        j.str(
-            "pref",
-            match p {
-                0 => "medium",
-                1 => "high",
-                3 => "low",
-                _ => "unknown",
-            },
-        );
+        j.str("pref", PREFS.iter().find(|(v, _)| *v == p as u32).map_or("unknown", |(_, n)| *n));
     }
     if !r.nexthops.is_empty() {
         let o = j.raw("nexthops");
@@ -187,27 +177,6 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
     j.end();
 }
 
-const NUD_STATES: &[(u16, &str)] = &[
-    (0x01, "INCOMPLETE"),
-    (0x02, "REACHABLE"),
-    (0x04, "STALE"),
-    (0x08, "DELAY"),
-    (0x10, "PROBE"),
-    (0x20, "FAILED"),
-    (0x40, "NOARP"),
-    (0x80, "PERMANENT"),
-];
-const NTF_FLAGS: &[(u8, &str)] = &[
-    (0x01, "use"),
-    (0x02, "self"),
-    (0x04, "master"),
-    (0x08, "proxy"),
-    (0x10, "extern_learn"),
-    (0x20, "offload"),
-    (0x40, "sticky"),
-    (0x80, "router"),
-];
-
 pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {
     let mut j = Obj::new(o);
     j.num("index", n.index).opt_str("dev", names(n.index));
@@ -218,23 +187,20 @@ pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {
     }
     j.opt_ip("dst", n.dst);
     j.opt_str("lladdr", n.lladdr.as_deref().map(mac).as_deref());
-    let states: Vec<&str> = NUD_STATES.iter().filter(|(b, _)| n.state & b != 0).map(|(_, s)| *s).collect();
+    let states: Vec<&str> = NUD_STATES.iter().filter(|(b, _)| n.state as u32 & b != 0).map(|(_, s)| *s).collect();
     j.strs("state", &states);
-    let flags: Vec<&str> = NTF_FLAGS.iter().filter(|(b, _)| n.flags & b != 0).map(|(_, s)| *s).collect();
+    let flags: Vec<&str> = NTF_FLAGS.iter().filter(|(b, _)| n.flags as u32 & b != 0).map(|(_, s)| *s).collect();
     j.strs("flags", &flags);
     j.opt_num("vlan", n.vlan).opt_num("masterIndex", n.master).opt_str("master", n.master.and_then(names));
     j.opt_num("probes", n.probes);
     j.end();
 }
 
-const RULE_ACTIONS: &[(u8, &str)] =
-    &[(0, "unspec"), (1, "to_tbl"), (2, "goto"), (3, "nop"), (6, "blackhole"), (7, "unreachable"), (8, "prohibit")];
-
 pub fn rule(o: &mut String, r: &Rule) {
     let mut j = Obj::new(o);
     // The kernel leaves FRA_PRIORITY out for priority 0.
     j.num("family", family(r.family)).num("priority", r.priority.unwrap_or(0)).num("table", r.table);
-    let action = RULE_ACTIONS.iter().find(|(v, _)| *v == r.action).map(|(_, n)| n.to_string());
+    let action = RULE_ACTIONS.iter().find(|(v, _)| *v == r.action as u32).map(|(_, n)| n.to_string());
     j.str("action", &action.unwrap_or_else(|| r.action.to_string()));
     if let Some(src) = r.src {
         j.str("from", &format!("{src}/{}", r.src_len));

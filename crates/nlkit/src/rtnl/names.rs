@@ -184,3 +184,53 @@ mod tests {
         assert_eq!(addr_flag_names(0x80 | 0x01, 10), vec!["temporary", "permanent"]);
     }
 }
+
+/// NUD_* neighbour states, as `ip -j neigh` prints them.
+pub const NUD_STATES: &[(u32, &str)] = &[
+    (0x01, "INCOMPLETE"),
+    (0x02, "REACHABLE"),
+    (0x04, "STALE"),
+    (0x08, "DELAY"),
+    (0x10, "PROBE"),
+    (0x20, "FAILED"),
+    (0x40, "NOARP"),
+    (0x80, "PERMANENT"),
+];
+
+/// NTF_* neighbour flags.
+pub const NTF_FLAGS: &[(u32, &str)] = &[
+    (0x01, "use"),
+    (0x02, "self"),
+    (0x04, "master"),
+    (0x08, "proxy"),
+    (0x10, "extern_learn"),
+    (0x20, "offload"),
+    (0x40, "sticky"),
+    (0x80, "router"),
+];
+
+/// RTNH_F_* next-hop flags.
+pub const RTNH_FLAGS: &[(u32, &str)] =
+    &[(1, "dead"), (2, "pervasive"), (4, "onlink"), (8, "offload"), (16, "linkdown"), (32, "unresolved"), (64, "trap")];
+
+/// FR_ACT_* rule actions.
+pub const RULE_ACTIONS: &[(u32, &str)] =
+    &[(0, "unspec"), (1, "to_tbl"), (2, "goto"), (3, "nop"), (6, "blackhole"), (7, "unreachable"), (8, "prohibit")];
+
+/// RTA_PREF: an IPv6 route's router preference.
+pub const PREFS: &[(u32, &str)] = &[(0, "medium"), (1, "high"), (3, "low")];
+
+/// Every table by the name src/names.ts reads it under (`nameTables()` in the binding): the
+/// one place the names of the kernel's numbers are written.
+pub const TABLES_BY_NAME: &[(&str, &[(u32, &str)])] = &[
+    ("protocols", PROTOCOLS),
+    ("scopes", SCOPES),
+    ("routeTypes", ROUTE_TYPES),
+    ("tables", TABLES),
+    ("operstates", OPERSTATES),
+    ("nudStates", NUD_STATES),
+    ("ntfFlags", NTF_FLAGS),
+    ("rtnhFlags", RTNH_FLAGS),
+    ("ruleActions", RULE_ACTIONS),
+    ("prefs", PREFS),
+];
