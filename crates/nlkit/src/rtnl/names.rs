@@ -167,24 +167,6 @@ pub fn link_type_name(v: u32) -> Cow<'static, str> {
     name_of(LINK_TYPES, v)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_both_ways() {
-        assert_eq!(protocol_name(3), "boot");
-        assert_eq!(protocol_name(77), "77");
-        assert_eq!(protocol_value("static"), Some(4));
-        assert_eq!(protocol_value("77"), Some(77));
-        assert_eq!(protocol_value("nope"), None);
-        assert_eq!(table_value("main"), Some(254));
-        assert_eq!(link_flag_names(0x1 | 0x2 | 0x1000), vec!["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"]);
-        assert_eq!(link_flag_names(0x8 | 0x1 | 0x40 | 0x10000), vec!["LOOPBACK", "UP", "LOWER_UP"]);
-        assert_eq!(addr_flag_names(0x80 | 0x01, 10), vec!["temporary", "permanent"]);
-    }
-}
-
 /// NUD_* neighbour states, as `ip -j neigh` prints them.
 pub const NUD_STATES: &[(u32, &str)] = &[
     (0x01, "INCOMPLETE"),
@@ -234,3 +216,21 @@ pub const TABLES_BY_NAME: &[(&str, &[(u32, &str)])] = &[
     ("ruleActions", RULE_ACTIONS),
     ("prefs", PREFS),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_both_ways() {
+        assert_eq!(protocol_name(3), "boot");
+        assert_eq!(protocol_name(77), "77");
+        assert_eq!(protocol_value("static"), Some(4));
+        assert_eq!(protocol_value("77"), Some(77));
+        assert_eq!(protocol_value("nope"), None);
+        assert_eq!(table_value("main"), Some(254));
+        assert_eq!(link_flag_names(0x1 | 0x2 | 0x1000), vec!["NO-CARRIER", "BROADCAST", "MULTICAST", "UP"]);
+        assert_eq!(link_flag_names(0x8 | 0x1 | 0x40 | 0x10000), vec!["LOOPBACK", "UP", "LOWER_UP"]);
+        assert_eq!(addr_flag_names(0x80 | 0x01, 10), vec!["temporary", "permanent"]);
+    }
+}
