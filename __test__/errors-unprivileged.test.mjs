@@ -52,7 +52,13 @@ test('linkSetUp without CAP_NET_ADMIN rejects with EPERM and a message naming CA
     // Reading is allowed without privileges.
     const l = await m.linkGet(${JSON.stringify(a)})
     console.log(JSON.stringify({ read: l.name, up: l.up }))
-    for (const call of [() => m.linkSetUp(${JSON.stringify(a)}), () => m.addrAdd(${JSON.stringify(a)}, '10.90.0.1/24')]) {
+    const calls = [
+      () => m.linkSetUp(${JSON.stringify(a)}),
+      () => m.addrAdd(${JSON.stringify(a)}, '10.90.0.1/24'),
+      () => m.netnsCreate(${JSON.stringify(`${own.netns[0]}x`)}),
+      async () => m.open({ netns: '/proc/1/ns/net' }),
+    ]
+    for (const call of calls) {
       try {
         await call()
         console.log(JSON.stringify({ ok: true }))
@@ -76,7 +82,7 @@ test('linkSetUp without CAP_NET_ADMIN rejects with EPERM and a message naming CA
     }
   }
   t.truthy(out, 'a child without capabilities ran')
-  const [who, read, setUp, addr] = out
+  const [who, read, setUp, addr, nsCreate, nsEnter] = out
   t.is(who.uid, 65534)
   t.is(BigInt(`0x${who.capEff}`), 0n, 'no effective capabilities')
   t.deepEqual(read, { read: a, up: false })
@@ -90,6 +96,14 @@ test('linkSetUp without CAP_NET_ADMIN rejects with EPERM and a message naming CA
   t.is(addr.code, 'EPERM')
   t.is(addr.op, 'addrAdd')
   t.regex(addr.message, /CAP_NET_ADMIN/)
+  // Other refusals name what they lack instead.
+  t.true(['EPERM', 'EACCES'].includes(nsCreate.code), nsCreate.message)
+  t.is(nsCreate.op, 'netnsCreate')
+  t.regex(nsCreate.message, /CAP_SYS_ADMIN/)
+  t.notRegex(nsCreate.message, /CAP_NET_ADMIN/)
+  t.true(['EPERM', 'EACCES'].includes(nsEnter.code), nsEnter.message)
+  t.regex(nsEnter.message, /ptrace access/)
+  t.notRegex(nsEnter.message, /CAP_NET_ADMIN/)
 
   // Nothing changed.
   t.false(ipLink(a).flags.includes('UP'))

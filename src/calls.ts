@@ -14,15 +14,25 @@ export interface Call {
   cleanup?: () => void
 }
 
+/**
+ * Connections with calls pending: what keeps a connection reachable while a call is in flight
+ * (its native callback holds it only weakly, so a connection dropped without close() is
+ * collected, and the binding's finalizer closes its socket and thread).
+ */
+const LIVE = new Set<object>()
+
 export class Calls<P extends Call> {
   /** The pending calls by token. */
   readonly pending = new Map<number, P>()
   #nextToken = 1
   #refd = false
   readonly #handle: { ref(): void; unref(): void }
+  readonly #owner: object
 
-  constructor(handle: { ref(): void; unref(): void }) {
+  /** `owner` is the connection, kept reachable while calls are pending. */
+  constructor(handle: { ref(): void; unref(): void }, owner: object) {
     this.#handle = handle
+    this.#owner = owner
   }
 
   /** A token no pending call holds (they wrap at 2^32). */
@@ -45,13 +55,19 @@ export class Calls<P extends Call> {
     const want = this.pending.size > 0
     if (want === this.#refd || closed) return
     this.#refd = want
-    if (want) this.#handle.ref()
-    else this.#handle.unref()
+    if (want) {
+      this.#handle.ref()
+      LIVE.add(this.#owner)
+    } else {
+      this.#handle.unref()
+      LIVE.delete(this.#owner)
+    }
   }
 
   /** Lets the process go whatever is pending (the connection closes). */
   release(): void {
     if (this.#refd) this.#handle.unref()
     this.#refd = false
+    LIVE.delete(this.#owner)
   }
 }

@@ -11,7 +11,7 @@
  */
 
 import { Calls } from './calls.js'
-import { abortError, closedError, nativeResult, NetlinkError } from './errors.js'
+import { abortError, busyError, closedError, fromNative, nativeResult, timeoutError } from './errors.js'
 import { NativeConn, Part, type Completion, type Op, type Submitted } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, NetnsRef, OpenOptions } from './types.js'
@@ -30,6 +30,8 @@ interface Pending {
   parts?: unknown[][]
   /** Takes each part of a large dump as it arrives instead. */
   onPart?: OnPart
+  /** performance.now() past which the call fails ETIMEDOUT, queued or sent. */
+  deadline: number
 }
 
 /** Takes each part of a large dump as it arrives (null: start over, the dump restarts). */
@@ -46,6 +48,10 @@ export function subjectText(s: Subject): string {
 const FLUSH_SLICE = 2048
 /** Back-to-back flushes (ms) before timers and I/O get a turn. */
 const FLUSH_BUDGET_MS = 4
+/** A call's deadline when neither the call nor the connection sets one, ms. */
+export const DEFAULT_TIMEOUT_MS = 5000
+/** Calls pending on one connection (queued here or in flight); past this a call fails EAGAIN. */
+export const DEFAULT_MAX_PENDING = 1 << 18
 
 /** One native connection's queue, tokens and pending calls. Held by a {@link Netlink}. */
 export class Engine {
@@ -54,6 +60,8 @@ export class Engine {
   #queue: Submitted[] = []
   #flushScheduled = false
   #closed = false
+  readonly #timeout: number
+  readonly #maxPending: number
   /** The namespace the connection was opened in, as given (for streams and subscriptions). */
   readonly netns: NetnsRef | undefined
   /** Calls aborted since the last flush (possibly still in the queue). */
@@ -68,16 +76,24 @@ export class Engine {
   constructor(opts: OpenOptions) {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
+    if (opts.maxPending !== undefined) checkInt(opts.maxPending, 'maxPending', 1, 0x7fffffff)
+    this.#timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS
+    this.#maxPending = opts.maxPending ?? DEFAULT_MAX_PENDING
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.netns = opts.netns
-    const n = new NativeConn((json: string) => this.#onAsyncDone(json))
+    // Weakly: a connection dropped without close() must be collectable (see calls.ts).
+    const self = new WeakRef(this)
+    const n = new NativeConn((json: string) => {
+      const e = self.deref()
+      if (e) e.#onAsyncDone(json)
+    })
     this.#native = nativeResult(
       'open',
       opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`,
       n,
-      n.open({ timeout: opts.timeout, netns }),
+      n.open({ timeout: this.#timeout, netns }),
     )
-    this.#calls = new Calls(this.#native)
+    this.#calls = new Calls(this.#native, this)
   }
 
   /**
@@ -120,7 +136,7 @@ export class Engine {
         continue
       }
       this.#calls.settle(token, p)
-      if (err) p.reject(new NetlinkError(p.op, subjectText(p.subject), err))
+      if (err) p.reject(fromNative(p.op, subjectText(p.subject), err))
       else if (p.voidResult) (p.resolve as unknown as (v: undefined) => void)(undefined)
       else p.resolve(p.parts ? ([] as unknown[]).concat(...p.parts, objs!) : objs!)
     }
@@ -138,9 +154,19 @@ export class Engine {
     }
     const signal = o?.signal
     if (signal?.aborted) return Promise.reject(abortError(signal))
+    if (this.#calls.pending.size >= this.#maxPending) return Promise.reject(busyError(opName, subjectText(subject), this.#maxPending))
+    // Every string goes to the kernel, which reads a name only up to a NUL.
+    for (const k in op) {
+      const v = (op as unknown as Record<string, unknown>)[k]
+      if (typeof v === 'string' && v.includes('\0')) {
+        return Promise.reject(new RangeError(`${opName}: ${k} must not contain a NUL character (the kernel would read only up to it)`))
+      }
+    }
+    // The deadline runs from now: time spent queued here counts.
+    const deadline = performance.now() + (o?.timeout ?? this.#timeout)
     return new Promise<T[]>((resolve, reject) => {
       const token = this.#calls.token()
-      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult, onPart }
+      const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult, onPart, deadline }
       if (signal) {
         const onAbort = () => {
           if (this.#calls.pending.get(token) !== p) return
@@ -156,7 +182,6 @@ export class Engine {
       // Fill in the caller's fresh object rather than copy it.
       const s = op as Submitted
       s.token = token
-      if (o?.timeout !== undefined) s.timeout = o.timeout
       this.#queue.push(s)
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
@@ -206,21 +231,53 @@ export class Engine {
     } else {
       this.#queue = []
     }
+    ops = this.#stampDeadlines(ops)
     let now: string | null
     try {
       now = this.#native.submit(JSON.stringify(ops))
-    } catch (e) {
-      for (const op of ops) {
-        const p = this.#calls.pending.get(op.token)
-        if (p) {
-          this.#calls.settle(op.token, p)
-          p.reject(e as Error)
-        }
-      }
+    } catch {
+      // Nothing was sent (the binding parses the whole batch first): send the calls one by
+      // one, so whatever could not be encoded fails only the call it belongs to.
+      for (const op of ops) this.#submitAlone(op)
       now = null
     }
     if (now !== null) this.#onDone(now)
     else this.#calls.updateRef(this.#closed)
+  }
+
+  /**
+   * Fails the calls whose deadline passed while they were queued (ETIMEDOUT, never sent) and
+   * gives the others what is left of theirs, when it is less than the connection's default by
+   * a millisecond or more (the core's deadline starts when it receives the call).
+   */
+  #stampDeadlines(ops: Submitted[]): Submitted[] {
+    const now = performance.now()
+    let expired = false
+    for (const op of ops) {
+      const p = this.#calls.pending.get(op.token)
+      if (!p) continue
+      const left = Math.ceil(p.deadline - now)
+      if (left <= 0) {
+        expired = true
+        this.#calls.settle(op.token, p)
+        p.reject(timeoutError(p.op, subjectText(p.subject)))
+      } else if (left < this.#timeout) op.timeout = left
+    }
+    return expired ? ops.filter((op) => this.#calls.pending.has(op.token)) : ops
+  }
+
+  #submitAlone(op: Submitted): void {
+    const p = this.#calls.pending.get(op.token)
+    if (!p) return
+    let now: string | null
+    try {
+      now = this.#native.submit(JSON.stringify([op]))
+    } catch (e) {
+      this.#calls.settle(op.token, p)
+      p.reject(new TypeError(`${p.op}: the call could not be encoded: ${(e as Error)?.message ?? String(e)}`))
+      return
+    }
+    if (now !== null) this.#onDone(now)
   }
 
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */

@@ -14,7 +14,7 @@ import { constants as osConstants } from 'node:os'
 export interface NativeError {
   /** The positive errno. */
   errno: number
-  /** `'kernel'`, `'timeout'`, `'closed'`, `'dumpInterrupted'`, `'protocol'`, `'io'`, `'busy'`. */
+  /** `'kernel'`, `'timeout'`, `'closed'`, `'dumpInterrupted'`, `'protocol'`, `'io'`, `'busy'`, `'invalid'`. */
   kind: string
   /** strerror's text for the errno. */
   text: string
@@ -26,6 +26,8 @@ export interface NativeError {
 
 /** errno names by number (`17` -> `'EEXIST'`). */
 const errnoNames: Map<number, string> = new Map(Object.entries(osConstants.errno).map(([name, n]) => [n as number, name]))
+// 11 is listed as both; the kernel's headers and strace say EAGAIN.
+errnoNames.set(osConstants.errno.EAGAIN, 'EAGAIN')
 
 /**
  * A failed netlink operation. `code` is the errno name (`'EEXIST'`), `errno` its number.
@@ -50,9 +52,7 @@ export class NetlinkError extends Error {
     const text = e.kind === 'timeout' ? 'timed out' : e.text
     let msg = `${op}${subject ? ` ${subject}` : ''}: ${text} (${code})`
     if (e.detail) msg += `: ${e.detail}`
-    if (code === 'EPERM' || code === 'EACCES') {
-      msg += ' (changing network configuration needs CAP_NET_ADMIN: run as root or grant the capability)'
-    }
+    if (code === 'EPERM' || code === 'EACCES') msg += capabilityHint(op, subject)
     super(msg)
     this.name = 'NetlinkError'
     this.code = code
@@ -63,9 +63,48 @@ export class NetlinkError extends Error {
   }
 }
 
+/** What a refusal for lack of privileges most likely lacks, by operation. */
+function capabilityHint(op: string, subject: string): string {
+  if (op === 'netnsCreate' || op === 'netnsDelete') {
+    return ' (creating or deleting a named namespace needs CAP_SYS_ADMIN: it mounts under /run/netns)'
+  }
+  if (subject.startsWith('netns ') || /^(open|subscribe|routeListStream|dumpStream)$/.test(op)) {
+    return (
+      ' (entering another network namespace needs CAP_SYS_ADMIN, and opening /proc/PID/ns/net needs' +
+      ' ptrace access to that process: the same user, or CAP_SYS_PTRACE)'
+    )
+  }
+  return ' (changing network configuration needs CAP_NET_ADMIN: run as root or grant the capability)'
+}
+
+/**
+ * The one decoder of the native error envelope: a `NetlinkError`, or for an argument the core
+ * refused before sending anything (kind `'invalid'`: a kind setting it does not know, a path
+ * that is not a network namespace) a `RangeError` with the core's explanation.
+ */
+export function fromNative(op: string, subject: string, e: NativeError): Error {
+  if (e.kind === 'invalid') return new RangeError(`${op}${subject ? ` ${subject}` : ''}: ${e.detail ?? e.text}`)
+  return new NetlinkError(op, subject, e)
+}
+
 /** A kernel error the API reports itself (a lookup that found nothing): `kernelError(op, subject, 'ENODEV', 'No such device')`. */
 export function kernelError(op: string, subject: string, code: 'ENODEV' | 'EHOSTUNREACH', text: string): NetlinkError {
   return new NetlinkError(op, subject, { errno: osConstants.errno[code], kind: 'kernel', text })
+}
+
+/** A call that spent its deadline queued: never sent. */
+export function timeoutError(op: string, subject: string): NetlinkError {
+  return new NetlinkError(op, subject, { errno: osConstants.errno.ETIMEDOUT, kind: 'timeout', text: 'Connection timed out' })
+}
+
+/** A call past the connection's bound of pending calls: refused, nothing sent. */
+export function busyError(op: string, subject: string, max: number): NetlinkError {
+  return new NetlinkError(op, subject, {
+    errno: osConstants.errno.EAGAIN,
+    kind: 'busy',
+    text: 'Resource temporarily unavailable',
+    detail: `${max} calls are pending on this connection (OpenOptions.maxPending); wait for some to complete`,
+  })
 }
 
 /** The error of a call on a closed connection (or one in flight when it closed). */
@@ -90,12 +129,12 @@ export function nativeResult<H extends { close(): unknown }>(op: string, subject
   const [err] = JSON.parse(result) as [NativeError | null, unknown]
   if (!err) return handle
   handle.close()
-  throw new NetlinkError(op, subject, err)
+  throw fromNative(op, subject, err)
 }
 
 /** `[envelope|null, value]` of a synchronous native call (netnsCall): the value, or the NetlinkError. */
 export function nativeValue<T>(op: string, subject: string, result: string): T {
   const [err, value] = JSON.parse(result) as [NativeError | null, T]
-  if (err) throw new NetlinkError(op, subject, err)
+  if (err) throw fromNative(op, subject, err)
   return value
 }

@@ -5,7 +5,7 @@
  */
 
 import type { Address } from './addresses.js'
-import { nativeResult, NetlinkError, type NativeError } from './errors.js'
+import { fromNative, nativeResult, type NativeError } from './errors.js'
 import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
 import type { Neighbour } from './neighbours.js'
@@ -107,7 +107,6 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
   #buf: RawEvent[] = []
   #pos = 0
   #waiters: Waiter[] = []
-  #failure: Error | undefined
   #onAbort: (() => void) | undefined
   #signal: AbortSignal | undefined
 
@@ -159,9 +158,9 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     const ev = this.#buf[this.#pos++]
     if (ev.type === 'route') ev.route = routeFromWire(ev.route as unknown as WireRoutes, 0)
     else if (ev.type === 'error') {
-      this.#failure = new NetlinkError('subscribe', '', ev.error)
+      const failure = fromNative('subscribe', '', ev.error)
       this.close()
-      w.reject(this.#failure)
+      w.reject(failure)
       return
     }
     w.resolve({ value: ev, done: false })

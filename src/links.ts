@@ -10,7 +10,7 @@ import { kernelError } from './errors.js'
 import type { LinkSel, LinkSpecFields, OpOf } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
-import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, checkMac, describe, MAX_U32 } from './validate.js'
+import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, checkMac, checkPlain, describe, MAX_U32 } from './validate.js'
 
 /**
  * A network interface, with the names `ip -j link` uses.
@@ -243,8 +243,10 @@ export async function linkSetUp(e: Engine, opName: 'linkSetUp' | 'linkSetDown', 
   await e.call(opName, String(ref), { op: 'linkSetUp', ...refFields(ref), up }, o)
 }
 
-export async function linkAdd(e: Engine, spec: LinkAddSpec, o?: CallOptions): Promise<void> {
-  if (typeof spec !== 'object' || spec === null) throw new TypeError('spec must be an object')
+export async function linkAdd(e: Engine, given: LinkAddSpec, o?: CallOptions): Promise<void> {
+  if (typeof given !== 'object' || given === null) throw new TypeError('spec must be an object')
+  // Read once and checked whole (kind settings are free-form): what is sent is what was checked.
+  const spec = checkPlain(given, 'spec') as LinkAddSpec
   if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError('spec.kind must be a link kind like "veth"')
   checkLinkName(spec.name, 'spec.name')
   checkCallOptions(o)
@@ -274,9 +276,10 @@ export async function linkAdd(e: Engine, spec: LinkAddSpec, o?: CallOptions): Pr
   await e.call('linkAdd', spec.name, f, o)
 }
 
-export async function linkSet(e: Engine, ref: LinkRef, changes: LinkChanges, o?: CallOptions): Promise<void> {
+export async function linkSet(e: Engine, ref: LinkRef, given: LinkChanges, o?: CallOptions): Promise<void> {
   checkLinkRef(ref)
-  if (typeof changes !== 'object' || changes === null) throw new TypeError('changes must be an object')
+  if (typeof given !== 'object' || given === null) throw new TypeError('changes must be an object')
+  const changes = checkPlain(given, 'changes') as LinkChanges
   for (const k of Object.keys(changes)) {
     if (!LINK_SET_KEYS.has(k)) throw new RangeError(`unknown link change ${describe(k)}; expected one of ${[...LINK_SET_KEYS].join(', ')}`)
   }

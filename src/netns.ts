@@ -8,18 +8,18 @@
 import { nativeValue } from './errors.js'
 import { netnsCall, type NetnsSpec } from './native.js'
 import type { NetnsRef } from './types.js'
-import { checkInt, checkNetnsName, describe } from './validate.js'
+import { checkInt, checkNetnsName, checkText, describe } from './validate.js'
 
 /** A NetnsRef as the binding takes it (exactly one of name, path, pid, fd), validated. */
 export function netnsSpec(v: NetnsRef, name = 'netns'): NetnsSpec {
   if (typeof v === 'string') {
     if (v.length === 0) throw new RangeError(`${name} must not be empty`)
-    return v.includes('/') ? { path: v } : { name: checkNetnsName(v, name) }
+    return v.includes('/') ? { path: checkText(v, name) } : { name: checkNetnsName(v, name) }
   }
   if (typeof v === 'number') return { pid: checkInt(v, `${name} pid`, 1, 0x7fffffff) }
   if (typeof v === 'object' && v !== null) {
     if ('name' in v) return { name: checkNetnsName(v.name, name) }
-    if ('path' in v && typeof v.path === 'string' && v.path.length > 0) return { path: v.path }
+    if ('path' in v && typeof v.path === 'string' && v.path.length > 0) return { path: checkText(v.path, `${name}.path`) }
     if ('pid' in v) return { pid: checkInt(v.pid, `${name}.pid`, 1, 0x7fffffff) }
     if ('fd' in v) return { fd: checkInt(v.fd, `${name}.fd`, 0, 0x7fffffff) }
   }

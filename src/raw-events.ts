@@ -5,7 +5,7 @@
  * @module
  */
 
-import { NetlinkError, nativeResult } from './errors.js'
+import { fromNative, nativeResult } from './errors.js'
 import { NativeRawMonitor, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { RawMessage } from './raw.js'
@@ -138,7 +138,7 @@ export class RawEvents implements AsyncIterableIterator<RawEvent> {
     if (rec.kind === RawKind.Overflow) return { value: { type: 'overflow' }, done: false }
     if (rec.error) {
       this.close()
-      throw new NetlinkError('subscribe', '', rec.error)
+      throw fromNative('subscribe', '', rec.error)
     }
     return { value: { type: 'message', message: rec.messages[0] }, done: false }
   }
@@ -182,7 +182,7 @@ class RawDumpStream implements AsyncIterableIterator<RawMessage[]> {
     for (; rec !== undefined; rec = this.#done ? undefined : this.#records.take()) {
       if (rec.error) {
         this.close()
-        throw new NetlinkError('dumpStream', '', rec.error)
+        throw fromNative('dumpStream', '', rec.error)
       }
       if (rec.kind === RawKind.End) {
         this.close()

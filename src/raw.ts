@@ -8,7 +8,7 @@
  */
 
 import { Calls } from './calls.js'
-import { abortError, closedError, NetlinkError, nativeResult } from './errors.js'
+import { abortError, closedError, fromNative, nativeResult } from './errors.js'
 import { NativeRawConn, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
 import { decodeBatch, RawKind } from './raw-layout.js'
@@ -151,9 +151,14 @@ export class RawNetlink {
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.#netns = opts.netns
-    const n = new NativeRawConn((b: Buffer) => this.#onDone(b))
+    // Weakly: a connection dropped without close() must be collectable (see calls.ts).
+    const self = new WeakRef(this)
+    const n = new NativeRawConn((b: Buffer) => {
+      const c = self.deref()
+      if (c) c.#onDone(b)
+    })
     this.#native = nativeResult('open', `protocol ${this.protocol}`, n, n.open(this.protocol, { timeout: opts.timeout, netns }))
-    this.#calls = new Calls(this.#native)
+    this.#calls = new Calls(this.#native, this)
   }
 
   /**
@@ -256,7 +261,7 @@ export class RawNetlink {
       else if (r.kind === RawKind.Restart) p.parts = undefined
       else {
         this.#calls.settle(r.token, p)
-        if (r.error) p.reject(new NetlinkError('request', p.subject, r.error))
+        if (r.error) p.reject(fromNative('request', p.subject, r.error))
         else p.resolve(p.parts ? p.parts.flat().concat(r.messages) : r.messages)
       }
     }

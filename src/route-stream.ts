@@ -4,7 +4,7 @@
  * @module
  */
 
-import { nativeResult, NetlinkError } from './errors.js'
+import { fromNative, nativeResult } from './errors.js'
 import { NativeMonitor, type NetnsSpec, type RouteListOp, type WireRoutes } from './native.js'
 import type { RawEvent } from './events.js'
 import { routeFromWire } from './route-decode.js'
@@ -61,7 +61,7 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
         else if (ev.type === 'end') this.close()
         else if (ev.type === 'error') {
           this.close()
-          throw new NetlinkError('routeListStream', '', ev.error)
+          throw fromNative('routeListStream', '', ev.error)
         }
       }
       if (routes.length > 0) return { value: routes, done: false }

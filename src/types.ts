@@ -39,8 +39,16 @@ export type NetnsRef = string | number | { name: string } | { path: string } | {
  * @category Connections
  */
 export interface OpenOptions {
-  /** Default deadline of every call on this connection, in milliseconds (default 5000). */
+  /**
+   * Default deadline of every call on this connection, in milliseconds (default 5000). It runs
+   * from the moment the call is made: a call that spends it queued fails ETIMEDOUT unsent.
+   */
   timeout?: number
+  /**
+   * Calls pending on this connection at most, queued or in flight (default 262,144): past it a
+   * call fails at once with EAGAIN, so a runaway producer cannot grow memory without bound.
+   */
+  maxPending?: number
   /** Work in this network namespace instead of the current one. */
   netns?: NetnsRef
 }

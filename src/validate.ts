@@ -37,9 +37,19 @@ export function checkBool(v: unknown, name: string): boolean {
   return v
 }
 
+/**
+ * A string that goes to the kernel: the kernel reads a name up to its first NUL, so
+ * `'eth0\0-tmp'` would mean `eth0`. Refused, whatever the field.
+ */
+export function checkText(v: string, name: string): string {
+  if (v.includes('\0')) throw new RangeError(`${name} must not contain a NUL character (the kernel would read only up to it)`)
+  return v
+}
+
 export function checkLinkName(v: unknown, name = 'link'): string {
   if (typeof v !== 'string') throw new TypeError(`${name} must be a string, got ${describe(v)}`)
   if (v.length === 0) throw new RangeError(`${name} must not be empty`)
+  checkText(v, name)
   if (Buffer.byteLength(v) > 15) throw new RangeError(`${name} ${describe(v)} is longer than 15 bytes`)
   if (v === '.' || v === '..' || /[\s/:]/.test(v)) throw new RangeError(`${name} ${describe(v)} is not a valid interface name`)
   return v
@@ -93,6 +103,9 @@ export function ipFamily(s: string): 0 | 4 | 6 {
 export function checkIp(v: unknown, name: string, family?: 4 | 6): { family: 4 | 6; address: string } {
   if (typeof v !== 'string') throw new TypeError(`${name} must be an IP address string, got ${describe(v)}`)
   const f = ipFamily(v)
+  if (f === 6 && v.includes('%')) {
+    throw new RangeError(`${name} ${describe(v)}: a zone index (%link) is not taken here; give the link as the call's dev or link`)
+  }
   if (f === 0) throw new TypeError(`${name} ${describe(v)} is not an IP address`)
   if (family && f !== family) throw new TypeError(`${name} ${describe(v)} is not an IPv${family} address`)
   return { family: f, address: v }
@@ -167,6 +180,7 @@ export function lifetime(v: unknown, name: string): number | undefined {
 /** An IPv4 address label: like an interface name, but `eth0:1` aliases have a colon. */
 export function checkLabel(v: unknown): string {
   if (typeof v !== 'string') throw new TypeError(`label must be a string, got ${describe(v)}`)
+  checkText(v, 'label')
   if (v.length === 0 || Buffer.byteLength(v) > 15 || /[\s/]/.test(v))
     throw new RangeError(`label ${describe(v)} must be 1 to 15 bytes without spaces or slashes`)
   return v
@@ -186,4 +200,54 @@ export function checkNetnsName(v: unknown, name: string): string {
     throw new RangeError(`${name} ${describe(v)} is not a valid namespace name`)
   }
   return v
+}
+
+/** Fields of one free-form settings object, items of one list: what the binding accepts. */
+export const MAX_FIELDS = 256
+/** Nesting of free-form settings (a veth peer's settings are two levels deep). */
+const MAX_PLAIN_DEPTH = 8
+
+/**
+ * A checked, JSON-safe deep copy of free-form settings (a link spec and its kind's settings):
+ * strings without NUL, safe integers, booleans, arrays and plain objects, at most
+ * {@link MAX_FIELDS} entries each and a few levels deep (so a cycle is refused too). Anything
+ * else is a TypeError or RangeError naming the field. Getters are read once, here: one that
+ * throws fails this call only, and the value sent is the value checked.
+ */
+export function checkPlain(v: unknown, name: string, depth = 0): unknown {
+  switch (typeof v) {
+    case 'string':
+      return checkText(v, name)
+    case 'boolean':
+      return v
+    case 'number':
+      if (!Number.isSafeInteger(v)) throw new TypeError(`${name} must be an integer, got ${v}`)
+      return v
+    case 'bigint':
+      throw new TypeError(`${name} must be a number, not a bigint (${v}n)`)
+    case 'object':
+      break
+    default:
+      throw new TypeError(`${name} must be a string, a number, a boolean, an array or a plain object, got ${typeof v}`)
+  }
+  if (v === null) return null
+  if (depth >= MAX_PLAIN_DEPTH) throw new RangeError(`${name} is nested too deeply (or contains itself)`)
+  if (Array.isArray(v)) {
+    if (v.length > MAX_FIELDS) throw new RangeError(`${name} has more than ${MAX_FIELDS} items`)
+    return v.map((x, i) => checkPlain(x, `${name}[${i}]`, depth + 1))
+  }
+  const proto = Object.getPrototypeOf(v)
+  if (proto !== Object.prototype && proto !== null) throw new TypeError(`${name} must be a plain object, got ${describe(v)}`)
+  let entries: [string, unknown][]
+  try {
+    entries = Object.entries(v)
+  } catch (e) {
+    throw new TypeError(`${name} could not be read: ${(e as Error)?.message ?? String(e)}`)
+  }
+  if (entries.length > MAX_FIELDS) throw new RangeError(`${name} has more than ${MAX_FIELDS} fields`)
+  const out: Record<string, unknown> = {}
+  for (const [k, x] of entries) {
+    if (x !== undefined) out[checkText(k, `a key of ${name}`)] = checkPlain(x, `${name}.${k}`, depth + 1)
+  }
+  return out
 }

@@ -90,7 +90,7 @@ const REGISTRY = {
   'connection-lifecycle': { prefix: 'lc' },
   // v6 2001:db8::/48: only in an argument refused before anything is sent.
   errors: { prefix: 'er', v4: ['10.80.0.0/16'], v6: ['2001:db8:80::/48', '2001:db8::/48'], tables: [[4000, 4003]] },
-  'errors-unprivileged': { prefix: 'ep', v4: ['10.90.0.0/16'] },
+  'errors-unprivileged': { prefix: 'ep', netns: ['nlk-ep-'], v4: ['10.90.0.0/16'] },
   'args-validation': {
     prefix: 'sg',
     netns: ['nlk-sg-'],
@@ -100,6 +100,19 @@ const REGISTRY = {
     priorities: [[20600, 20699]],
   },
   module: { prefix: 'md' },
+
+  // ---- hostile arguments and deadlines (hardening) ----------------------------------------------
+  'args-isolation': {
+    prefix: 'ai',
+    v4: ['10.157.0.0/16'],
+    v6: ['2001:db8:157::/48', 'fe80::/64'],
+    tables: [5070],
+    priorities: [20700],
+    vnis: [4270],
+  },
+  'engine-deadlines': { prefix: 'dl', v4: ['10.158.0.0/16'] },
+  'netns-paths': { prefix: 'np' },
+  'connection-gc': {},
 
   // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },

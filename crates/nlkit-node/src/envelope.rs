@@ -17,6 +17,7 @@ fn kind_name(k: ErrorKind) -> &'static str {
         ErrorKind::Protocol => "protocol",
         ErrorKind::Io => "io",
         ErrorKind::Busy => "busy",
+        ErrorKind::Invalid => "invalid",
     }
 }
 

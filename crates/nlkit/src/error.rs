@@ -22,6 +22,9 @@ pub enum ErrorKind {
     Io,
     /// Too many requests queued on this connection (EAGAIN).
     Busy,
+    /// A request that cannot be encoded or an argument the core refuses (EINVAL); nothing was
+    /// sent. The API layers report it as a bad argument (a RangeError), not a kernel error.
+    Invalid,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -50,7 +53,7 @@ impl Error {
 
     /// A request that cannot be encoded (EINVAL); nothing was sent.
     pub fn invalid(detail: impl Into<String>) -> Self {
-        Error::new(ErrorKind::Io, libc::EINVAL, Some(detail.into()))
+        Error::new(ErrorKind::Invalid, libc::EINVAL, Some(detail.into()))
     }
 
     pub fn timeout() -> Self {

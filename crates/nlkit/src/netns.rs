@@ -2,7 +2,7 @@
 //! open sockets inside one. A socket keeps the namespace it was created in, so only a short-lived
 //! helper thread ever changes namespace; no caller's thread (Node's, libuv's) does.
 
-use std::fs::{self, File, OpenOptions};
+use std::fs::{self, OpenOptions};
 use std::io;
 use std::os::fd::{OwnedFd, RawFd};
 use std::os::unix::fs::OpenOptionsExt;
@@ -47,8 +47,19 @@ impl NetnsRef {
         }
     }
 
-    /// Opens the namespace file (O_RDONLY|O_CLOEXEC). For `Fd`, a duplicate of the caller's descriptor.
+    /// Opens the namespace file (O_RDONLY|O_CLOEXEC|O_NONBLOCK: a FIFO or a device at the path
+    /// must not block the caller, which may be Node's main thread) and checks that it is a
+    /// network namespace. For `Fd`, a duplicate of the caller's descriptor, checked alike.
     pub fn open(&self) -> Result<OwnedFd> {
+        let fd = self.open_file()?;
+        match sys::ns_type(&fd) {
+            Ok(libc::CLONE_NEWNET) => Ok(fd),
+            Ok(_) => Err(Error::invalid(format!("{} is a namespace, but not a network namespace", self.describe()))),
+            Err(_) => Err(Error::invalid(format!("{} is not a network namespace", self.describe()))),
+        }
+    }
+
+    fn open_file(&self) -> Result<OwnedFd> {
         let path = match self {
             NetnsRef::Name(n) => {
                 check_name(n)?;
@@ -59,7 +70,12 @@ impl NetnsRef {
             // A duplicate: the caller keeps (and closes) its own descriptor.
             NetnsRef::Fd(fd) => return sys::dup_fd(*fd).map_err(|e| Error::io(&e)),
         };
-        File::open(&path).map(OwnedFd::from).map_err(|e| Error::io(&e))
+        OpenOptions::new()
+            .read(true)
+            .custom_flags(libc::O_NONBLOCK | libc::O_CLOEXEC)
+            .open(&path)
+            .map(OwnedFd::from)
+            .map_err(|e| Error::io(&e))
     }
 }
 

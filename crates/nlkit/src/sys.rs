@@ -260,6 +260,16 @@ pub fn unshare_netns_thread() -> io::Result<()> {
     cvt(unsafe { libc::unshare(libc::CLONE_NEWNET) }).map(|_| ())
 }
 
+/// NS_GET_NSTYPE (`_IO(0xb7, 3)`): the kind of namespace an nsfs descriptor refers to.
+const NS_GET_NSTYPE: libc::c_ulong = 0xb703;
+
+/// The CLONE_NEW* type of the namespace `fd` refers to; ENOTTY (or EINVAL) when it is not a
+/// namespace file at all.
+pub fn ns_type(fd: &impl AsRawFd) -> io::Result<libc::c_int> {
+    // SAFETY: an ioctl without an argument on a descriptor we hold.
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), NS_GET_NSTYPE as _) })
+}
+
 /// Moves the calling thread into the network namespace `fd` refers to (CAP_SYS_ADMIN).
 pub fn setns_net(fd: &impl AsRawFd) -> io::Result<()> {
     // SAFETY: plain syscall on a descriptor we borrow for its duration.

@@ -64,7 +64,8 @@ pub fn options(opts: &ConnOptions) -> nlkit::Result<Options> {
 #[napi]
 pub struct NativeConn {
     conn: Option<Conn>,
-    done: JsCompleter,
+    /// Dropped at close: the JS callback (and the connection it calls back) can then be collected.
+    done: Option<JsCompleter>,
     netns: Option<nlkit::netns::NetnsRef>,
 }
 
@@ -73,7 +74,7 @@ impl NativeConn {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_done: Function<String, ()>) -> Result<Self> {
         let tsfn: DoneFn = on_done.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
-        Ok(NativeConn { conn: None, done: JsCompleter(Arc::new(Mutex::new(tsfn))), netns: None })
+        Ok(NativeConn { conn: None, done: Some(JsCompleter(Arc::new(Mutex::new(tsfn)))), netns: None })
     }
 
     /// Opens the socket (and the link cache's): `[envelope|null, null]`.
@@ -82,7 +83,8 @@ impl NativeConn {
         envelope::result((|| {
             let o = options(&opts)?;
             self.netns = o.netns.clone();
-            self.conn = Some(Conn::open(Rtnl, o, Box::new(self.done.clone()))?);
+            let done = self.done.clone().ok_or_else(nlkit::Error::closed)?;
+            self.conn = Some(Conn::open(Rtnl, o, Box::new(done))?);
             Ok("null".into())
         })())
     }
@@ -112,20 +114,22 @@ impl NativeConn {
     #[napi(js_name = "ref")]
     #[allow(deprecated)]
     pub fn refer(&mut self, env: Env) -> Result<()> {
-        self.done.0.lock().unwrap_or_else(|e| e.into_inner()).refer(&env)
+        self.done.as_ref().map_or(Ok(()), |d| d.0.lock().unwrap_or_else(|e| e.into_inner()).refer(&env))
     }
 
     #[napi]
     #[allow(deprecated)]
     pub fn unref(&mut self, env: Env) -> Result<()> {
-        self.done.0.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+        self.done.as_ref().map_or(Ok(()), |d| d.0.lock().unwrap_or_else(|e| e.into_inner()).unref(&env))
     }
 
-    /// Rejects everything in flight ("connection closed") and stops the I/O thread.
+    /// Rejects everything in flight ("connection closed"), stops the I/O thread and lets go of
+    /// the JS callback. Idempotent.
     #[napi]
     pub fn close(&mut self) {
         if let Some(mut c) = self.conn.take() {
             c.close();
         }
+        self.done = None;
     }
 }

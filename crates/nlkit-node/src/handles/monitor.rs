@@ -94,7 +94,8 @@ fn as_change(ev: Event<Object>) -> Event<Change> {
 #[napi]
 pub struct NativeMonitor {
     mon: Option<Mon>,
-    ready: Arc<Mutex<ReadyFn>>,
+    /// Dropped at close: the JS callback (and the subscription it calls back) can be collected.
+    ready: Option<Arc<Mutex<ReadyFn>>>,
 }
 
 #[napi]
@@ -103,7 +104,7 @@ impl NativeMonitor {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_ready: Function<(), ()>) -> Result<Self> {
         let tsfn: ReadyFn = on_ready.build_threadsafe_function().callee_handled::<false>().build()?;
-        Ok(NativeMonitor { mon: None, ready: Arc::new(Mutex::new(tsfn)) })
+        Ok(NativeMonitor { mon: None, ready: Some(Arc::new(Mutex::new(tsfn))) })
     }
 
     /// Opens the socket and joins the groups before returning (a change made right after is
@@ -119,7 +120,7 @@ impl NativeMonitor {
     fn start(&self, cfg: &MonitorConfig) -> nlkit::Result<Mon> {
         let opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
         let kinds = cfg.kinds.iter().map(|k| kind(k)).collect::<nlkit::Result<Vec<_>>>()?;
-        let notify = Box::new(JsNotify(self.ready.clone()));
+        let notify = Box::new(JsNotify(self.ready.clone().ok_or_else(nlkit::Error::closed)?));
         let Some(op) = &cfg.stream_op else {
             return Ok(Mon::Changes(Monitor::open(Changes::new(kinds, cfg.list_existing), opts, notify)?));
         };
@@ -148,13 +149,13 @@ impl NativeMonitor {
     #[napi(js_name = "ref")]
     #[allow(deprecated)]
     pub fn refer(&mut self, env: Env) -> Result<()> {
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).refer(&env)
+        self.ready.as_ref().map_or(Ok(()), |r| r.lock().unwrap_or_else(|e| e.into_inner()).refer(&env))
     }
 
     #[napi]
     #[allow(deprecated)]
     pub fn unref(&mut self, env: Env) -> Result<()> {
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+        self.ready.as_ref().map_or(Ok(()), |r| r.lock().unwrap_or_else(|e| e.into_inner()).unref(&env))
     }
 
     /// Releases the thread and socket, and stops keeping the process alive. Idempotent.
@@ -162,6 +163,8 @@ impl NativeMonitor {
     #[allow(deprecated)]
     pub fn close(&mut self, env: Env) -> Result<()> {
         self.mon = None; // dropping it closes it
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+        let r = self.ready.as_ref().map_or(Ok(()), |r| r.lock().unwrap_or_else(|e| e.into_inner()).unref(&env));
+        self.ready = None;
+        r
     }
 }

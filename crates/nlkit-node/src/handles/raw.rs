@@ -44,7 +44,8 @@ fn protocol(n: i32) -> nlkit::Result<Raw> {
 #[napi]
 pub struct NativeRawConn {
     conn: Option<Conn<Raw>>,
-    done: BytesCompleter,
+    /// Dropped at close (see NativeConn).
+    done: Option<BytesCompleter>,
 }
 
 #[napi]
@@ -52,7 +53,7 @@ impl NativeRawConn {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_done: Function<Buffer, ()>) -> Result<Self> {
         let tsfn: DoneFn = on_done.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
-        Ok(NativeRawConn { conn: None, done: BytesCompleter(Arc::new(Mutex::new(tsfn))) })
+        Ok(NativeRawConn { conn: None, done: Some(BytesCompleter(Arc::new(Mutex::new(tsfn)))) })
     }
 
     /// Opens a socket of `protocol`: `[envelope|null, null]`.
@@ -60,7 +61,8 @@ impl NativeRawConn {
     pub fn open(&mut self, protocol_number: i32, opts: ConnOptions) -> String {
         envelope::result((|| {
             let p = protocol(protocol_number)?;
-            self.conn = Some(Conn::open(p, options(&opts)?, Box::new(self.done.clone()))?);
+            let done = self.done.clone().ok_or_else(nlkit::Error::closed)?;
+            self.conn = Some(Conn::open(p, options(&opts)?, Box::new(done))?);
             Ok("null".into())
         })())
     }
@@ -85,20 +87,22 @@ impl NativeRawConn {
     #[napi(js_name = "ref")]
     #[allow(deprecated)]
     pub fn refer(&mut self, env: Env) -> Result<()> {
-        self.done.0.lock().unwrap_or_else(|e| e.into_inner()).refer(&env)
+        self.done.as_ref().map_or(Ok(()), |d| d.0.lock().unwrap_or_else(|e| e.into_inner()).refer(&env))
     }
 
     #[napi]
     #[allow(deprecated)]
     pub fn unref(&mut self, env: Env) -> Result<()> {
-        self.done.0.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+        self.done.as_ref().map_or(Ok(()), |d| d.0.lock().unwrap_or_else(|e| e.into_inner()).unref(&env))
     }
 
+    /// Rejects what is in flight, stops the thread, lets go of the JS callback. Idempotent.
     #[napi]
     pub fn close(&mut self) {
         if let Some(mut c) = self.conn.take() {
             c.close();
         }
+        self.done = None;
     }
 }
 
@@ -117,7 +121,8 @@ pub struct RawMonitorConfig {
 #[napi]
 pub struct NativeRawMonitor {
     mon: Option<Monitor<RawMessage>>,
-    ready: Arc<Mutex<ReadyFn>>,
+    /// Dropped at close: the JS callback (and the subscription it calls back) can be collected.
+    ready: Option<Arc<Mutex<ReadyFn>>>,
 }
 
 #[napi]
@@ -125,7 +130,7 @@ impl NativeRawMonitor {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_ready: Function<(), ()>) -> Result<Self> {
         let tsfn: ReadyFn = on_ready.build_threadsafe_function().callee_handled::<false>().build()?;
-        Ok(NativeRawMonitor { mon: None, ready: Arc::new(Mutex::new(tsfn)) })
+        Ok(NativeRawMonitor { mon: None, ready: Some(Arc::new(Mutex::new(tsfn))) })
     }
 
     /// Joins the groups before returning, or starts the dump: `[envelope|null, null]`.
@@ -134,7 +139,7 @@ impl NativeRawMonitor {
         let r = (|| {
             let p = protocol(cfg.protocol)?;
             let opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
-            let notify = Box::new(JsNotify(self.ready.clone()));
+            let notify = Box::new(JsNotify(self.ready.clone().ok_or_else(nlkit::Error::closed)?));
             match &cfg.dump {
                 Some(op) => nlkit::stream::open(p, request(op)?.bytes, (), opts, notify),
                 None => Monitor::open(Groups { number: p.number, groups: cfg.groups.clone() }, opts, notify),
@@ -157,13 +162,13 @@ impl NativeRawMonitor {
     #[napi(js_name = "ref")]
     #[allow(deprecated)]
     pub fn refer(&mut self, env: Env) -> Result<()> {
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).refer(&env)
+        self.ready.as_ref().map_or(Ok(()), |r| r.lock().unwrap_or_else(|e| e.into_inner()).refer(&env))
     }
 
     #[napi]
     #[allow(deprecated)]
     pub fn unref(&mut self, env: Env) -> Result<()> {
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+        self.ready.as_ref().map_or(Ok(()), |r| r.lock().unwrap_or_else(|e| e.into_inner()).unref(&env))
     }
 
     /// Releases the thread and socket, and stops keeping the process alive. Idempotent.
@@ -171,6 +176,8 @@ impl NativeRawMonitor {
     #[allow(deprecated)]
     pub fn close(&mut self, env: Env) -> Result<()> {
         self.mon = None;
-        self.ready.lock().unwrap_or_else(|e| e.into_inner()).unref(&env)
+        let r = self.ready.as_ref().map_or(Ok(()), |r| r.lock().unwrap_or_else(|e| e.into_inner()).unref(&env));
+        self.ready = None;
+        r
     }
 }

@@ -10,8 +10,12 @@ pub mod fields;
 pub mod raw;
 pub mod route;
 
-/// Nesting deeper than this is not something index.ts sends.
+/// Nesting deeper than this is not something src/ sends.
 const MAX_DEPTH: usize = 16;
+/// Fields of one object, items of one list: far above what any operation has (a kind's settings
+/// are a few dozen), and low enough that keeping keys unique stays cheap (each key is compared
+/// with those before it).
+pub const MAX_FIELDS: usize = 256;
 
 struct Parser<'a> {
     s: &'a [u8],
@@ -47,6 +51,9 @@ impl<'a> Parser<'a> {
         let rest = &self.s[self.i..];
         if let Some(end) = rest.iter().position(|&c| c == b'"' || c == b'\\') {
             if rest[end] == b'"' {
+                if rest[..end].contains(&0) {
+                    return Err("a string must not contain NUL (the kernel would read up to it)".into());
+                }
                 self.i += end + 1;
                 return std::str::from_utf8(&rest[..end]).map(str::to_owned).map_err(|_| "invalid UTF-8".into());
             }
@@ -82,6 +89,9 @@ impl<'a> Parser<'a> {
                 }
                 c => out.push(c),
             }
+        }
+        if out.contains(&0) {
+            return Err("a string must not contain NUL (the kernel would read up to it)".into());
         }
         String::from_utf8(out).map_err(|_| "invalid UTF-8".into())
     }
@@ -129,6 +139,10 @@ impl<'a> Parser<'a> {
                 } else {
                     loop {
                         if let Some(v) = self.value(depth + 1)? {
+                            // (The batch itself, at depth 0, is bounded by src/engine.ts's slices.)
+                            if depth > 0 && items.len() >= MAX_FIELDS {
+                                return Err(format!("a list of more than {MAX_FIELDS} items"));
+                            }
                             items.push(v);
                         }
                         match self.peek() {
@@ -172,6 +186,9 @@ impl<'a> Parser<'a> {
             let key = self.string()?;
             self.expect(b':')?;
             if let Some(v) = self.value(depth)? {
+                if out.0.len() >= MAX_FIELDS {
+                    return Err(format!("an object of more than {MAX_FIELDS} fields"));
+                }
                 out.set_owned(key, v);
             }
             match self.peek() {
@@ -244,6 +261,20 @@ mod tests {
         for cut in 0..good.len() {
             let _ = parse(&good[..cut]);
         }
+    }
+
+    #[test]
+    fn nul_in_a_string_and_oversized_objects_are_refused() {
+        assert!(parse(r#"[{"name":"eth0\u0000-tmp"}]"#).unwrap_err().contains("NUL"));
+        assert!(parse("[{\"name\":\"a\u{0}b\"}]").unwrap_err().contains("NUL"));
+        let many: Vec<String> = (0..60_000).map(|i| format!("\"k{i}\":1")).collect();
+        let e = parse(&format!("[{{{}}}]", many.join(","))).unwrap_err();
+        assert!(e.contains("more than 256 fields"), "{e}");
+        let long: Vec<String> = (0..300).map(|i| i.to_string()).collect();
+        assert!(parse(&format!("[{{\"l\":[{}]}}]", long.join(","))).unwrap_err().contains("256 items"));
+        // A batch of many operations is fine.
+        let batch: Vec<String> = (0..3000).map(|i| format!("{{\"token\":{i}}}")).collect();
+        assert_eq!(parse(&format!("[{}]", batch.join(","))).unwrap().len(), 3000);
     }
 
     #[test]
