@@ -113,6 +113,8 @@ const REGISTRY = {
   'engine-deadlines': { prefix: 'dl', v4: ['10.158.0.0/16'] },
   'netns-paths': { prefix: 'np' },
   'connection-gc': {},
+  'api-fuzz': { prefix: 'fz', netns: ['nlk-fz-'], v4: ['10.0.0.1/32'] },
+  'engine-forged': { prefix: 'fg', v4: ['10.160.0.0/16'], tables: [5080] },
 
   // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },

@@ -71,6 +71,22 @@ impl NetlinkSocket {
         .map(|_| ())
     }
 
+    /// Connects the socket to the kernel (port 0). The kernel then refuses unicasts to it from
+    /// any other socket (ECONNREFUSED to the sender), so no local process, privileged or not,
+    /// can queue forged replies here or fill the receive buffer; multicast is unaffected.
+    pub fn connect_to_kernel(&self) -> io::Result<()> {
+        let addr = sockaddr_nl(0);
+        // SAFETY: addr is a valid sockaddr_nl of the given length.
+        cvt(unsafe {
+            libc::connect(
+                self.fd.as_raw_fd(),
+                &addr as *const libc::sockaddr_nl as *const libc::sockaddr,
+                mem::size_of::<libc::sockaddr_nl>() as libc::socklen_t,
+            )
+        })
+        .map(|_| ())
+    }
+
     /// Joins a multicast group (`NETLINK_ADD_MEMBERSHIP`).
     pub fn add_membership(&self, group: u32) -> io::Result<()> {
         self.set_int_opt(libc::SOL_NETLINK, libc::NETLINK_ADD_MEMBERSHIP, group as libc::c_int)

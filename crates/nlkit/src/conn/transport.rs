@@ -40,6 +40,9 @@ impl Transport for NetlinkSocket {
 /// receive buffer.
 pub fn open_socket(protocol: i32, rcvbuf: usize) -> io::Result<NetlinkSocket> {
     let s = NetlinkSocket::open(protocol)?;
+    // Only the kernel may write to it (other senders are refused before anything is queued;
+    // their multicasts still arrive and are dropped by the sender check).
+    s.connect_to_kernel()?;
     // Missing on old kernels (ENOPROTOOPT): then errors lack the kernel's text and dump
     // filters run only here.
     for opt in [libc::NETLINK_EXT_ACK, libc::NETLINK_GET_STRICT_CHK, libc::NETLINK_CAP_ACK] {
