@@ -98,3 +98,25 @@ test('an IPv6 address with a zone index is a RangeError; an unknown kind setting
   t.deepEqual(ip(['-6', 'addr', 'show', 'dev', a])[0]?.addr_info ?? [], [])
   ipDo(['link', 'show', 'dev', a])
 })
+
+test('a misspelt field of a rule, route or neighbour is a RangeError; ruleDel with no selector is refused', async (t) => {
+  const { a } = await veth(t, name(), name())
+  await t.throwsAsync(nl.ruleAdd({ priorty: own.priority(0), table: own.table(0) }), {
+    instanceOf: RangeError,
+    message: /unknown field "priorty"/,
+  })
+  await t.throwsAsync(nl.routeAdd({ dst: '10.157.1.0/24', dev: a, gatway: '10.157.0.1' }), { instanceOf: RangeError, message: /"gatway"/ })
+  await t.throwsAsync(nl.neighAdd({ dev: a, dst: '10.157.0.9', lladr: '02:00:00:00:00:01' }), {
+    instanceOf: RangeError,
+    message: /"lladr"/,
+  })
+  const e = await t.throwsAsync(nl.ruleDel({}), { instanceOf: RangeError })
+  t.regex(e.message, /at least one of/)
+  t.true(
+    ip(['rule', 'show']).some((r) => r.priority === 0 && r.table === 'local'),
+    'the local rule is there',
+  )
+  t.false(ip(['rule', 'show']).some((r) => r.priority === own.priority(0)))
+  t.deepEqual(ip(['route', 'show', 'dev', a]), [])
+  t.deepEqual(ip(['neigh', 'show', 'dev', a]), [])
+})

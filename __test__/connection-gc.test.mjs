@@ -37,7 +37,7 @@ const CHILD = `
     async subscriptions() { const s = nl.subscribe(['link']); s.close(); return new WeakRef(s) },
     async streams() { const s = await nl.routeListStream({ table: 'local' }); for await (const _ of s) break; return new WeakRef(s) },
   }
-  const N = { closed: 300, dropped: 100, rawClosed: 50, rawDropped: 50, subscriptions: 50, streams: 50 }
+  const N = { closed: 5000, dropped: 2000, rawClosed: 1000, rawDropped: 1000, subscriptions: 500, streams: 500 }
   const refs = {}
   for (const [k, f] of Object.entries(cycles)) {
     refs[k] = []
@@ -48,7 +48,7 @@ const CHILD = `
   console.log(JSON.stringify({ base, after: count(), alive }))
 `
 
-test('closed and dropped connections, closed subscriptions and streams are collected; fds and threads return to the baseline', async (t) => {
+test('10,000 cycles: closed and dropped connections, closed subscriptions and streams are collected; fds and threads return to the baseline', async (t) => {
   const out = await new Promise((resolve, reject) => {
     execFile(process.execPath, ['--expose-gc', '--input-type=module', '-e', CHILD], { timeout: 100_000 }, (err, stdout, stderr) =>
       err ? reject(new Error(`${err.message}\n${stderr}`)) : resolve(stdout),

@@ -9,7 +9,7 @@ import { linkNames, refFields } from './links.js'
 import type { LinkSel, NeighFields, OptLinkSel } from './native.js'
 import { NTF, NUD } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
-import { bits, checkCallOptions, checkInt, checkIp, checkLinkRef, checkMac, neighFamily } from './validate.js'
+import { bits, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, checkMac, neighFamily } from './validate.js'
 
 /**
  * A neighbour (ARP / NDP / bridge FDB) entry, with the names `ip -j neigh` uses.
@@ -87,8 +87,24 @@ export async function neighList(e: Engine, filter: NeighFilter = {}, o?: CallOpt
 }
 
 /** neighAdd, neighReplace and neighDel. */
+/** What a neighbour may name: NeighSpec's fields, and Neighbour's (a listed one can be given back). */
+const NEIGH_KEYS: ReadonlySet<string> = new Set([
+  'dev',
+  'dst',
+  'lladdr',
+  'state',
+  'flags',
+  'family',
+  'vlan',
+  'index',
+  'master',
+  'masterIndex',
+  'probes',
+])
+
 export async function neigh(e: Engine, opName: NeighFields['op'], n: NeighSpec, o?: CallOptions): Promise<void> {
   if (typeof n !== 'object' || n === null) throw new TypeError('neighbour must be an object')
+  checkKeys(n, NEIGH_KEYS, 'neighbour')
   const f: NeighFields & LinkSel = { op: opName, ...refFields(checkLinkRef(n.dev, 'dev')) }
   let family: 4 | 6 | 7 | undefined = n.family === undefined ? undefined : neighFamily(n.family, 'family')
   if (n.dst !== undefined) {

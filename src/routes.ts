@@ -19,6 +19,7 @@ import {
   checkCallOptions,
   checkInt,
   checkIp,
+  checkKeys,
   checkLinkRef,
   checkMetrics,
   ipFamily,
@@ -217,8 +218,34 @@ async function routeMultipath(
 }
 
 /** A route spec's fields for the binding, validated (throws TypeError/RangeError). */
+/** What a route may name: RouteSpec's fields, and Route's (a listed route can be given back). */
+const ROUTE_KEYS: ReadonlySet<string> = new Set([
+  'dst',
+  'dstLen',
+  'family',
+  'gateway',
+  'dev',
+  'oif',
+  'iif',
+  'src',
+  'table',
+  'metric',
+  'scope',
+  'protocol',
+  'type',
+  'nexthops',
+  'metrics',
+  'onlink',
+  'pref',
+  'prefsrc',
+  'mark',
+  'tos',
+  'flags',
+])
+
 function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): RouteFields {
   if (typeof r !== 'object' || r === null) throw new TypeError('route must be an object')
+  checkKeys(r, ROUTE_KEYS, 'route')
   checkCallOptions(o)
   const f: RouteFields = { op: opName }
   let family: 4 | 6 | undefined

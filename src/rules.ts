@@ -8,7 +8,7 @@ import type { Engine } from './engine.js'
 import type { RuleFields } from './native.js'
 import { PROTOCOLS, RULE_ACTIONS, TABLES } from './names.js'
 import type { CallOptions } from './types.js'
-import { checkCallOptions, checkInt, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
+import { checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
 
 /**
  * A policy routing rule, with the names `ip -j rule` uses.
@@ -73,9 +73,38 @@ export async function ruleList(e: Engine, filter: { family?: 4 | 6 } = {}, o?: C
   return e.call<Rule>('ruleList', '', { op: 'ruleList', family: filter.family }, o)
 }
 
+/** What a rule may name: RuleSpec's fields, and Rule's (a listed rule can be given back to ruleDel). */
+const RULE_KEYS: ReadonlySet<string> = new Set([
+  'family',
+  'priority',
+  'table',
+  'action',
+  'from',
+  'to',
+  'iif',
+  'oif',
+  'fwmark',
+  'fwmask',
+  'goto',
+  'tos',
+  'suppressPrefixLength',
+  'uidRange',
+  'protocol',
+])
+/** What selects the rule ruleDel removes (the kernel removes the first rule a request matches). */
+const RULE_SELECTORS = ['priority', 'table', 'from', 'to', 'iif', 'oif', 'fwmark', 'tos', 'uidRange', 'goto'] as const
+
 /** ruleAdd and ruleDel. */
 export async function rule(e: Engine, opName: RuleFields['op'], r: RuleSpec, o?: CallOptions): Promise<void> {
   if (typeof r !== 'object' || r === null) throw new TypeError('rule must be an object')
+  checkKeys(r, RULE_KEYS, 'rule')
+  // With nothing to match, the kernel deletes the first rule it has: "0: from all lookup local",
+  // which breaks local delivery for the whole namespace.
+  if (opName === 'ruleDel' && RULE_SELECTORS.every((k) => r[k] === undefined)) {
+    throw new RangeError(
+      `ruleDel needs at least one of ${RULE_SELECTORS.join(', ')} (with none, the kernel deletes the first rule, the local table's)`,
+    )
+  }
   checkCallOptions(o)
   const f: RuleFields = { op: opName }
   let family: 4 | 6 | undefined

@@ -251,3 +251,15 @@ export function checkPlain(v: unknown, name: string, depth = 0): unknown {
   }
   return out
 }
+
+/**
+ * Refuses a key `allowed` does not list: a misspelt field (`priorty`, `gatway`) must not be
+ * silently ignored, which would make a different rule or route than the one meant.
+ */
+export function checkKeys(v: object, allowed: ReadonlySet<string>, name: string): void {
+  for (const k in v) {
+    if (!allowed.has(k) && (v as Record<string, unknown>)[k] !== undefined) {
+      throw new RangeError(`${name}: unknown field ${describe(k)}; expected one of ${[...allowed].join(', ')}`)
+    }
+  }
+}
