@@ -58,13 +58,17 @@ const CHILD = `
       if (!OK_ERRORS.includes(n) && !own) bad.push(label + ': ' + (n ?? typeof e) + ': ' + String(e?.message ?? e).slice(0, 120))
     }
   }
-  const snapshot = () => Object.fromEntries(['link', 'addr', 'route', 'rule', 'neigh'].map((w) => [w, execFileSync('ip', ['-n', NS, '-j', w, 'show'], { encoding: 'utf8' })]))
+  const snapshot = () => Object.fromEntries(['link', 'addr', 'route', 'rule', 'neigh'].map((w) => [w, execFileSync('ip', ['-j', w, 'show'], { encoding: 'utf8' })]))
   const before = snapshot()
   const c = nl.open({ netns: NS })
   const raw = nl.open({ protocol: 'route', netns: NS })
   const methods = Object.getOwnPropertyNames(Object.getPrototypeOf(c)).filter((m) => !['constructor', 'close'].includes(m))
   for (const m of methods) for (let i = 0; i < 60; i++) { const args = [pick(), pick(), pick()].slice(0, 1 + rand(3)); await attempt(m, () => c[m](...args)) }
   for (const m of ['request', 'dump', 'dumpStream', 'subscribe']) for (let i = 0; i < 60; i++) { const a = [pick(), pick()]; await attempt('raw.' + m, () => raw[m](...a)) }
+  // Every module-level function too (the child runs inside NS: the default connection is there);
+  // netnsCreate/netnsDelete are left out (a random valid name would make a namespace).
+  const fns = Object.keys(nl).filter((k) => typeof nl[k] === 'function' && /^[a-z]/.test(k) && !/^netns(Create|Delete)$/.test(k))
+  for (const f of fns) for (let i = 0; i < 30; i++) { const args = [pick(), pick(), pick()].slice(0, 1 + rand(3)); await attempt(f, () => nl[f](...args)) }
   for (let i = 0; i < 100; i++) await attempt('open', () => { const x = nl.open(pick()); x.close?.() })
   for (let i = 0; i < 100; i++) await attempt('subscribe', () => nl.subscribe(pick(), pick()).close())
   for (let i = 0; i < 100; i++) await attempt('decodeAttrs', () => nl.decodeAttrs(pick()))
@@ -101,8 +105,11 @@ test.after.always(async () => {
 
 test('random arguments into every export: no crash, only TypeError/RangeError/AbortError/NetlinkError, nothing changed', async (t) => {
   const out = await new Promise((resolve, reject) => {
-    execFile(process.execPath, ['--input-type=module', '-e', CHILD], { timeout: 100_000, maxBuffer: 1 << 24 }, (err, stdout, stderr) =>
-      err ? reject(new Error(`the child died: ${err.message}\n${stderr.slice(-2000)}`)) : resolve(stdout),
+    execFile(
+      'ip',
+      ['netns', 'exec', NS, process.execPath, '--input-type=module', '-e', CHILD],
+      { timeout: 100_000, maxBuffer: 1 << 24 },
+      (err, stdout, stderr) => (err ? reject(new Error(`the child died: ${err.message}\n${stderr.slice(-2000)}`)) : resolve(stdout)),
     )
   })
   const r = JSON.parse(out.trim().split('\n').at(-1))
