@@ -3,8 +3,8 @@
 //! (`route` for rtnetlink, `raw` for the raw layer). The parser and the field check use nothing
 //! of napi, so the fuzz targets build them on their own.
 
-mod json;
 pub mod fields;
+mod json;
 pub mod raw;
 pub mod route;
 
