@@ -7,6 +7,7 @@
  * @module
  */
 
+import { abortError } from './errors.js'
 import { MAX_U32 } from './validate.js'
 
 /** What a pending call must offer: its cleanup (an abort listener to remove), if any. */
@@ -42,6 +43,31 @@ export class Calls<P extends Call> {
       this.#nextToken = t >= MAX_U32 ? 1 : t + 1
       if (!this.pending.has(t)) return t
     }
+  }
+
+  /**
+   * Adds a pending call; with a signal, an abort settles it (if still pending), runs
+   * `onAbort` and rejects it with the abort's reason, and the listener goes with the call.
+   */
+  add(
+    token: number,
+    p: P & { reject: (e: Error) => void },
+    signal: AbortSignal | undefined,
+    closed: () => boolean,
+    onAbort?: () => void,
+  ): void {
+    if (signal) {
+      const abort = () => {
+        if (this.pending.get(token) !== p) return
+        onAbort?.()
+        this.settle(token, p)
+        this.updateRef(closed())
+        p.reject(abortError(signal))
+      }
+      signal.addEventListener('abort', abort, { once: true })
+      p.cleanup = () => signal.removeEventListener('abort', abort)
+    }
+    this.pending.set(token, p)
   }
 
   /** Forgets a call that is settled (or given up) and runs its cleanup. */

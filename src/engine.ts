@@ -160,18 +160,13 @@ export class Engine {
     return new Promise<T[]>((resolve, reject) => {
       const token = this.#calls.token()
       const p: Pending = { resolve: resolve as (o: unknown[]) => void, reject, op: opName, subject, voidResult, onPart, deadline }
-      if (signal) {
-        const onAbort = () => {
-          if (this.#calls.pending.get(token) !== p) return
-          this.#abortedQueued++
-          this.#calls.settle(token, p)
-          this.#calls.updateRef(this.#closed)
-          reject(abortError(signal))
-        }
-        signal.addEventListener('abort', onAbort, { once: true })
-        p.cleanup = () => signal.removeEventListener('abort', onAbort)
-      }
-      this.#calls.pending.set(token, p)
+      this.#calls.add(
+        token,
+        p,
+        signal,
+        () => this.#closed,
+        () => this.#abortedQueued++,
+      )
       // Fill in the caller's fresh object rather than copy it.
       const s = op as Submitted
       s.token = token

@@ -181,17 +181,7 @@ export class RawNetlink {
     if (signal?.aborted) return Promise.reject(abortError(signal))
     return new Promise<RawMessage[]>((resolve, reject) => {
       const p: Pending = { resolve, reject, subject }
-      if (signal) {
-        const onAbort = () => {
-          if (this.#calls.pending.get(token) !== p) return
-          this.#calls.settle(token, p)
-          this.#calls.updateRef(this.#closed)
-          reject(abortError(signal))
-        }
-        signal.addEventListener('abort', onAbort, { once: true })
-        p.cleanup = () => signal.removeEventListener('abort', onAbort)
-      }
-      this.#calls.pending.set(token, p)
+      this.#calls.add(token, p, signal, () => this.#closed)
       this.#queue.push(op)
       if (!this.#flushScheduled) {
         this.#flushScheduled = true
