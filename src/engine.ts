@@ -243,8 +243,9 @@ export class Engine {
 
   /**
    * Fails the calls whose deadline passed while they were queued (ETIMEDOUT, never sent) and
-   * gives the others what is left of theirs, when it is less than the connection's default by
-   * a millisecond or more (the core's deadline starts when it receives the call).
+   * gives the others what is left of theirs whenever that differs from the connection's default
+   * (a call's own longer timeout, or time spent queued; the core's deadline starts when it
+   * receives the call).
    */
   #stampDeadlines(ops: Submitted[]): Submitted[] {
     const now = performance.now()
@@ -257,7 +258,7 @@ export class Engine {
         expired = true
         this.#calls.settle(op.token, p)
         p.reject(timeoutError(p.op, subjectText(p.subject)))
-      } else if (left < this.#timeout) op.timeout = left
+      } else if (left !== this.#timeout) op.timeout = left
     }
     return expired ? ops.filter((op) => this.#calls.pending.has(op.token)) : ops
   }
