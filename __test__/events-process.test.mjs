@@ -45,7 +45,8 @@ async function child(t, body) {
   let out = ''
   let err = ''
   c.stderr.on('data', (d) => (err += d))
-  const exited = new Promise((resolve) => c.on('exit', (code, signal) => resolve({ code, signal, out, err })))
+  // 'close', not 'exit': the child's stdout and stderr may still hold data at 'exit'.
+  const exited = new Promise((resolve) => c.on('close', (code, signal) => resolve({ code, signal, out, err })))
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`child not ready: ${out} ${err}`)), EXIT_GUARD)
     c.stdout.on('data', (d) => {
@@ -55,7 +56,7 @@ async function child(t, body) {
         resolve()
       }
     })
-    c.on('exit', () => {
+    c.on('close', () => {
       clearTimeout(timer)
       if (!out.includes('ready')) reject(new Error(`child exited before ready: ${out} ${err}`))
     })

@@ -68,8 +68,9 @@ test('ESM named imports and createRequire(...)("../index.js") expose the same fu
   const cjsNames = Object.keys(cjs)
     .filter((k) => k !== '__esModule')
     .sort()
+  // Node 24+ adds a 'module.exports' key to the namespace of a CommonJS module.
   const esmNames = Object.keys(esm)
-    .filter((k) => k !== 'default' && k !== '__esModule')
+    .filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports')
     .sort()
   t.deepEqual(esmNames, cjsNames)
   t.is(esm.default, cjs, 'the default export is module.exports')
