@@ -11,7 +11,8 @@ import { createRequire } from 'node:module'
 import { performance } from 'node:perf_hooks'
 import { parseArgs, ip4Bytes, ROUTE_BASE, ADDR_BASE, result, fail, windowed, subscriberProtocol } from './common.mjs'
 
-const require = createRequire(import.meta.url)
+// Installed by tools/peers.mjs into bench/.peers/npm (not a devDependency of nlkit).
+const require = createRequire(new URL('../.peers/npm/package.json', import.meta.url))
 const { createRtNetlink, FlagsNew } = require('netlink')
 
 const a = parseArgs()

@@ -4,7 +4,7 @@
 // A tool that cannot be installed is reported as skipped with the reason, never replaced by
 // something else.
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, statSync, readdirSync } from 'node:fs'
+import { existsSync, mkdirSync, statSync, readdirSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -115,7 +115,10 @@ export function prepare(selected, { install = true, baseline = null } = {}) {
   }
 
   if (want('netlink-npm')) {
-    const req = createRequire(join(ROOT, 'package.json'))
+    // Not a devDependency: its install script (node-gyp) would run, and npm warn, on every
+    // `npm install` of the project. It lives in bench/.peers/npm, installed here on demand.
+    const dir = join(PEERS, 'npm')
+    const req = createRequire(join(dir, 'package.json'))
     const find = () => {
       try {
         return req.resolve('netlink/package.json')
@@ -124,17 +127,20 @@ export function prepare(selected, { install = true, baseline = null } = {}) {
       }
     }
     let pj = find()
-    let why = 'not installed (it is a devDependency: npm install)'
+    let why = 'not installed (npm run bench installs it into bench/.peers/npm)'
     if (!pj && install) {
-      log('installing npm netlink@^0.3.0 (devDependency)')
-      const r = sh('npm', ['install', '--no-save', '--no-audit', '--no-fund', 'netlink@^0.3.0'], { cwd: ROOT })
+      log('installing npm netlink@0.3.0 into bench/.peers/npm')
+      mkdirSync(dir, { recursive: true })
+      const manifest = { private: true, dependencies: { netlink: '0.3.0' }, allowScripts: { netlink: true } }
+      writeFileSync(join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+      const r = sh('npm', ['install', '--no-audit', '--no-fund'], { cwd: dir })
       if (!r.ok) why = `npm install netlink failed: ${lastLines(r.text)}`
       pj = find()
     }
     if (pj) {
       const version = req('netlink/package.json').version
       // Its native part must load (prebuilt for x64/arm64, else built by node-gyp at install).
-      const probe = sh(process.execPath, ['-e', "require('netlink').createRtNetlink().socket.close()"], { cwd: ROOT })
+      const probe = sh(process.execPath, ['-e', "require('netlink').createRtNetlink().socket.close()"], { cwd: dir })
       out['netlink-npm'] = probe.ok
         ? { ok: true, version, run: (args) => [process.execPath, join(BENCH, 'tools/netlink-npm.mjs'), ...args] }
         : { ok: false, reason: `netlink ${version} does not load: ${lastLines(probe.text, 2)}` }
