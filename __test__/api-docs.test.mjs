@@ -14,7 +14,7 @@ import * as nl from '../index.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const EXPORTS = Object.keys(nl)
-  .filter((k) => k !== 'default' && k !== '__esModule')
+  .filter((k) => k !== 'default' && k !== '__esModule' && k !== 'module.exports') // Node 24+ adds 'module.exports'
   .sort()
 
 // Runtime exports README.md's API table does not name yet. When README.md names them, empty this
