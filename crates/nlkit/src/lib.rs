@@ -17,6 +17,7 @@ pub mod raw;
 pub mod rtnl;
 pub mod stream;
 pub mod sys;
+pub mod trace;
 pub mod wire;
 
 pub use conn::{Completer, Mode, Options, Part, Protocol, Token, Transport};

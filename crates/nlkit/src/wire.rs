@@ -5,7 +5,7 @@ use std::fmt;
 
 pub const NLMSG_HDRLEN: usize = 16;
 pub const NLA_HDRLEN: usize = 4;
-const NLA_TYPE_MASK: u16 = !(0x8000 | 0x4000); // strip NLA_F_NESTED / NLA_F_NET_BYTEORDER
+pub const NLA_TYPE_MASK: u16 = !(0x8000 | 0x4000); // strip NLA_F_NESTED / NLA_F_NET_BYTEORDER
 pub const NLA_F_NESTED: u16 = 0x8000;
 
 pub const NLMSG_NOOP: u16 = 1;

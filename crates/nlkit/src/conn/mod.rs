@@ -36,6 +36,7 @@ pub use transport::{open_socket, open_socket_in, set_rcvbuf, Transport};
 use self::state::{Queued, State};
 use crate::error::{Error, Result};
 use crate::sys::EventFd;
+use crate::trace::Traced;
 use crate::wire;
 
 /// Requests a submitter sends itself per call; the I/O thread sends the rest.
@@ -101,7 +102,12 @@ impl<P: Protocol> Conn<P> {
         // Opened with the main socket, so both are surely in the same namespace. Without it
         // names are simply looked up every time.
         let names = if opts.name_cache { proto.open_names(opts.netns.as_ref()) } else { None };
-        let conn = Conn::with_transport(proto, Box::new(sock), opts, completer)?;
+        let number = proto.number();
+        let transport: Box<dyn Transport> = match &opts.trace {
+            Some(t) => Box::new(Traced { inner: Box::new(sock), protocol: number, tracer: t.clone() }),
+            None => Box::new(sock),
+        };
+        let conn = Conn::with_transport(proto, transport, opts, completer)?;
         conn.shared.lock().names = names;
         Ok(conn)
     }

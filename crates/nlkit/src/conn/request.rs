@@ -5,6 +5,7 @@ use std::time::Duration;
 use super::Protocol;
 use crate::error::Result;
 use crate::netns::NetnsRef;
+use crate::trace::Tracer;
 
 /// Caller-chosen identifier of a request, handed back with its completion.
 pub type Token = u64;
@@ -131,6 +132,8 @@ pub struct Options {
     /// Remember names resolved for requests, where the protocol keeps a cache (see
     /// [`Protocol::open_names`]).
     pub name_cache: bool,
+    /// Prints every datagram sent and received (see [`crate::trace`]); `None` costs nothing.
+    pub trace: Option<Tracer>,
 }
 
 impl Default for Options {
@@ -144,6 +147,7 @@ impl Default for Options {
             recv_buf: 256 * 1024,
             netns: None,
             name_cache: true,
+            trace: None,
         }
     }
 }

@@ -20,6 +20,7 @@ use crate::conn::{open_socket_in, set_rcvbuf};
 use crate::error::{Error, Result};
 use crate::netns::NetnsRef;
 use crate::sys::{EventFd, NetlinkSocket};
+use crate::trace::Tracer;
 use crate::wire::Message;
 
 /// One item of the stream.
@@ -76,11 +77,13 @@ pub struct MonitorOptions {
     pub queue_limit: usize,
     /// The network namespace to watch (default: the caller's).
     pub netns: Option<NetnsRef>,
+    /// Prints every datagram sent and received (see [`crate::trace`]).
+    pub trace: Option<Tracer>,
 }
 
 impl Default for MonitorOptions {
     fn default() -> Self {
-        MonitorOptions { rcvbuf: 32 << 20, queue_limit: 8192, netns: None }
+        MonitorOptions { rcvbuf: 32 << 20, queue_limit: 8192, netns: None, trace: None }
     }
 }
 

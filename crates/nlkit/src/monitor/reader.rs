@@ -10,6 +10,7 @@ use std::time::Duration;
 use super::{Dump, Event, Feed, Shared};
 use crate::error::{Error, ErrorKind};
 use crate::sys;
+use crate::trace::Dir;
 use crate::wire::{self, NLMSG_DONE, NLMSG_ERROR, NLM_F_DUMP_INTR};
 
 /// Dumps retried when the kernel marks them inconsistent, before the stream reports an error.
@@ -107,6 +108,7 @@ impl<'a, F: Feed> Reader<'a, F> {
         self.next_seq = self.next_seq.wrapping_add(1).max(1);
         let mut msg = dump.request.clone();
         wire::stamp(&mut msg, seq, 0);
+        self.trace(Dir::Sent, &msg);
         match self.sh.sock.send_to_kernel(&msg) {
             Ok(_) => {
                 self.feed.dump_started(dump.tag, retries);
@@ -129,7 +131,10 @@ impl<'a, F: Feed> Reader<'a, F> {
             // read. A cut datagram (longer than the buffer, which then grows) is a loss.
             let r = self.sh.sock.recv_growing(&mut buf);
             match r {
-                Ok((n, 0, false)) => self.handle(&buf[..n]),
+                Ok((n, 0, false)) => {
+                    self.trace(Dir::Received, &buf[..n]);
+                    self.handle(&buf[..n])
+                }
                 Ok((_, 0, true)) => self.overflow(),
                 Ok(_) => {} // not from the kernel
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
@@ -160,6 +165,12 @@ impl<'a, F: Feed> Reader<'a, F> {
             self.abandoned = Some(d.seq);
         }
         self.dumps = self.feed.dumps(true).into();
+    }
+
+    fn trace(&self, dir: Dir, data: &[u8]) {
+        if let Some(t) = &self.sh.opts.trace {
+            t.datagram(self.feed.protocol(), dir, data);
+        }
     }
 
     fn handle(&mut self, data: &[u8]) {
