@@ -14,6 +14,7 @@ import { Calls } from './calls.js'
 import { abortError, busyError, closedError, fromNative, nativeResult, timeoutError } from './errors.js'
 import { NativeConn, Part, type Completion, type Op, type Submitted } from './native.js'
 import { netnsSpec } from './netns.js'
+import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import type { CallOptions, NetnsRef, OpenOptions } from './types.js'
 import { checkInt, describe } from './validate.js'
 
@@ -64,6 +65,8 @@ export class Engine {
   readonly #maxPending: number
   /** The namespace the connection was opened in, as given (for streams and subscriptions). */
   readonly netns: NetnsRef | undefined
+  /** The connection's trace option, inherited by its subscriptions and streams. */
+  readonly trace: TraceOption | undefined
   /** Calls aborted since the last flush (possibly still in the queue). */
   #abortedQueued = 0
   /** Completion batches from the I/O thread held for the next turn of the event loop. */
@@ -79,14 +82,17 @@ export class Engine {
     if (opts.maxPending !== undefined) checkInt(opts.maxPending, 'maxPending', 1, 0x7fffffff)
     this.#timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS
     this.#maxPending = opts.maxPending ?? DEFAULT_MAX_PENDING
+    checkTrace(opts.trace)
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.netns = opts.netns
+    this.trace = opts.trace
     // Weakly: a connection dropped without close() must be collectable (see calls.ts).
     const self = new WeakRef(this)
     const n = new NativeConn((json: string) => {
       const e = self.deref()
       if (e) e.#onAsyncDone(json)
     })
+    applyTrace(n, opts.trace)
     this.#native = nativeResult(
       'open',
       opts.netns === undefined ? '' : `netns ${describe(opts.netns)}`,

@@ -10,6 +10,7 @@ import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
 import type { Neighbour } from './neighbours.js'
 import { netnsSpec } from './netns.js'
+import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import { routeFromWire } from './route-decode.js'
 import { TAKE_BATCH } from './route-stream.js'
 import type { Route } from './routes.js'
@@ -64,6 +65,8 @@ export interface SubscribeOptions {
   bufferSize?: number
   /** Watch this network namespace instead of the current one. */
   netns?: NetnsRef
+  /** Print every message received, as `open({ trace })` does (default: `NLKIT_TRACE`). */
+  trace?: TraceOption
 }
 
 /**
@@ -122,9 +125,11 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
     if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+    checkTrace(o.trace)
     const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
     const n = new NativeMonitor(() => this.#drain())
+    applyTrace(n, o.trace)
     this.#native = nativeResult(
       'subscribe',
       groups.join(','),

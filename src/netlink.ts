@@ -225,7 +225,7 @@ export class Netlink {
 
   /** Subscribes to events of this connection's network namespace; see {@link subscribe}. */
   subscribe(groups: EventGroup[], opts: SubscribeOptions = {}): Subscription {
-    return new Subscription(groups, { netns: this.#e.netns, ...opts })
+    return new Subscription(groups, { netns: this.#e.netns, trace: this.#e.trace, ...opts })
   }
 
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */

@@ -8,6 +8,7 @@
 import { fromNative, nativeResult } from './errors.js'
 import { NativeRawMonitor, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
+import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import type { RawMessage } from './raw.js'
 import { decodeRecords, RawKind, type RawRecord } from './raw-layout.js'
 import type { NetnsRef } from './types.js'
@@ -27,6 +28,8 @@ export interface RawEventsOptions {
   signal?: AbortSignal
   /** Another network namespace (default: the connection's). */
   netns?: NetnsRef
+  /** Print every message, as `open({ trace })` does (default: the connection's). */
+  trace?: TraceOption
 }
 
 /**
@@ -52,10 +55,12 @@ class Records {
     if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
     if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
+    checkTrace(o.trace)
     const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
     this.#holdWhileOpen = cfg.dump === undefined
     if (o.signal?.aborted) return // already over
     const n = new NativeRawMonitor(() => this.#drain())
+    applyTrace(n, o.trace)
     this.#native = nativeResult(op, subject, n, n.open({ ...cfg, bufferSize: o.bufferSize, netns }))
     if (!this.#holdWhileOpen) this.#native.unref()
     if (o.signal) {

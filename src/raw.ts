@@ -11,6 +11,7 @@ import { Calls } from './calls.js'
 import { abortError, closedError, fromNative, nativeResult } from './errors.js'
 import { NativeRawConn, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
+import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import { decodeBatch, RawKind } from './raw-layout.js'
 import { RawEvents, type RawEventsOptions } from './raw-events.js'
 import type { CallOptions, NetnsRef } from './types.js'
@@ -64,6 +65,8 @@ export interface RawOpenOptions {
   netns?: NetnsRef
   /** Default deadline of each request, ms (5000). */
   timeout?: number
+  /** Print every message sent and received, as `open({ trace })` does (default: `NLKIT_TRACE`). */
+  trace?: TraceOption
 }
 
 /**
@@ -143,20 +146,24 @@ export class RawNetlink {
   /** The protocol's number. */
   readonly protocol: number
   readonly #netns: NetnsRef | undefined
+  readonly #trace: TraceOption | undefined
 
   /** Use {@link open} with `{ protocol }`. */
   constructor(opts: RawOpenOptions) {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
     this.protocol = protocolNumber(opts.protocol)
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
+    checkTrace(opts.trace)
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.#netns = opts.netns
+    this.#trace = opts.trace
     // Weakly: a connection dropped without close() must be collectable (see calls.ts).
     const self = new WeakRef(this)
     const n = new NativeRawConn((b: Buffer) => {
       const c = self.deref()
       if (c) c.#onDone(b)
     })
+    applyTrace(n, opts.trace)
     this.#native = nativeResult('open', `protocol ${this.protocol}`, n, n.open(this.protocol, { timeout: opts.timeout, netns }))
     this.#calls = new Calls(this.#native, this)
   }
@@ -202,7 +209,7 @@ export class RawNetlink {
    */
   dumpStream(req: RawRequest, o: RawEventsOptions = {}): AsyncIterableIterator<RawMessage[]> {
     const op = rawOp({ ...req, dump: true }, 0, undefined)
-    return RawEvents.stream(this.protocol, op, { netns: this.#netns, ...o })
+    return RawEvents.stream(this.protocol, op, { netns: this.#netns, trace: this.#trace, ...o })
   }
 
   /**
@@ -213,7 +220,7 @@ export class RawNetlink {
   subscribe(groups: number[], o: RawEventsOptions = {}): RawEvents {
     if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array of group numbers')
     for (const [i, g] of groups.entries()) checkInt(g, `groups[${i}]`, 1, 0xffffffff)
-    return RawEvents.subscribe(this.protocol, groups, { netns: this.#netns, ...o })
+    return RawEvents.subscribe(this.protocol, groups, { netns: this.#netns, trace: this.#trace, ...o })
   }
 
   /** Rejects what is in flight (ECANCELED) and releases the socket and thread. Idempotent. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import { applyTrace, type TraceOption } from './trace.js'
 import { fromNative, nativeResult } from './errors.js'
 import { NativeMonitor, type NetnsSpec, type RouteListOp, type WireRoutes } from './native.js'
 import type { RawEvent } from './events.js'
@@ -25,7 +26,7 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
   #names: Promise<Map<number, string>>
 
   /** @internal */
-  constructor(op: RouteListOp, netns: NetnsSpec | undefined, names: Promise<Map<number, string>>) {
+  constructor(op: RouteListOp, netns: NetnsSpec | undefined, names: Promise<Map<number, string>>, trace?: TraceOption) {
     this.#names = names
     names.catch(() => {}) // reported by next()
     const n = new NativeMonitor(() => {
@@ -33,6 +34,7 @@ export class RouteStream implements AsyncIterableIterator<Route[]> {
       this.#wake = undefined
       w?.()
     })
+    applyTrace(n, trace)
     this.#native = nativeResult(
       'routeListStream',
       '',

@@ -332,7 +332,7 @@ export async function routeListStream(e: Engine, filter: RouteFilter = {}, o?: C
       ? undefined
       : await linkIndex(e, checkLinkRef(filter.dev, 'filter.dev'), o, 'routeListStream', String(filter.dev))
   const netns = e.netns === undefined ? undefined : netnsSpec(e.netns)
-  return new RouteStream({ op: 'routeList', family: filter.family, table, index }, netns, linkNames(e, 'routeListStream', '', o))
+  return new RouteStream({ op: 'routeList', family: filter.family, table, index }, netns, linkNames(e, 'routeListStream', '', o), e.trace)
 }
 
 export async function routeGet(e: Engine, destination: string, o: RouteGetOptions = {}): Promise<Route> {

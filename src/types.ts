@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { TraceOption } from './trace.js'
+
 /**
  * A link by name (`'eth0'`) or by interface index (`2`).
  *
@@ -51,4 +53,10 @@ export interface OpenOptions {
   maxPending?: number
   /** Work in this network namespace instead of the current one. */
   netns?: NetnsRef
+  /**
+   * Print every message sent and received, decoded as strace shows netlink: `true` to stderr,
+   * or to a function line by line (default: on when `NLKIT_TRACE=1`). Subscriptions and streams
+   * of this connection trace too.
+   */
+  trace?: TraceOption
 }

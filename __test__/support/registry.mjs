@@ -118,6 +118,7 @@ const REGISTRY = {
 
   // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
+  trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
   // ---- events ---------------------------------------------------------------------------------------
   'events-kinds': { prefix: 'eva', v4: ['10.201.0.0/16'], v6: ['2001:db8:e01::/48'], tables: [[2110, 2119]], priorities: [[21100, 21199]] },

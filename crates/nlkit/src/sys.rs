@@ -371,3 +371,27 @@ pub fn tun_create(name: &str, tap: bool, multi_queue: bool, persist: bool, owner
     }
     Ok(fd)
 }
+
+/// Writes all of `buf` to `fd`, waiting (poll) while a non-blocking descriptor is full: for
+/// trace text on stderr, which Node may have made non-blocking. Gives up on any other error.
+pub fn write_all_fd(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
+    while !buf.is_empty() {
+        // SAFETY: buf is valid for reads of buf.len() bytes.
+        let r = unsafe { libc::write(fd, buf.as_ptr().cast(), buf.len()) };
+        if r >= 0 {
+            buf = &buf[r as usize..];
+            continue;
+        }
+        let e = io::Error::last_os_error();
+        match e.kind() {
+            io::ErrorKind::Interrupted => {}
+            io::ErrorKind::WouldBlock => {
+                let mut p = libc::pollfd { fd, events: libc::POLLOUT, revents: 0 };
+                // SAFETY: p is one valid pollfd.
+                unsafe { libc::poll(&mut p, 1, 1000) };
+            }
+            _ => return Err(e),
+        }
+    }
+    Ok(())
+}

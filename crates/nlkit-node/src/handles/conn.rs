@@ -67,6 +67,7 @@ pub struct NativeConn {
     /// Dropped at close: the JS callback (and the connection it calls back) can then be collected.
     done: Option<JsCompleter>,
     netns: Option<nlkit::netns::NetnsRef>,
+    tracer: Option<nlkit::trace::Tracer>,
 }
 
 #[napi]
@@ -74,14 +75,22 @@ impl NativeConn {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_done: Function<String, ()>) -> Result<Self> {
         let tsfn: DoneFn = on_done.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
-        Ok(NativeConn { conn: None, done: Some(JsCompleter(Arc::new(Mutex::new(tsfn)))), netns: None })
+        Ok(NativeConn { conn: None, done: Some(JsCompleter(Arc::new(Mutex::new(tsfn)))), netns: None, tracer: None })
+    }
+
+    /// Traces every datagram of this handle to `onTrace`, or to stderr (before `open()`).
+    #[napi(catch_unwind)]
+    pub fn trace(&mut self, on_trace: Option<Function<String, ()>>) -> Result<()> {
+        self.tracer = Some(super::trace::tracer(on_trace)?);
+        Ok(())
     }
 
     /// Opens the socket (and the link cache's): `[envelope|null, null]`.
     #[napi(catch_unwind)]
     pub fn open(&mut self, opts: ConnOptions) -> String {
         envelope::result((|| {
-            let o = options(&opts)?;
+            let mut o = options(&opts)?;
+            o.trace = self.tracer.take();
             self.netns = o.netns.clone();
             let done = self.done.clone().ok_or_else(nlkit::Error::closed)?;
             self.conn = Some(Conn::open(Rtnl, o, Box::new(done))?);

@@ -5,3 +5,4 @@ pub mod layouts;
 pub mod monitor;
 pub mod netns;
 pub mod raw;
+pub mod trace;

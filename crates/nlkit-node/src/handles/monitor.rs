@@ -96,6 +96,7 @@ pub struct NativeMonitor {
     mon: Option<Mon>,
     /// Dropped at close: the JS callback (and the subscription it calls back) can be collected.
     ready: Option<Arc<Mutex<ReadyFn>>>,
+    tracer: Option<nlkit::trace::Tracer>,
 }
 
 #[napi]
@@ -104,7 +105,14 @@ impl NativeMonitor {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_ready: Function<(), ()>) -> Result<Self> {
         let tsfn: ReadyFn = on_ready.build_threadsafe_function().callee_handled::<false>().build()?;
-        Ok(NativeMonitor { mon: None, ready: Some(Arc::new(Mutex::new(tsfn))) })
+        Ok(NativeMonitor { mon: None, ready: Some(Arc::new(Mutex::new(tsfn))), tracer: None })
+    }
+
+    /// Traces every datagram of this handle to `onTrace`, or to stderr (before `open()`).
+    #[napi(catch_unwind)]
+    pub fn trace(&mut self, on_trace: Option<Function<String, ()>>) -> Result<()> {
+        self.tracer = Some(super::trace::tracer(on_trace)?);
+        Ok(())
     }
 
     /// Opens the socket and joins the groups before returning (a change made right after is
@@ -117,8 +125,9 @@ impl NativeMonitor {
         }))
     }
 
-    fn start(&self, cfg: &MonitorConfig) -> nlkit::Result<Mon> {
-        let opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
+    fn start(&mut self, cfg: &MonitorConfig) -> nlkit::Result<Mon> {
+        let mut opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
+        opts.trace = self.tracer.take();
         let kinds = cfg.kinds.iter().map(|k| kind(k)).collect::<nlkit::Result<Vec<_>>>()?;
         let notify = Box::new(JsNotify(self.ready.clone().ok_or_else(nlkit::Error::closed)?));
         let Some(op) = &cfg.stream_op else {

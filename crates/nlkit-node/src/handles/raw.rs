@@ -46,6 +46,7 @@ pub struct NativeRawConn {
     conn: Option<Conn<Raw>>,
     /// Dropped at close (see NativeConn).
     done: Option<BytesCompleter>,
+    tracer: Option<nlkit::trace::Tracer>,
 }
 
 #[napi]
@@ -53,7 +54,14 @@ impl NativeRawConn {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_done: Function<Buffer, ()>) -> Result<Self> {
         let tsfn: DoneFn = on_done.build_threadsafe_function().callee_handled::<false>().weak::<true>().build()?;
-        Ok(NativeRawConn { conn: None, done: Some(BytesCompleter(Arc::new(Mutex::new(tsfn)))) })
+        Ok(NativeRawConn { conn: None, done: Some(BytesCompleter(Arc::new(Mutex::new(tsfn)))), tracer: None })
+    }
+
+    /// Traces every datagram of this handle to `onTrace`, or to stderr (before `open()`).
+    #[napi(catch_unwind)]
+    pub fn trace(&mut self, on_trace: Option<Function<String, ()>>) -> Result<()> {
+        self.tracer = Some(super::trace::tracer(on_trace)?);
+        Ok(())
     }
 
     /// Opens a socket of `protocol`: `[envelope|null, null]`.
@@ -62,7 +70,9 @@ impl NativeRawConn {
         envelope::result((|| {
             let p = protocol(protocol_number)?;
             let done = self.done.clone().ok_or_else(nlkit::Error::closed)?;
-            self.conn = Some(Conn::open(p, options(&opts)?, Box::new(done))?);
+            let mut o = options(&opts)?;
+            o.trace = self.tracer.take();
+            self.conn = Some(Conn::open(p, o, Box::new(done))?);
             Ok("null".into())
         })())
     }
@@ -123,6 +133,7 @@ pub struct NativeRawMonitor {
     mon: Option<Monitor<RawMessage>>,
     /// Dropped at close: the JS callback (and the subscription it calls back) can be collected.
     ready: Option<Arc<Mutex<ReadyFn>>>,
+    tracer: Option<nlkit::trace::Tracer>,
 }
 
 #[napi]
@@ -130,7 +141,14 @@ impl NativeRawMonitor {
     #[napi(constructor, catch_unwind)]
     pub fn new(on_ready: Function<(), ()>) -> Result<Self> {
         let tsfn: ReadyFn = on_ready.build_threadsafe_function().callee_handled::<false>().build()?;
-        Ok(NativeRawMonitor { mon: None, ready: Some(Arc::new(Mutex::new(tsfn))) })
+        Ok(NativeRawMonitor { mon: None, ready: Some(Arc::new(Mutex::new(tsfn))), tracer: None })
+    }
+
+    /// Traces every datagram of this handle to `onTrace`, or to stderr (before `open()`).
+    #[napi(catch_unwind)]
+    pub fn trace(&mut self, on_trace: Option<Function<String, ()>>) -> Result<()> {
+        self.tracer = Some(super::trace::tracer(on_trace)?);
+        Ok(())
     }
 
     /// Joins the groups before returning, or starts the dump: `[envelope|null, null]`.
@@ -138,7 +156,8 @@ impl NativeRawMonitor {
     pub fn open(&mut self, cfg: RawMonitorConfig) -> String {
         let r = (|| {
             let p = protocol(cfg.protocol)?;
-            let opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
+            let mut opts = monitor_options(cfg.buffer_size, cfg.queue_limit, cfg.netns.as_ref())?;
+            opts.trace = self.tracer.take();
             let notify = Box::new(JsNotify(self.ready.clone().ok_or_else(nlkit::Error::closed)?));
             match &cfg.dump {
                 Some(op) => nlkit::stream::open(p, request(op)?.bytes, (), opts, notify),

@@ -40,6 +40,15 @@ impl Tracer {
         Tracer { sink: Arc::new(sink) }
     }
 
+    /// Writes each datagram's lines to stderr from the thread that saw it, in order, waiting
+    /// while stderr is full (as strace does), so nothing is lost when the process exits.
+    pub fn stderr() -> Self {
+        Tracer::new(|mut text: String| {
+            text.push('\n');
+            let _ = crate::sys::write_all_fd(2, text.as_bytes());
+        })
+    }
+
     pub fn datagram(&self, protocol: i32, dir: Dir, buf: &[u8]) {
         (self.sink)(format_datagram(protocol, dir, buf));
     }

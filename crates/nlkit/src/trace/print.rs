@@ -17,6 +17,8 @@ pub enum Kind {
     Addr,
     /// A hardware address (`ff:ff:ff:ff:ff:ff`).
     Mac,
+    /// A u32 shown by name where it has one (route tables), else in hexadecimal.
+    Named(&'static [(u32, &'static str)]),
     Flag,
     Bin,
     Nested(&'static Table),
@@ -286,6 +288,15 @@ fn value_of(out: &mut String, v: &[u8], kind: Kind, depth: usize) {
         Kind::Mac if !v.is_empty() && v.len() <= 32 => {
             for (i, b) in v.iter().enumerate() {
                 let _ = write!(out, "{}{:02x}", if i == 0 { "" } else { ":" }, b);
+            }
+        }
+        Kind::Named(names) if fits(4) => {
+            let n = wire::u32_at(v, 0);
+            match names.iter().find(|x| x.0 == n) {
+                Some(x) => out.push_str(x.1),
+                None => {
+                    let _ = write!(out, "{}", Hex(n));
+                }
             }
         }
         Kind::Flag if v.is_empty() => out.push_str("true"),

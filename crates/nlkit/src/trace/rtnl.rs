@@ -218,10 +218,11 @@ fn scope(s: u8) -> String {
     )
 }
 
+const TABLES: &[(u32, &str)] =
+    &[(0, "RT_TABLE_UNSPEC"), (252, "RT_TABLE_COMPAT"), (253, "RT_TABLE_DEFAULT"), (254, "RT_TABLE_MAIN"), (255, "RT_TABLE_LOCAL")];
+
 fn table(t: u8) -> String {
-    let names =
-        [(0, "RT_TABLE_UNSPEC"), (252, "RT_TABLE_COMPAT"), (253, "RT_TABLE_DEFAULT"), (254, "RT_TABLE_MAIN"), (255, "RT_TABLE_LOCAL")];
-    names.iter().find(|n| n.0 == t).map_or_else(|| format!("{t:#x}"), |n| n.1.to_string())
+    TABLES.iter().find(|n| n.0 == t as u32).map_or_else(|| format!("{t:#x}"), |n| n.1.to_string())
 }
 
 fn protocol(p: u8) -> String {
@@ -434,7 +435,7 @@ static RTA: Table = Table(&[
     (9, "RTA_MULTIPATH", Bin),
     (11, "RTA_FLOW", U32),
     (12, "RTA_CACHEINFO", Bin),
-    (15, "RTA_TABLE", U32),
+    (15, "RTA_TABLE", Named(TABLES)),
     (16, "RTA_MARK", U32),
     (17, "RTA_MFC_STATS", Bin),
     (18, "RTA_VIA", Bin),
@@ -479,7 +480,7 @@ static FRA: Table = Table(&[
     (12, "FRA_TUN_ID", Bin),
     (13, "FRA_SUPPRESS_IFGROUP", U32),
     (14, "FRA_SUPPRESS_PREFIXLEN", U32),
-    (15, "FRA_TABLE", U32),
+    (15, "FRA_TABLE", Named(TABLES)),
     (16, "FRA_FWMASK", U32),
     (17, "FRA_OIFNAME", Str),
     (19, "FRA_L3MDEV", U8),
