@@ -295,3 +295,48 @@ test('netnsCreate / netnsDelete / open / subscribe: bad namespace names and refe
   const mine = (l) => l.filter((n) => n.startsWith(own.netns[0]))
   t.deepEqual(mine(ipNetnsList()), mine(before), 'no namespace created or removed')
 })
+
+test('misspelt options, filters and open/subscribe/request fields are a RangeError naming the field', async (t) => {
+  const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+  const raw = nl.open({ protocol: 'route' })
+  t.teardown(() => raw.close())
+  const cases = [
+    [() => nl.addrAdd(a, '10.156.9.1/24', { lable: `${a}:1` }), 'lable'],
+    [() => nl.addrAdd(a, '10.156.9.1/24', { validLifetme: 100 }), 'validLifetme'],
+    [() => nl.addrReplace(a, '10.156.9.1/24', { nodda: true }), 'nodda'],
+    [() => nl.addrDel(a, '10.156.9.1/24', { scope: 'link' }), 'scope'],
+    [() => nl.addrList({ dev: a }), 'dev'],
+    [() => nl.linkList({ timout: 100 }), 'timout'],
+    [() => nl.linkGet(a, { signl: undefined, sigal: 1 }), 'sigal'],
+    [() => nl.routeList({ tabel: T }), 'tabel'],
+    [() => nl.routeListStream({ device: a }), 'device'],
+    [() => nl.routeGet('10.156.9.1', { fromm: '10.156.9.2' }), 'fromm'],
+    [() => nl.routeAdd({ dst: '10.156.10.0/24', dev: a, table: T }, { timeuot: 5 }), 'timeuot'],
+    [() => nl.neighList({ link: a }), 'link'],
+    [() => nl.ruleList({ famly: 4 }), 'famly'],
+    [() => nl.open({ timeuot: 5 }), 'timeuot'],
+    [() => nl.open({ protocol: 'route', maxPendng: 5 }), 'maxPendng'],
+    [() => nl.subscribe(['link'], { listExsting: true }), 'listExsting'],
+    [() => raw.subscribe([1], { buffersize: 4096 }), 'buffersize'],
+    [() => raw.request({ type: 18, payload: Buffer.alloc(16), flag: 1 }), 'flag'],
+  ]
+  await assertRejected(
+    t,
+    cases.map(([fn, field]) => [RangeError, fn, field]),
+    [a],
+  )
+  for (const [fn, field] of cases) {
+    let e
+    try {
+      await fn()
+    } catch (x) {
+      e = x
+    }
+    t.true(e?.message.includes(`"${field}"`), `${field} is named: ${e?.message}`)
+  }
+  t.deepEqual(
+    (ip(['-4', 'addr', 'show', 'dev', a])[0]?.addr_info ?? []).map((i) => i.local),
+    [],
+    'no address was added',
+  )
+})

@@ -9,7 +9,7 @@ import { linkNames, refFields } from './links.js'
 import type { AddrFields } from './native.js'
 import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, SCOPES } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
-import { checkCallOptions, checkIp, checkLabel, checkLinkRef, lifetime, named, parseCidr, type Prefix } from './validate.js'
+import { checkCallOptions, checkIp, checkKeys, checkLabel, checkLinkRef, lifetime, named, parseCidr, type Prefix } from './validate.js'
 
 /**
  * An interface address, with the names `ip -j addr` uses.
@@ -78,6 +78,19 @@ export interface AddrFilter {
   family?: 4 | 6
 }
 
+const ADDR_OPTIONS: ReadonlySet<string> = new Set([
+  'scope',
+  'label',
+  'broadcast',
+  'peer',
+  'validLifetime',
+  'preferredLifetime',
+  'noPrefixRoute',
+  'nodad',
+])
+const ADDR_DEL_OPTIONS: ReadonlySet<string> = new Set(['peer'])
+const ADDR_FILTER: ReadonlySet<string> = new Set(['link', 'family'])
+
 /** The IPv4 broadcast address of a prefix (`ip ... brd +`). */
 function broadcastOf(p: Prefix): string {
   const n = p.address.split('.').reduce((a, x) => a * 256 + Number(x), 0)
@@ -90,7 +103,7 @@ function broadcastOf(p: Prefix): string {
 export async function addr(e: Engine, opName: AddrFields['op'], ref: LinkRef, cidr: string, o: AddrOptions = {}): Promise<void> {
   checkLinkRef(ref)
   const p = parseCidr(cidr, 'address')
-  checkCallOptions(o)
+  checkCallOptions(o, opName === 'addrDel' ? ADDR_DEL_OPTIONS : ADDR_OPTIONS)
   const f: AddrFields = { op: opName, address: p.address, prefixLen: p.prefixLen }
   if (o.scope !== undefined) f.scope = named(SCOPES, o.scope, 'scope', 255)
   if (o.label !== undefined) {
@@ -117,6 +130,7 @@ export async function addr(e: Engine, opName: AddrFields['op'], ref: LinkRef, ci
 
 export async function addrList(e: Engine, filter: AddrFilter = {}, o?: CallOptions): Promise<Address[]> {
   if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+  checkKeys(filter, ADDR_FILTER, 'filter')
   if (filter.link !== undefined) checkLinkRef(filter.link, 'filter.link')
   if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
   checkCallOptions(o)

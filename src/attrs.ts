@@ -139,7 +139,7 @@ export class AttrsBuilder {
   /** A NUL-terminated string (NLA_NUL_STRING / NLA_STRING as the kernel reads them). */
   string(type: number, s: string): this {
     if (typeof s !== 'string') throw new TypeError(`attribute ${type}: value must be a string`)
-    if (s.includes('\0')) throw new TypeError(`attribute ${type}: a string must not contain NUL (the kernel would read up to it)`)
+    if (s.includes('\0')) throw new RangeError(`attribute ${type}: a string must not contain NUL (the kernel would read up to it)`)
     return this.binary(type, Buffer.from(`${s}\0`, 'utf8'))
   }
   /** An attribute with no value (NLA_FLAG): present means true. */

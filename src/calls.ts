@@ -10,9 +10,25 @@
 import { abortError } from './errors.js'
 import { MAX_U32 } from './validate.js'
 
-/** What a pending call must offer: its cleanup (an abort listener to remove), if any. */
+/** A call's deadline when neither the call nor the connection sets one, ms. */
+export const DEFAULT_TIMEOUT_MS = 5000
+/** Calls pending on one connection (queued here or in flight); past this a call fails EAGAIN. */
+export const DEFAULT_MAX_PENDING = 1 << 18
+/** Calls submitted to the binding in one go; a bigger burst goes in slices, one per loop turn. */
+export const FLUSH_SLICE = 2048
+
+/** What a pending call must offer: its deadline, its rejection and its cleanup (an abort listener to remove), if any. */
 export interface Call {
+  /** `performance.now()` at which the call times out: it runs from the call, not from the send. */
+  deadline: number
+  reject: (e: Error) => void
   cleanup?: () => void
+}
+
+/** A queued call as the binding reads it: its token, and the deadline the core is to apply. */
+interface Queued {
+  token: number
+  timeout?: number
 }
 
 /**
@@ -49,13 +65,7 @@ export class Calls<P extends Call> {
    * Adds a pending call; with a signal, an abort settles it (if still pending), runs
    * `onAbort` and rejects it with the abort's reason, and the listener goes with the call.
    */
-  add(
-    token: number,
-    p: P & { reject: (e: Error) => void },
-    signal: AbortSignal | undefined,
-    closed: () => boolean,
-    onAbort?: () => void,
-  ): void {
+  add(token: number, p: P, signal: AbortSignal | undefined, closed: () => boolean, onAbort?: () => void): void {
     if (signal) {
       const abort = () => {
         if (this.pending.get(token) !== p) return
@@ -68,6 +78,28 @@ export class Calls<P extends Call> {
       p.cleanup = () => signal.removeEventListener('abort', abort)
     }
     this.pending.set(token, p)
+  }
+
+  /**
+   * Fails the queued calls whose deadline passed (with `expired(p)`: ETIMEDOUT, never sent) and
+   * gives the others what is left of theirs whenever that differs from the connection's default
+   * (a call's own longer timeout, or time spent queued; the core's deadline starts when it
+   * receives the call). Returns the calls still to send.
+   */
+  stampDeadlines<O extends Queued>(ops: O[], defaultTimeout: number, expired: (p: P) => Error): O[] {
+    const now = performance.now()
+    let gone = false
+    for (const op of ops) {
+      const p = this.pending.get(op.token)
+      if (!p) continue
+      const left = Math.ceil(p.deadline - now)
+      if (left <= 0) {
+        gone = true
+        this.settle(op.token, p)
+        p.reject(expired(p))
+      } else if (left !== defaultTimeout) op.timeout = left
+    }
+    return gone ? ops.filter((op) => this.pending.has(op.token)) : ops
   }
 
   /** Forgets a call that is settled (or given up) and runs its cleanup. */

@@ -10,13 +10,13 @@
  * @module
  */
 
-import { Calls } from './calls.js'
+import { Calls, DEFAULT_MAX_PENDING, DEFAULT_TIMEOUT_MS, FLUSH_SLICE } from './calls.js'
 import { abortError, busyError, closedError, fromNative, nativeResult, timeoutError } from './errors.js'
 import { NativeConn, Part, type Completion, type Op, type Submitted } from './native.js'
 import { netnsSpec } from './netns.js'
 import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import type { CallOptions, NetnsRef, OpenOptions } from './types.js'
-import { checkInt, describe } from './validate.js'
+import { checkInt, checkKeys, describe } from './validate.js'
 
 /** A call waiting for its completion. */
 interface Pending {
@@ -45,14 +45,10 @@ export function subjectText(s: Subject): string {
   return typeof s === 'function' ? s() : s
 }
 
-/** Operations per native submit; more wait for the next turn of the event loop. */
-const FLUSH_SLICE = 2048
 /** Back-to-back flushes (ms) before timers and I/O get a turn. */
 const FLUSH_BUDGET_MS = 4
-/** A call's deadline when neither the call nor the connection sets one, ms. */
-export const DEFAULT_TIMEOUT_MS = 5000
-/** Calls pending on one connection (queued here or in flight); past this a call fails EAGAIN. */
-export const DEFAULT_MAX_PENDING = 1 << 18
+
+const OPEN_OPTIONS: ReadonlySet<string> = new Set(['timeout', 'maxPending', 'netns', 'trace'])
 
 /** One native connection's queue, tokens and pending calls. Held by a {@link Netlink}. */
 export class Engine {
@@ -78,6 +74,7 @@ export class Engine {
 
   constructor(opts: OpenOptions) {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
+    checkKeys(opts, OPEN_OPTIONS, 'options')
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
     if (opts.maxPending !== undefined) checkInt(opts.maxPending, 'maxPending', 1, 0x7fffffff)
     this.#timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS
@@ -225,7 +222,7 @@ export class Engine {
     } else {
       this.#queue = []
     }
-    ops = this.#stampDeadlines(ops)
+    ops = this.#calls.stampDeadlines(ops, this.#timeout, (p) => timeoutError(p.op, subjectText(p.subject)))
     let now: string | null
     try {
       let json = JSON.stringify(ops)
@@ -245,28 +242,6 @@ export class Engine {
     }
     if (now !== null) this.#onDone(now)
     else this.#calls.updateRef(this.#closed)
-  }
-
-  /**
-   * Fails the calls whose deadline passed while they were queued (ETIMEDOUT, never sent) and
-   * gives the others what is left of theirs whenever that differs from the connection's default
-   * (a call's own longer timeout, or time spent queued; the core's deadline starts when it
-   * receives the call).
-   */
-  #stampDeadlines(ops: Submitted[]): Submitted[] {
-    const now = performance.now()
-    let expired = false
-    for (const op of ops) {
-      const p = this.#calls.pending.get(op.token)
-      if (!p) continue
-      const left = Math.ceil(p.deadline - now)
-      if (left <= 0) {
-        expired = true
-        this.#calls.settle(op.token, p)
-        p.reject(timeoutError(p.op, subjectText(p.subject)))
-      } else if (left !== this.#timeout) op.timeout = left
-    }
-    return expired ? ops.filter((op) => this.#calls.pending.has(op.token)) : ops
   }
 
   #refuseNul(ops: Submitted[]): Submitted[] {

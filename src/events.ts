@@ -16,7 +16,7 @@ import { TAKE_BATCH } from './route-stream.js'
 import type { Route } from './routes.js'
 import type { Rule } from './rules.js'
 import type { NetnsRef } from './types.js'
-import { checkInt, describe } from './validate.js'
+import { checkInt, checkKeys, describe } from './validate.js'
 
 /**
  * Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6.
@@ -35,6 +35,8 @@ export type EventGroup =
   | 'ipv6-route'
   | 'ipv4-rule'
   | 'ipv6-rule'
+
+const SUBSCRIBE_OPTIONS: ReadonlySet<string> = new Set(['listExisting', 'signal', 'bufferSize', 'netns', 'trace'])
 
 /** The binding's per-family group names of each group. */
 const GROUPS: Record<EventGroup, string[]> = {
@@ -123,6 +125,7 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
       for (const x of k) kinds.add(x)
     }
     if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+    checkKeys(o, SUBSCRIBE_OPTIONS, 'options')
     if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
     checkTrace(o.trace)

@@ -67,8 +67,11 @@ export interface NeighFilter {
   family?: 4 | 6 | 'bridge'
 }
 
+const NEIGH_FILTER: ReadonlySet<string> = new Set(['dev', 'family'])
+
 export async function neighList(e: Engine, filter: NeighFilter = {}, o?: CallOptions): Promise<Neighbour[]> {
   if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+  checkKeys(filter, NEIGH_FILTER, 'filter')
   const f: { op: 'neighList'; family?: 4 | 6 | 7 } & OptLinkSel = { op: 'neighList' }
   if (filter.family !== undefined) f.family = neighFamily(filter.family, 'filter.family')
   if (filter.dev !== undefined) Object.assign(f, refFields(checkLinkRef(filter.dev, 'filter.dev')))

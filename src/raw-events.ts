@@ -12,10 +12,11 @@ import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import type { RawMessage } from './raw.js'
 import { decodeRecords, RawKind, type RawRecord } from './raw-layout.js'
 import type { NetnsRef } from './types.js'
-import { checkInt } from './validate.js'
+import { checkInt, checkKeys } from './validate.js'
 
 /** Events taken from the native queue at once. */
 const TAKE_BATCH = 1024
+const RAW_EVENTS_OPTIONS: ReadonlySet<string> = new Set(['bufferSize', 'signal', 'netns', 'trace'])
 
 /**
  * Options of a raw subscription or dump stream.
@@ -53,6 +54,7 @@ class Records {
 
   constructor(op: string, subject: string, cfg: { protocol: number; groups: number[]; dump?: RawOp }, o: RawEventsOptions) {
     if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+    checkKeys(o, RAW_EVENTS_OPTIONS, 'options')
     if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
     if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
     checkTrace(o.trace)

@@ -7,15 +7,15 @@
  * @module
  */
 
-import { Calls } from './calls.js'
-import { abortError, closedError, fromNative, nativeResult } from './errors.js'
+import { Calls, DEFAULT_MAX_PENDING, DEFAULT_TIMEOUT_MS, FLUSH_SLICE } from './calls.js'
+import { abortError, busyError, closedError, fromNative, nativeResult, timeoutError } from './errors.js'
 import { NativeRawConn, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
 import { applyTrace, checkTrace, type TraceOption } from './trace.js'
 import { decodeBatch, RawKind } from './raw-layout.js'
 import { RawEvents, type RawEventsOptions } from './raw-events.js'
 import type { CallOptions, NetnsRef } from './types.js'
-import { checkCallOptions, checkInt, describe } from './validate.js'
+import { checkCallOptions, checkInt, checkKeys, describe } from './validate.js'
 
 /**
  * Netlink protocols by name (`NETLINK_*` numbers); any other number may be given too.
@@ -63,8 +63,10 @@ export interface RawOpenOptions {
   protocol: NetlinkProtocol
   /** Talk to this network namespace (a name, a path, a pid or `{ fd }`) instead of the current one. */
   netns?: NetnsRef
-  /** Default deadline of each request, ms (5000). */
+  /** Default deadline of each request, ms (5000); it runs from the call, time queued counts. */
   timeout?: number
+  /** Requests pending at once (queued or in flight; default 262,144); past it a request fails EAGAIN. */
+  maxPending?: number
   /** Print every message sent and received, as `open({ trace })` does (default: `NLKIT_TRACE`). */
   trace?: TraceOption
 }
@@ -96,16 +98,20 @@ export interface RawMessage {
 interface Pending {
   resolve: (m: RawMessage[]) => void
   reject: (e: Error) => void
+  deadline: number
   subject: string
   parts?: RawMessage[][]
   cleanup?: () => void
 }
 
 const MAX_U16 = 0xffff
+const RAW_OPEN_OPTIONS: ReadonlySet<string> = new Set(['protocol', 'netns', 'timeout', 'maxPending', 'trace'])
+const REQUEST_FIELDS: ReadonlySet<string> = new Set(['type', 'flags', 'payload', 'dump'])
 
 /** A request checked and turned into the record the binding reads (everything before anything is sent). */
 function rawOp(req: RawRequest, token: number, o: CallOptions | undefined): RawOp {
   if (typeof req !== 'object' || req === null) throw new TypeError('request must be an object { type, flags?, payload? }')
+  checkKeys(req, REQUEST_FIELDS, 'request')
   const msgType = checkInt(req.type, 'type', 16, MAX_U16)
   const flags = req.flags === undefined ? 0 : checkInt(req.flags, 'flags', 0, MAX_U16)
   const payload = req.payload ?? Buffer.alloc(0)
@@ -147,13 +153,19 @@ export class RawNetlink {
   readonly protocol: number
   readonly #netns: NetnsRef | undefined
   readonly #trace: TraceOption | undefined
+  readonly #timeout: number
+  readonly #maxPending: number
 
   /** Use {@link open} with `{ protocol }`. */
   constructor(opts: RawOpenOptions) {
     if (typeof opts !== 'object' || opts === null) throw new TypeError('options must be an object')
+    checkKeys(opts, RAW_OPEN_OPTIONS, 'options')
     this.protocol = protocolNumber(opts.protocol)
     if (opts.timeout !== undefined) checkInt(opts.timeout, 'timeout', 1, 0x7fffffff)
+    if (opts.maxPending !== undefined) checkInt(opts.maxPending, 'maxPending', 1, 0x7fffffff)
     checkTrace(opts.trace)
+    this.#timeout = opts.timeout ?? DEFAULT_TIMEOUT_MS
+    this.#maxPending = opts.maxPending ?? DEFAULT_MAX_PENDING
     const netns = opts.netns === undefined ? undefined : netnsSpec(opts.netns)
     this.#netns = opts.netns
     this.#trace = opts.trace
@@ -186,8 +198,11 @@ export class RawNetlink {
     if (this.#closed) return Promise.reject(closedError('request', subject))
     const signal = o?.signal
     if (signal?.aborted) return Promise.reject(abortError(signal))
+    if (this.#calls.pending.size >= this.#maxPending) return Promise.reject(busyError('request', subject, this.#maxPending))
+    // The deadline runs from now: time spent queued here counts.
+    const deadline = performance.now() + (o?.timeout ?? this.#timeout)
     return new Promise<RawMessage[]>((resolve, reject) => {
-      const p: Pending = { resolve, reject, subject }
+      const p: Pending = { resolve, reject, deadline, subject }
       this.#calls.add(token, p, signal, () => this.#closed)
       this.#queue.push(op)
       if (!this.#flushScheduled) {
@@ -241,11 +256,24 @@ export class RawNetlink {
     this.close()
   }
 
+  /** Sends what was queued (in slices: a huge burst does not hold the event loop in one submit). */
   #flush = (): void => {
     this.#flushScheduled = false
-    const ops = this.#queue.filter((op) => this.#calls.pending.has(op.token))
-    this.#queue = []
-    if (this.#closed || ops.length === 0) return
+    if (this.#closed) return
+    let ops = this.#queue.filter((op) => this.#calls.pending.has(op.token))
+    if (ops.length > FLUSH_SLICE) {
+      this.#queue = ops.slice(FLUSH_SLICE)
+      ops = ops.slice(0, FLUSH_SLICE)
+      this.#flushScheduled = true
+      setImmediate(this.#flush)
+    } else {
+      this.#queue = []
+    }
+    ops = this.#calls.stampDeadlines(ops, this.#timeout, (p) => timeoutError('request', p.subject))
+    if (ops.length === 0) {
+      this.#calls.updateRef(this.#closed)
+      return
+    }
     const now = this.#native.submit(ops)
     if (now !== null) this.#onDone(now)
   }

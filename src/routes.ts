@@ -289,8 +289,12 @@ function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): 
   return f
 }
 
+const ROUTE_FILTER: ReadonlySet<string> = new Set(['family', 'table', 'dev'])
+const ROUTE_GET_OPTIONS: ReadonlySet<string> = new Set(['from', 'iif', 'oif', 'mark'])
+
 function checkRouteFilter(filter: RouteFilter): void {
   if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+  checkKeys(filter, ROUTE_FILTER, 'filter')
   if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
 }
 
@@ -337,7 +341,7 @@ export async function routeListStream(e: Engine, filter: RouteFilter = {}, o?: C
 
 export async function routeGet(e: Engine, destination: string, o: RouteGetOptions = {}): Promise<Route> {
   const d = checkIp(destination, 'destination')
-  checkCallOptions(o)
+  checkCallOptions(o, ROUTE_GET_OPTIONS)
   const f: OpOf<'routeGet'> = { op: 'routeGet', dst: d.address }
   if (o.from !== undefined) f.src = checkIp(o.from, 'from', d.family).address
   if (o.mark !== undefined) f.mark = checkInt(o.mark, 'mark', 0, MAX_U32)

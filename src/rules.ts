@@ -59,8 +59,11 @@ export interface RuleSpec {
   family?: 4 | 6
 }
 
+const RULE_FILTER: ReadonlySet<string> = new Set(['family'])
+
 export async function ruleList(e: Engine, filter: { family?: 4 | 6 } = {}, o?: CallOptions): Promise<Rule[]> {
   if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
+  checkKeys(filter, RULE_FILTER, 'filter')
   if (filter.family !== undefined && filter.family !== 4 && filter.family !== 6) throw new RangeError('filter.family must be 4 or 6')
   checkCallOptions(o)
   if (filter.family === undefined) {

@@ -186,9 +186,16 @@ export function checkLabel(v: unknown): string {
   return v
 }
 
-export function checkCallOptions(o: CallOptions | undefined): void {
+export function checkCallOptions(o: CallOptions | undefined, extra?: ReadonlySet<string>): void {
   if (o === undefined) return
   if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
+  // A misspelt option (`{ timout: 100 }`) is refused, not ignored; `extra` are the call's own.
+  for (const k in o) {
+    if (k !== 'timeout' && k !== 'signal' && !extra?.has(k) && (o as Record<string, unknown>)[k] !== undefined) {
+      const known = ['timeout', 'signal', ...(extra ?? [])]
+      throw new RangeError(`options: unknown field ${describe(k)}; expected one of ${known.join(', ')}`)
+    }
+  }
   if (o.timeout !== undefined) checkInt(o.timeout, 'timeout', 1, 0x7fffffff)
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
 }

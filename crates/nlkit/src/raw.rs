@@ -42,23 +42,6 @@ impl Protocol for Raw {
     }
 }
 
-/// Protocol numbers by name, as `open({ protocol })` takes them.
-pub fn protocol_number(name: &str) -> Option<i32> {
-    Some(match name {
-        "route" => libc::NETLINK_ROUTE,
-        "sock_diag" | "inet_diag" => libc::NETLINK_SOCK_DIAG,
-        "xfrm" => libc::NETLINK_XFRM,
-        "netfilter" => libc::NETLINK_NETFILTER,
-        "generic" => libc::NETLINK_GENERIC,
-        "audit" => libc::NETLINK_AUDIT,
-        "kobject_uevent" => libc::NETLINK_KOBJECT_UEVENT,
-        "connector" => libc::NETLINK_CONNECTOR,
-        "selinux" => libc::NETLINK_SELINUX,
-        "crypto" => libc::NETLINK_CRYPTO,
-        _ => return None,
-    })
-}
-
 /// A request with the caller's type, flags and payload. `dump` adds NLM_F_DUMP and reads
 /// NLM_F_MULTI parts to NLMSG_DONE; otherwise NLM_F_ACK is set and every message before the
 /// ACK is the reply (none for a plain change).
