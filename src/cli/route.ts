@@ -40,7 +40,10 @@ const METRICS: Record<string, keyof RouteMetrics> = {
   fastopen_no_cookie: 'fastopenNoCookie',
 }
 
-/** A word of one of the library's name tables, or a number in [0, max]. */
+/**
+ * A word of one of the library's name tables, or a number in [0, max]. The tables are the ones
+ * the API itself accepts, so the word is checked here, and cast to the spec's field type.
+ */
 function named(w: string, names: Record<string, number>, what: string, words: Words, max = 255): string | number {
   if (/^\d+$/.test(w)) return int(w, what, 'route', 0, max)
   if (!Object.hasOwn(names, w)) throw words.error(`${what} must be one of ${Object.keys(names).join(', ')} or a number, not "${w}"`)
@@ -95,9 +98,9 @@ function spec(words: Words, g: Globals): RouteSpec {
     else if (key === 'table') r.table = table(words.value(w), 'route')
     else if (key === 'metric' || key === 'priority' || key === 'preference') r.metric = int(words.value(w), 'metric', 'route')
     else if (key === 'src') r.src = words.value(w)
-    else if (key === 'scope') r.scope = named(words.value(w), SCOPES, 'scope', words)
-    else if (key === 'protocol') r.protocol = named(words.value(w), PROTOCOLS, 'protocol', words)
-    else if (key === 'type') r.type = named(words.value(w), ROUTE_TYPES, 'type', words)
+    else if (key === 'scope') r.scope = named(words.value(w), SCOPES, 'scope', words) as RouteSpec['scope']
+    else if (key === 'protocol') r.protocol = named(words.value(w), PROTOCOLS, 'protocol', words) as RouteSpec['protocol']
+    else if (key === 'type') r.type = named(words.value(w), ROUTE_TYPES, 'type', words) as RouteSpec['type']
     else if (key === 'onlink') r.onlink = true
     else if (key === 'pref') {
       const p = words.value(w)
@@ -106,7 +109,8 @@ function spec(words: Words, g: Globals): RouteSpec {
     } else if (key === 'nexthop') hops.push(nexthop(words))
     else if (key === 'to') r.dst = words.value(w)
     else if (Object.hasOwn(METRICS, w)) metrics[METRICS[w]] = int(words.value(w), w, 'route')
-    else if (r.dst === undefined && r.type === undefined && Object.hasOwn(ROUTE_TYPES, w) && w !== 'default') r.type = w
+    else if (r.dst === undefined && r.type === undefined && Object.hasOwn(ROUTE_TYPES, w) && w !== 'default')
+      r.type = w as RouteSpec['type']
     else if (r.dst === undefined && (w === 'default' || /^[0-9a-f.:]+(\/\d+)?$/i.test(w))) r.dst = w
     else throw words.unknown(w)
   }
