@@ -122,6 +122,7 @@ test('route add, show (a table, all), get, del', async (t) => {
   const json = JSON.parse(await ok(t, '-j', 'route', 'show', 'table', T))
   t.deepEqual(json, await nl.routeList({ table: T }))
   t.is(json.length, 1)
+  t.deepEqual(JSON.parse(await ok(t, '-j', 'ro', 'ls', 'ta', T)), json, 'abbreviations: ro ls ta = route list table')
   const all = JSON.parse(await ok(t, '-4', '-j', 'route', 'show', 'table', 'all'))
   t.true(
     all.some((x) => x.table === T && x.dst === '10.212.3.0/24'),
@@ -144,6 +145,12 @@ test('route add, show (a table, all), get, del', async (t) => {
   t.is(got.dev, want.dev)
   t.is(got.dev, a)
 
+  await ok(t, 'route', 'replace', '10.212.3.0/24', 'via', '10.212.2.253', 'dev', a, 'table', T, 'metric', 5)
+  t.deepEqual(
+    ip(['route', 'show', 'table', T]).map((x) => x.gateway),
+    ['10.212.2.253'],
+    'replace changed the one route',
+  )
   await ok(t, 'route', 'del', '10.212.3.0/24', 'table', T)
   t.deepEqual(ip(['route', 'show', 'table', T]), [])
   await ok(t, 'route', 'del', '10.212.4.0/24')
