@@ -120,6 +120,16 @@ const REGISTRY = {
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
+  // ---- the command line (nlkit's CLI run as a child process) -----------------------------------------
+  cli: {
+    prefix: 'cli',
+    netns: ['nlk-cli-'],
+    v4: ['10.212.0.0/16'],
+    v6: ['2001:db8:212::/48'],
+    tables: [[5090, 5099]],
+    priorities: [[20900, 20999]],
+  },
+
   // ---- events ---------------------------------------------------------------------------------------
   'events-kinds': { prefix: 'eva', v4: ['10.201.0.0/16'], v6: ['2001:db8:e01::/48'], tables: [[2110, 2119]], priorities: [[21100, 21199]] },
   'events-existing': {

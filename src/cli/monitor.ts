@@ -1,0 +1,72 @@
+/**
+ * `nlkit monitor [link|addr|route|neigh|rule|all]...` (`ip monitor`): one line per event as it
+ * happens (`-j`: one JSON object per line), until SIGINT or SIGTERM.
+ *
+ * @module
+ * @internal
+ */
+
+import { type EventGroup, type NetlinkEvent, subscribe } from '../events.js'
+import { ADDR_COLUMNS } from './addr.js'
+import { type Globals, pick, type Words } from './args.js'
+import type { Command } from './command.js'
+import { LINK_COLUMNS } from './link.js'
+import { NEIGH_COLUMNS } from './neigh.js'
+import { ROUTE_COLUMNS } from './route.js'
+import { RULE_COLUMNS } from './rule.js'
+import { formatLine } from './table.js'
+
+const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'all'] as const
+
+/** The groups of one object word, narrowed by -4/-6 where the object has families. */
+function groupsOf(object: string, g: Globals): EventGroup[] {
+  const fam = (base: 'addr' | 'route' | 'rule'): EventGroup[] => (g.family === undefined ? [base] : [`ipv${g.family}-${base}`])
+  if (object === 'link' || object === 'neigh') return [object]
+  if (object === 'addr' || object === 'address') return fam('addr')
+  if (object === 'route' || object === 'rule') return fam(object)
+  return ['link', 'neigh', ...fam('addr'), ...fam('route'), ...fam('rule')]
+}
+
+/** An event as one human line: its object, `new`/`del`, and the object's columns. */
+export function eventLine(ev: NetlinkEvent): string {
+  switch (ev.type) {
+    case 'link':
+      return `link ${ev.action} ${formatLine(ev.link, LINK_COLUMNS)}`
+    case 'addr':
+      return `addr ${ev.action} ${formatLine(ev.address, ADDR_COLUMNS)}`
+    case 'route':
+      return `route ${ev.action} ${formatLine(ev.route, ROUTE_COLUMNS)}`
+    case 'neigh':
+      return `neigh ${ev.action} ${formatLine(ev.neigh, NEIGH_COLUMNS)}`
+    case 'rule':
+      return `rule ${ev.action} ${formatLine(ev.rule, RULE_COLUMNS)}`
+    case 'overflow':
+      return 'overflow: the kernel dropped events (too slow a reader)'
+  }
+}
+
+export function parseMonitor(first: string | undefined, words: Words, g: Globals): Command {
+  const given = first === undefined ? [] : [first]
+  while (!words.done) given.push(words.next('object'))
+  const groups = new Set<EventGroup>()
+  for (const w of given.length === 0 ? ['all'] : given) {
+    const object = pick(w, OBJECTS)
+    if (object === undefined) throw words.error(`unknown object to monitor "${w}"`)
+    for (const x of groupsOf(object, g)) groups.add(x)
+  }
+  return async (ctx) => {
+    const sub = subscribe([...groups], g.netns === undefined ? {} : { netns: g.netns })
+    // A signal ends the subscription; the loop then finishes and the process exits 0.
+    const stop = (): void => sub.close()
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+    try {
+      for await (const ev of sub) ctx.print(g.json ? JSON.stringify(ev) : eventLine(ev))
+    } finally {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      sub.close()
+    }
+    return undefined
+  }
+}
