@@ -60,3 +60,14 @@ export interface OpenOptions {
    */
   trace?: TraceOption
 }
+
+// The classes' `[Symbol.asyncDispose]` must type-check in a consumer whose lib lacks
+// esnext.disposable (target ES2022) and whose @types/node does not polyfill it: declared here as
+// @types/node's compatibility/disposable.d.ts and TypeScript's own lib do (identical
+// declarations merge).
+declare global {
+  interface SymbolConstructor {
+    /** The method `await using` calls at the end of its scope (explicit resource management). */
+    readonly asyncDispose: unique symbol
+  }
+}

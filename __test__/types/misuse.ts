@@ -1,0 +1,17 @@
+// Intended misuse: each line below `// @ts-expect-error` must fail to compile. If a misuse starts
+// compiling (the types got looser), tsc reports the unused directive and `npm run test:types` fails.
+
+import * as nl from 'nlkit'
+
+export async function misuse(): Promise<void> {
+  // @ts-expect-error: misspelt neighbour state
+  await nl.neighAdd({ dev: 'eth0', dst: '10.0.0.2', state: 'permanant' })
+  // @ts-expect-error: misspelt rule action
+  await nl.ruleAdd({ action: 'blackhol' })
+  // @ts-expect-error: misspelt subscription group name
+  nl.subscribe(['links'])
+  // @ts-expect-error: a family that is not 4 or 6
+  await nl.addrList({ family: 5 })
+  // @ts-expect-error: wrong value type of a top-level link setting
+  await nl.linkAdd({ kind: 'dummy', name: 'd0', mtu: '1400' })
+}
