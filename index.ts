@@ -17,6 +17,7 @@
 // Connections
 export { Netlink, open } from './src/netlink.js'
 export type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './src/types.js'
+export type { NeighFlag, NudState, RouteProtocol, RoutePref, RouteTable, RouteType, RuleAction, Scope } from './src/names.js'
 export type { TraceOption } from './src/trace.js'
 
 // Errors

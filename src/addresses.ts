@@ -7,7 +7,7 @@
 import type { Engine } from './engine.js'
 import { linkNames, refFields } from './links.js'
 import type { AddrFields } from './native.js'
-import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, SCOPES } from './names.js'
+import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, type Scope, SCOPES } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
 import { checkCallOptions, checkIp, checkLabel, checkLinkRef, lifetime, named, parseCidr, type Prefix } from './validate.js'
 
@@ -52,7 +52,7 @@ export interface AddrDelOptions extends CallOptions {
  * @category Addresses
  */
 export interface AddrOptions extends CallOptions {
-  scope?: 'global' | 'site' | 'link' | 'host' | number
+  scope?: Scope | number
   /** IPv4 label, e.g. `eth0:1` (at most 15 characters). */
   label?: string
   /** IPv4 broadcast address, or `'+'` to derive it from the prefix. */

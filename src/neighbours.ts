@@ -7,7 +7,7 @@
 import type { Engine } from './engine.js'
 import { linkNames, refFields } from './links.js'
 import type { LinkSel, NeighFields, OptLinkSel } from './native.js'
-import { NTF, NUD } from './names.js'
+import { type NeighFlag, NTF, NUD, type NudState } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
 import { bits, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, checkMac, neighFamily } from './validate.js'
 
@@ -44,7 +44,7 @@ export interface NeighSpec {
   /** `'permanent'` (default), `'reachable'`, `'stale'`, `'noarp'`, ... or several. */
   state?: NeighState | NeighState[]
   /** `'router'`, `'proxy'`, `'self'`, `'master'`, `'extern_learn'`, ... */
-  flags?: string[]
+  flags?: NeighFlag | NeighFlag[]
   /** 4 or 6 (default: from dst), or `'bridge'` for FDB entries. */
   family?: 4 | 6 | 'bridge'
   vlan?: number
@@ -55,7 +55,7 @@ export interface NeighSpec {
  *
  * @category Neighbours
  */
-export type NeighState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'noarp' | 'permanent' | 'none'
+export type NeighState = NudState
 
 /**
  * Which entries {@link neighList} returns: of one link, of one family.

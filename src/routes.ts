@@ -9,7 +9,7 @@ import type { Engine, Subject } from './engine.js'
 import { kernelError } from './errors.js'
 import { linkIndex, linkNames, refFields } from './links.js'
 import type { NexthopFields, OpOf, RouteFields } from './native.js'
-import { PREFS, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js'
+import { PREFS, PROTOCOLS, ROUTE_TYPES, type RouteProtocol, type RouteTable, type RouteType, type Scope, SCOPES, TABLES } from './names.js'
 import { netnsSpec } from './netns.js'
 import { appendRoutes } from './route-decode.js'
 import { RouteStream } from './route-stream.js'
@@ -75,11 +75,11 @@ export interface RouteSpec {
   /** Preferred source address (`ip route ... src`). */
   src?: string
   /** Table id or `'main'` / `'local'` / `'default'` (default: main). */
-  table?: number | string
+  table?: number | RouteTable
   metric?: number
-  scope?: string | number
-  protocol?: string | number
-  type?: string | number
+  scope?: Scope | number
+  protocol?: RouteProtocol | number
+  type?: RouteType | number
   /** ECMP: several paths instead of one `gateway`/`dev`. */
   nexthops?: NexthopSpec[]
   /** Route metrics (`ip route ... mtu 1400 advmss 1360`). */
@@ -135,7 +135,7 @@ export interface RouteMetrics {
 export interface RouteFilter {
   family?: 4 | 6
   /** Table id or name; `'all'` for every table (default: main). */
-  table?: number | string
+  table?: number | RouteTable | 'all'
   dev?: LinkRef
 }
 
@@ -159,7 +159,7 @@ export interface RouteGetOptions extends CallOptions {
 export interface DefaultRouteOptions extends CallOptions {
   dev?: LinkRef
   metric?: number
-  table?: number | string
+  table?: number | RouteTable
 }
 
 /**
@@ -170,7 +170,7 @@ export interface DefaultRouteOptions extends CallOptions {
 export interface DelDefaultRouteOptions extends CallOptions {
   family?: 4 | 6
   dev?: LinkRef
-  table?: number | string
+  table?: number | RouteTable
 }
 
 /**

@@ -6,7 +6,7 @@
 
 import type { Engine } from './engine.js'
 import type { RuleFields } from './native.js'
-import { PROTOCOLS, RULE_ACTIONS, TABLES } from './names.js'
+import { PROTOCOLS, RULE_ACTIONS, type RouteProtocol, type RouteTable, type RuleAction, TABLES } from './names.js'
 import type { CallOptions } from './types.js'
 import { checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
 
@@ -41,7 +41,7 @@ export interface Rule {
  */
 export interface RuleSpec {
   priority?: number
-  table?: number | string
+  table?: number | RouteTable
   from?: string
   to?: string
   fwmark?: number
@@ -52,9 +52,9 @@ export interface RuleSpec {
   suppressPrefixLength?: number
   uidRange?: { start: number; end: number }
   /** `'to_tbl'` (default with a table), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
-  action?: 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit'
+  action?: RuleAction
   goto?: number
-  protocol?: string | number
+  protocol?: RouteProtocol | number
   /** 4 or 6; taken from `from`/`to` when they are given (default 4). */
   family?: 4 | 6
 }
