@@ -62,6 +62,8 @@ export {
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
+export type { KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
+export type * from './src/link-kinds.js'
 
 // Addresses
 export type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './src/addresses.js'

@@ -74,7 +74,7 @@ export function linkAddVeth(name: string, peer: string, o?: VethOptions): Promis
  *
  * @category Links
  */
-export function linkAdd(spec: LinkAddSpec, o?: CallOptions): Promise<void> {
+export function linkAdd<K extends string>(spec: LinkAddSpec<K> & { kind: K }, o?: CallOptions): Promise<void> {
   return conn().linkAdd(spec, o)
 }
 

@@ -10,6 +10,7 @@ import { kernelError } from './errors.js'
 import type { LinkSel, LinkSpecFields, OpOf } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
+export type { KnownLinkKind, LinkAddSpec, LinkKindSettings } from './link-spec.js'
 import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, checkMac, checkPlain, describe, MAX_U32 } from './validate.js'
 
 /**
@@ -100,21 +101,12 @@ export interface LinkChanges {
   netns?: NetnsRef
 }
 
-/**
- * A link to create: `kind` and `name`, top-level settings (as in {@link LinkChanges}, plus the
- * parent `link`), and the kind's own settings, flat (`mode: 'bridge'`, `id: 42`) or in `linkinfo`.
- *
- * @category Links
- */
-export interface LinkAddSpec extends Omit<LinkChanges, 'name' | 'nomaster' | 'group'> {
-  /** The link group (a number), or for vxlan the multicast group address (a string). */
+/** What linkAdd reads: a LinkAddSpec of any kind, before its settings are checked. */
+interface LinkAddInput extends Omit<LinkChanges, 'name' | 'nomaster' | 'group'> {
   group?: number | string
   kind: string
   name: string
-  /** Parent link (macvlan, vlan, ipvlan: `ip link add link eth0 ...`). */
   link?: LinkRef
-  /** veth: the other end. */
-  peer?: { name: string; netns?: NetnsRef; address?: string; mtu?: number }
   linkinfo?: Record<string, unknown>
   [setting: string]: unknown
 }
@@ -243,16 +235,16 @@ export async function linkSetUp(e: Engine, opName: 'linkSetUp' | 'linkSetDown', 
   await e.call(opName, String(ref), { op: 'linkSetUp', ...refFields(ref), up }, o)
 }
 
-export async function linkAdd(e: Engine, given: LinkAddSpec, o?: CallOptions): Promise<void> {
+export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promise<void> {
   if (typeof given !== 'object' || given === null) throw new TypeError('spec must be an object')
   // Read once and checked whole (kind settings are free-form): what is sent is what was checked.
-  const spec = checkPlain(given, 'spec') as LinkAddSpec
+  const spec = checkPlain(given, 'spec') as LinkAddInput
   if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError('spec.kind must be a link kind like "veth"')
   checkLinkName(spec.name, 'spec.name')
   checkCallOptions(o)
   // A string `group` is a kind setting (vxlan's multicast group), a number the link group; a
   // veth's `link` is its peer (given as `peer`), not a parent.
-  const top: LinkAddSpec = { ...spec }
+  const top: LinkAddInput = { ...spec }
   const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
   if (typeof spec.group === 'string') {
     info.group = spec.group

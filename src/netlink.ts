@@ -67,7 +67,7 @@ export class Netlink {
    * Kind settings may also be given as `linkinfo` (as {@link linkGet} returns them), so a link
    * read back can be created again. The parent is `link` (`ip link add link eth0 ...`).
    */
-  linkAdd(spec: LinkAddSpec, o?: CallOptions): Promise<void> {
+  linkAdd<K extends string>(spec: LinkAddSpec<K> & { kind: K }, o?: CallOptions): Promise<void> {
     return links.linkAdd(this.#e, spec, o)
   }
 
