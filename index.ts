@@ -64,6 +64,7 @@ export {
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
 export type { KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
 export type * from './src/link-kinds.js'
+export type * from './src/link-tunnels.js'
 
 // Addresses
 export type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './src/addresses.js'

@@ -20,11 +20,13 @@ const MAX_LEN = 0xffff
  * @category Raw netlink
  */
 export interface Attr {
+  /** Attribute type, without the NESTED and NET_BYTEORDER flags. */
   type: number
   /** NLA_F_NESTED was set: the value is itself a list of attributes. */
   nested: boolean
   /** NLA_F_NET_BYTEORDER was set: integers in the value are big-endian. */
   netByteOrder: boolean
+  /** The payload bytes. */
   data: Buffer
 }
 

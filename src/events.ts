@@ -75,6 +75,7 @@ export interface SubscribeOptions {
  * @category Events
  */
 export interface EventBase {
+  /** `'new'`: added or changed; `'del'`: removed. */
   action: 'new' | 'del'
   /** Part of a listing of existing objects (listExisting, or the resync after an overflow). */
   existing?: true

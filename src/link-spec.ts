@@ -9,8 +9,6 @@ import type { LinkChanges } from './links.js'
 import type {
   BondSettings,
   BridgeSettings,
-  GreSettings,
-  IptunSettings,
   IpvlanSettings,
   MacvlanSettings,
   TunSettings,
@@ -19,6 +17,7 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
+import type { GreSettings, IptunSettings } from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**

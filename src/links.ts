@@ -19,7 +19,9 @@ import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, che
  * @category Links
  */
 export interface Link {
+  /** Interface index (ifindex). */
   index: number
+  /** Interface name. */
   name: string
   /** Link kind from IFLA_INFO_KIND (`'veth'`, `'bridge'` ...); absent for physical and loopback. */
   kind?: string
@@ -29,29 +31,47 @@ export interface Link {
   slaveKind?: string
   /** Interface flags as `ip` prints them (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`). */
   flags: string[]
+  /** Administratively up (IFF_UP). */
   up: boolean
+  /** Operational state as `ip` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, ...). */
   operstate: string
+  /** MTU in bytes. */
   mtu?: number
+  /** Smallest MTU the device accepts. */
   minMtu?: number
+  /** Largest MTU the device accepts. */
   maxMtu?: number
   /** `'ether'`, `'loopback'`, ... */
   linkType: string
+  /** MAC address (`aa:bb:cc:dd:ee:ff`). */
   address?: string
+  /** Link-layer broadcast address. */
   broadcast?: string
+  /** Permanent (factory) MAC address. */
   permAddress?: string
   /** Name of the master device (bridge, bond), when in the same namespace. */
   master?: string
+  /** Index of the master device. */
   masterIndex?: number
   /** Name of the parent or peer device (veth peer, macvlan parent), when in the same namespace. */
   link?: string
+  /** Index of the parent or peer device (IFLA_LINK). */
   linkIndex?: number
+  /** Namespace id of the parent or peer, when it is in another namespace. */
   linkNetnsid?: number
+  /** Transmit queue length. */
   txqlen?: number
+  /** Link group. */
   group?: number
+  /** Root queueing discipline (`noqueue`, `fq_codel`, ...). */
   qdisc?: string
+  /** Interface alias (`ip link set ... alias`). */
   alias?: string
+  /** Carrier present (the physical link is up). */
   carrier?: boolean
+  /** Alternative names (`ip link property add altname`). */
   altNames?: string[]
+  /** 64-bit counters (IFLA_STATS64). */
   stats?: LinkStats
 }
 
@@ -61,13 +81,21 @@ export interface Link {
  * @category Links
  */
 export interface LinkStats {
+  /** Packets received. */
   rxPackets: number
+  /** Packets sent. */
   txPackets: number
+  /** Bytes received. */
   rxBytes: number
+  /** Bytes sent. */
   txBytes: number
+  /** Receive errors. */
   rxErrors: number
+  /** Transmit errors. */
   txErrors: number
+  /** Received packets dropped. */
   rxDropped: number
+  /** Packets dropped before sending. */
   txDropped: number
 }
 
@@ -86,16 +114,23 @@ export interface VethOptions extends CallOptions {}
 export interface LinkChanges {
   /** New name. */
   name?: string
+  /** MTU in bytes (at least 68). */
   mtu?: number
   /** MAC address, `'aa:bb:cc:dd:ee:ff'`. */
   address?: string
+  /** Link-layer broadcast address. */
   broadcast?: string
+  /** `true` sets the link up, `false` down. */
   up?: boolean
   /** Enslave to this bridge/bond; `null` releases. */
   master?: LinkRef | null
+  /** Release from the master (as `master: null`). */
   nomaster?: true
+  /** Transmit queue length. */
   txqlen?: number
+  /** Interface alias, at most 255 bytes. */
   alias?: string
+  /** Link group. */
   group?: number
   /** Move into this network namespace. */
   netns?: NetnsRef

@@ -17,17 +17,27 @@ import { bits, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, che
  * @category Neighbours
  */
 export interface Neighbour {
+  /** Interface index. */
   index: number
+  /** Interface name. */
   dev?: string
+  /** 4, 6 or `'bridge'` (FDB). */
   family: 4 | 6 | 'bridge'
+  /** IP address (absent for FDB entries). */
   dst?: string
+  /** Link-layer (MAC) address. */
   lladdr?: string
   /** `['REACHABLE']`, `['PERMANENT']`, ... */
   state: string[]
+  /** NTF_* flags (`'router'`, `'self'`, ...). */
   flags: string[]
+  /** VLAN id (FDB). */
   vlan?: number
+  /** Master device name (FDB). */
   master?: string
+  /** Master device index (FDB). */
   masterIndex?: number
+  /** Probes sent. */
   probes?: number
 }
 
@@ -37,9 +47,11 @@ export interface Neighbour {
  * @category Neighbours
  */
 export interface NeighSpec {
+  /** The link. */
   dev: LinkRef
   /** IP address (ARP/NDP); absent for a bridge FDB entry. */
   dst?: string
+  /** Link-layer (MAC) address. */
   lladdr?: string
   /** `'permanent'` (default), `'reachable'`, `'stale'`, `'noarp'`, ... or several. */
   state?: NeighState | NeighState[]
@@ -47,6 +59,7 @@ export interface NeighSpec {
   flags?: NeighFlag | NeighFlag[]
   /** 4 or 6 (default: from dst), or `'bridge'` for FDB entries. */
   family?: 4 | 6 | 'bridge'
+  /** VLAN id (FDB entries). */
   vlan?: number
 }
 
@@ -63,7 +76,9 @@ export type NeighState = NudState
  * @category Neighbours
  */
 export interface NeighFilter {
+  /** Only entries of this link. */
   dev?: LinkRef
+  /** Only IPv4 (4), IPv6 (6) or bridge FDB (`'bridge'`) entries. */
   family?: 4 | 6 | 'bridge'
 }
 

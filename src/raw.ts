@@ -60,6 +60,7 @@ export const NLM_F = {
  * @category Raw netlink
  */
 export interface RawOpenOptions {
+  /** The netlink protocol: a name (`'generic'`, ...) or its number. */
   protocol: NetlinkProtocol
   /** Talk to this network namespace (a name, a path, a pid or `{ fd }`) instead of the current one. */
   netns?: NetnsRef
@@ -75,9 +76,13 @@ export interface RawOpenOptions {
  * @category Raw netlink
  */
 export interface RawRequest {
+  /** nlmsg_type. */
   type: number
+  /** Flags besides NLM_F_REQUEST and NLM_F_ACK (which nlkit sets). */
   flags?: number
+  /** The message's payload: the family header and attributes. */
   payload?: Uint8Array
+  /** A dump request (NLM_F_DUMP). */
   dump?: boolean
 }
 
@@ -86,10 +91,15 @@ export interface RawRequest {
  * @category Raw netlink
  */
 export interface RawMessage {
+  /** nlmsg_type. */
   type: number
+  /** nlmsg_flags. */
   flags: number
+  /** nlmsg_seq. */
   seq: number
+  /** nlmsg_pid (the sender port id). */
   pid: number
+  /** The bytes after the 16-byte header. */
   payload: Buffer
 }
 

@@ -16,21 +16,35 @@ import { checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, p
  * @category Rules
  */
 export interface Rule {
+  /** 4 or 6. */
   family: 4 | 6
+  /** Priority (`ip rule ... pref`). */
   priority: number
+  /** Table id to look up. */
   table: number
   /** `'to_tbl'`, `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'` */
   action: string
+  /** Source prefix. */
   from?: string
+  /** Destination prefix. */
   to?: string
+  /** Input interface name. */
   iif?: string
+  /** Output interface name. */
   oif?: string
+  /** Firewall mark. */
   fwmark?: number
+  /** Firewall mark mask. */
   fwmask?: number
+  /** Target priority of a goto rule. */
   goto?: number
+  /** Type of service. */
   tos?: number
+  /** Reject routes with a prefix this short or shorter. */
   suppressPrefixLength?: number
+  /** Socket owner uid range. */
   uidRange?: { start: number; end: number }
+  /** Who installed the rule. */
   protocol?: string
 }
 
@@ -40,20 +54,33 @@ export interface Rule {
  * @category Rules
  */
 export interface RuleSpec {
+  /** Priority (`ip rule ... pref`). */
   priority?: number
+  /** Table id or name to look up. */
   table?: number | RouteTable
+  /** Source prefix (CIDR). */
   from?: string
+  /** Destination prefix (CIDR). */
   to?: string
+  /** Firewall mark. */
   fwmark?: number
+  /** Firewall mark mask. */
   fwmask?: number
+  /** Input interface name. */
   iif?: string
+  /** Output interface name. */
   oif?: string
+  /** Type of service. */
   tos?: number
+  /** Reject routes with a prefix this short or shorter. */
   suppressPrefixLength?: number
+  /** Socket owner uid range. */
   uidRange?: { start: number; end: number }
   /** `'to_tbl'` (default with a table), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
   action?: RuleAction
+  /** Target priority (action `goto`). */
   goto?: number
+  /** Protocol: a {@link RouteProtocol} name or a number. */
   protocol?: RouteProtocol | number
   /** 4 or 6; taken from `from`/`to` when they are given (default 4). */
   family?: 4 | 6
