@@ -79,6 +79,7 @@ export type {
   RouteFilter,
   RouteGetOptions,
   RouteMetrics,
+  RouteNexthop,
   RouteSpec,
 } from './src/routes.js'
 
@@ -86,7 +87,7 @@ export type {
 export type { NeighFilter, Neighbour, NeighSpec, NeighState } from './src/neighbours.js'
 
 // Rules
-export type { Rule, RuleSpec } from './src/rules.js'
+export type { Rule, RuleSpec, UidRange } from './src/rules.js'
 
 // Events
 export { Subscription, subscribe } from './src/events.js'

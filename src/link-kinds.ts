@@ -316,7 +316,12 @@ export interface VxlanSettings {
   /** An integer (IFLA_VXLAN_LIMIT). */
   limit?: number
   /** Source UDP port range. */
-  srcPortRange?: { low: number; high: number }
+  srcPortRange?: {
+    /** Lowest source port. */
+    low: number
+    /** Highest source port. */
+    high: number
+  }
   /** A boolean (IFLA_VXLAN_PROXY). */
   proxy?: boolean
   /** A boolean (IFLA_VXLAN_RSC). */

@@ -48,28 +48,51 @@ export type NoLinkSettings = Record<never, never>
  * @category Links
  */
 export interface LinkKindSettings {
+  /** `veth`'s settings. */
   veth: VethSettings
+  /** `bridge`'s settings. */
   bridge: BridgeSettings
+  /** `macvlan`'s settings. */
   macvlan: MacvlanSettings
+  /** `macvtap`'s settings. */
   macvtap: MacvlanSettings
+  /** `vxlan`'s settings. */
   vxlan: VxlanSettings
+  /** `vlan`'s settings. */
   vlan: VlanSettings
+  /** `bond`'s settings. */
   bond: BondSettings
+  /** `vrf`'s settings. */
   vrf: VrfSettings
+  /** `ipvlan`'s settings. */
   ipvlan: IpvlanSettings
+  /** `ipvtap`'s settings. */
   ipvtap: IpvlanSettings
+  /** `gre`'s settings. */
   gre: GreSettings
+  /** `gretap`'s settings. */
   gretap: GreSettings
+  /** `ip6gre`'s settings. */
   ip6gre: GreSettings
+  /** `ip6gretap`'s settings. */
   ip6gretap: GreSettings
+  /** `ipip`'s settings. */
   ipip: IptunSettings
+  /** `sit`'s settings. */
   sit: IptunSettings
+  /** `tun`'s settings. */
   tun: TunSettings
+  /** `tap`'s settings. */
   tap: TunSettings
+  /** `ifb`: takes no settings of its own. */
   ifb: NoLinkSettings
+  /** `dummy`: takes no settings of its own. */
   dummy: NoLinkSettings
+  /** `nlmon`: takes no settings of its own. */
   nlmon: NoLinkSettings
+  /** `vcan`: takes no settings of its own. */
   vcan: NoLinkSettings
+  /** `wireguard`: takes no settings of its own. */
   wireguard: NoLinkSettings
 }
 
@@ -86,7 +109,12 @@ export type KnownLinkKind = keyof LinkKindSettings
  * @category Links
  */
 export type LinkKindSpec<K extends KnownLinkKind, S = LinkKindSettings[K]> = Omit<LinkAddBase, keyof S> &
-  S & { kind: K; linkinfo?: keyof S extends never ? Record<string, never> : S }
+  S & {
+    /** The link kind. */
+    kind: K
+    /** The kind's settings, instead of (or besides) flat. */
+    linkinfo?: keyof S extends never ? Record<string, never> : S
+  }
 
 /**
  * A link to create: `kind` and `name`, top-level settings (as in {@link LinkChanges}, plus the
@@ -97,7 +125,15 @@ export type LinkKindSpec<K extends KnownLinkKind, S = LinkKindSettings[K]> = Omi
  * @category Links
  */
 export type LinkAddSpec<K extends string = KnownLinkKind> = K extends 'vxlan'
-  ? Omit<LinkKindSpec<'vxlan'>, 'group'> & { group?: string | number }
+  ? Omit<LinkKindSpec<'vxlan'>, 'group'> & {
+      /** A multicast group address (a string), or the link group (a number). */
+      group?: string | number
+    }
   : K extends KnownLinkKind
     ? LinkKindSpec<K>
-    : LinkAddBase & { kind: K; linkinfo?: Record<string, never> }
+    : LinkAddBase & {
+        /** A kind nlkit knows no settings of. */
+        kind: K
+        /** Kind settings: none (the core refuses settings of a kind it does not know). */
+        linkinfo?: Record<string, never>
+      }

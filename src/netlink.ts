@@ -245,6 +245,14 @@ export class Netlink {
  * any netlink protocol (`'route'`, `'generic'`, `'netfilter'`, `'xfrm'`, `'sock_diag'` or a
  * number) whose requests and replies are bytes.
  *
+ * @example
+ * ```ts
+ * await using nl = open({ netns: 'blue' })
+ * await nl.linkSetUp('lo')
+ *
+ * const genl = open({ protocol: 'generic' })
+ * ```
+ *
  * @category Connections
  */
 export function open(opts: RawOpenOptions): RawNetlink

@@ -43,9 +43,21 @@ export interface Rule {
   /** Reject routes with a prefix this short or shorter. */
   suppressPrefixLength?: number
   /** Socket owner uid range. */
-  uidRange?: { start: number; end: number }
+  uidRange?: UidRange
   /** Who installed the rule. */
   protocol?: string
+}
+
+/**
+ * A range of socket owner uids (`ip rule ... uidrange 1000-2000`).
+ *
+ * @category Rules
+ */
+export interface UidRange {
+  /** First uid. */
+  start: number
+  /** Last uid. */
+  end: number
 }
 
 /**
@@ -75,7 +87,7 @@ export interface RuleSpec {
   /** Reject routes with a prefix this short or shorter. */
   suppressPrefixLength?: number
   /** Socket owner uid range. */
-  uidRange?: { start: number; end: number }
+  uidRange?: UidRange
   /** `'to_tbl'` (default with a table), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
   action?: RuleAction
   /** Target priority (action `goto`). */

@@ -33,7 +33,25 @@ export interface CallOptions {
  *
  * @category Namespaces
  */
-export type NetnsRef = string | number | { name: string } | { path: string } | { pid: number } | { fd: number }
+export type NetnsRef =
+  | string
+  | number
+  | {
+      /** A name under /run/netns. */
+      name: string
+    }
+  | {
+      /** A path to a namespace file. */
+      path: string
+    }
+  | {
+      /** The namespace of this process. */
+      pid: number
+    }
+  | {
+      /** An open namespace descriptor. */
+      fd: number
+    }
 
 /**
  * Options of {@link open}.
