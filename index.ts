@@ -62,7 +62,7 @@ export {
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
-export type { KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
+export type { DynamicLinkAddSpec, KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
 export type * from './src/link-kinds.js'
 export type * from './src/link-tunnels.js'
 

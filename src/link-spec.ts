@@ -117,6 +117,24 @@ export type LinkKindSpec<K extends KnownLinkKind, S = LinkKindSettings[K]> = Omi
   }
 
 /**
+ * A spec whose `kind` is only known at run time (a `string`, not a literal): it may be any
+ * kind, so any settings pass the compiler and the core checks them (a RangeError names an
+ * unknown one).
+ *
+ * @category Links
+ */
+export type DynamicLinkAddSpec = LinkAddBase & {
+  /** The link kind. */
+  kind: string
+  /** A multicast group address (vxlan, a string), or the link group (a number). */
+  group?: string | number
+  /** The kind's settings, instead of (or besides) flat. */
+  linkinfo?: Record<string, unknown>
+  /** The kind's settings, flat. */
+  [setting: string]: unknown
+}
+
+/**
  * A link to create: `kind` and `name`, top-level settings (as in {@link LinkChanges}, plus the
  * parent `link`), and the kind's own settings ({@link LinkKindSettings}), flat (`mode: 'bridge'`,
  * `id: 42`) or in `linkinfo`. For vxlan a string `group` is the multicast group, a number the
@@ -124,16 +142,18 @@ export type LinkKindSpec<K extends KnownLinkKind, S = LinkKindSettings[K]> = Omi
  *
  * @category Links
  */
-export type LinkAddSpec<K extends string = KnownLinkKind> = K extends 'vxlan'
-  ? Omit<LinkKindSpec<'vxlan'>, 'group'> & {
-      /** A multicast group address (a string), or the link group (a number). */
-      group?: string | number
-    }
-  : K extends KnownLinkKind
-    ? LinkKindSpec<K>
-    : LinkAddBase & {
-        /** A kind nlkit knows no settings of. */
-        kind: K
-        /** Kind settings: none (the core refuses settings of a kind it does not know). */
-        linkinfo?: Record<string, never>
+export type LinkAddSpec<K extends string = KnownLinkKind> = string extends K
+  ? DynamicLinkAddSpec
+  : K extends 'vxlan'
+    ? Omit<LinkKindSpec<'vxlan'>, 'group'> & {
+        /** A multicast group address (a string), or the link group (a number). */
+        group?: string | number
       }
+    : K extends KnownLinkKind
+      ? LinkKindSpec<K>
+      : LinkAddBase & {
+          /** A kind nlkit knows no settings of. */
+          kind: K
+          /** Kind settings: none (the core refuses settings of a kind it does not know). */
+          linkinfo?: Record<string, never>
+        }

@@ -43,6 +43,9 @@ export async function moduleLevel(): Promise<void> {
   await nl.linkAdd({ kind: 'dummy', name: 'd0', mtu: 9000, group: 3 })
   // A kind nlkit has no settings for: top-level settings only, as the runtime accepts it.
   await nl.linkAdd({ kind: 'geneve', name: 'gnv0', mtu: 1400, up: true })
+  // A kind known only at run time: any settings compile, the core checks them.
+  const kind: string = process.argv[2] ?? 'dummy'
+  await nl.linkAdd({ kind, name: 'x0', mode: 'bridge', linkinfo: { id: 1 } })
   const spec: nl.LinkAddSpec = { kind: 'ipvlan', name: 'ipv0', link: 'eth0', mode: 'l3s', flags: 'vepa' }
   await nl.linkAdd(spec)
   expectType<void>()(await nl.linkSet('eth0', { mtu: 1400, up: true, master: 'br0' }))
