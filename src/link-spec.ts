@@ -17,7 +17,7 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
-import type { GreSettings, IptunSettings } from './link-tunnels.js'
+import type { Gre4Settings, Gre6Settings, IpipSettings, IptunSettings } from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -69,15 +69,15 @@ export interface LinkKindSettings {
   /** `ipvtap`'s settings. */
   ipvtap: IpvlanSettings
   /** `gre`'s settings. */
-  gre: GreSettings
+  gre: Gre4Settings
   /** `gretap`'s settings. */
-  gretap: GreSettings
+  gretap: Gre4Settings
   /** `ip6gre`'s settings. */
-  ip6gre: GreSettings
+  ip6gre: Gre6Settings
   /** `ip6gretap`'s settings. */
-  ip6gretap: GreSettings
+  ip6gretap: Gre6Settings
   /** `ipip`'s settings. */
-  ipip: IptunSettings
+  ipip: IpipSettings
   /** `sit`'s settings. */
   sit: IptunSettings
   /** `tun`'s settings. */

@@ -78,3 +78,27 @@ export interface IptunSettings {
   /** ISATAP. */
   isatap?: boolean
 }
+
+/**
+ * The settings of gre and gretap (over IPv4): {@link GreSettings} but for the IPv6-only ones.
+ *
+ * @category Links
+ */
+export type Gre4Settings = Omit<GreSettings, 'encapLimit' | 'tclass' | 'flowlabel'>
+
+/**
+ * The settings of ip6gre and ip6gretap (over IPv6): {@link GreSettings} but for the IPv4-only ones.
+ *
+ * @category Links
+ */
+export type Gre6Settings = Omit<GreSettings, 'tos' | 'pmtudisc' | 'ignoreDf'>
+
+/**
+ * The settings of ipip: {@link IptunSettings} but for sit's `isatap` and `ip6ip` mode.
+ *
+ * @category Links
+ */
+export type IpipSettings = Omit<IptunSettings, 'isatap' | 'mode'> & {
+  /** The inner protocol (IFLA_IPTUN_PROTO). */
+  mode?: 'ipip' | 'mplsip' | 'any'
+}

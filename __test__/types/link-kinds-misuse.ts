@@ -17,6 +17,10 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'geneve', name: 'g0', id: 5 })
   // @ts-expect-error: bond's mode is one of the kernel's names
   await nl.linkAdd({ kind: 'bond', name: 'b0', mode: 'lacp' })
+  // @ts-expect-error: tos is an IPv4 GRE setting, not ip6gre's
+  await nl.linkAdd({ kind: 'ip6gre', name: 'g6', tos: 1 })
+  // @ts-expect-error: isatap is sit's, not ipip's
+  await nl.linkAdd({ kind: 'ipip', name: 'i0', isatap: true })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -39,6 +39,8 @@ export async function moduleLevel(): Promise<void> {
   await nl.linkAdd({ kind: 'bond', name: 'bond0', mode: '802.3ad', miimon: 100, arpIpTarget: ['10.0.0.1'] })
   await nl.linkAdd({ kind: 'vrf', name: 'vrf0', table: 10 })
   await nl.linkAdd({ kind: 'gre', name: 'gre0', local: '10.0.0.1', remote: '10.0.0.2', ikey: 1, iseq: true })
+  await nl.linkAdd({ kind: 'ip6gre', name: 'g6', remote: '2001:db8::1', flowlabel: 5 })
+  await nl.linkAdd({ kind: 'sit', name: 's0', mode: 'ip6ip', isatap: true })
   await nl.linkAdd({ kind: 'tap', name: 'tap0', multiQueue: true, mtu: 1400 })
   await nl.linkAdd({ kind: 'dummy', name: 'd0', mtu: 9000, group: 3 })
   // A kind nlkit has no settings for: top-level settings only, as the runtime accepts it.
