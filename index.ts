@@ -17,6 +17,7 @@
 // Connections
 export { Netlink, open } from './src/netlink.js'
 export type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './src/types.js'
+export type { NeighFlag, NudState, RouteProtocol, RoutePref, RouteTable, RouteType, RuleAction, Scope } from './src/names.js'
 export type { TraceOption } from './src/trace.js'
 
 // Errors
@@ -61,6 +62,9 @@ export {
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
+export type { DynamicLinkAddSpec, KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
+export type * from './src/link-kinds.js'
+export type * from './src/link-tunnels.js'
 
 // Addresses
 export type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './src/addresses.js'
@@ -75,6 +79,7 @@ export type {
   RouteFilter,
   RouteGetOptions,
   RouteMetrics,
+  RouteNexthop,
   RouteSpec,
 } from './src/routes.js'
 
@@ -82,7 +87,7 @@ export type {
 export type { NeighFilter, Neighbour, NeighSpec, NeighState } from './src/neighbours.js'
 
 // Rules
-export type { Rule, RuleSpec } from './src/rules.js'
+export type { Rule, RuleSpec, UidRange } from './src/rules.js'
 
 // Events
 export { Subscription, subscribe } from './src/events.js'

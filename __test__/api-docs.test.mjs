@@ -167,3 +167,23 @@ if (NOT_YET_IN_README.length > 0) {
     )
   })
 }
+
+// The gates themselves: CI fails on an undocumented export or member only while typedoc.json
+// treats warnings as errors and requires them, and `npm run lint` runs typedoc; the type-level
+// tests run only while `npm test` runs them.
+test('the docs gate and the type-level tests are wired into lint and test', (t) => {
+  const options = JSON.parse(readFileSync(join(ROOT, 'typedoc.json'), 'utf8'))
+  t.true(options.treatWarningsAsErrors, 'typedoc.json treatWarningsAsErrors')
+  t.true(options.validation?.notDocumented, 'typedoc.json validation.notDocumented')
+  for (const kind of ['Class', 'Function', 'Interface', 'TypeAlias', 'Variable', 'Method', 'Property']) {
+    t.true(options.requiredToBeDocumented.includes(kind), `typedoc.json requires ${kind} docs`)
+  }
+  const { scripts } = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'))
+  t.regex(scripts['docs:check'], /^typedoc\b/)
+  t.regex(scripts.lint, /npm run docs:check/)
+  t.regex(scripts.test, /npm run test:types/)
+  t.regex(scripts['test:types'], /tsc -p __test__\/types\/tsconfig\.json/)
+  const tsconfig = readFileSync(join(ROOT, '__test__', 'types', 'tsconfig.json'), 'utf8')
+  t.regex(tsconfig, /"skipLibCheck": false/)
+  t.regex(tsconfig, /"strict": true/)
+})

@@ -7,7 +7,7 @@
 import type { Engine } from './engine.js'
 import { linkNames, refFields } from './links.js'
 import type { AddrFields } from './native.js'
-import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, SCOPES } from './names.js'
+import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, type Scope, SCOPES } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
 import { checkCallOptions, checkIp, checkKeys, checkLabel, checkLinkRef, lifetime, named, parseCidr, type Prefix } from './validate.js'
 
@@ -21,19 +21,27 @@ export interface Address {
   index: number
   /** Interface name. */
   link?: string
+  /** 4 or 6. */
   family: 4 | 6
+  /** The address, without prefix length. */
   address: string
+  /** Prefix length. */
   prefixLen: number
   /** `address/prefixLen` */
   cidr: string
+  /** Scope as `ip` prints it (`'global'`, `'link'`, `'host'`, ...). */
   scope: string
+  /** IPv4 label (`eth0:1`). */
   label?: string
   /** `'permanent'`, `'tentative'`, `'noprefixroute'`, ... */
   flags: string[]
+  /** Peer address of a point-to-point link. */
   peer?: string
+  /** IPv4 broadcast address. */
   broadcast?: string
   /** Seconds; 4294967295 is forever. */
   validLifetime?: number
+  /** Preferred lifetime in seconds, or `'forever'`. */
   preferredLifetime?: number
 }
 
@@ -43,6 +51,7 @@ export interface Address {
  * @category Addresses
  */
 export interface AddrDelOptions extends CallOptions {
+  /** Peer address the point-to-point address was added with. */
   peer?: string
 }
 
@@ -52,7 +61,8 @@ export interface AddrDelOptions extends CallOptions {
  * @category Addresses
  */
 export interface AddrOptions extends CallOptions {
-  scope?: 'global' | 'site' | 'link' | 'host' | number
+  /** Address scope: a {@link Scope} name or a number (default: from the address, as `ip`). */
+  scope?: Scope | number
   /** IPv4 label, e.g. `eth0:1` (at most 15 characters). */
   label?: string
   /** IPv4 broadcast address, or `'+'` to derive it from the prefix. */
@@ -61,6 +71,7 @@ export interface AddrOptions extends CallOptions {
   peer?: string
   /** Seconds, or `'forever'`. */
   validLifetime?: number | 'forever'
+  /** Seconds, or `'forever'` (default). */
   preferredLifetime?: number | 'forever'
   /** Do not create the prefix route for this address. */
   noPrefixRoute?: boolean
@@ -74,7 +85,9 @@ export interface AddrOptions extends CallOptions {
  * @category Addresses
  */
 export interface AddrFilter {
+  /** Only addresses of this link. */
   link?: LinkRef
+  /** Only IPv4 (4) or IPv6 (6) addresses. */
   family?: 4 | 6
 }
 

@@ -20,11 +20,13 @@ const MAX_LEN = 0xffff
  * @category Raw netlink
  */
 export interface Attr {
+  /** Attribute type, without the NESTED and NET_BYTEORDER flags. */
   type: number
   /** NLA_F_NESTED was set: the value is itself a list of attributes. */
   nested: boolean
   /** NLA_F_NET_BYTEORDER was set: integers in the value are big-endian. */
   netByteOrder: boolean
+  /** The payload bytes. */
   data: Buffer
 }
 
@@ -168,6 +170,11 @@ export class AttrsBuilder {
 
 /**
  * Encodes attributes with a builder: `encodeAttrs((b) => b.u32(1, 5).string(2, 'eth0'))`.
+ * @example
+ * ```ts
+ * const payload = encodeAttrs((b) => b.u16(1, 0x10).string(2, 'nlctrl'))
+ * ```
+ *
  * @category Raw netlink
  */
 export function encodeAttrs(build: (b: AttrsBuilder) => void): Buffer {
@@ -219,7 +226,10 @@ function sized(a: Attr | undefined, n: number, what: string): Buffer | undefined
  */
 export class Attrs implements Iterable<Attr> {
   /** @internal */
-  constructor(readonly list: Attr[]) {}
+  constructor(
+    /** The attributes, in order. */
+    readonly list: Attr[],
+  ) {}
 
   /** The attributes in order. */
   [Symbol.iterator](): Iterator<Attr> {

@@ -25,6 +25,11 @@ function conn(): Netlink {
 /**
  * Every link, like `ip -j link show`.
  *
+ * @example
+ * ```ts
+ * const up = (await linkList()).filter((l) => l.up).map((l) => l.name)
+ * ```
+ *
  * @category Links
  */
 export function linkList(o?: CallOptions): Promise<Link[]> {
@@ -72,14 +77,26 @@ export function linkAddVeth(name: string, peer: string, o?: VethOptions): Promis
  * Kind settings may also be given as `linkinfo` (as {@link linkGet} returns them), so a link
  * read back can be created again. The parent is `link` (`ip link add link eth0 ...`).
  *
+ * @example
+ * ```ts
+ * await linkAdd({ kind: 'veth', name: 'veth0', peer: { name: 'veth1' } })
+ * await linkAdd({ kind: 'vxlan', name: 'vx0', id: 42, dev: 'eth0', group: '239.1.1.1', port: 4789 })
+ * await linkAdd({ kind: 'vlan', name: 'eth0.5', link: 'eth0', id: 5, up: true })
+ * ```
+ *
  * @category Links
  */
-export function linkAdd(spec: LinkAddSpec, o?: CallOptions): Promise<void> {
+export function linkAdd<K extends string>(spec: LinkAddSpec<K> & { kind: K }, o?: CallOptions): Promise<void> {
   return conn().linkAdd(spec, o)
 }
 
 /**
  * Changes a link (`ip link set`): name, mtu, address, up, master / nomaster, txqlen, alias, group, netns.
+ *
+ * @example
+ * ```ts
+ * await linkSet('eth0', { mtu: 1400, up: true, master: 'br0' })
+ * ```
  *
  * @category Links
  */
@@ -146,6 +163,12 @@ export function linkDel(ref: LinkRef, o?: CallOptions): Promise<void> {
 /**
  * Adds an address (`ip addr add CIDR dev LINK`); `EEXIST` if it is already there.
  *
+ * @example
+ * ```ts
+ * await addrAdd('eth0', '10.0.0.2/24')
+ * await addrAdd('eth0', '2001:db8::2/64', { nodad: true })
+ * ```
+ *
  * @category Addresses
  */
 export function addrAdd(ref: LinkRef, cidr: string, o?: AddrOptions): Promise<void> {
@@ -173,6 +196,11 @@ export function addrDel(ref: LinkRef, cidr: string, o?: AddrDelOptions): Promise
 /**
  * Addresses, optionally of one link and/or one family (`ip -j addr show`).
  *
+ * @example
+ * ```ts
+ * const v4 = await addrList({ link: 'eth0', family: 4 })
+ * ```
+ *
  * @category Addresses
  */
 export function addrList(filter?: AddrFilter, o?: CallOptions): Promise<Address[]> {
@@ -183,6 +211,12 @@ export function addrList(filter?: AddrFilter, o?: CallOptions): Promise<Address[
 
 /**
  * Adds a route (`ip route add`); `EEXIST` if it exists.
+ *
+ * @example
+ * ```ts
+ * await routeAdd({ dst: '10.1.0.0/16', gateway: '10.0.0.1' })
+ * await routeAdd({ dst: '192.0.2.0/24', type: 'blackhole', table: 100 })
+ * ```
  *
  * @category Routes
  */
@@ -220,6 +254,11 @@ export function routeAppend(route: RouteSpec, o?: CallOptions): Promise<void> {
 /**
  * Routes of the main table (or `filter.table`, `'all'` for every table), IPv4 and IPv6 unless `filter.family`.
  *
+ * @example
+ * ```ts
+ * for (const r of await routeList({ family: 4 })) console.log(r.dst, r.gateway ?? r.dev)
+ * ```
+ *
  * @category Routes
  */
 export function routeList(filter?: RouteFilter, o?: CallOptions): Promise<Route[]> {
@@ -238,6 +277,11 @@ export function routeListStream(filter?: RouteFilter, o?: CallOptions): Promise<
 
 /**
  * The route the kernel would use for `destination` (`ip route get`).
+ *
+ * @example
+ * ```ts
+ * const { dev, gateway } = await routeGet('1.1.1.1')
+ * ```
  *
  * @category Routes
  */
@@ -277,6 +321,11 @@ export function neighList(filter?: NeighFilter, o?: CallOptions): Promise<Neighb
 /**
  * Adds a neighbour entry (`ip neigh add`); `EEXIST` if there is one.
  *
+ * @example
+ * ```ts
+ * await neighAdd({ dev: 'eth0', dst: '10.0.0.9', lladdr: '02:00:00:00:00:09' })
+ * ```
+ *
  * @category Neighbours
  */
 export function neighAdd(spec: NeighSpec, o?: CallOptions): Promise<void> {
@@ -314,6 +363,11 @@ export function ruleList(filter?: { family?: 4 | 6 }, o?: CallOptions): Promise<
 
 /**
  * Adds a rule (`ip rule add`).
+ *
+ * @example
+ * ```ts
+ * await ruleAdd({ priority: 100, from: '10.0.0.0/8', table: 100 })
+ * ```
  *
  * @category Rules
  */

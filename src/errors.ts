@@ -46,8 +46,9 @@ export class NetlinkError extends Error {
   /** Byte offset of the offending attribute in the request, when the kernel gave one. */
   readonly offset?: number
 
-  /** @internal */
-  constructor(op: string, subject: string, e: NativeError) {
+  // Private: only nlkit makes these (this module's factories); in the declarations a private
+  // constructor also hides Error's, so `new NetlinkError()` does not compile in consumer code.
+  private constructor(op: string, subject: string, e: NativeError) {
     const code = errnoNames.get(e.errno) ?? `E${e.errno}`
     const text = e.kind === 'timeout' ? 'timed out' : e.text
     let msg = `${op}${subject ? ` ${subject}` : ''}: ${text} (${code})`
@@ -62,6 +63,9 @@ export class NetlinkError extends Error {
     if (e.offset !== undefined) this.offset = e.offset
   }
 }
+
+/** NetlinkError's private constructor, for this module's factories (the same frames in a stack). */
+const makeNetlinkError = NetlinkError as unknown as new (op: string, subject: string, e: NativeError) => NetlinkError
 
 /** What a refusal for lack of privileges most likely lacks, by operation. */
 function capabilityHint(op: string, subject: string): string {
@@ -84,22 +88,22 @@ function capabilityHint(op: string, subject: string): string {
  */
 export function fromNative(op: string, subject: string, e: NativeError): Error {
   if (e.kind === 'invalid') return new RangeError(`${op}${subject ? ` ${subject}` : ''}: ${e.detail ?? e.text}`)
-  return new NetlinkError(op, subject, e)
+  return new makeNetlinkError(op, subject, e)
 }
 
 /** A kernel error the API reports itself (a lookup that found nothing): `kernelError(op, subject, 'ENODEV', 'No such device')`. */
 export function kernelError(op: string, subject: string, code: 'ENODEV' | 'EHOSTUNREACH', text: string): NetlinkError {
-  return new NetlinkError(op, subject, { errno: osConstants.errno[code], kind: 'kernel', text })
+  return new makeNetlinkError(op, subject, { errno: osConstants.errno[code], kind: 'kernel', text })
 }
 
 /** A call that spent its deadline queued: never sent. */
 export function timeoutError(op: string, subject: string): NetlinkError {
-  return new NetlinkError(op, subject, { errno: osConstants.errno.ETIMEDOUT, kind: 'timeout', text: 'Connection timed out' })
+  return new makeNetlinkError(op, subject, { errno: osConstants.errno.ETIMEDOUT, kind: 'timeout', text: 'Connection timed out' })
 }
 
 /** A call past the connection's bound of pending calls: refused, nothing sent. */
 export function busyError(op: string, subject: string, max: number): NetlinkError {
-  return new NetlinkError(op, subject, {
+  return new makeNetlinkError(op, subject, {
     errno: osConstants.errno.EAGAIN,
     kind: 'busy',
     text: 'Resource temporarily unavailable',
@@ -109,7 +113,7 @@ export function busyError(op: string, subject: string, max: number): NetlinkErro
 
 /** The error of a call on a closed connection (or one in flight when it closed). */
 export function closedError(op: string, subject: string): NetlinkError {
-  return new NetlinkError(op, subject, { errno: osConstants.errno.ECANCELED, kind: 'closed', text: 'connection closed' })
+  return new makeNetlinkError(op, subject, { errno: osConstants.errno.ECANCELED, kind: 'closed', text: 'connection closed' })
 }
 
 /** What a signal's abort rejects a call with: its reason if that is an Error, else an `AbortError`. */

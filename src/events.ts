@@ -77,6 +77,7 @@ export interface SubscribeOptions {
  * @category Events
  */
 export interface EventBase {
+  /** `'new'`: added or changed; `'del'`: removed. */
   action: 'new' | 'del'
   /** Part of a listing of existing objects (listExisting, or the resync after an overflow). */
   existing?: true
@@ -88,13 +89,41 @@ export interface EventBase {
  * @category Events
  */
 export type NetlinkEvent =
-  | (EventBase & { type: 'link'; link: Link })
-  | (EventBase & { type: 'addr'; address: Address })
-  | (EventBase & { type: 'route'; route: Route })
-  | (EventBase & { type: 'neigh'; neigh: Neighbour })
-  | (EventBase & { type: 'rule'; rule: Rule })
+  | (EventBase & {
+      /** A link event. */
+      type: 'link'
+      /** The link. */
+      link: Link
+    })
+  | (EventBase & {
+      /** A addr event. */
+      type: 'addr'
+      /** The address. */
+      address: Address
+    })
+  | (EventBase & {
+      /** A route event. */
+      type: 'route'
+      /** The route. */
+      route: Route
+    })
+  | (EventBase & {
+      /** A neigh event. */
+      type: 'neigh'
+      /** The neighbour entry. */
+      neigh: Neighbour
+    })
+  | (EventBase & {
+      /** A rule event. */
+      type: 'rule'
+      /** The rule. */
+      rule: Rule
+    })
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
-  | { type: 'overflow' }
+  | {
+      /** Events were lost. */
+      type: 'overflow'
+    }
 
 /** An event as the binding sends it (json.rs `event`): routes positional, errors as envelopes. */
 export type RawEvent = NetlinkEvent | { type: 'error'; error: NativeError }
@@ -215,6 +244,13 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
 
 /**
  * Subscribes to events of the current network namespace (`ip monitor`).
+ *
+ * @example
+ * ```ts
+ * for await (const ev of subscribe(['link', 'addr'], { signal: AbortSignal.timeout(10_000) })) {
+ *   if (ev.type === 'link') console.log(ev.action, ev.link.name, ev.link.operstate)
+ * }
+ * ```
  *
  * @category Events
  */

@@ -10,6 +10,7 @@ import { kernelError } from './errors.js'
 import type { LinkSel, LinkSpecFields, OpOf } from './native.js'
 import { netnsSpec } from './netns.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
+export type { KnownLinkKind, LinkAddSpec, LinkKindSettings } from './link-spec.js'
 import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, checkMac, checkPlain, describe, MAX_U32 } from './validate.js'
 
 /**
@@ -18,7 +19,9 @@ import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, che
  * @category Links
  */
 export interface Link {
+  /** Interface index (ifindex). */
   index: number
+  /** Interface name. */
   name: string
   /** Link kind from IFLA_INFO_KIND (`'veth'`, `'bridge'` ...); absent for physical and loopback. */
   kind?: string
@@ -28,29 +31,47 @@ export interface Link {
   slaveKind?: string
   /** Interface flags as `ip` prints them (`['BROADCAST', 'MULTICAST', 'UP', 'LOWER_UP']`). */
   flags: string[]
+  /** Administratively up (IFF_UP). */
   up: boolean
+  /** Operational state as `ip` prints it (`'UP'`, `'DOWN'`, `'UNKNOWN'`, ...). */
   operstate: string
+  /** MTU in bytes. */
   mtu?: number
+  /** Smallest MTU the device accepts. */
   minMtu?: number
+  /** Largest MTU the device accepts. */
   maxMtu?: number
   /** `'ether'`, `'loopback'`, ... */
   linkType: string
+  /** MAC address (`aa:bb:cc:dd:ee:ff`). */
   address?: string
+  /** Link-layer broadcast address. */
   broadcast?: string
+  /** Permanent (factory) MAC address. */
   permAddress?: string
   /** Name of the master device (bridge, bond), when in the same namespace. */
   master?: string
+  /** Index of the master device. */
   masterIndex?: number
   /** Name of the parent or peer device (veth peer, macvlan parent), when in the same namespace. */
   link?: string
+  /** Index of the parent or peer device (IFLA_LINK). */
   linkIndex?: number
+  /** Namespace id of the parent or peer, when it is in another namespace. */
   linkNetnsid?: number
+  /** Transmit queue length. */
   txqlen?: number
+  /** Link group. */
   group?: number
+  /** Root queueing discipline (`noqueue`, `fq_codel`, ...). */
   qdisc?: string
+  /** Interface alias (`ip link set ... alias`). */
   alias?: string
+  /** Carrier present (the physical link is up). */
   carrier?: boolean
+  /** Alternative names (`ip link property add altname`). */
   altNames?: string[]
+  /** 64-bit counters (IFLA_STATS64). */
   stats?: LinkStats
 }
 
@@ -60,13 +81,21 @@ export interface Link {
  * @category Links
  */
 export interface LinkStats {
+  /** Packets received. */
   rxPackets: number
+  /** Packets sent. */
   txPackets: number
+  /** Bytes received. */
   rxBytes: number
+  /** Bytes sent. */
   txBytes: number
+  /** Receive errors. */
   rxErrors: number
+  /** Transmit errors. */
   txErrors: number
+  /** Received packets dropped. */
   rxDropped: number
+  /** Packets dropped before sending. */
   txDropped: number
 }
 
@@ -85,36 +114,34 @@ export interface VethOptions extends CallOptions {}
 export interface LinkChanges {
   /** New name. */
   name?: string
+  /** MTU in bytes (at least 68). */
   mtu?: number
   /** MAC address, `'aa:bb:cc:dd:ee:ff'`. */
   address?: string
+  /** Link-layer broadcast address. */
   broadcast?: string
+  /** `true` sets the link up, `false` down. */
   up?: boolean
   /** Enslave to this bridge/bond; `null` releases. */
   master?: LinkRef | null
+  /** Release from the master (as `master: null`). */
   nomaster?: true
+  /** Transmit queue length. */
   txqlen?: number
+  /** Interface alias, at most 255 bytes. */
   alias?: string
+  /** Link group. */
   group?: number
   /** Move into this network namespace. */
   netns?: NetnsRef
 }
 
-/**
- * A link to create: `kind` and `name`, top-level settings (as in {@link LinkChanges}, plus the
- * parent `link`), and the kind's own settings, flat (`mode: 'bridge'`, `id: 42`) or in `linkinfo`.
- *
- * @category Links
- */
-export interface LinkAddSpec extends Omit<LinkChanges, 'name' | 'nomaster' | 'group'> {
-  /** The link group (a number), or for vxlan the multicast group address (a string). */
+/** What linkAdd reads: a LinkAddSpec of any kind, before its settings are checked. */
+interface LinkAddInput extends Omit<LinkChanges, 'name' | 'nomaster' | 'group'> {
   group?: number | string
   kind: string
   name: string
-  /** Parent link (macvlan, vlan, ipvlan: `ip link add link eth0 ...`). */
   link?: LinkRef
-  /** veth: the other end. */
-  peer?: { name: string; netns?: NetnsRef; address?: string; mtu?: number }
   linkinfo?: Record<string, unknown>
   [setting: string]: unknown
 }
@@ -243,16 +270,16 @@ export async function linkSetUp(e: Engine, opName: 'linkSetUp' | 'linkSetDown', 
   await e.call(opName, String(ref), { op: 'linkSetUp', ...refFields(ref), up }, o)
 }
 
-export async function linkAdd(e: Engine, given: LinkAddSpec, o?: CallOptions): Promise<void> {
+export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promise<void> {
   if (typeof given !== 'object' || given === null) throw new TypeError('spec must be an object')
   // Read once and checked whole (kind settings are free-form): what is sent is what was checked.
-  const spec = checkPlain(given, 'spec') as LinkAddSpec
+  const spec = checkPlain(given, 'spec') as LinkAddInput
   if (typeof spec.kind !== 'string' || spec.kind === '') throw new TypeError('spec.kind must be a link kind like "veth"')
   checkLinkName(spec.name, 'spec.name')
   checkCallOptions(o)
   // A string `group` is a kind setting (vxlan's multicast group), a number the link group; a
   // veth's `link` is its peer (given as `peer`), not a parent.
-  const top: LinkAddSpec = { ...spec }
+  const top: LinkAddInput = { ...spec }
   const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
   if (typeof spec.group === 'string') {
     info.group = spec.group

@@ -7,7 +7,7 @@
 import type { Engine } from './engine.js'
 import { linkNames, refFields } from './links.js'
 import type { LinkSel, NeighFields, OptLinkSel } from './native.js'
-import { NTF, NUD } from './names.js'
+import { type NeighFlag, NTF, NUD, type NudState } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
 import { bits, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, checkMac, neighFamily } from './validate.js'
 
@@ -17,17 +17,27 @@ import { bits, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, che
  * @category Neighbours
  */
 export interface Neighbour {
+  /** Interface index. */
   index: number
+  /** Interface name. */
   dev?: string
+  /** 4, 6 or `'bridge'` (FDB). */
   family: 4 | 6 | 'bridge'
+  /** IP address (absent for FDB entries). */
   dst?: string
+  /** Link-layer (MAC) address. */
   lladdr?: string
   /** `['REACHABLE']`, `['PERMANENT']`, ... */
   state: string[]
+  /** NTF_* flags (`'router'`, `'self'`, ...). */
   flags: string[]
+  /** VLAN id (FDB). */
   vlan?: number
+  /** Master device name (FDB). */
   master?: string
+  /** Master device index (FDB). */
   masterIndex?: number
+  /** Probes sent. */
   probes?: number
 }
 
@@ -37,16 +47,19 @@ export interface Neighbour {
  * @category Neighbours
  */
 export interface NeighSpec {
+  /** The link. */
   dev: LinkRef
   /** IP address (ARP/NDP); absent for a bridge FDB entry. */
   dst?: string
+  /** Link-layer (MAC) address. */
   lladdr?: string
   /** `'permanent'` (default), `'reachable'`, `'stale'`, `'noarp'`, ... or several. */
   state?: NeighState | NeighState[]
   /** `'router'`, `'proxy'`, `'self'`, `'master'`, `'extern_learn'`, ... */
-  flags?: string[]
+  flags?: NeighFlag | NeighFlag[]
   /** 4 or 6 (default: from dst), or `'bridge'` for FDB entries. */
   family?: 4 | 6 | 'bridge'
+  /** VLAN id (FDB entries). */
   vlan?: number
 }
 
@@ -55,7 +68,7 @@ export interface NeighSpec {
  *
  * @category Neighbours
  */
-export type NeighState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe' | 'failed' | 'noarp' | 'permanent' | 'none'
+export type NeighState = NudState
 
 /**
  * Which entries {@link neighList} returns: of one link, of one family.
@@ -63,7 +76,9 @@ export type NeighState = 'incomplete' | 'reachable' | 'stale' | 'delay' | 'probe
  * @category Neighbours
  */
 export interface NeighFilter {
+  /** Only entries of this link. */
   dev?: LinkRef
+  /** Only IPv4 (4), IPv6 (6) or bridge FDB (`'bridge'`) entries. */
   family?: 4 | 6 | 'bridge'
 }
 

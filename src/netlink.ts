@@ -67,7 +67,7 @@ export class Netlink {
    * Kind settings may also be given as `linkinfo` (as {@link linkGet} returns them), so a link
    * read back can be created again. The parent is `link` (`ip link add link eth0 ...`).
    */
-  linkAdd(spec: LinkAddSpec, o?: CallOptions): Promise<void> {
+  linkAdd<K extends string>(spec: LinkAddSpec<K> & { kind: K }, o?: CallOptions): Promise<void> {
     return links.linkAdd(this.#e, spec, o)
   }
 
@@ -244,6 +244,14 @@ export class Netlink {
  * {@link Netlink} with the whole typed API, or, given `{ protocol }`, a {@link RawNetlink} on
  * any netlink protocol (`'route'`, `'generic'`, `'netfilter'`, `'xfrm'`, `'sock_diag'` or a
  * number) whose requests and replies are bytes.
+ *
+ * @example
+ * ```ts
+ * await using nl = open({ netns: 'blue' })
+ * await nl.linkSetUp('lo')
+ *
+ * const genl = open({ protocol: 'generic' })
+ * ```
  *
  * @category Connections
  */

@@ -37,7 +37,17 @@ export interface RawEventsOptions {
  * One item of a raw subscription: a notification, or the point where the kernel dropped some.
  * @category Raw netlink
  */
-export type RawEvent = { type: 'message'; message: RawMessage } | { type: 'overflow' }
+export type RawEvent =
+  | {
+      /** A message arrived. */
+      type: 'message'
+      /** The message. */
+      message: RawMessage
+    }
+  | {
+      /** The kernel dropped messages here (the consumer was too slow). */
+      type: 'overflow'
+    }
 
 type Waiter = { resolve: (r: IteratorResult<RawRecord>) => void; reject: (e: Error) => void }
 

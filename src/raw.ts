@@ -21,7 +21,18 @@ import { checkCallOptions, checkInt, checkKeys, describe } from './validate.js'
  * Netlink protocols by name (`NETLINK_*` numbers); any other number may be given too.
  * @category Raw netlink
  */
-export const NETLINK = { route: 0, sock_diag: 4, xfrm: 6, netfilter: 12, generic: 16 } as const
+export const NETLINK = {
+  /** NETLINK_ROUTE: rtnetlink (links, addresses, routes, ...). */
+  route: 0,
+  /** NETLINK_SOCK_DIAG: socket monitoring (ss). */
+  sock_diag: 4,
+  /** NETLINK_XFRM: IPsec. */
+  xfrm: 6,
+  /** NETLINK_NETFILTER: nftables, conntrack. */
+  netfilter: 12,
+  /** NETLINK_GENERIC: generic netlink families (nlctrl, wireguard, ...). */
+  generic: 16,
+} as const
 
 /**
  * A netlink protocol: one of {@link NETLINK}'s names, or a `NETLINK_*` number (0..31).
@@ -35,23 +46,41 @@ export type NetlinkProtocol = keyof typeof NETLINK | number
  * @category Raw netlink
  */
 export const NLM_F = {
+  /** A request (set by nlkit). */
   REQUEST: 0x01,
+  /** Part of a multipart reply. */
   MULTI: 0x02,
+  /** Ask for an acknowledgement (set by nlkit). */
   ACK: 0x04,
+  /** Echo this request. */
   ECHO: 0x08,
+  /** The dump was interrupted: its data is inconsistent. */
   DUMP_INTR: 0x10,
+  /** The dump was filtered as asked. */
   DUMP_FILTERED: 0x20,
+  /** GET: from the root of the tree. */
   ROOT: 0x100,
+  /** GET: all that match. */
   MATCH: 0x200,
+  /** GET: an atomic snapshot. */
   ATOMIC: 0x400,
+  /** GET: a dump (ROOT | MATCH). */
   DUMP: 0x300,
+  /** NEW: replace an existing object. */
   REPLACE: 0x100,
+  /** NEW: fail if it exists. */
   EXCL: 0x200,
+  /** NEW: create if it does not exist. */
   CREATE: 0x400,
+  /** NEW: add to the end of the list. */
   APPEND: 0x800,
+  /** DELETE: do not delete recursively. */
   NONREC: 0x100,
+  /** DELETE: bulk delete. */
   BULK: 0x200,
+  /** ACK: the request was capped (payload not echoed). */
   CAPPED: 0x100,
+  /** ACK: extended ACK attributes follow. */
   ACK_TLVS: 0x200,
 } as const
 
@@ -60,6 +89,7 @@ export const NLM_F = {
  * @category Raw netlink
  */
 export interface RawOpenOptions {
+  /** The netlink protocol: a name (`'generic'`, ...) or its number. */
   protocol: NetlinkProtocol
   /** Talk to this network namespace (a name, a path, a pid or `{ fd }`) instead of the current one. */
   netns?: NetnsRef
@@ -77,9 +107,13 @@ export interface RawOpenOptions {
  * @category Raw netlink
  */
 export interface RawRequest {
+  /** nlmsg_type. */
   type: number
+  /** Flags besides NLM_F_REQUEST and NLM_F_ACK (which nlkit sets). */
   flags?: number
+  /** The message's payload: the family header and attributes. */
   payload?: Uint8Array
+  /** A dump request (NLM_F_DUMP). */
   dump?: boolean
 }
 
@@ -88,10 +122,15 @@ export interface RawRequest {
  * @category Raw netlink
  */
 export interface RawMessage {
+  /** nlmsg_type. */
   type: number
+  /** nlmsg_flags. */
   flags: number
+  /** nlmsg_seq. */
   seq: number
+  /** nlmsg_pid (the sender port id). */
   pid: number
+  /** The bytes after the 16-byte header. */
   payload: Buffer
 }
 

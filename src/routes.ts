@@ -13,7 +13,20 @@ import { PREFS, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js'
 import { netnsSpec } from './netns.js'
 import { appendRoutes } from './route-decode.js'
 import { RouteStream } from './route-stream.js'
-import type { CallOptions, LinkRef } from './types.js'
+import type { NexthopSpec, Route, RouteFilter, RouteGetOptions, RouteSpec } from './route-types.js'
+import type { CallOptions } from './types.js'
+
+export type {
+  DefaultRouteOptions,
+  DelDefaultRouteOptions,
+  NexthopSpec,
+  Route,
+  RouteFilter,
+  RouteGetOptions,
+  RouteMetrics,
+  RouteNexthop,
+  RouteSpec,
+} from './route-types.js'
 import {
   checkBool,
   checkCallOptions,
@@ -27,151 +40,6 @@ import {
   named,
   parseCidr,
 } from './validate.js'
-
-/**
- * A route, with the names `ip -j route` uses.
- *
- * @category Routes
- */
-export interface Route {
-  family: 4 | 6
-  /** `'default'`, a prefix (`'10.0.0.0/24'`) or, for a host route, a bare address. */
-  dst: string
-  dstLen: number
-  src?: string
-  gateway?: string
-  /** Output interface name. */
-  dev?: string
-  oif?: number
-  iif?: number
-  table: number
-  protocol: string
-  scope: string
-  type: string
-  metric?: number
-  prefsrc?: string
-  mark?: number
-  tos?: number
-  /** Next-hop flags (`'onlink'`, `'linkdown'`, ...). */
-  flags: string[]
-  pref?: string
-  /** The paths of a multipath route. */
-  nexthops?: { gateway?: string; dev?: string; oif: number; weight: number; flags: string[] }[]
-  metrics?: RouteMetrics
-}
-
-/**
- * A route to add, replace or delete (`ip route` names).
- *
- * @category Routes
- */
-export interface RouteSpec {
-  /** `'default'`, a CIDR prefix, or an address (host route). */
-  dst: string
-  /** Needed only for a `'default'` route without a gateway (default 4). */
-  family?: 4 | 6
-  gateway?: string
-  dev?: LinkRef
-  /** Preferred source address (`ip route ... src`). */
-  src?: string
-  /** Table id or `'main'` / `'local'` / `'default'` (default: main). */
-  table?: number | string
-  metric?: number
-  scope?: string | number
-  protocol?: string | number
-  type?: string | number
-  /** ECMP: several paths instead of one `gateway`/`dev`. */
-  nexthops?: NexthopSpec[]
-  /** Route metrics (`ip route ... mtu 1400 advmss 1360`). */
-  metrics?: RouteMetrics
-  /** The gateway is on-link even if no prefix says so. */
-  onlink?: boolean
-  /** IPv6 router preference. */
-  pref?: 'low' | 'medium' | 'high'
-}
-
-/**
- * One path of a multipath route.
- *
- * @category Routes
- */
-export interface NexthopSpec {
-  gateway?: string
-  dev?: LinkRef
-  /** 1..256 (default 1). */
-  weight?: number
-  onlink?: boolean
-}
-
-/**
- * Route metrics, as `ip route` names them.
- *
- * @category Routes
- */
-export interface RouteMetrics {
-  mtu?: number
-  advmss?: number
-  window?: number
-  rtt?: number
-  rttvar?: number
-  ssthresh?: number
-  cwnd?: number
-  reordering?: number
-  hoplimit?: number
-  initcwnd?: number
-  initrwnd?: number
-  rtoMin?: number
-  quickack?: number
-  features?: number
-  lock?: number
-  fastopenNoCookie?: number
-}
-
-/**
- * Which routes {@link routeList} and {@link routeListStream} return.
- *
- * @category Routes
- */
-export interface RouteFilter {
-  family?: 4 | 6
-  /** Table id or name; `'all'` for every table (default: main). */
-  table?: number | string
-  dev?: LinkRef
-}
-
-/**
- * Options of {@link routeGet}: the rest of the flow a route is looked up for.
- *
- * @category Routes
- */
-export interface RouteGetOptions extends CallOptions {
-  from?: string
-  iif?: LinkRef
-  oif?: LinkRef
-  mark?: number
-}
-
-/**
- * Options of {@link routeAddDefault}.
- *
- * @category Routes
- */
-export interface DefaultRouteOptions extends CallOptions {
-  dev?: LinkRef
-  metric?: number
-  table?: number | string
-}
-
-/**
- * Options of {@link routeDelDefault}.
- *
- * @category Routes
- */
-export interface DelDefaultRouteOptions extends CallOptions {
-  family?: 4 | 6
-  dev?: LinkRef
-  table?: number | string
-}
 
 /**
  * routeAdd, routeReplace, routeAppend and routeDel. Validates synchronously and sends; only

@@ -6,7 +6,7 @@
 
 import type { Engine } from './engine.js'
 import type { RuleFields } from './native.js'
-import { PROTOCOLS, RULE_ACTIONS, TABLES } from './names.js'
+import { PROTOCOLS, RULE_ACTIONS, type RouteProtocol, type RouteTable, type RuleAction, TABLES } from './names.js'
 import type { CallOptions } from './types.js'
 import { checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
 
@@ -16,22 +16,48 @@ import { checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, p
  * @category Rules
  */
 export interface Rule {
+  /** 4 or 6. */
   family: 4 | 6
+  /** Priority (`ip rule ... pref`). */
   priority: number
+  /** Table id to look up. */
   table: number
   /** `'to_tbl'`, `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'` */
   action: string
+  /** Source prefix. */
   from?: string
+  /** Destination prefix. */
   to?: string
+  /** Input interface name. */
   iif?: string
+  /** Output interface name. */
   oif?: string
+  /** Firewall mark. */
   fwmark?: number
+  /** Firewall mark mask. */
   fwmask?: number
+  /** Target priority of a goto rule. */
   goto?: number
+  /** Type of service. */
   tos?: number
+  /** Reject routes with a prefix this short or shorter. */
   suppressPrefixLength?: number
-  uidRange?: { start: number; end: number }
+  /** Socket owner uid range. */
+  uidRange?: UidRange
+  /** Who installed the rule. */
   protocol?: string
+}
+
+/**
+ * A range of socket owner uids (`ip rule ... uidrange 1000-2000`).
+ *
+ * @category Rules
+ */
+export interface UidRange {
+  /** First uid. */
+  start: number
+  /** Last uid. */
+  end: number
 }
 
 /**
@@ -40,21 +66,34 @@ export interface Rule {
  * @category Rules
  */
 export interface RuleSpec {
+  /** Priority (`ip rule ... pref`). */
   priority?: number
-  table?: number | string
+  /** Table id or name to look up. */
+  table?: number | RouteTable
+  /** Source prefix (CIDR). */
   from?: string
+  /** Destination prefix (CIDR). */
   to?: string
+  /** Firewall mark. */
   fwmark?: number
+  /** Firewall mark mask. */
   fwmask?: number
+  /** Input interface name. */
   iif?: string
+  /** Output interface name. */
   oif?: string
+  /** Type of service. */
   tos?: number
+  /** Reject routes with a prefix this short or shorter. */
   suppressPrefixLength?: number
-  uidRange?: { start: number; end: number }
+  /** Socket owner uid range. */
+  uidRange?: UidRange
   /** `'to_tbl'` (default with a table), `'goto'`, `'nop'`, `'blackhole'`, `'unreachable'`, `'prohibit'`. */
-  action?: 'to_tbl' | 'goto' | 'nop' | 'blackhole' | 'unreachable' | 'prohibit'
+  action?: RuleAction
+  /** Target priority (action `goto`). */
   goto?: number
-  protocol?: string | number
+  /** Protocol: a {@link RouteProtocol} name or a number. */
+  protocol?: RouteProtocol | number
   /** 4 or 6; taken from `from`/`to` when they are given (default 4). */
   family?: 4 | 6
 }

@@ -33,7 +33,25 @@ export interface CallOptions {
  *
  * @category Namespaces
  */
-export type NetnsRef = string | number | { name: string } | { path: string } | { pid: number } | { fd: number }
+export type NetnsRef =
+  | string
+  | number
+  | {
+      /** A name under /run/netns. */
+      name: string
+    }
+  | {
+      /** A path to a namespace file. */
+      path: string
+    }
+  | {
+      /** The namespace of this process. */
+      pid: number
+    }
+  | {
+      /** An open namespace descriptor. */
+      fd: number
+    }
 
 /**
  * Options of {@link open}.
@@ -59,4 +77,15 @@ export interface OpenOptions {
    * of this connection trace too.
    */
   trace?: TraceOption
+}
+
+// The classes' `[Symbol.asyncDispose]` must type-check in a consumer whose lib lacks
+// esnext.disposable (target ES2022) and whose @types/node does not polyfill it: declared here as
+// @types/node's compatibility/disposable.d.ts and TypeScript's own lib do (identical
+// declarations merge).
+declare global {
+  interface SymbolConstructor {
+    /** The method `await using` calls at the end of its scope (explicit resource management). */
+    readonly asyncDispose: unique symbol
+  }
 }

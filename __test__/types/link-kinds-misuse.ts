@@ -1,0 +1,26 @@
+// Intended misuse of linkAdd's per-kind settings: each must fail to compile.
+
+import * as nl from 'nlkit'
+
+export async function linkKindMisuse(): Promise<void> {
+  // @ts-expect-error: vxlan has no setting `vni` (it is `id`)
+  await nl.linkAdd({ kind: 'vxlan', name: 'vx0', vni: 42 })
+  // @ts-expect-error: vxlan's id is a number
+  await nl.linkAdd({ kind: 'vxlan', name: 'vx0', id: '42' })
+  // @ts-expect-error: vlan has no setting `vid`, flat or in linkinfo
+  await nl.linkAdd({ kind: 'vlan', name: 'v0', link: 'eth0', linkinfo: { vid: 5 } })
+  // @ts-expect-error: a misspelt macvlan mode
+  await nl.linkAdd({ kind: 'macvlan', name: 'm0', link: 'eth0', mode: 'bridged' })
+  // @ts-expect-error: a bridge setting on a dummy
+  await nl.linkAdd({ kind: 'dummy', name: 'd0', stpState: 1 })
+  // @ts-expect-error: a kind nlkit does not know takes no kind settings (the core refuses them)
+  await nl.linkAdd({ kind: 'geneve', name: 'g0', id: 5 })
+  // @ts-expect-error: bond's mode is one of the kernel's names
+  await nl.linkAdd({ kind: 'bond', name: 'b0', mode: 'lacp' })
+  // @ts-expect-error: tos is an IPv4 GRE setting, not ip6gre's
+  await nl.linkAdd({ kind: 'ip6gre', name: 'g6', tos: 1 })
+  // @ts-expect-error: isatap is sit's, not ipip's
+  await nl.linkAdd({ kind: 'ipip', name: 'i0', isatap: true })
+  // @ts-expect-error: veth's peer needs a name
+  await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
+}

@@ -1,0 +1,104 @@
+/**
+ * The settings of the IP tunnel kinds in {@link linkAdd} (gre, gretap, ip6gre, ip6gretap, ipip,
+ * sit), split from link-kinds.ts to keep each file short.
+ *
+ * @module
+ */
+
+import type { LinkRef } from './types.js'
+
+/**
+ * The GRE tunnel (gre, gretap, ip6gre, ip6gretap) settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/gre.rs accepts them.
+ *
+ * @category Links
+ */
+export interface GreSettings {
+  /** An integer in [1..IFINDEX_MAX] (IFLA_GRE_LINK). */
+  dev?: LinkRef
+  /** Local (source) address of the tunnel. */
+  local?: string
+  /** Remote address. */
+  remote?: string
+  /** An integer (IFLA_GRE_TTL). */
+  ttl?: number
+  /** An integer (IFLA_GRE_TOS). */
+  tos?: number
+  /** A boolean (IFLA_GRE_PMTUDISC). */
+  pmtudisc?: boolean
+  /** A boolean (IFLA_GRE_IGNORE_DF). */
+  ignoreDf?: boolean
+  /** An integer (IFLA_GRE_FWMARK). */
+  fwmark?: number
+  /** `true` sets the flag (IFLA_GRE_COLLECT_METADATA). */
+  external?: boolean
+  /** Input GRE key (sets GRE_KEY). */
+  ikey?: number
+  /** Output GRE key (sets GRE_KEY). */
+  okey?: number
+  /** Input sequence numbers (GRE_SEQ). */
+  iseq?: boolean
+  /** Output sequence numbers (GRE_SEQ). */
+  oseq?: boolean
+  /** Input checksums (GRE_CSUM). */
+  icsum?: boolean
+  /** Output checksums (GRE_CSUM). */
+  ocsum?: boolean
+  /** An integer (IFLA_GRE_ENCAP_LIMIT). */
+  encapLimit?: number
+  /** IPv6 traffic class, an integer in [0..255] (IFLA_GRE_FLOWINFO). */
+  tclass?: number
+  /** IPv6 flow label, an integer in [0..2^20-1] (IFLA_GRE_FLOWINFO). */
+  flowlabel?: number
+}
+
+/**
+ * The ipip / sit tunnel settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/ipip.rs accepts them.
+ *
+ * @category Links
+ */
+export interface IptunSettings {
+  /** An integer in [1..IFINDEX_MAX] (IFLA_IPTUN_LINK). */
+  dev?: LinkRef
+  /** Local (source) address of the tunnel. */
+  local?: string
+  /** Remote address. */
+  remote?: string
+  /** An integer (IFLA_IPTUN_TTL). */
+  ttl?: number
+  /** An integer (IFLA_IPTUN_TOS). */
+  tos?: number
+  /** A boolean (IFLA_IPTUN_PMTUDISC). */
+  pmtudisc?: boolean
+  /** An integer (IFLA_IPTUN_FWMARK). */
+  fwmark?: number
+  /** `true` sets the flag (IFLA_IPTUN_COLLECT_METADATA). */
+  external?: boolean
+  /** IPPROTO_IPV6 41, IPPROTO_IPIP 4, IPPROTO_MPLS 137, 0 = any. One of the names (IFLA_IPTUN_PROTO). */
+  mode?: 'ipip' | 'mplsip' | 'any' | 'ip6ip'
+  /** ISATAP. */
+  isatap?: boolean
+}
+
+/**
+ * The settings of gre and gretap (over IPv4): {@link GreSettings} but for the IPv6-only ones.
+ *
+ * @category Links
+ */
+export type Gre4Settings = Omit<GreSettings, 'encapLimit' | 'tclass' | 'flowlabel'>
+
+/**
+ * The settings of ip6gre and ip6gretap (over IPv6): {@link GreSettings} but for the IPv4-only ones.
+ *
+ * @category Links
+ */
+export type Gre6Settings = Omit<GreSettings, 'tos' | 'pmtudisc' | 'ignoreDf'>
+
+/**
+ * The settings of ipip: {@link IptunSettings} but for sit's `isatap` and `ip6ip` mode.
+ *
+ * @category Links
+ */
+export type IpipSettings = Omit<IptunSettings, 'isatap' | 'mode'> & {
+  /** The inner protocol (IFLA_IPTUN_PROTO). */
+  mode?: 'ipip' | 'mplsip' | 'any'
+}
