@@ -6,6 +6,8 @@
  * @internal
  */
 
+import type { RouteTable } from '../names.js'
+
 /** Bad usage: printed with the usage text, exit status 2, nothing sent. */
 export class UsageError extends Error {
   constructor(
@@ -123,9 +125,14 @@ export function int(word: string, what: string, object: string, min = 0, max = 0
 }
 
 /** A table: a number, or one of iproute2's reserved names. */
-export function table(word: string, object: string, allowAll = false): number | string {
-  if (word === 'main' || word === 'local' || word === 'default' || (allowAll && word === 'all')) return word
+export function table(word: string, object: string): number | RouteTable {
+  if (word === 'main' || word === 'local' || word === 'default') return word
   return int(word, 'table', object, 0, 0xffffffff)
+}
+
+/** A table word of a listing: also `all`. */
+export function tableOrAll(word: string, object: string): number | RouteTable | 'all' {
+  return word === 'all' ? word : table(word, object)
 }
 
 /** A link word: an interface name (the API checks its length and characters). */

@@ -5,7 +5,9 @@
  * @internal
  */
 
-import type { Link, LinkAddSpec, LinkChanges } from '../links.js'
+import type { VethPeer } from '../link-kinds.js'
+import type { DynamicLinkAddSpec } from '../link-spec.js'
+import type { Link, LinkChanges } from '../links.js'
 import { type Globals, int, linkName, pick, type Words } from './args.js'
 import { type Command, type Listing, verbOf } from './command.js'
 import { type Column, field } from './table.js'
@@ -95,7 +97,7 @@ function add(words: Words): Command {
   const settings: Record<string, unknown> = {}
   let name: string | undefined
   let kind: string | undefined
-  let peer: LinkAddSpec['peer']
+  let peer: VethPeer | undefined
   while (!words.done) {
     const w = words.next('argument')
     if (kind === undefined && common(w, words, changes)) continue
@@ -112,7 +114,8 @@ function add(words: Words): Command {
   }
   if (name === undefined) throw words.error('link add: a name is needed')
   if (kind === undefined) throw words.error('link add: "type KIND" is needed')
-  const spec: LinkAddSpec = { ...changes, ...settings, kind, name }
+  // The kind is a word of the command line: the core checks its settings (DynamicLinkAddSpec).
+  const spec: DynamicLinkAddSpec = { ...changes, ...settings, kind, name }
   if (peer) spec.peer = peer
   return async (ctx) => {
     await ctx.conn().linkAdd(spec)
@@ -121,8 +124,8 @@ function add(words: Words): Command {
 }
 
 /** `peer name NAME [address MAC] [mtu N] [netns NS]`, the other end of a veth. */
-function vethPeer(words: Words): NonNullable<LinkAddSpec['peer']> {
-  const p: Partial<NonNullable<LinkAddSpec['peer']>> = {}
+function vethPeer(words: Words): VethPeer {
+  const p: Partial<VethPeer> = {}
   const first = words.next('peer name')
   p.name = linkName(first === 'name' ? words.value('name') : first, 'link')
   for (;;) {
@@ -131,7 +134,7 @@ function vethPeer(words: Words): NonNullable<LinkAddSpec['peer']> {
     else if (words.take('netns')) p.netns = words.value('netns')
     else break
   }
-  return p as NonNullable<LinkAddSpec['peer']>
+  return p as VethPeer
 }
 
 function set(words: Words): Command {

@@ -5,6 +5,7 @@
  * @internal
  */
 
+import type { NeighFlag } from '../names.js'
 import type { Neighbour, NeighSpec, NeighState } from '../neighbours.js'
 import { familyOf, type Globals, int, linkName, pick, type Words } from './args.js'
 import { type Command, type Listing, verbOf } from './command.js'
@@ -20,7 +21,7 @@ export const NEIGH_COLUMNS: Column<Neighbour>[] = [
 
 const STATES: readonly NeighState[] = ['permanent', 'noarp', 'reachable', 'stale', 'none', 'incomplete', 'delay', 'probe', 'failed']
 /** Flags given as bare words (`ip neigh add ... router`). */
-const FLAGS = ['router', 'proxy', 'extern_learn', 'use']
+const FLAGS: readonly NeighFlag[] = ['router', 'proxy', 'extern_learn', 'use']
 
 function show(words: Words, g: Globals): Command {
   let dev: string | undefined
@@ -38,7 +39,7 @@ function show(words: Words, g: Globals): Command {
 function spec(verb: string, words: Words, g: Globals): NeighSpec {
   let dev: string | undefined
   const n: Omit<NeighSpec, 'dev'> = { ...familyOf(g) }
-  const flags: string[] = []
+  const flags: NeighFlag[] = []
   while (!words.done) {
     const w = words.next('argument')
     const key = pick(w, ['dev', 'lladdr', 'nud', 'vlan', 'to'])
@@ -51,7 +52,7 @@ function spec(verb: string, words: Words, g: Globals): NeighSpec {
       n.state = state
     } else if (key === 'vlan') n.vlan = int(words.value(w), 'vlan', 'neigh', 0, 4095)
     else if (key === 'to') n.dst = words.value(w)
-    else if (FLAGS.includes(w)) flags.push(w)
+    else if ((FLAGS as readonly string[]).includes(w)) flags.push(w as NeighFlag)
     else if (n.dst === undefined && /^[0-9a-f.:]+$/i.test(w)) n.dst = w
     else throw words.unknown(w)
   }

@@ -5,9 +5,9 @@
  * @internal
  */
 
-import { PROTOCOLS, ROUTE_TYPES, SCOPES } from '../names.js'
+import { PROTOCOLS, ROUTE_TYPES, type RouteTable, SCOPES } from '../names.js'
 import type { NexthopSpec, Route, RouteMetrics, RouteSpec } from '../routes.js'
-import { familyOf, type Globals, int, linkName, pick, table, type Words } from './args.js'
+import { familyOf, type Globals, int, linkName, pick, table, tableOrAll, type Words } from './args.js'
 import { type Command, type Listing, verbOf } from './command.js'
 import { type Column, field } from './table.js'
 
@@ -121,12 +121,12 @@ function spec(words: Words, g: Globals): RouteSpec {
 }
 
 function show(words: Words, g: Globals): Command {
-  let tbl: number | string | undefined
+  let tbl: number | RouteTable | 'all' | undefined
   let dev: string | undefined
   while (!words.done) {
     const w = words.next('argument')
     const key = pick(w, ['table', 'dev'])
-    if (key === 'table') tbl = table(words.value(w), 'route', true)
+    if (key === 'table') tbl = tableOrAll(words.value(w), 'route')
     else if (key === 'dev') dev = linkName(words.value(w), 'route')
     else throw words.unknown(w)
   }

@@ -5,6 +5,7 @@
  * @internal
  */
 
+import type { RouteProtocol } from '../names.js'
 import type { Rule, RuleSpec } from '../rules.js'
 import { familyOf, type Globals, int, linkName, pick, table, type Words } from './args.js'
 import { type Command, type Listing, verbOf } from './command.js'
@@ -76,7 +77,8 @@ function spec(words: Words, g: Globals): RuleSpec {
       r.goto = int(words.value(w), 'goto', 'rule')
     } else if (key === 'protocol') {
       const p = words.value(w)
-      r.protocol = /^\d+$/.test(p) ? int(p, 'protocol', 'rule', 0, 255) : p
+      // A name the API checks against its table (a RangeError names the field).
+      r.protocol = /^\d+$/.test(p) ? int(p, 'protocol', 'rule', 0, 255) : (p as RouteProtocol)
     } else if (action !== undefined) r.action = action
     else throw words.unknown(w)
   }
