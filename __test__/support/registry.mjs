@@ -113,6 +113,7 @@ const REGISTRY = {
   'engine-deadlines': { prefix: 'dl', v4: ['10.158.0.0/16'] },
   'netns-paths': { prefix: 'np' },
   'connection-gc': {},
+  platform: {},
   'api-fuzz': { prefix: 'fz', netns: ['nlk-fz-'], v4: ['10.0.0.1/32'] },
   'engine-forged': { prefix: 'fg', v4: ['10.160.0.0/16'], tables: [5080] },
 
