@@ -9,7 +9,18 @@ import { linkNames, refFields } from './links.js'
 import type { AddrFields } from './native.js'
 import { IFA_F_NODAD, IFA_F_NOPREFIXROUTE, type Scope, SCOPES } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
-import { checkCallOptions, checkIp, checkKeys, checkLabel, checkLinkRef, lifetime, named, parseCidr, type Prefix } from './validate.js'
+import {
+  callOptions,
+  checkCallOptions,
+  checkIp,
+  checkKeys,
+  checkLabel,
+  checkLinkRef,
+  lifetime,
+  named,
+  parseCidr,
+  type Prefix,
+} from './validate.js'
 
 /**
  * An interface address, with the names `ip -j addr` uses.
@@ -91,17 +102,8 @@ export interface AddrFilter {
   family?: 4 | 6
 }
 
-const ADDR_OPTIONS: ReadonlySet<string> = new Set([
-  'scope',
-  'label',
-  'broadcast',
-  'peer',
-  'validLifetime',
-  'preferredLifetime',
-  'noPrefixRoute',
-  'nodad',
-])
-const ADDR_DEL_OPTIONS: ReadonlySet<string> = new Set(['peer'])
+const ADDR_OPTIONS = callOptions('scope', 'label', 'broadcast', 'peer', 'validLifetime', 'preferredLifetime', 'noPrefixRoute', 'nodad')
+const ADDR_DEL_OPTIONS = callOptions('peer')
 const ADDR_FILTER: ReadonlySet<string> = new Set(['link', 'family'])
 
 /** The IPv4 broadcast address of a prefix (`ip ... brd +`). */

@@ -9,14 +9,14 @@ import { fromNative, nativeResult, type NativeError } from './errors.js'
 import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
 import type { Neighbour } from './neighbours.js'
-import { netnsSpec } from './netns.js'
-import { applyTrace, checkTrace, type TraceOption } from './trace.js'
+import { checkMonitorOptions } from './monitor-options.js'
+import { applyTrace, type TraceOption } from './trace.js'
 import { routeFromWire } from './route-decode.js'
 import { TAKE_BATCH } from './route-stream.js'
 import type { Route } from './routes.js'
 import type { Rule } from './rules.js'
 import type { NetnsRef } from './types.js'
-import { checkInt, checkKeys, describe } from './validate.js'
+import { describe } from './validate.js'
 
 /**
  * Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6.
@@ -153,12 +153,7 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
       if (!k) throw new RangeError(`unknown group ${describe(g)}; expected one of ${Object.keys(GROUPS).join(', ')}`)
       for (const x of k) kinds.add(x)
     }
-    if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
-    checkKeys(o, SUBSCRIBE_OPTIONS, 'options')
-    if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
-    checkTrace(o.trace)
-    const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
+    const netns = checkMonitorOptions(o, SUBSCRIBE_OPTIONS)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
     const n = new NativeMonitor(() => this.#drain())
     applyTrace(n, o.trace)

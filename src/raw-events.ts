@@ -7,12 +7,11 @@
 
 import { fromNative, nativeResult } from './errors.js'
 import { NativeRawMonitor, type RawOp } from './native.js'
-import { netnsSpec } from './netns.js'
-import { applyTrace, checkTrace, type TraceOption } from './trace.js'
+import { checkMonitorOptions } from './monitor-options.js'
+import { applyTrace, type TraceOption } from './trace.js'
 import type { RawMessage } from './raw.js'
 import { decodeRecords, RawKind, type RawRecord } from './raw-layout.js'
 import type { NetnsRef } from './types.js'
-import { checkInt, checkKeys } from './validate.js'
 
 /** Events taken from the native queue at once. */
 const TAKE_BATCH = 1024
@@ -63,12 +62,7 @@ class Records {
   readonly #holdWhileOpen: boolean
 
   constructor(op: string, subject: string, cfg: { protocol: number; groups: number[]; dump?: RawOp }, o: RawEventsOptions) {
-    if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
-    checkKeys(o, RAW_EVENTS_OPTIONS, 'options')
-    if (o.bufferSize !== undefined) checkInt(o.bufferSize, 'bufferSize', 1, 0x7fffffff)
-    if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
-    checkTrace(o.trace)
-    const netns = o.netns === undefined ? undefined : netnsSpec(o.netns)
+    const netns = checkMonitorOptions(o, RAW_EVENTS_OPTIONS)
     this.#holdWhileOpen = cfg.dump === undefined
     if (o.signal?.aborted) return // already over
     const n = new NativeRawMonitor(() => this.#drain())

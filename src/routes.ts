@@ -20,6 +20,7 @@ import type { CallOptions } from './types.js'
 export type * from './route-types.js'
 import {
   checkBool,
+  callOptions,
   checkCallOptions,
   checkInt,
   checkIp,
@@ -149,7 +150,7 @@ function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): 
 }
 
 const ROUTE_FILTER: ReadonlySet<string> = new Set(['family', 'table', 'dev'])
-const ROUTE_GET_OPTIONS: ReadonlySet<string> = new Set(['from', 'iif', 'oif', 'mark'])
+const ROUTE_GET_OPTIONS = callOptions('from', 'iif', 'oif', 'mark')
 
 function checkRouteFilter(filter: RouteFilter): void {
   if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')

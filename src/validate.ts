@@ -186,16 +186,19 @@ export function checkLabel(v: unknown): string {
   return v
 }
 
-export function checkCallOptions(o: CallOptions | undefined, extra?: ReadonlySet<string>): void {
+/** The fields of {@link CallOptions}. */
+const CALL_OPTIONS: ReadonlySet<string> = new Set(['timeout', 'signal'])
+
+/** A call's option fields: {@link CallOptions}' and the call's own `extra`. */
+export function callOptions(...extra: string[]): ReadonlySet<string> {
+  return new Set([...CALL_OPTIONS, ...extra])
+}
+
+/** Checks a call's options; a misspelt one (`{ timout: 100 }`) is refused, not ignored. */
+export function checkCallOptions(o: CallOptions | undefined, allowed: ReadonlySet<string> = CALL_OPTIONS): void {
   if (o === undefined) return
   if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
-  // A misspelt option (`{ timout: 100 }`) is refused, not ignored; `extra` are the call's own.
-  for (const k in o) {
-    if (k !== 'timeout' && k !== 'signal' && !extra?.has(k) && (o as Record<string, unknown>)[k] !== undefined) {
-      const known = ['timeout', 'signal', ...(extra ?? [])]
-      throw new RangeError(`options: unknown field ${describe(k)}; expected one of ${known.join(', ')}`)
-    }
-  }
+  checkKeys(o, allowed, 'options')
   if (o.timeout !== undefined) checkInt(o.timeout, 'timeout', 1, 0x7fffffff)
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) throw new TypeError('signal must be an AbortSignal')
 }
