@@ -2,7 +2,7 @@
 // Which nlkit binary this process needs: pure functions of the platform, the CPU and the C
 // library, kept apart from load.cjs so that they can be checked without loading anything.
 
-const { existsSync, readdirSync } = require('node:fs')
+const { readdirSync } = require('node:fs')
 
 /** The CPUs nlkit ships binaries for, by Node's `process.arch`. */
 const ARCHES = { x64: 'x64', arm64: 'arm64' }
@@ -28,9 +28,15 @@ function libcOf(header, libDir = '/lib') {
 function reportHeader() {
   try {
     if (!process.report || typeof process.report.getReport !== 'function') return null
-    // The network part of a report can block on DNS; the header is all that is needed.
+    // The network part of a report can block on DNS; the header is all that is needed. The
+    // setting is the application's: it is put back as it was.
+    const excluded = process.report.excludeNetwork
     process.report.excludeNetwork = true
-    return process.report.getReport().header
+    try {
+      return process.report.getReport().header
+    } finally {
+      process.report.excludeNetwork = excluded
+    }
   } catch {
     return null
   }
@@ -64,4 +70,4 @@ function target(platform = process.platform, arch = process.arch, header) {
   return { triple: t, pkg: packageName(cpu, libc), file: `nlkit.${t}.node` }
 }
 
-module.exports = { libcOf, target, packageName, exists: existsSync }
+module.exports = { libcOf, target, packageName }
