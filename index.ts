@@ -59,6 +59,26 @@ export {
   ruleAdd,
   ruleDel,
 } from './src/default.js'
+export {
+  qdiscList,
+  qdiscAdd,
+  qdiscReplace,
+  qdiscChange,
+  qdiscDel,
+  classList,
+  classAdd,
+  classReplace,
+  classChange,
+  classDel,
+  filterList,
+  filterAdd,
+  filterReplace,
+  filterChange,
+  filterDel,
+  chainList,
+  chainAdd,
+  chainDel,
+} from './src/default-tc.js'
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
@@ -88,6 +108,14 @@ export type { NeighFilter, Neighbour, NeighSpec, NeighState } from './src/neighb
 
 // Rules
 export type { Rule, RuleSpec, UidRange } from './src/rules.js'
+
+// Traffic control
+export type { Chain, Filter, Percent, Qdisc, Rate, Size, TcClass, TcObjectBase, TcStats, Time } from './src/tc/types.js'
+export type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './src/tc/objects.js'
+export type * from './src/tc/specs.js'
+export type * from './src/tc/qdisc-kinds.js'
+export type * from './src/tc/filter-kinds.js'
+export type { EthProtocol } from './src/names.js'
 
 // Events
 export { Subscription, subscribe } from './src/events.js'

@@ -16,7 +16,8 @@ import type { Rule, RuleSpec } from './rules.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
 
 let defaultConn: Netlink | undefined
-function conn(): Netlink {
+/** The default connection, opened on first use. */
+export function conn(): Netlink {
   return (defaultConn ??= new Netlink())
 }
 

@@ -222,6 +222,27 @@ export const RTNH_FLAG_NAMES: string[] = T.rtnhFlags.map(([, n]) => n)
 export const IFA_F_NODAD = 0x02
 export const IFA_F_NOPREFIXROUTE = 0x200
 
+/**
+ * An ethernet protocol by `tc`'s name (`tc filter add ... protocol ip`); `802.1q` is taken for
+ * `802.1Q` too.
+ *
+ * @category Traffic control
+ */
+export type EthProtocol = 'all' | 'ip' | 'arp' | 'ipv6' | '802.1Q' | '802.1ad' | 'mpls_uc' | 'mpls_mc'
+/** The names of {@link EthProtocol}. */
+export const ETH_PROTOCOL_NAMES_LIST: Record<EthProtocol, true> = {
+  all: true,
+  ip: true,
+  arp: true,
+  ipv6: true,
+  '802.1Q': true,
+  '802.1ad': true,
+  mpls_uc: true,
+  mpls_mc: true,
+}
+/** Ethernet protocol numbers (host order) by tc's names. */
+export const ETH_PROTOCOLS: Record<EthProtocol, number> = table('ethProtocols', ETH_PROTOCOL_NAMES_LIST)
+
 /** A name table turned around: the first name of each number, by number. */
 export function reverse(table: Record<string, number>): string[] {
   const out: string[] = []

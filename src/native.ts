@@ -134,6 +134,35 @@ export interface RuleFields {
   protocol?: number
 }
 
+/** ops_in/tc.rs: a qdisc, class, filter or chain request (handles as tc writes them). */
+export interface TcFields {
+  op: `${'qdisc' | 'class'}${'Add' | 'Replace' | 'Change' | 'Del'}` | `chain${'Add' | 'Del'}`
+  index?: number
+  name?: string
+  kind?: string
+  parent?: string
+  handle?: string
+  chain?: number
+  /** The kind's options, checked and encoded by the core's kind registry. */
+  options?: Record<string, unknown>
+}
+
+/** ops_in/tc.rs: a filter request: a tc request with its preference and ethernet protocol (host order). */
+export interface TcFilterFields extends Omit<TcFields, 'op'> {
+  op: `filter${'Add' | 'Replace' | 'Change' | 'Del' | 'Get'}`
+  pref?: number
+  protocol?: number
+}
+
+/** ops_in/tc.rs: a dump of qdiscs (every link without one), classes, filters or chains. */
+export interface TcListFields {
+  op: 'classList' | 'filterList' | 'chainList'
+  index?: number
+  name?: string
+  parent?: string
+  chain?: number
+}
+
 /** A dump of the routes of one table (all without `table`), of one family and link when given. */
 export interface RouteListOp extends OptLinkSel {
   op: 'routeList'
@@ -158,6 +187,10 @@ export type Op =
   | ({ op: 'neighList'; family?: 4 | 6 | 7 } & OptLinkSel)
   | RuleFields
   | { op: 'ruleList'; family: 4 | 6 }
+  | TcFields
+  | TcFilterFields
+  | TcListFields
+  | ({ op: 'qdiscList' } & OptLinkSel)
 
 /** The names of the operations. */
 export type OpName = Op['op']
@@ -238,6 +271,9 @@ const RULE_SPEC = {
   goto: 'number',
   protocol: 'number',
 } as const
+const TC_SPEC = { kind: 'string', parent: 'string', handle: 'string', chain: 'number', options: 'object' } as const
+const TC_FILTER = { pref: 'number', protocol: 'number' } as const
+const TC_LIST = { parent: 'string', chain: 'number' } as const
 
 /** Each operation's fields and their JSON types (see above). */
 export const OP_FIELDS = {
@@ -264,6 +300,25 @@ export const OP_FIELDS = {
   ruleAdd: { ...COMMON, ...FAMILY, ...RULE_SPEC },
   ruleDel: { ...COMMON, ...FAMILY, ...RULE_SPEC },
   ruleList: { ...COMMON, ...FAMILY },
+  qdiscList: { ...COMMON, ...LINK },
+  qdiscAdd: { ...COMMON, ...LINK, ...TC_SPEC },
+  qdiscReplace: { ...COMMON, ...LINK, ...TC_SPEC },
+  qdiscChange: { ...COMMON, ...LINK, ...TC_SPEC },
+  qdiscDel: { ...COMMON, ...LINK, ...TC_SPEC },
+  classList: { ...COMMON, ...LINK, ...TC_LIST },
+  classAdd: { ...COMMON, ...LINK, ...TC_SPEC },
+  classReplace: { ...COMMON, ...LINK, ...TC_SPEC },
+  classChange: { ...COMMON, ...LINK, ...TC_SPEC },
+  classDel: { ...COMMON, ...LINK, ...TC_SPEC },
+  filterList: { ...COMMON, ...LINK, ...TC_LIST },
+  filterAdd: { ...COMMON, ...LINK, ...TC_SPEC, ...TC_FILTER },
+  filterReplace: { ...COMMON, ...LINK, ...TC_SPEC, ...TC_FILTER },
+  filterChange: { ...COMMON, ...LINK, ...TC_SPEC, ...TC_FILTER },
+  filterDel: { ...COMMON, ...LINK, ...TC_SPEC, ...TC_FILTER },
+  filterGet: { ...COMMON, ...LINK, ...TC_SPEC, ...TC_FILTER },
+  chainList: { ...COMMON, ...LINK, ...TC_LIST },
+  chainAdd: { ...COMMON, ...LINK, ...TC_SPEC },
+  chainDel: { ...COMMON, ...LINK, ...TC_SPEC },
 } as const satisfies Record<OpName, Record<string, J>>
 
 /** Every field an `Op` record sets is in its operation's OP_FIELDS entry, or this does not compile. */

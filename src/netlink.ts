@@ -19,6 +19,10 @@ import * as routes from './routes.js'
 import type { DefaultRouteOptions, DelDefaultRouteOptions, Route, RouteFilter, RouteGetOptions, RouteSpec } from './routes.js'
 import * as rules from './rules.js'
 import type { Rule, RuleSpec } from './rules.js'
+import * as tc from './tc/objects.js'
+import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
+import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, FilterSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 
 /**
@@ -219,6 +223,98 @@ export class Netlink {
   /** Deletes the first rule matching every field given (`ip rule del`). */
   ruleDel(rule: RuleSpec, o?: CallOptions): Promise<void> {
     return rules.rule(this.#e, 'ruleDel', rule, o)
+  }
+
+  // ---- traffic control -----------------------------------------------------------------------
+
+  /** Qdiscs with their statistics (`tc -s -j qdisc show [dev]`), of every link without `filter.dev`. */
+  qdiscList(filter: QdiscFilter = {}, o?: CallOptions): Promise<Qdisc[]> {
+    return tc.tcList<Qdisc>(this.#e, 'qdisc', filter, o)
+  }
+
+  /** Adds a qdisc (`tc qdisc add`); `EEXIST` if its place is taken. */
+  qdiscAdd(spec: QdiscSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'qdisc', 'Add', spec, o)
+  }
+
+  /** Adds a qdisc or replaces the one in its place (`tc qdisc replace`). */
+  qdiscReplace(spec: QdiscSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'qdisc', 'Replace', spec, o)
+  }
+
+  /** Changes an existing qdisc's options (`tc qdisc change`). */
+  qdiscChange(spec: QdiscSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'qdisc', 'Change', spec, o)
+  }
+
+  /** Deletes a qdisc (`tc qdisc del`), and its classes and filters with it. */
+  qdiscDel(spec: QdiscDelSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'qdisc', 'Del', spec, o)
+  }
+
+  /** A link's classes with their statistics (`tc -s -j class show dev`), of one qdisc with `filter.parent`. */
+  classList(filter: ClassFilter, o?: CallOptions): Promise<TcClass[]> {
+    return tc.tcList<TcClass>(this.#e, 'class', filter, o)
+  }
+
+  /** Adds a class (`tc class add`). */
+  classAdd(spec: ClassSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Add', spec, o)
+  }
+
+  /** Adds a class or replaces the one with its id (`tc class replace`). */
+  classReplace(spec: ClassSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Replace', spec, o)
+  }
+
+  /** Changes an existing class (`tc class change`). */
+  classChange(spec: ClassSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Change', spec, o)
+  }
+
+  /** Deletes a class (`tc class del`). */
+  classDel(spec: ClassDelSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Del', spec, o)
+  }
+
+  /** The filters of a qdisc or class (`tc -s -j filter show dev .. parent ..`), of one chain with `filter.chain`. */
+  filterList(filter: FilterFilter, o?: CallOptions): Promise<Filter[]> {
+    return tc.tcList<Filter>(this.#e, 'filter', filter, o)
+  }
+
+  /** Adds a filter (`tc filter add`). */
+  filterAdd(spec: FilterSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Add', spec, o)
+  }
+
+  /** Adds a filter or replaces the one with its handle (`tc filter replace`). */
+  filterReplace(spec: FilterSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Replace', spec, o)
+  }
+
+  /** Changes an existing filter (`tc filter change`). */
+  filterChange(spec: FilterSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Change', spec, o)
+  }
+
+  /** Deletes filters (`tc filter del`): all of the parent without `pref`, one classifier with `pref`, one rule with `handle`. */
+  filterDel(spec: FilterDelSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Del', spec, o)
+  }
+
+  /** The filter chains of a qdisc (`tc -j chain show dev .. parent ..`). */
+  chainList(filter: ChainFilter, o?: CallOptions): Promise<Chain[]> {
+    return tc.tcList<Chain>(this.#e, 'chain', filter, o)
+  }
+
+  /** Adds an empty filter chain (`tc chain add`). */
+  chainAdd(spec: ChainSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'chain', 'Add', spec, o)
+  }
+
+  /** Deletes a filter chain and its filters (`tc chain del`). */
+  chainDel(spec: ChainSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'chain', 'Del', spec, o)
   }
 
   // ---- events and lifetime -------------------------------------------------------------------

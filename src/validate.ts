@@ -217,6 +217,16 @@ export const MAX_FIELDS = 256
 /** Nesting of free-form settings (a veth peer's settings are two levels deep). */
 const MAX_PLAIN_DEPTH = 8
 
+/** How {@link checkPlain} takes a number or bigint: the value to send, or a throw naming the field. */
+export type NumberRule = (v: number | bigint, name: string) => unknown
+
+/** Safe integers only (the default: link settings are integers). */
+function integerOnly(v: number | bigint, name: string): number {
+  if (typeof v === 'bigint') throw new TypeError(`${name} must be a number, not a bigint (${v}n)`)
+  if (!Number.isSafeInteger(v)) throw new TypeError(`${name} must be an integer, got ${v}`)
+  return v
+}
+
 /**
  * A checked, JSON-safe deep copy of free-form settings (a link spec and its kind's settings):
  * strings without NUL, safe integers, booleans, arrays and plain objects, at most
@@ -224,17 +234,15 @@ const MAX_PLAIN_DEPTH = 8
  * else is a TypeError or RangeError naming the field. Getters are read once, here: one that
  * throws fails this call only, and the value sent is the value checked.
  */
-export function checkPlain(v: unknown, name: string, depth = 0): unknown {
+export function checkPlain(v: unknown, name: string, depth = 0, numbers: NumberRule = integerOnly): unknown {
   switch (typeof v) {
     case 'string':
       return checkText(v, name)
     case 'boolean':
       return v
     case 'number':
-      if (!Number.isSafeInteger(v)) throw new TypeError(`${name} must be an integer, got ${v}`)
-      return v
     case 'bigint':
-      throw new TypeError(`${name} must be a number, not a bigint (${v}n)`)
+      return numbers(v, name)
     case 'object':
       break
     default:
@@ -244,7 +252,7 @@ export function checkPlain(v: unknown, name: string, depth = 0): unknown {
   if (depth >= MAX_PLAIN_DEPTH) throw new RangeError(`${name} is nested too deeply (or contains itself)`)
   if (Array.isArray(v)) {
     if (v.length > MAX_FIELDS) throw new RangeError(`${name} has more than ${MAX_FIELDS} items`)
-    return v.map((x, i) => checkPlain(x, `${name}[${i}]`, depth + 1))
+    return v.map((x, i) => checkPlain(x, `${name}[${i}]`, depth + 1, numbers))
   }
   const proto = Object.getPrototypeOf(v)
   if (proto !== Object.prototype && proto !== null) throw new TypeError(`${name} must be a plain object, got ${describe(v)}`)
@@ -257,7 +265,7 @@ export function checkPlain(v: unknown, name: string, depth = 0): unknown {
   if (entries.length > MAX_FIELDS) throw new RangeError(`${name} has more than ${MAX_FIELDS} fields`)
   const out: Record<string, unknown> = {}
   for (const [k, x] of entries) {
-    if (x !== undefined) out[checkText(k, `a key of ${name}`)] = checkPlain(x, `${name}.${k}`, depth + 1)
+    if (x !== undefined) out[checkText(k, `a key of ${name}`)] = checkPlain(x, `${name}.${k}`, depth + 1, numbers)
   }
   return out
 }

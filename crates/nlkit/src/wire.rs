@@ -300,6 +300,15 @@ impl MsgBuilder {
         at
     }
 
+    /// Opens a nested attribute without NLA_F_NESTED, as iproute2's `addattr_nest` does (tc's
+    /// TCA_OPTIONS): the kernel reads both, and requests stay byte-equal to tc's.
+    pub fn nest_start_plain(&mut self, ty: u16) -> usize {
+        let at = self.buf.len();
+        self.buf.extend_from_slice(&0u16.to_ne_bytes());
+        self.buf.extend_from_slice(&ty.to_ne_bytes());
+        at
+    }
+
     pub fn nest_end(&mut self, at: usize) -> &mut Self {
         let len = (self.buf.len() - at) as u16;
         self.buf[at..at + 2].copy_from_slice(&len.to_ne_bytes());

@@ -86,6 +86,10 @@ const RULE_SPEC: Fields = &[
     ("goto", Int),
     ("protocol", Int),
 ];
+/// A tc object: its kind and options (the kind's module checks them), handles as tc writes them.
+const TC_SPEC: Fields = &[("kind", Str), ("parent", Str), ("handle", Str), ("chain", Int), ("options", Map)];
+const TC_FILTER: Fields = &[("pref", Int), ("protocol", Int)];
+const TC_LIST: Fields = &[("parent", Str), ("chain", Int)];
 const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
 
@@ -114,6 +118,25 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("ruleAdd", &[FAMILY, RULE_SPEC]),
     ("ruleDel", &[FAMILY, RULE_SPEC]),
     ("ruleList", &[FAMILY]),
+    ("qdiscList", &[LINK]),
+    ("qdiscAdd", &[LINK, TC_SPEC]),
+    ("qdiscReplace", &[LINK, TC_SPEC]),
+    ("qdiscChange", &[LINK, TC_SPEC]),
+    ("qdiscDel", &[LINK, TC_SPEC]),
+    ("classList", &[LINK, TC_LIST]),
+    ("classAdd", &[LINK, TC_SPEC]),
+    ("classReplace", &[LINK, TC_SPEC]),
+    ("classChange", &[LINK, TC_SPEC]),
+    ("classDel", &[LINK, TC_SPEC]),
+    ("filterList", &[LINK, TC_LIST]),
+    ("filterAdd", &[LINK, TC_SPEC, TC_FILTER]),
+    ("filterReplace", &[LINK, TC_SPEC, TC_FILTER]),
+    ("filterChange", &[LINK, TC_SPEC, TC_FILTER]),
+    ("filterDel", &[LINK, TC_SPEC, TC_FILTER]),
+    ("filterGet", &[LINK, TC_SPEC, TC_FILTER]),
+    ("chainList", &[LINK, TC_LIST]),
+    ("chainAdd", &[LINK, TC_SPEC]),
+    ("chainDel", &[LINK, TC_SPEC]),
 ];
 
 fn fields(op: &str) -> Option<impl Iterator<Item = &'static (&'static str, Ty)>> {

@@ -7,5 +7,6 @@ pub mod fields;
 mod json;
 pub mod raw;
 pub mod route;
+mod tc;
 
 pub use json::parse;

@@ -17,31 +17,31 @@ use nlkit::Error;
 
 type R<T> = Result<T, Error>;
 
-fn bad(e: String) -> Error {
+pub(crate) fn bad(e: String) -> Error {
     Error::invalid(e)
 }
 
-fn invalid(what: &str) -> Error {
+pub(crate) fn invalid(what: &str) -> Error {
     Error::invalid(format!("invalid {what}"))
 }
 
 /// Typed reads of an operation's fields, with errors naming the key.
-struct Args<'a>(&'a Settings);
+pub(crate) struct Args<'a>(pub(crate) &'a Settings);
 
 impl Args<'_> {
-    fn u32(&self, k: &str) -> R<Option<u32>> {
+    pub(crate) fn u32(&self, k: &str) -> R<Option<u32>> {
         self.0.u32(k).map_err(bad)
     }
-    fn u16(&self, k: &str) -> R<Option<u16>> {
+    pub(crate) fn u16(&self, k: &str) -> R<Option<u16>> {
         self.0.u16(k).map_err(bad)
     }
-    fn u8(&self, k: &str) -> R<Option<u8>> {
+    pub(crate) fn u8(&self, k: &str) -> R<Option<u8>> {
         self.0.u8(k).map_err(bad)
     }
-    fn bool(&self, k: &str) -> R<Option<bool>> {
+    pub(crate) fn bool(&self, k: &str) -> R<Option<bool>> {
         self.0.bool(k).map_err(bad)
     }
-    fn str(&self, k: &str) -> R<Option<&str>> {
+    pub(crate) fn str(&self, k: &str) -> R<Option<&str>> {
         self.0.str(k).map_err(bad)
     }
     fn ip(&self, k: &str) -> R<Option<IpAddr>> {
@@ -59,7 +59,7 @@ impl Args<'_> {
             _ => Err(invalid("family")),
         }
     }
-    fn link_ref(&self) -> R<Option<LinkRef>> {
+    pub(crate) fn link_ref(&self) -> R<Option<LinkRef>> {
         match (self.0.int("index", 1, i32::MAX as i64).map_err(bad)?, self.str("name")?) {
             (Some(i), _) => Ok(Some(LinkRef::Index(i as i32))),
             (None, Some(n)) if !n.is_empty() && n.len() < 16 => Ok(Some(LinkRef::Name(n.to_string()))),
@@ -82,7 +82,7 @@ impl Args<'_> {
 
 /// Builds a request needing a link index: at once when the index is known, else after the
 /// engine has looked the name up (on the same socket, no round trip through JS).
-fn on_link(a: &Args, build: impl FnOnce(u32) -> R<Request> + Send + 'static) -> R<Request> {
+pub(crate) fn on_link(a: &Args, build: impl FnOnce(u32) -> R<Request> + Send + 'static) -> R<Request> {
     match a.link_ref()?.ok_or_else(|| invalid("link"))? {
         LinkRef::Index(i) => build(i as u32),
         LinkRef::Name(n) => Ok(after_link(&n, build)),
@@ -90,7 +90,7 @@ fn on_link(a: &Args, build: impl FnOnce(u32) -> R<Request> + Send + 'static) -> 
 }
 
 /// Like [`on_link`] for an optional link (a route's `dev`, a list filter).
-fn on_optional_link(a: &Args, build: impl FnOnce(Option<u32>) -> R<Request> + Send + 'static) -> R<Request> {
+pub(crate) fn on_optional_link(a: &Args, build: impl FnOnce(Option<u32>) -> R<Request> + Send + 'static) -> R<Request> {
     if a.link_ref()?.is_none() {
         return build(None);
     }
@@ -381,6 +381,9 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
         "ruleList" => {
             let fam = a.family()?;
             Request::dump(rule::dump(fam), Filter { family: (fam != 0).then_some(fam), ..Default::default() })
+        }
+        other if other.starts_with("qdisc") || other.starts_with("class") || other.starts_with("filter") || other.starts_with("chain") => {
+            super::tc::request(&a, other)?
         }
         other => return Err(invalid(&format!("operation {other:?}"))),
     })

@@ -5,3 +5,4 @@ pub mod json;
 pub mod raw;
 pub mod route;
 pub mod route_batch;
+pub mod tc;

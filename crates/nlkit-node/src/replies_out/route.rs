@@ -229,5 +229,6 @@ pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
         Object::Route(r) => route(o, r, names),
         Object::Neigh(n) => neigh(o, n, names),
         Object::Rule(r) => rule(o, r),
+        Object::Tc(t) => super::tc::tc(o, t, names),
     }
 }

@@ -6,7 +6,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
-use super::{addr, decode, link, neigh, route, rule, Action, Object, AF_INET, AF_INET6};
+use super::{addr, decode, link, neigh, route, rule, tc, Action, Object, AF_INET, AF_INET6};
 use crate::monitor::{Dump, Event, Feed};
 use crate::wire::Message;
 
@@ -21,10 +21,12 @@ pub enum Kind {
     Neigh,
     Ipv4Rule,
     Ipv6Rule,
+    /// Qdiscs, classes, filters and chains (RTNLGRP_TC).
+    Tc,
 }
 
-const KINDS: [Kind; 8] =
-    [Kind::Link, Kind::Ipv4Addr, Kind::Ipv6Addr, Kind::Ipv4Route, Kind::Ipv6Route, Kind::Neigh, Kind::Ipv4Rule, Kind::Ipv6Rule];
+const KINDS: [Kind; 9] =
+    [Kind::Link, Kind::Ipv4Addr, Kind::Ipv6Addr, Kind::Ipv4Route, Kind::Ipv6Route, Kind::Neigh, Kind::Ipv4Rule, Kind::Ipv6Rule, Kind::Tc];
 
 impl Kind {
     /// RTNLGRP_* group number.
@@ -38,6 +40,7 @@ impl Kind {
             Kind::Ipv6Addr => 9,
             Kind::Ipv6Route => 11,
             Kind::Ipv6Rule => 19,
+            Kind::Tc => 4,
         }
     }
 
@@ -60,6 +63,7 @@ impl Kind {
             Kind::Neigh => neigh::dump(0),
             Kind::Ipv4Rule => rule::dump(AF_INET),
             Kind::Ipv6Rule => rule::dump(AF_INET6),
+            Kind::Tc => tc::dump(tc::TcType::Qdisc, 0, 0, None),
         }
     }
 
@@ -74,6 +78,7 @@ impl Kind {
             Object::Neigh(_) => Kind::Neigh,
             Object::Rule(r) if r.family == AF_INET => Kind::Ipv4Rule,
             Object::Rule(r) if r.family == AF_INET6 => Kind::Ipv6Rule,
+            Object::Tc(_) => Kind::Tc,
             _ => return None,
         })
     }
@@ -139,6 +144,7 @@ impl Changes {
             Object::Route(r) => [r.oif, r.iif],
             Object::Neigh(n) => [Some(n.index), n.master],
             Object::Rule(_) => [None, None],
+            Object::Tc(t) => [Some(t.ifindex), None],
         };
         idx.into_iter().flatten().filter_map(|i| self.names.get(&i).map(|n| (i, n.clone()))).collect()
     }
@@ -156,6 +162,7 @@ fn identity(obj: &Object) -> u64 {
             (r.oif, r.gateway, r.nexthops.iter().map(|n| (n.oif, n.gateway)).collect::<Vec<_>>()).hash(&mut h);
         }
         Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
+        Object::Tc(t) => (5u8, t.ty.map(|t| t as u8), t.ifindex, t.handle, t.parent, t.info, t.chain).hash(&mut h),
         Object::Rule(r) => {
             (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
         }

@@ -10,6 +10,7 @@ mod proto;
 pub mod route;
 pub mod rule;
 pub mod settings;
+pub mod tc;
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
@@ -41,6 +42,8 @@ pub enum Object {
     Route(Route),
     Neigh(Neighbour),
     Rule(Rule),
+    /// A qdisc, class, filter or chain.
+    Tc(tc::Tc),
 }
 
 /// Decodes a data message into an object; `Ok(None)` for message types nlkit does not model.
@@ -57,7 +60,10 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         neigh::RTM_DELNEIGH => (Del, Object::Neigh(neigh::decode(msg.payload)?)),
         rule::RTM_NEWRULE => (New, Object::Rule(rule::decode(msg.payload)?)),
         rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
-        _ => return Ok(None),
+        ty => match tc::TcType::of_message(ty) {
+            Some((t, new)) => (if new { New } else { Del }, Object::Tc(tc::decode(t, msg.payload)?)),
+            None => return Ok(None),
+        },
     }))
 }
 
@@ -77,6 +83,7 @@ impl Filter {
     pub fn keep(&self, obj: &Object) -> bool {
         match obj {
             Object::Link(_) => true,
+            Object::Tc(t) => self.index.is_none_or(|i| i == t.ifindex),
             Object::Neigh(n) => self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index),
             Object::Rule(r) => self.family.is_none_or(|f| f == r.family),
             Object::Addr(a) => self.family.is_none_or(|f| f == a.family) && self.index.is_none_or(|i| i == a.index),

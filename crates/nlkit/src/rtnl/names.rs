@@ -202,6 +202,22 @@ pub const RULE_ACTIONS: &[(u32, &str)] =
 /// RTA_PREF: an IPv6 route's router preference.
 pub const PREFS: &[(u32, &str)] = &[(0, "medium"), (1, "high"), (3, "low")];
 
+named!(
+    ETH_PROTOCOLS,
+    eth_protocol_name,
+    eth_protocol_value,
+    [
+        (0x0003, "all"),
+        (0x0800, "ip"),
+        (0x0806, "arp"),
+        (0x86DD, "ipv6"),
+        (0x8100, "802.1Q"),
+        (0x88A8, "802.1ad"),
+        (0x8847, "mpls_uc"),
+        (0x8848, "mpls_mc")
+    ]
+);
+
 /// Every table by the name src/names.ts reads it under (`nameTables()` in the binding): the
 /// one place the names of the kernel's numbers are written.
 pub const TABLES_BY_NAME: &[(&str, &[(u32, &str)])] = &[
@@ -215,6 +231,7 @@ pub const TABLES_BY_NAME: &[(&str, &[(u32, &str)])] = &[
     ("rtnhFlags", RTNH_FLAGS),
     ("ruleActions", RULE_ACTIONS),
     ("prefs", PREFS),
+    ("ethProtocols", ETH_PROTOCOLS),
 ];
 
 #[cfg(test)]

@@ -1,0 +1,79 @@
+//! Traffic-control operations in: `qdisc|class|filter|chain` + `Add|Replace|Change|Del|Get|List`
+//! -> core requests. Handles arrive as tc writes them and are parsed by the core (one parser
+//! for every caller); a filter's handle by its kind (u32's `800::800`).
+
+use nlkit::rtnl::tc::{self, handle, kind, Role, TcOp, TcSpec, TcType};
+use nlkit::rtnl::{Filter, Request};
+use nlkit::Error;
+
+use super::route::{bad, invalid, on_link, on_optional_link, Args};
+
+type R<T> = Result<T, Error>;
+
+const TYPES: &[(&str, TcType)] =
+    &[("qdisc", TcType::Qdisc), ("class", TcType::Class), ("filter", TcType::Filter), ("chain", TcType::Chain)];
+const VERBS: &[(&str, Option<TcOp>)] = &[
+    ("Add", Some(TcOp::Add)),
+    ("Replace", Some(TcOp::Replace)),
+    ("Change", Some(TcOp::Change)),
+    ("Del", Some(TcOp::Del)),
+    ("Get", Some(TcOp::Get)),
+    ("List", None),
+];
+
+fn parse_handle(a: &Args, key: &str, ty: TcType) -> R<Option<u32>> {
+    let Some(s) = a.str(key)? else { return Ok(None) };
+    let filterish = matches!(ty, TcType::Filter | TcType::Chain);
+    let r = if key == "handle" && ty == TcType::Filter {
+        match a.str("kind")?.and_then(|k| kind::lookup(Role::Filter, k)) {
+            Some(k) => k.parse_handle(s),
+            None => kind::number_handle(s),
+        }
+    } else {
+        handle::parse(s, filterish && key == "parent")
+    };
+    r.map(Some).map_err(|e| bad(format!("{key}: {e}")))
+}
+
+fn spec(a: &Args, ty: TcType) -> R<TcSpec> {
+    let info = if ty == TcType::Filter { tc::filter_info(a.u16("pref")?.unwrap_or(0), a.u16("protocol")?.unwrap_or(0)) } else { 0 };
+    Ok(TcSpec {
+        ifindex: 0, // set once the link is known
+        handle: parse_handle(a, "handle", ty)?.unwrap_or(0),
+        parent: parse_handle(a, "parent", ty)?.unwrap_or(0),
+        info,
+        kind: a.str("kind")?.map(String::from),
+        chain: a.u32("chain")?,
+        options: a.0.map("options").map_err(bad)?.cloned().unwrap_or_default(),
+    })
+}
+
+pub fn request(a: &Args, op: &str) -> R<Request> {
+    let (ty, verb) = TYPES
+        .iter()
+        .find_map(|(p, t)| op.strip_prefix(p).and_then(|v| VERBS.iter().find(|(n, _)| *n == v)).map(|(_, v)| (*t, *v)))
+        .ok_or_else(|| invalid(&format!("operation {op:?}")))?;
+    match verb {
+        None => {
+            let parent = parse_handle(a, "parent", ty)?.unwrap_or(0);
+            let chain = a.u32("chain")?;
+            if ty == TcType::Qdisc {
+                return on_optional_link(a, move |idx| {
+                    let filter = Filter { index: idx, ..Default::default() };
+                    Ok(Request::dump(tc::dump(ty, idx.unwrap_or(0), parent, chain), filter))
+                });
+            }
+            on_link(a, move |idx| Ok(Request::dump(tc::dump(ty, idx, parent, chain), Filter { index: Some(idx), ..Default::default() })))
+        }
+        Some(op) => {
+            let s = spec(a, ty)?;
+            // Encoded once now so a bad option fails before anything is sent, and again with
+            // the index once a named link is resolved.
+            tc::encode(ty, &s, op).map_err(bad)?;
+            on_link(a, move |ifindex| {
+                let bytes = tc::encode(ty, &TcSpec { ifindex, ..s }, op).map_err(bad)?;
+                Ok(if op == TcOp::Get { Request::get(bytes) } else { Request::ack(bytes) })
+            })
+        }
+    }
+}

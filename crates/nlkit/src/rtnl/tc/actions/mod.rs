@@ -1,0 +1,5 @@
+//! Action kinds (`tc ... action <kind>`): one module per kind.
+
+use super::kind::TcKind;
+
+pub static KINDS: &[&dyn TcKind] = &[];

@@ -1,0 +1,195 @@
+//! Rates, sizes, times and percentages as numbers or as the strings `tc` takes (`'10mbit'`,
+//! `'64kb'`, `'100ms'`, `'0.5%'`). Numbers are bits per second, bytes, microseconds and
+//! percent; a string follows tc's suffixes (case-insensitive), except that a rate string needs
+//! a unit (tc reads a bare number as bytes per second, which next to numbers in bits per second
+//! would be a trap). Every error names the key.
+
+use crate::rtnl::settings::{Settings, Value};
+
+const RATE_UNITS: &[(&str, f64)] = &[
+    ("bit", 1.0),
+    ("kibit", 1024.0),
+    ("kbit", 1e3),
+    ("mibit", 1048576.0),
+    ("mbit", 1e6),
+    ("gibit", 1073741824.0),
+    ("gbit", 1e9),
+    ("tibit", 1099511627776.0),
+    ("tbit", 1e12),
+    ("bps", 8.0),
+    ("kibps", 8192.0),
+    ("kbps", 8e3),
+    ("mibps", 8388608.0),
+    ("mbps", 8e6),
+    ("gibps", 8589934592.0),
+    ("gbps", 8e9),
+    ("tibps", 8796093022208.0),
+    ("tbps", 8e12),
+];
+
+const SIZE_UNITS: &[(&str, f64)] = &[
+    ("", 1.0),
+    ("b", 1.0),
+    ("k", 1024.0),
+    ("kb", 1024.0),
+    ("m", 1048576.0),
+    ("mb", 1048576.0),
+    ("g", 1073741824.0),
+    ("gb", 1073741824.0),
+    ("kbit", 128.0),
+    ("mbit", 131072.0),
+    ("gbit", 134217728.0),
+];
+
+const TIME_UNITS: &[(&str, f64)] = &[
+    ("", 1.0),
+    ("s", 1e6),
+    ("sec", 1e6),
+    ("secs", 1e6),
+    ("ms", 1e3),
+    ("msec", 1e3),
+    ("msecs", 1e3),
+    ("us", 1.0),
+    ("usec", 1.0),
+    ("usecs", 1.0),
+    ("ns", 1e-3),
+    ("nsec", 1e-3),
+    ("nsecs", 1e-3),
+];
+
+/// A non-negative decimal number followed by one of `units`; the product.
+fn scaled(s: &str, units: &[(&str, f64)]) -> Option<f64> {
+    let t = s.trim();
+    let end = t.find(|c: char| !(c.is_ascii_digit() || c == '.')).unwrap_or(t.len());
+    let (num, unit) = t.split_at(end);
+    if num.is_empty() || num.starts_with('.') && num.len() == 1 {
+        return None;
+    }
+    let n: f64 = num.parse().ok()?;
+    let unit = unit.to_ascii_lowercase();
+    let (_, m) = units.iter().find(|(u, _)| *u == unit)?;
+    let v = n * m;
+    v.is_finite().then_some(v)
+}
+
+fn number(v: &Value, key: &str) -> Result<Option<f64>, String> {
+    match v {
+        Value::Int(i) if *i < 0 => Err(format!("{key} must not be negative, got {i}")),
+        Value::Int(i) => Ok(Some(*i as f64)),
+        Value::Str(_) => Ok(None),
+        _ => Err(format!("{key} must be a number or a string")),
+    }
+}
+
+/// A rate in bits per second (`'10mbit'`, `'1.5gbit'`, `'100kbps'` or a number of bits/s).
+pub fn rate(s: &Settings, key: &str) -> Result<Option<u64>, String> {
+    let Some(v) = s.get(key) else { return Ok(None) };
+    if let Some(n) = number(v, key)? {
+        return Ok(Some(n as u64));
+    }
+    let Value::Str(t) = v else { unreachable!() };
+    match scaled(t, RATE_UNITS) {
+        Some(x) if x < 1.8e19 => Ok(Some(x.round() as u64)),
+        _ => Err(format!(
+            "{key}: {t:?} is not a rate (a number and a unit: bit, kbit, mbit, gbit, tbit, bps, kbps, ...; or a number of bits per second)"
+        )),
+    }
+}
+
+/// A size in bytes, at most `max` (`'64kb'`, `'1mb'`, `'1500'`, `'10kbit'` or a number of bytes).
+pub fn size(s: &Settings, key: &str, max: u64) -> Result<Option<u64>, String> {
+    let Some(v) = s.get(key) else { return Ok(None) };
+    let x = match (number(v, key)?, v) {
+        (Some(n), _) => n,
+        (None, Value::Str(t)) => scaled(t, SIZE_UNITS)
+            .ok_or_else(|| format!("{key}: {t:?} is not a size (a number of bytes, or with k, kb, m, mb, g, gb, kbit, mbit, gbit)"))?,
+        _ => unreachable!(),
+    };
+    if x > max as f64 {
+        return Err(format!("{key} must be at most {max} bytes"));
+    }
+    Ok(Some(x.round() as u64))
+}
+
+/// A time in microseconds, at most `max` (`'100ms'`, `'1s'`, `'250us'`, or a number of µs).
+pub fn time(s: &Settings, key: &str, max: u64) -> Result<Option<u64>, String> {
+    let Some(v) = s.get(key) else { return Ok(None) };
+    let x = match (number(v, key)?, v) {
+        (Some(n), _) => n,
+        (None, Value::Str(t)) => {
+            scaled(t, TIME_UNITS).ok_or_else(|| format!("{key}: {t:?} is not a time (a number of microseconds, or with s, ms, us, ns)"))?
+        }
+        _ => unreachable!(),
+    };
+    if x > max as f64 {
+        return Err(format!("{key} must be at most {max} microseconds"));
+    }
+    Ok(Some(x.round() as u64))
+}
+
+/// A percentage from 0 to 100 (`'0.5%'`, `'10'` or a number), as a fraction of 1.
+pub fn percent(s: &Settings, key: &str) -> Result<Option<f64>, String> {
+    let Some(v) = s.get(key) else { return Ok(None) };
+    let x = match (number(v, key)?, v) {
+        (Some(n), _) => n,
+        (None, Value::Str(t)) => {
+            let t = t.trim();
+            let t = t.strip_suffix('%').unwrap_or(t);
+            let ok = !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.');
+            ok.then(|| t.parse::<f64>().ok()).flatten().ok_or_else(|| format!("{key}: {t:?} is not a percentage"))?
+        }
+        _ => unreachable!(),
+    };
+    if !(0.0..=100.0).contains(&x) {
+        return Err(format!("{key} must be a percentage from 0 to 100, got {x}"));
+    }
+    Ok(Some(x / 100.0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn one(k: &str, v: Value) -> Settings {
+        let mut s = Settings::new();
+        s.set(k, v);
+        s
+    }
+
+    #[test]
+    fn rates_like_tc() {
+        let r = |t: &str| rate(&one("rate", Value::Str(t.into())), "rate");
+        assert_eq!(r("10mbit"), Ok(Some(10_000_000)));
+        assert_eq!(r("1.5gbit"), Ok(Some(1_500_000_000)));
+        assert_eq!(r("1Mibit"), Ok(Some(1_048_576)));
+        assert_eq!(r("100kbps"), Ok(Some(800_000)));
+        assert_eq!(r("8bit"), Ok(Some(8)));
+        assert_eq!(rate(&one("rate", Value::Int(1000)), "rate"), Ok(Some(1000)));
+        for bad in ["1000", "mbit", "10 mbit x", "-1mbit", "1.2.3mbit", "10mbits", ""] {
+            assert!(r(bad).unwrap_err().contains("rate"), "{bad:?}");
+        }
+        assert!(rate(&one("rate", Value::Int(-5)), "rate").unwrap_err().contains("negative"));
+    }
+
+    #[test]
+    fn sizes_times_and_percentages() {
+        let sz = |t: &str| size(&one("burst", Value::Str(t.into())), "burst", u32::MAX as u64);
+        assert_eq!(sz("64kb"), Ok(Some(65536)));
+        assert_eq!(sz("1500"), Ok(Some(1500)));
+        assert_eq!(sz("1mbit"), Ok(Some(131072)));
+        assert!(sz("5gb").unwrap_err().contains("at most"));
+        assert!(sz("10q").is_err());
+        let tm = |t: &str| time(&one("delay", Value::Str(t.into())), "delay", u32::MAX as u64);
+        assert_eq!(tm("100ms"), Ok(Some(100_000)));
+        assert_eq!(tm("1.5s"), Ok(Some(1_500_000)));
+        assert_eq!(tm("250"), Ok(Some(250)));
+        assert_eq!(tm("2000ns"), Ok(Some(2)));
+        assert!(tm("-1ms").is_err());
+        assert!(time(&one("delay", Value::Int(-1)), "delay", 10).unwrap_err().contains("negative"));
+        let pc = |t: Value| percent(&one("loss", t), "loss");
+        assert_eq!(pc(Value::Str("0.5%".into())), Ok(Some(0.005)));
+        assert_eq!(pc(Value::Int(10)), Ok(Some(0.1)));
+        assert!(pc(Value::Int(101)).unwrap_err().contains("0 to 100"));
+        assert!(pc(Value::Str("abc".into())).is_err());
+    }
+}

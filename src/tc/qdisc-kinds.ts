@@ -1,0 +1,59 @@
+/**
+ * The options of each qdisc and class kind nlkit encodes, by kind: what `qdiscAdd` and
+ * `classAdd` take next to `dev`, `parent`, `handle` and `kind`, and what `qdiscList` returns
+ * in `options`. The core's kind modules (crates/nlkit/src/rtnl/tc/kinds/) check every value.
+ *
+ * @module
+ */
+
+import type { Size } from './types.js'
+
+/**
+ * pfifo: a FIFO of at most `limit` packets (default: the device's txqueuelen).
+ *
+ * @category Traffic control
+ */
+export interface PfifoOptions {
+  /** Packets. */
+  limit?: number
+}
+
+/**
+ * bfifo: a FIFO of at most `limit` bytes.
+ *
+ * @category Traffic control
+ */
+export interface BfifoOptions {
+  /** Bytes (`'64kb'`). */
+  limit?: Size
+}
+
+/**
+ * Options of a kind that takes none.
+ *
+ * @category Traffic control
+ */
+export type NoOptions = Record<never, never>
+
+/**
+ * Each qdisc kind's options, by kind.
+ *
+ * @category Traffic control
+ */
+export interface QdiscKindOptions {
+  /** `pfifo`'s options. */
+  pfifo: PfifoOptions
+  /** `bfifo`'s options. */
+  bfifo: BfifoOptions
+  /** `ingress` takes none. */
+  ingress: NoOptions
+  /** `clsact` takes none. */
+  clsact: NoOptions
+}
+
+/**
+ * Each classful qdisc's class options, by the qdisc's kind.
+ *
+ * @category Traffic control
+ */
+export type ClassKindOptions = {}

@@ -1,0 +1,137 @@
+/**
+ * What `qdiscAdd`, `classAdd`, `filterAdd`, `chainAdd` and their deletes take: where the object
+ * goes, its kind, and the kind's options (a discriminated union on `kind`).
+ *
+ * @module
+ */
+
+import type { EthProtocol } from '../names.js'
+import type { LinkRef } from '../types.js'
+import type { FilterKindOptions } from './filter-kinds.js'
+import type { ClassKindOptions, QdiscKindOptions } from './qdisc-kinds.js'
+
+/**
+ * Where a qdisc or class goes.
+ *
+ * @category Traffic control
+ */
+export interface TcPlace {
+  /** The link. */
+  dev: LinkRef
+  /** `'root'`, `'ingress'`, `'clsact'` or a class (`'1:10'`). */
+  parent: string
+  /** The qdisc's handle (`'1:'`) or the class id (`'1:10'`); the kernel picks one when left out. */
+  handle?: string
+}
+
+/**
+ * A qdisc to add, replace or change (`tc qdisc add dev eth0 root handle 1: htb default 10`).
+ *
+ * @category Traffic control
+ */
+export type QdiscSpec = {
+  [K in keyof QdiscKindOptions]: TcPlace & {
+    /** The qdisc's kind. */
+    kind: K
+  } & QdiscKindOptions[K]
+}[keyof QdiscKindOptions]
+
+/**
+ * A qdisc to delete: its place, and optionally its kind (the kernel checks it matches).
+ *
+ * @category Traffic control
+ */
+export interface QdiscDelSpec extends TcPlace {
+  /** The qdisc's kind (checked by the kernel). */
+  kind?: keyof QdiscKindOptions
+}
+
+/**
+ * A class to add, replace or change (`tc class add dev eth0 parent 1: classid 1:10 htb rate 10mbit`):
+ * `kind` is its qdisc's kind.
+ *
+ * @category Traffic control
+ */
+export type ClassSpec = {
+  [K in keyof ClassKindOptions]: TcPlace & {
+    /** The class id (`'1:10'`). */
+    handle: string
+    /** The class's qdisc's kind. */
+    kind: K
+  } & ClassKindOptions[K]
+}[keyof ClassKindOptions]
+
+/**
+ * A class to delete.
+ *
+ * @category Traffic control
+ */
+export interface ClassDelSpec {
+  /** The link. */
+  dev: LinkRef
+  /** The class id (`'1:10'`). */
+  handle: string
+  /** Its parent. */
+  parent?: string
+  /** Its qdisc's kind. */
+  kind?: keyof ClassKindOptions
+}
+
+/**
+ * Where a filter goes and what identifies it.
+ *
+ * @category Traffic control
+ */
+export interface FilterPlace {
+  /** The link. */
+  dev: LinkRef
+  /** The qdisc or class (`'1:'`), or on clsact/ingress `'ingress'`/`'egress'`. */
+  parent: string
+  /** Preference: lower runs first; the kernel picks one when left out. `prio` is tc's other name. */
+  pref?: number
+  /** tc's other name for `pref`. */
+  prio?: number
+  /** Ethernet protocol (default `'all'`). */
+  protocol?: EthProtocol | '802.1q' | number
+  /** The rule's handle in the kind's notation (u32 `'800::800'`, others a number). */
+  handle?: string | number
+  /** The chain (default 0). */
+  chain?: number
+}
+
+/**
+ * A filter to add, replace or change (`tc filter add dev eth0 parent 1: prio 1 protocol ip u32 ...`).
+ *
+ * @category Traffic control
+ */
+export type FilterSpec = {
+  [K in keyof FilterKindOptions]: FilterPlace & {
+    /** The classifier's kind. */
+    kind: K
+  } & FilterKindOptions[K]
+}[keyof FilterKindOptions]
+
+/**
+ * Filters to delete: every filter of the parent (and chain) without `pref`; one classifier
+ * instance with `pref` and `protocol`; one rule with `handle` and `kind` too.
+ *
+ * @category Traffic control
+ */
+export interface FilterDelSpec extends FilterPlace {
+  /** The classifier's kind (needed with `handle`). */
+  kind?: keyof FilterKindOptions
+}
+
+/**
+ * A chain to add or delete (`tc chain add dev eth0 parent 1: chain 5`).
+ *
+ * @category Traffic control
+ */
+export interface ChainSpec {
+  /** The link. */
+  dev: LinkRef
+  /** The qdisc (`'1:'`, `'ingress'`). */
+  parent: string
+  /** The chain's number. */
+  chain: number
+}
