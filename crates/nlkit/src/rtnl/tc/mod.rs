@@ -8,6 +8,7 @@ pub mod filters;
 pub mod handle;
 pub mod kind;
 pub mod kinds;
+pub mod psched;
 pub mod stats;
 pub mod units;
 
