@@ -382,9 +382,7 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
             let fam = a.family()?;
             Request::dump(rule::dump(fam), Filter { family: (fam != 0).then_some(fam), ..Default::default() })
         }
-        other if other.starts_with("qdisc") || other.starts_with("class") || other.starts_with("filter") || other.starts_with("chain") => {
-            super::tc::request(&a, other)?
-        }
-        other => return Err(invalid(&format!("operation {other:?}"))),
+        // Anything else is traffic control's (which refuses what it does not know).
+        other => super::tc::request(&a, other)?,
     })
 }

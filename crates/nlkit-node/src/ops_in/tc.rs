@@ -38,7 +38,7 @@ fn parse_handle(a: &Args, key: &str, ty: TcType) -> R<Option<u32>> {
 fn spec(a: &Args, ty: TcType) -> R<TcSpec> {
     let info = if ty == TcType::Filter { tc::filter_info(a.u16("pref")?.unwrap_or(0), a.u16("protocol")?.unwrap_or(0)) } else { 0 };
     Ok(TcSpec {
-        ifindex: 0, // set once the link is known
+        ifindex: 0, // written in by tc::set_ifindex once the link is known
         handle: parse_handle(a, "handle", ty)?.unwrap_or(0),
         parent: parse_handle(a, "parent", ty)?.unwrap_or(0),
         info,
@@ -66,12 +66,11 @@ pub fn request(a: &Args, op: &str) -> R<Request> {
             on_link(a, move |idx| Ok(Request::dump(tc::dump(ty, idx, parent, chain), Filter { index: Some(idx), ..Default::default() })))
         }
         Some(op) => {
-            let s = spec(a, ty)?;
-            // Encoded once now so a bad option fails before anything is sent, and again with
-            // the index once a named link is resolved.
-            tc::encode(ty, &s, op).map_err(bad)?;
+            // Encoded now, so a bad option fails before anything is sent; the link's index goes
+            // into the tcmsg once a named link is resolved.
+            let mut bytes = tc::encode(ty, &spec(a, ty)?, op).map_err(bad)?;
             on_link(a, move |ifindex| {
-                let bytes = tc::encode(ty, &TcSpec { ifindex, ..s }, op).map_err(bad)?;
+                tc::set_ifindex(&mut bytes, ifindex);
                 Ok(if op == TcOp::Get { Request::get(bytes) } else { Request::ack(bytes) })
             })
         }

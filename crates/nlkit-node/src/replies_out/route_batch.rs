@@ -31,12 +31,7 @@ pub fn event(o: &mut String, ev: &Event<Change>) {
                 Object::Route(_) => ("route", "route"),
                 Object::Neigh(_) => ("neigh", "neigh"),
                 Object::Rule(_) => ("rule", "rule"),
-                Object::Tc(t) => match t.ty {
-                    Some(nlkit::rtnl::tc::TcType::Class) => ("class", "class"),
-                    Some(nlkit::rtnl::tc::TcType::Filter) => ("filter", "filter"),
-                    Some(nlkit::rtnl::tc::TcType::Chain) => ("chain", "chain"),
-                    _ => ("qdisc", "qdisc"),
-                },
+                Object::Tc(t) => (t.ty.name(), t.ty.name()),
             };
             j.str("type", ty).str("action", if *action == Action::New { "new" } else { "del" });
             if *existing {

@@ -7,15 +7,6 @@ use nlkit::rtnl::tc::{handle, kind, Role, Stats, Tc, TcType};
 use super::json::{settings, Obj};
 use super::route::Names;
 
-fn type_name(t: Option<TcType>) -> &'static str {
-    match t {
-        Some(TcType::Qdisc) | None => "qdisc",
-        Some(TcType::Class) => "class",
-        Some(TcType::Filter) => "filter",
-        Some(TcType::Chain) => "chain",
-    }
-}
-
 fn stats(o: &mut String, s: &Stats) {
     let mut j = Obj::new(o);
     j.num("bytes", s.bytes).num("packets", s.packets).num("drops", s.drops).num("overlimits", s.overlimits);
@@ -26,12 +17,12 @@ fn stats(o: &mut String, s: &Stats) {
 
 pub fn tc(o: &mut String, t: &Tc, names: Names<'_>) {
     let mut j = Obj::new(o);
-    j.str("type", type_name(t.ty)).num("ifindex", t.ifindex).opt_str("dev", names(t.ifindex));
+    j.str("type", t.ty.name()).num("ifindex", t.ifindex).opt_str("dev", names(t.ifindex));
     j.opt_str("kind", t.kind.as_deref());
-    let filter = matches!(t.ty, Some(TcType::Filter | TcType::Chain));
+    let filter = matches!(t.ty, TcType::Filter | TcType::Chain);
     if filter {
         j.str("parent", &handle::format_parent(t.parent));
-        if t.ty == Some(TcType::Filter) {
+        if t.ty == TcType::Filter {
             j.num("pref", t.pref()).str("protocol", &eth_protocol_name(t.protocol() as u32));
             if t.handle != 0 {
                 let k = t.kind.as_deref().and_then(|k| kind::lookup(Role::Filter, k));

@@ -162,7 +162,7 @@ fn identity(obj: &Object) -> u64 {
             (r.oif, r.gateway, r.nexthops.iter().map(|n| (n.oif, n.gateway)).collect::<Vec<_>>()).hash(&mut h);
         }
         Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
-        Object::Tc(t) => (5u8, t.ty.map(|t| t as u8), t.ifindex, t.handle, t.parent, t.info, t.chain).hash(&mut h),
+        Object::Tc(t) => (5u8, t.ty as u8, t.ifindex, t.handle, t.parent, t.info, t.chain).hash(&mut h),
         Object::Rule(r) => {
             (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
         }

@@ -7,6 +7,9 @@ pub const TC_H_INGRESS: u32 = 0xFFFF_FFF1;
 pub const TC_H_MIN_INGRESS: u32 = 0xFFF2;
 pub const TC_H_MIN_EGRESS: u32 = 0xFFF3;
 pub const TC_H_UNSPEC: u32 = 0;
+/// clsact's hooks as full filter parents (`ffff:fff2`, `ffff:fff3`).
+const CLSACT_INGRESS: u32 = TC_H_INGRESS & 0xFFFF_0000 | TC_H_MIN_INGRESS;
+const CLSACT_EGRESS: u32 = TC_H_INGRESS & 0xFFFF_0000 | TC_H_MIN_EGRESS;
 
 /// Parses `major:minor`, `major:` or a bare `major` (tc's `get_tc_classid`); each part is hex
 /// of at most 4 digits. `root`, `none`, `ingress`, `clsact` (the ingress qdisc's place) and, for
@@ -15,8 +18,8 @@ pub fn parse(s: &str, filter_parent: bool) -> Result<u32, String> {
     match s {
         "root" => return Ok(TC_H_ROOT),
         "none" => return Ok(TC_H_UNSPEC),
-        "ingress" if filter_parent => return Ok(TC_H_INGRESS & 0xFFFF_0000 | TC_H_MIN_INGRESS),
-        "egress" if filter_parent => return Ok(TC_H_INGRESS & 0xFFFF_0000 | TC_H_MIN_EGRESS),
+        "ingress" if filter_parent => return Ok(CLSACT_INGRESS),
+        "egress" if filter_parent => return Ok(CLSACT_EGRESS),
         "ingress" | "clsact" => return Ok(TC_H_INGRESS),
         _ => {}
     }
@@ -54,8 +57,8 @@ pub fn format(h: u32) -> String {
 /// A filter's parent: clsact's hooks by name, else [`format`].
 pub fn format_parent(h: u32) -> String {
     match h {
-        _ if h == TC_H_INGRESS & 0xFFFF_0000 | TC_H_MIN_INGRESS => "ingress".into(),
-        _ if h == TC_H_INGRESS & 0xFFFF_0000 | TC_H_MIN_EGRESS => "egress".into(),
+        CLSACT_INGRESS => "ingress".into(),
+        CLSACT_EGRESS => "egress".into(),
         _ => format(h),
     }
 }

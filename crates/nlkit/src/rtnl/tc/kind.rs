@@ -81,6 +81,16 @@ pub fn known(role: Role) -> Vec<&'static str> {
     out
 }
 
+/// Refuses a kind nlkit does not know for `role`, listing those it does.
+pub fn check_known(role: Role, kind: &str) -> Result<(), String> {
+    let all = known(role);
+    if all.contains(&kind) {
+        Ok(())
+    } else {
+        Err(format!("unknown kind {kind:?} (known: {})", all.join(", ")))
+    }
+}
+
 /// Encodes a kind's options; an unknown kind is refused (the kernel would answer "unknown
 /// kind" only after the other objects of a batch were changed).
 pub fn encode(role: Role, kind: &str, s: &Settings, b: &mut MsgBuilder, cx: &Ctx) -> Result<(), String> {
@@ -91,7 +101,7 @@ pub fn encode(role: Role, kind: &str, s: &Settings, b: &mut MsgBuilder, cx: &Ctx
         }
         None if PLAIN.contains(&(role, kind)) && s.is_empty() => Ok(()),
         None if PLAIN.contains(&(role, kind)) => Err(format!("kind {kind} takes no options")),
-        None => Err(format!("unknown kind {kind:?} (known: {})", known(role).join(", "))),
+        None => check_known(role, kind),
     }
 }
 

@@ -13,7 +13,7 @@ pub mod stats;
 pub mod units;
 
 use crate::rtnl::settings::Settings;
-use crate::wire::{attr_str, attr_u32, attr_u8, attrs, fixed, MsgBuilder, WireError};
+use crate::wire::{attr_str, attr_u32, attr_u8, attrs, fixed, MsgBuilder, WireError, NLMSG_HDRLEN};
 use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE};
 pub use kind::Role;
 pub use stats::Stats;
@@ -44,8 +44,9 @@ const TCA_EGRESS_BLOCK: u16 = 14;
 const TCMSG_LEN: usize = 20;
 
 /// Which of the four tc objects a message is about.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum TcType {
+    #[default]
     Qdisc,
     Class,
     Filter,
@@ -69,6 +70,16 @@ impl TcType {
             let (new, del, _) = t.messages();
             (ty == new).then_some((t, true)).or((ty == del).then_some((t, false)))
         })
+    }
+
+    /// How tc and events name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            TcType::Qdisc => "qdisc",
+            TcType::Class => "class",
+            TcType::Filter => "filter",
+            TcType::Chain => "chain",
+        }
     }
 
     /// Whose kind registry decodes its options.
@@ -119,6 +130,13 @@ fn tcmsg(ifindex: u32, handle: u32, parent: u32, info: u32) -> [u8; TCMSG_LEN] {
     m
 }
 
+/// Sets the link of an encoded request (its tcmsg's `tcm_ifindex`), once a named link is resolved.
+pub fn set_ifindex(msg: &mut [u8], ifindex: u32) {
+    if let Some(w) = msg.get_mut(NLMSG_HDRLEN + 4..NLMSG_HDRLEN + 8) {
+        w.copy_from_slice(&ifindex.to_ne_bytes());
+    }
+}
+
 /// Encodes a request as `tc` does: TCA_KIND, TCA_CHAIN, then the kind's options. A delete
 /// sends the kind (the kernel checks it matches) but no options.
 pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
@@ -143,9 +161,7 @@ pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
             let cx = kind::Ctx { change: op == TcOp::Change, handle: spec.handle, parent: spec.parent };
             kind::encode(ty.role(), kind, &spec.options, &mut b, &cx)?;
         }
-        (Some(kind), _) if kind::lookup(ty.role(), kind).is_none() && !kind::known(ty.role()).contains(&kind.as_str()) => {
-            return Err(format!("unknown kind {kind:?} (known: {})", kind::known(ty.role()).join(", ")));
-        }
+        (Some(kind), _) => kind::check_known(ty.role(), kind)?,
         (None, _) if !spec.options.is_empty() => return Err("options need a kind".into()),
         _ => {}
     }
@@ -166,7 +182,7 @@ pub fn dump(ty: TcType, ifindex: u32, parent: u32, chain: Option<u32>) -> Vec<u8
 /// A qdisc, class, filter or chain as the kernel reports it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Tc {
-    pub ty: Option<TcType>,
+    pub ty: TcType,
     pub ifindex: u32,
     pub handle: u32,
     pub parent: u32,
@@ -198,7 +214,7 @@ pub fn decode(ty: TcType, payload: &[u8]) -> Result<Tc, WireError> {
     }
     let h: [u8; TCMSG_LEN] = fixed(payload);
     let word = |i: usize| u32::from_ne_bytes([h[i], h[i + 1], h[i + 2], h[i + 3]]);
-    let mut t = Tc { ty: Some(ty), ifindex: word(4), handle: word(8), parent: word(12), info: word(16), ..Default::default() };
+    let mut t = Tc { ty, ifindex: word(4), handle: word(8), parent: word(12), info: word(16), ..Default::default() };
     let (mut options, mut xstats) = (None, None);
     for a in attrs(&payload[TCMSG_LEN..]) {
         let (k, v) = a?;
@@ -249,7 +265,12 @@ mod tests {
         assert!(encode(TcType::Qdisc, &TcSpec { kind: Some("nosuch".into()), ..spec.clone() }, TcOp::Add)
             .unwrap_err()
             .contains("unknown kind"));
-        assert!(encode(TcType::Qdisc, &TcSpec { kind: Some("nosuch".into()), ..spec }, TcOp::Del).is_err());
+        assert!(encode(TcType::Qdisc, &TcSpec { kind: Some("nosuch".into()), ..spec.clone() }, TcOp::Del).is_err());
+        // The index written in later is the message encoded with it.
+        let mut late = encode(TcType::Qdisc, &TcSpec { ifindex: 0, ..spec.clone() }, TcOp::Add).unwrap();
+        set_ifindex(&mut late, 3);
+        assert_eq!(late, m);
+        set_ifindex(&mut [0u8; 10], 3); // too short: left alone
     }
 
     #[test]

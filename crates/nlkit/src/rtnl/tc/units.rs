@@ -72,78 +72,52 @@ fn scaled(s: &str, units: &[(&str, f64)]) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-fn number(v: &Value, key: &str) -> Result<Option<f64>, String> {
-    match v {
-        Value::Int(i) if *i < 0 => Err(format!("{key} must not be negative, got {i}")),
-        Value::Int(i) => Ok(Some(*i as f64)),
-        Value::Str(_) => Ok(None),
-        _ => Err(format!("{key} must be a number or a string")),
+/// A number given as an integer or as a string with one of `units`; `what` names what the
+/// string should have been, for the error.
+fn amount(s: &Settings, key: &str, units: &[(&str, f64)], what: &str) -> Result<Option<f64>, String> {
+    match s.get(key) {
+        None => Ok(None),
+        Some(Value::Int(i)) if *i < 0 => Err(format!("{key} must not be negative, got {i}")),
+        Some(Value::Int(i)) => Ok(Some(*i as f64)),
+        Some(Value::Str(t)) => scaled(t, units).map(Some).ok_or_else(|| format!("{key}: {t:?} is not {what}")),
+        Some(_) => Err(format!("{key} must be a number or a string")),
     }
 }
 
 /// A rate in bits per second (`'10mbit'`, `'1.5gbit'`, `'100kbps'` or a number of bits/s).
+/// RATE_UNITS has no empty unit: a bare string is refused.
 pub fn rate(s: &Settings, key: &str) -> Result<Option<u64>, String> {
-    let Some(v) = s.get(key) else { return Ok(None) };
-    if let Some(n) = number(v, key)? {
-        return Ok(Some(n as u64));
+    const WHAT: &str = "a rate (a number and a unit: bit, kbit, mbit, gbit, tbit, bps, kbps, ...; or a number of bits per second)";
+    match amount(s, key, RATE_UNITS, WHAT)? {
+        Some(x) if x >= 1.8e19 => Err(format!("{key} is too large for a rate")),
+        x => Ok(x.map(|x| x.round() as u64)),
     }
-    let Value::Str(t) = v else { unreachable!() };
-    match scaled(t, RATE_UNITS) {
-        Some(x) if x < 1.8e19 => Ok(Some(x.round() as u64)),
-        _ => Err(format!(
-            "{key}: {t:?} is not a rate (a number and a unit: bit, kbit, mbit, gbit, tbit, bps, kbps, ...; or a number of bits per second)"
-        )),
+}
+
+/// An amount of `units` at most `max`, rounded.
+fn bounded(s: &Settings, key: &str, units: &[(&str, f64)], what: &str, max: u64, unit: &str) -> Result<Option<u64>, String> {
+    match amount(s, key, units, what)? {
+        Some(x) if x > max as f64 => Err(format!("{key} must be at most {max} {unit}")),
+        x => Ok(x.map(|x| x.round() as u64)),
     }
 }
 
 /// A size in bytes, at most `max` (`'64kb'`, `'1mb'`, `'1500'`, `'10kbit'` or a number of bytes).
 pub fn size(s: &Settings, key: &str, max: u64) -> Result<Option<u64>, String> {
-    let Some(v) = s.get(key) else { return Ok(None) };
-    let x = match (number(v, key)?, v) {
-        (Some(n), _) => n,
-        (None, Value::Str(t)) => scaled(t, SIZE_UNITS)
-            .ok_or_else(|| format!("{key}: {t:?} is not a size (a number of bytes, or with k, kb, m, mb, g, gb, kbit, mbit, gbit)"))?,
-        _ => unreachable!(),
-    };
-    if x > max as f64 {
-        return Err(format!("{key} must be at most {max} bytes"));
-    }
-    Ok(Some(x.round() as u64))
+    bounded(s, key, SIZE_UNITS, "a size (a number of bytes, or with k, kb, m, mb, g, gb, kbit, mbit, gbit)", max, "bytes")
 }
 
 /// A time in microseconds, at most `max` (`'100ms'`, `'1s'`, `'250us'`, or a number of µs).
 pub fn time(s: &Settings, key: &str, max: u64) -> Result<Option<u64>, String> {
-    let Some(v) = s.get(key) else { return Ok(None) };
-    let x = match (number(v, key)?, v) {
-        (Some(n), _) => n,
-        (None, Value::Str(t)) => {
-            scaled(t, TIME_UNITS).ok_or_else(|| format!("{key}: {t:?} is not a time (a number of microseconds, or with s, ms, us, ns)"))?
-        }
-        _ => unreachable!(),
-    };
-    if x > max as f64 {
-        return Err(format!("{key} must be at most {max} microseconds"));
-    }
-    Ok(Some(x.round() as u64))
+    bounded(s, key, TIME_UNITS, "a time (a number of microseconds, or with s, ms, us, ns)", max, "microseconds")
 }
 
 /// A percentage from 0 to 100 (`'0.5%'`, `'10'` or a number), as a fraction of 1.
 pub fn percent(s: &Settings, key: &str) -> Result<Option<f64>, String> {
-    let Some(v) = s.get(key) else { return Ok(None) };
-    let x = match (number(v, key)?, v) {
-        (Some(n), _) => n,
-        (None, Value::Str(t)) => {
-            let t = t.trim();
-            let t = t.strip_suffix('%').unwrap_or(t);
-            let ok = !t.is_empty() && t.bytes().all(|c| c.is_ascii_digit() || c == b'.');
-            ok.then(|| t.parse::<f64>().ok()).flatten().ok_or_else(|| format!("{key}: {t:?} is not a percentage"))?
-        }
-        _ => unreachable!(),
-    };
-    if !(0.0..=100.0).contains(&x) {
-        return Err(format!("{key} must be a percentage from 0 to 100, got {x}"));
+    match amount(s, key, &[("", 1.0), ("%", 1.0)], "a percentage")? {
+        Some(x) if x > 100.0 => Err(format!("{key} must be a percentage from 0 to 100, got {x}")),
+        x => Ok(x.map(|x| x / 100.0)),
     }
-    Ok(Some(x / 100.0))
 }
 
 #[cfg(test)]
