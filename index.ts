@@ -66,14 +66,8 @@ export {
   qdiscChange,
   qdiscDel,
   classList,
-  classAdd,
-  classReplace,
-  classChange,
   classDel,
   filterList,
-  filterAdd,
-  filterReplace,
-  filterChange,
   filterDel,
   chainList,
   chainAdd,
@@ -114,7 +108,6 @@ export type { Chain, Filter, Percent, Qdisc, Rate, Size, TcClass, TcObjectBase, 
 export type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './src/tc/objects.js'
 export type * from './src/tc/specs.js'
 export type * from './src/tc/qdisc-kinds.js'
-export type * from './src/tc/filter-kinds.js'
 export type { EthProtocol } from './src/names.js'
 
 // Events

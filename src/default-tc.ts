@@ -7,7 +7,7 @@
 
 import { conn } from './default.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, FilterSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { ChainSpec, ClassDelSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions } from './types.js'
 
@@ -66,33 +66,6 @@ export function classList(filter: ClassFilter, o?: CallOptions): Promise<TcClass
 }
 
 /**
- * Adds a class (`tc class add`).
- *
- * @category Traffic control
- */
-export function classAdd(spec: ClassSpec, o?: CallOptions): Promise<void> {
-  return conn().classAdd(spec, o)
-}
-
-/**
- * Adds a class or replaces the one with its id (`tc class replace`).
- *
- * @category Traffic control
- */
-export function classReplace(spec: ClassSpec, o?: CallOptions): Promise<void> {
-  return conn().classReplace(spec, o)
-}
-
-/**
- * Changes an existing class (`tc class change`).
- *
- * @category Traffic control
- */
-export function classChange(spec: ClassSpec, o?: CallOptions): Promise<void> {
-  return conn().classChange(spec, o)
-}
-
-/**
  * Deletes a class (`tc class del`).
  *
  * @category Traffic control
@@ -108,33 +81,6 @@ export function classDel(spec: ClassDelSpec, o?: CallOptions): Promise<void> {
  */
 export function filterList(filter: FilterFilter, o?: CallOptions): Promise<Filter[]> {
   return conn().filterList(filter, o)
-}
-
-/**
- * Adds a filter (`tc filter add`).
- *
- * @category Traffic control
- */
-export function filterAdd(spec: FilterSpec, o?: CallOptions): Promise<void> {
-  return conn().filterAdd(spec, o)
-}
-
-/**
- * Adds a filter or replaces the one with its handle (`tc filter replace`).
- *
- * @category Traffic control
- */
-export function filterReplace(spec: FilterSpec, o?: CallOptions): Promise<void> {
-  return conn().filterReplace(spec, o)
-}
-
-/**
- * Changes an existing filter (`tc filter change`).
- *
- * @category Traffic control
- */
-export function filterChange(spec: FilterSpec, o?: CallOptions): Promise<void> {
-  return conn().filterChange(spec, o)
 }
 
 /**

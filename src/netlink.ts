@@ -21,7 +21,7 @@ import * as rules from './rules.js'
 import type { Rule, RuleSpec } from './rules.js'
 import * as tc from './tc/objects.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, FilterSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { ChainSpec, ClassDelSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 
@@ -257,21 +257,6 @@ export class Netlink {
     return tc.tcList<TcClass>(this.#e, 'class', filter, o)
   }
 
-  /** Adds a class (`tc class add`). */
-  classAdd(spec: ClassSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Add', spec, o)
-  }
-
-  /** Adds a class or replaces the one with its id (`tc class replace`). */
-  classReplace(spec: ClassSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Replace', spec, o)
-  }
-
-  /** Changes an existing class (`tc class change`). */
-  classChange(spec: ClassSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Change', spec, o)
-  }
-
   /** Deletes a class (`tc class del`). */
   classDel(spec: ClassDelSpec, o?: CallOptions): Promise<void> {
     return tc.tcModify(this.#e, 'class', 'Del', spec, o)
@@ -280,21 +265,6 @@ export class Netlink {
   /** The filters of a qdisc or class (`tc -s -j filter show dev .. parent ..`), of one chain with `filter.chain`. */
   filterList(filter: FilterFilter, o?: CallOptions): Promise<Filter[]> {
     return tc.tcList<Filter>(this.#e, 'filter', filter, o)
-  }
-
-  /** Adds a filter (`tc filter add`). */
-  filterAdd(spec: FilterSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Add', spec, o)
-  }
-
-  /** Adds a filter or replaces the one with its handle (`tc filter replace`). */
-  filterReplace(spec: FilterSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Replace', spec, o)
-  }
-
-  /** Changes an existing filter (`tc filter change`). */
-  filterChange(spec: FilterSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Change', spec, o)
   }
 
   /** Deletes filters (`tc filter del`): all of the parent without `pref`, one classifier with `pref`, one rule with `handle`. */

@@ -121,6 +121,9 @@ const REGISTRY = {
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
+  // ---- traffic control ------------------------------------------------------------------------------
+  'tc-qdiscs': { prefix: 'tq' },
+
   // ---- the command line (nlkit's CLI run as a child process) -----------------------------------------
   cli: {
     prefix: 'cli',

@@ -50,10 +50,3 @@ export interface QdiscKindOptions {
   /** `clsact` takes none. */
   clsact: NoOptions
 }
-
-/**
- * Each classful qdisc's class options, by the qdisc's kind.
- *
- * @category Traffic control
- */
-export type ClassKindOptions = {}

@@ -7,8 +7,7 @@
 
 import type { EthProtocol } from '../names.js'
 import type { LinkRef } from '../types.js'
-import type { FilterKindOptions } from './filter-kinds.js'
-import type { ClassKindOptions, QdiscKindOptions } from './qdisc-kinds.js'
+import type { QdiscKindOptions } from './qdisc-kinds.js'
 
 /**
  * Where a qdisc or class goes.
@@ -47,21 +46,6 @@ export interface QdiscDelSpec extends TcPlace {
 }
 
 /**
- * A class to add, replace or change (`tc class add dev eth0 parent 1: classid 1:10 htb rate 10mbit`):
- * `kind` is its qdisc's kind.
- *
- * @category Traffic control
- */
-export type ClassSpec = {
-  [K in keyof ClassKindOptions]: TcPlace & {
-    /** The class id (`'1:10'`). */
-    handle: string
-    /** The class's qdisc's kind. */
-    kind: K
-  } & ClassKindOptions[K]
-}[keyof ClassKindOptions]
-
-/**
  * A class to delete.
  *
  * @category Traffic control
@@ -73,8 +57,8 @@ export interface ClassDelSpec {
   handle: string
   /** Its parent. */
   parent?: string
-  /** Its qdisc's kind. */
-  kind?: keyof ClassKindOptions
+  /** Its qdisc's kind (checked by the kernel). */
+  kind?: string
 }
 
 /**
@@ -100,18 +84,6 @@ export interface FilterPlace {
 }
 
 /**
- * A filter to add, replace or change (`tc filter add dev eth0 parent 1: prio 1 protocol ip u32 ...`).
- *
- * @category Traffic control
- */
-export type FilterSpec = {
-  [K in keyof FilterKindOptions]: FilterPlace & {
-    /** The classifier's kind. */
-    kind: K
-  } & FilterKindOptions[K]
-}[keyof FilterKindOptions]
-
-/**
  * Filters to delete: every filter of the parent (and chain) without `pref`; one classifier
  * instance with `pref` and `protocol`; one rule with `handle` and `kind` too.
  *
@@ -119,7 +91,7 @@ export type FilterSpec = {
  */
 export interface FilterDelSpec extends FilterPlace {
   /** The classifier's kind (needed with `handle`). */
-  kind?: keyof FilterKindOptions
+  kind?: string
 }
 
 /**
