@@ -73,6 +73,15 @@ export {
   chainAdd,
   chainDel,
 } from './src/default-tc.js'
+export {
+  nexthopList,
+  nexthopGet,
+  nexthopAdd,
+  nexthopReplace,
+  nexthopDel,
+  nexthopFlush,
+  nexthopBucketList,
+} from './src/default-nexthop.js'
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
@@ -96,6 +105,16 @@ export type {
   RouteNexthop,
   RouteSpec,
 } from './src/routes.js'
+
+// Nexthop objects
+export type {
+  NexthopBucket,
+  NexthopFilter,
+  NexthopGroupMember,
+  NexthopObject,
+  NexthopObjectSpec,
+  NexthopResilient,
+} from './src/nexthops.js'
 
 // Neighbours
 export type { NeighFilter, Neighbour, NeighSpec, NeighState } from './src/neighbours.js'

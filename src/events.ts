@@ -9,6 +9,7 @@ import { fromNative, nativeResult, type NativeError } from './errors.js'
 import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
 import type { Neighbour } from './neighbours.js'
+import type { NexthopObject } from './nexthops.js'
 import { checkMonitorOptions } from './monitor-options.js'
 import { applyTrace, type TraceOption } from './trace.js'
 import { routeFromWire } from './route-decode.js'
@@ -29,6 +30,7 @@ export type EventGroup =
   | 'route'
   | 'neigh'
   | 'rule'
+  | 'nexthop'
   | 'ipv4-addr'
   | 'ipv6-addr'
   | 'ipv4-route'
@@ -45,6 +47,7 @@ const GROUPS: Record<EventGroup, string[]> = {
   route: ['ipv4-route', 'ipv6-route'],
   neigh: ['neigh'],
   rule: ['ipv4-rule', 'ipv6-rule'],
+  nexthop: ['nexthop'],
   'ipv4-addr': ['ipv4-addr'],
   'ipv6-addr': ['ipv6-addr'],
   'ipv4-route': ['ipv4-route'],
@@ -118,6 +121,12 @@ export type NetlinkEvent =
       type: 'rule'
       /** The rule. */
       rule: Rule
+    })
+  | (EventBase & {
+      /** A nexthop-object event. */
+      type: 'nexthop'
+      /** The nexthop object. */
+      nexthop: NexthopObject
     })
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
   | {

@@ -99,6 +99,7 @@ export interface RouteFields extends OptLinkSel {
   metrics?: Record<string, number>
   onlink?: boolean
   pref?: number
+  nhid?: number
 }
 
 /** ops.rs `neigh_spec` (family 7 is AF_BRIDGE: an FDB entry). */
@@ -163,6 +164,31 @@ export interface TcListFields {
   chain?: number
 }
 
+/** ops_in/nexthop.rs `spec`: a nexthop object, its device by index or name. */
+export interface NexthopSpecFields extends OptLinkSel {
+  op: 'nexthopAdd' | 'nexthopReplace'
+  id?: number
+  family?: 4 | 6
+  gateway?: string
+  blackhole?: boolean
+  onlink?: boolean
+  fdb?: boolean
+  protocol?: number
+  group?: { id: number; weight?: number }[]
+  type?: 'mpath' | 'resilient'
+  buckets?: number
+  idleTimer?: number
+  unbalancedTimer?: number
+}
+
+/** ops_in/nexthop.rs: a dump of nexthop objects, filtered by the kernel. */
+export interface NexthopListFields extends OptLinkSel {
+  op: 'nexthopList'
+  groups?: boolean
+  fdb?: boolean
+  master?: number
+}
+
 /** A dump of the routes of one table (all without `table`), of one family and link when given. */
 export interface RouteListOp extends OptLinkSel {
   op: 'routeList'
@@ -191,6 +217,10 @@ export type Op =
   | TcFilterFields
   | TcListFields
   | ({ op: 'qdiscList' } & OptLinkSel)
+  | NexthopSpecFields
+  | NexthopListFields
+  | { op: 'nexthopGet' | 'nexthopDel'; id: number }
+  | { op: 'nexthopBucketList'; id?: number; nhid?: number }
 
 /** The names of the operations. */
 export type OpName = Op['op']
@@ -250,6 +280,7 @@ const ROUTE_SPEC = {
   metrics: 'object',
   onlink: 'boolean',
   pref: 'number',
+  nhid: 'number',
 } as const
 const ROUTE_QUERY = { dst: 'string', src: 'string', iif: 'number', oif: 'number', mark: 'number' } as const
 const NEIGH_SPEC = { dst: 'string', lladdr: 'string', state: 'number', flags: 'number', vlan: 'number' } as const
@@ -274,6 +305,20 @@ const RULE_SPEC = {
 const TC_SPEC = { kind: 'string', parent: 'string', handle: 'string', chain: 'number', options: 'object' } as const
 const TC_FILTER = { pref: 'number', protocol: 'number' } as const
 const TC_LIST = { parent: 'string', chain: 'number' } as const
+const NH_SPEC = {
+  id: 'number',
+  family: 'number',
+  gateway: 'string',
+  blackhole: 'boolean',
+  onlink: 'boolean',
+  fdb: 'boolean',
+  protocol: 'number',
+  group: 'array',
+  type: 'string',
+  buckets: 'number',
+  idleTimer: 'number',
+  unbalancedTimer: 'number',
+} as const
 
 /** Each operation's fields and their JSON types (see above). */
 export const OP_FIELDS = {
@@ -319,6 +364,12 @@ export const OP_FIELDS = {
   chainList: { ...COMMON, ...LINK, ...TC_LIST },
   chainAdd: { ...COMMON, ...LINK, ...TC_SPEC },
   chainDel: { ...COMMON, ...LINK, ...TC_SPEC },
+  nexthopAdd: { ...COMMON, ...LINK, ...NH_SPEC },
+  nexthopReplace: { ...COMMON, ...LINK, ...NH_SPEC },
+  nexthopDel: { ...COMMON, id: 'number' },
+  nexthopGet: { ...COMMON, id: 'number' },
+  nexthopList: { ...COMMON, ...LINK, groups: 'boolean', fdb: 'boolean', master: 'number' },
+  nexthopBucketList: { ...COMMON, id: 'number', nhid: 'number' },
 } as const satisfies Record<OpName, Record<string, J>>
 
 /** Every field an `Op` record sets is in its operation's OP_FIELDS entry, or this does not compile. */

@@ -13,6 +13,8 @@ import { Subscription, type EventGroup, type SubscribeOptions } from './events.j
 import * as links from './links.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
 import * as neighbours from './neighbours.js'
+import * as nexthops from './nexthops.js'
+import type { NexthopBucket, NexthopFilter, NexthopObject, NexthopObjectSpec } from './nexthops.js'
 import type { NeighFilter, Neighbour, NeighSpec } from './neighbours.js'
 import type { RouteStream } from './route-stream.js'
 import * as routes from './routes.js'
@@ -223,6 +225,43 @@ export class Netlink {
   /** Deletes the first rule matching every field given (`ip rule del`). */
   ruleDel(rule: RuleSpec, o?: CallOptions): Promise<void> {
     return rules.rule(this.#e, 'ruleDel', rule, o)
+  }
+
+  // ---- nexthop objects -----------------------------------------------------------------------
+
+  /** Nexthop objects (`ip -j nexthop show [dev X] [groups] [fdb] [id N]`). */
+  nexthopList(filter: NexthopFilter = {}, o?: CallOptions): Promise<NexthopObject[]> {
+    return nexthops.nexthopList(this.#e, filter, o)
+  }
+
+  /** One nexthop object by id; rejects with `ENOENT` if there is none. */
+  nexthopGet(id: number, o?: CallOptions): Promise<NexthopObject> {
+    return nexthops.nexthopGet(this.#e, id, o)
+  }
+
+  /** Adds a nexthop object (`ip nexthop add`); `EEXIST` if its id is taken. */
+  nexthopAdd(spec: NexthopObjectSpec, o?: CallOptions): Promise<void> {
+    return nexthops.nexthopSet(this.#e, 'nexthopAdd', spec, o)
+  }
+
+  /** Adds a nexthop object or replaces the one with its id (`ip nexthop replace`). */
+  nexthopReplace(spec: NexthopObjectSpec, o?: CallOptions): Promise<void> {
+    return nexthops.nexthopSet(this.#e, 'nexthopReplace', spec, o)
+  }
+
+  /** Deletes a nexthop object (`ip nexthop del id N`); routes using it go with it. */
+  nexthopDel(id: number, o?: CallOptions): Promise<void> {
+    return nexthops.nexthopDel(this.#e, id, o)
+  }
+
+  /** Deletes every nexthop object the filter lists (`ip nexthop flush`); resolves to how many. */
+  nexthopFlush(filter: NexthopFilter = {}, o?: CallOptions): Promise<number> {
+    return nexthops.nexthopFlush(this.#e, filter, o)
+  }
+
+  /** The buckets of resilient groups (`ip -j nexthop bucket show [id N] [nhid M]`). */
+  nexthopBucketList(filter: { id?: number; nhid?: number } = {}, o?: CallOptions): Promise<NexthopBucket[]> {
+    return nexthops.nexthopBucketList(this.#e, filter, o)
   }
 
   // ---- traffic control -----------------------------------------------------------------------

@@ -54,6 +54,7 @@ export function routeFromWire(w: WireRoutes, i: number, names?: Map<number, stri
   r.flags = flags === 0 ? [] : flagNames(flags)
   if (x !== null) {
     if (x.pref !== undefined) r.pref = x.pref
+    if (x.nhid !== undefined) r.nhid = x.nhid
     if (x.nexthops !== undefined) {
       if (names) {
         for (const nh of x.nexthops) {

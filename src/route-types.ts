@@ -50,6 +50,8 @@ export interface Route {
   flags: string[]
   /** IPv6 router preference. */
   pref?: string
+  /** The nexthop object the route uses (`nexthops` then lists what it resolves to). */
+  nhid?: number
   /** The paths of a multipath route. */
   nexthops?: RouteNexthop[]
   /** Route metrics (mtu, advmss, ...). */
@@ -102,6 +104,8 @@ export interface RouteSpec {
   type?: RouteType | number
   /** ECMP: several paths instead of one `gateway`/`dev`. */
   nexthops?: NexthopSpec[]
+  /** A nexthop object (`nexthopAdd`) instead of `gateway`/`dev`/`nexthops` (`ip route ... nhid N`). */
+  nhid?: number
   /** Route metrics (`ip route ... mtu 1400 advmss 1360`). */
   metrics?: RouteMetrics
   /** The gateway is on-link even if no prefix says so. */

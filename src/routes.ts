@@ -94,6 +94,7 @@ const ROUTE_KEYS: ReadonlySet<string> = new Set([
   'protocol',
   'type',
   'nexthops',
+  'nhid',
   'metrics',
   'onlink',
   'pref',
@@ -142,6 +143,10 @@ function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): 
   if (r.onlink !== undefined) f.onlink = checkBool(r.onlink, 'onlink')
   if (r.pref !== undefined) f.pref = named(PREFS, r.pref, 'pref', 3)
   if (r.metrics !== undefined) f.metrics = checkMetrics(r.metrics)
+  if (r.nhid !== undefined) {
+    f.nhid = checkInt(r.nhid, 'nhid', 1, MAX_U32)
+    if (r.gateway !== undefined || r.nexthops !== undefined) throw new TypeError('give either nhid or gateway/nexthops, not both')
+  }
   if (r.nexthops !== undefined) {
     if (!Array.isArray(r.nexthops) || r.nexthops.length === 0) throw new TypeError('nexthops must be a non-empty array')
     if (r.gateway !== undefined || r.dev !== undefined) throw new TypeError('give either nexthops or gateway/dev, not both')

@@ -1,5 +1,5 @@
 /**
- * `nlkit monitor [link|addr|route|neigh|rule|all]...` (`ip monitor`): one line per event as it
+ * `nlkit monitor [link|addr|route|neigh|rule|nexthop|all]...` (`ip monitor`): one line per event as it
  * happens (`-j`: one JSON object per line), until SIGINT or SIGTERM.
  *
  * @module
@@ -16,15 +16,15 @@ import { ROUTE_COLUMNS } from './route.js'
 import { RULE_COLUMNS } from './rule.js'
 import { formatLine } from './table.js'
 
-const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'all'] as const
+const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'all'] as const
 
 /** The groups of one object word, narrowed by -4/-6 where the object has families. */
 function groupsOf(object: string, g: Globals): EventGroup[] {
   const fam = (base: 'addr' | 'route' | 'rule'): EventGroup[] => (g.family === undefined ? [base] : [`ipv${g.family}-${base}`])
-  if (object === 'link' || object === 'neigh') return [object]
+  if (object === 'link' || object === 'neigh' || object === 'nexthop') return [object]
   if (object === 'addr' || object === 'address') return fam('addr')
   if (object === 'route' || object === 'rule') return fam(object)
-  return ['link', 'neigh', ...fam('addr'), ...fam('route'), ...fam('rule')]
+  return ['link', 'neigh', ...fam('addr'), ...fam('route'), ...fam('rule'), 'nexthop']
 }
 
 /** An event as one human line: its object, `new`/`del`, and the object's columns. */
@@ -40,6 +40,16 @@ export function eventLine(ev: NetlinkEvent): string {
       return `neigh ${ev.action} ${formatLine(ev.neigh, NEIGH_COLUMNS)}`
     case 'rule':
       return `rule ${ev.action} ${formatLine(ev.rule, RULE_COLUMNS)}`
+    case 'nexthop': {
+      const n = ev.nexthop
+      const what = [
+        n.group && `group ${n.group.map((m) => (m.weight === 1 ? m.id : `${m.id},${m.weight}`)).join('/')}`,
+        n.gateway && `via ${n.gateway}`,
+        n.dev && `dev ${n.dev}`,
+        n.blackhole && 'blackhole',
+      ]
+      return `nexthop ${ev.action} id ${n.id}${what.map((w) => (w ? ` ${w}` : '')).join('')}`
+    }
     case 'overflow':
       return 'overflow: the kernel dropped events (too slow a reader)'
   }

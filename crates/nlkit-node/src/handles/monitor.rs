@@ -36,6 +36,7 @@ fn kind(name: &str) -> nlkit::Result<Kind> {
         "neigh" => Kind::Neigh,
         "ipv4-rule" => Kind::Ipv4Rule,
         "ipv6-rule" => Kind::Ipv6Rule,
+        "nexthop" => Kind::Nexthop,
         other => return Err(nlkit::Error::invalid(format!("unknown group {other:?}"))),
     })
 }

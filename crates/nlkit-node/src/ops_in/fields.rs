@@ -65,6 +65,7 @@ const ROUTE_SPEC: Fields = &[
     ("metrics", Map),
     ("onlink", Bool),
     ("pref", Int),
+    ("nhid", Int),
 ];
 const ROUTE_QUERY: Fields = &[("dst", Str), ("src", Str), ("iif", Int), ("oif", Int), ("mark", Int)];
 const NEIGH_SPEC: Fields = &[("dst", Str), ("lladdr", Str), ("state", Int), ("flags", Int), ("vlan", Int)];
@@ -90,6 +91,24 @@ const RULE_SPEC: Fields = &[
 const TC_SPEC: Fields = &[("kind", Str), ("parent", Str), ("handle", Str), ("chain", Int), ("options", Map)];
 const TC_FILTER: Fields = &[("pref", Int), ("protocol", Int)];
 const TC_LIST: Fields = &[("parent", Str), ("chain", Int)];
+/// A nexthop object (`ip nexthop add`): a single nexthop, or a group of others.
+const NH_SPEC: Fields = &[
+    ("id", Int),
+    ("family", Int),
+    ("gateway", Str),
+    ("blackhole", Bool),
+    ("onlink", Bool),
+    ("fdb", Bool),
+    ("protocol", Int),
+    ("group", List),
+    ("type", Str),
+    ("buckets", Int),
+    ("idleTimer", Int),
+    ("unbalancedTimer", Int),
+];
+const NH_ID: Fields = &[("id", Int)];
+const NH_LIST: Fields = &[("groups", Bool), ("fdb", Bool), ("master", Int)];
+const NH_BUCKETS: Fields = &[("id", Int), ("nhid", Int)];
 const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
 
@@ -137,6 +156,12 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("chainList", &[LINK, TC_LIST]),
     ("chainAdd", &[LINK, TC_SPEC]),
     ("chainDel", &[LINK, TC_SPEC]),
+    ("nexthopAdd", &[LINK, NH_SPEC]),
+    ("nexthopReplace", &[LINK, NH_SPEC]),
+    ("nexthopDel", &[NH_ID]),
+    ("nexthopGet", &[NH_ID]),
+    ("nexthopList", &[LINK, NH_LIST]),
+    ("nexthopBucketList", &[NH_BUCKETS]),
 ];
 
 fn fields(op: &str) -> Option<impl Iterator<Item = &'static (&'static str, Ty)>> {

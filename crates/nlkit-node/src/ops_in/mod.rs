@@ -5,6 +5,7 @@
 
 pub mod fields;
 mod json;
+mod nexthop;
 pub mod raw;
 pub mod route;
 mod tc;

@@ -44,7 +44,7 @@ impl Args<'_> {
     pub(crate) fn str(&self, k: &str) -> R<Option<&str>> {
         self.0.str(k).map_err(bad)
     }
-    fn ip(&self, k: &str) -> R<Option<IpAddr>> {
+    pub(crate) fn ip(&self, k: &str) -> R<Option<IpAddr>> {
         self.str(k)?.map(|s| s.parse().map_err(|_| invalid(k))).transpose()
     }
     fn mac(&self, k: &str) -> R<Option<Vec<u8>>> {
@@ -173,6 +173,7 @@ fn route_spec(a: &Args) -> R<RouteSpec> {
         metrics: metrics(a)?,
         onlink: a.bool("onlink")?.unwrap_or(false),
         pref: a.u8("pref")?,
+        nhid: a.u32("nhid")?,
     })
 }
 
@@ -382,6 +383,7 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
             let fam = a.family()?;
             Request::dump(rule::dump(fam), Filter { family: (fam != 0).then_some(fam), ..Default::default() })
         }
+        other if other.starts_with("nexthop") => super::nexthop::request(&a, other)?,
         // Anything else is traffic control's (which refuses what it does not know).
         other => super::tc::request(&a, other)?,
     })

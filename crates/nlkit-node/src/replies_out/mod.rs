@@ -2,6 +2,7 @@
 //! once), bytes for the raw layer.
 
 pub mod json;
+pub mod nexthop;
 pub mod raw;
 pub mod route;
 pub mod route_batch;

@@ -130,6 +130,7 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         && r.mark.is_none()
         && r.tos == 0
         && r.pref.is_none()
+        && r.nhid.is_none()
         && r.nexthops.is_empty()
         && r.metrics.is_empty();
     if plain {
@@ -141,7 +142,7 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         prefix(j.raw("src"), r.src, r.src_len, r.family);
     }
     j.opt_ip("gateway", r.gateway).opt_num("iif", r.iif).opt_num("metric", r.priority);
-    j.opt_ip("prefsrc", r.prefsrc).opt_num("mark", r.mark);
+    j.opt_ip("prefsrc", r.prefsrc).opt_num("mark", r.mark).opt_num("nhid", r.nhid);
     if r.tos != 0 {
         j.num("tos", r.tos);
     }
@@ -230,5 +231,6 @@ pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
         Object::Neigh(n) => neigh(o, n, names),
         Object::Rule(r) => rule(o, r),
         Object::Tc(t) => super::tc::tc(o, t, names),
+        Object::Nexthop(n) => super::nexthop::nexthop(o, n, names),
     }
 }

@@ -32,6 +32,7 @@ pub fn event(o: &mut String, ev: &Event<Change>) {
                 Object::Neigh(_) => ("neigh", "neigh"),
                 Object::Rule(_) => ("rule", "rule"),
                 Object::Tc(t) => (t.ty.name(), t.ty.name()),
+                Object::Nexthop(_) => ("nexthop", "nexthop"),
             };
             j.str("type", ty).str("action", if *action == Action::New { "new" } else { "del" });
             if *existing {

@@ -6,7 +6,7 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
-use super::{addr, decode, link, neigh, route, rule, tc, Action, Object, AF_INET, AF_INET6};
+use super::{addr, decode, link, neigh, nexthop, route, rule, tc, Action, Object, AF_INET, AF_INET6};
 use crate::monitor::{Dump, Event, Feed};
 use crate::wire::Message;
 
@@ -23,10 +23,22 @@ pub enum Kind {
     Ipv6Rule,
     /// Qdiscs, classes, filters and chains (RTNLGRP_TC).
     Tc,
+    /// Nexthop objects (RTNLGRP_NEXTHOP).
+    Nexthop,
 }
 
-const KINDS: [Kind; 9] =
-    [Kind::Link, Kind::Ipv4Addr, Kind::Ipv6Addr, Kind::Ipv4Route, Kind::Ipv6Route, Kind::Neigh, Kind::Ipv4Rule, Kind::Ipv6Rule, Kind::Tc];
+const KINDS: [Kind; 10] = [
+    Kind::Link,
+    Kind::Ipv4Addr,
+    Kind::Ipv6Addr,
+    Kind::Ipv4Route,
+    Kind::Ipv6Route,
+    Kind::Neigh,
+    Kind::Ipv4Rule,
+    Kind::Ipv6Rule,
+    Kind::Tc,
+    Kind::Nexthop,
+];
 
 impl Kind {
     /// RTNLGRP_* group number.
@@ -41,6 +53,7 @@ impl Kind {
             Kind::Ipv6Route => 11,
             Kind::Ipv6Rule => 19,
             Kind::Tc => 4,
+            Kind::Nexthop => 32,
         }
     }
 
@@ -64,6 +77,7 @@ impl Kind {
             Kind::Ipv4Rule => rule::dump(AF_INET),
             Kind::Ipv6Rule => rule::dump(AF_INET6),
             Kind::Tc => tc::dump(tc::TcType::Qdisc, 0, 0, None),
+            Kind::Nexthop => nexthop::dump(&nexthop::DumpFilter::default()),
         }
     }
 
@@ -79,6 +93,7 @@ impl Kind {
             Object::Rule(r) if r.family == AF_INET => Kind::Ipv4Rule,
             Object::Rule(r) if r.family == AF_INET6 => Kind::Ipv6Rule,
             Object::Tc(_) => Kind::Tc,
+            Object::Nexthop(n) if n.bucket.is_none() => Kind::Nexthop,
             _ => return None,
         })
     }
@@ -145,6 +160,7 @@ impl Changes {
             Object::Neigh(n) => [Some(n.index), n.master],
             Object::Rule(_) => [None, None],
             Object::Tc(t) => [Some(t.ifindex), None],
+            Object::Nexthop(n) => [n.oif, None],
         };
         idx.into_iter().flatten().filter_map(|i| self.names.get(&i).map(|n| (i, n.clone()))).collect()
     }
@@ -163,6 +179,7 @@ fn identity(obj: &Object) -> u64 {
         }
         Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
         Object::Tc(t) => (5u8, t.ty as u8, t.ifindex, t.handle, t.parent, t.info, t.chain).hash(&mut h),
+        Object::Nexthop(n) => (6u8, n.id, n.bucket.map(|b| b.index)).hash(&mut h),
         Object::Rule(r) => {
             (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
         }

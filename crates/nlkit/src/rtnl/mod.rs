@@ -6,6 +6,7 @@ pub mod link;
 pub mod linkcache;
 pub mod names;
 pub mod neigh;
+pub mod nexthop;
 mod proto;
 pub mod route;
 pub mod rule;
@@ -44,6 +45,8 @@ pub enum Object {
     Rule(Rule),
     /// A qdisc, class, filter or chain.
     Tc(tc::Tc),
+    /// A nexthop object, or a bucket of a resilient group.
+    Nexthop(nexthop::Nexthop),
 }
 
 /// Decodes a data message into an object; `Ok(None)` for message types nlkit does not model.
@@ -60,6 +63,8 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         neigh::RTM_DELNEIGH => (Del, Object::Neigh(neigh::decode(msg.payload)?)),
         rule::RTM_NEWRULE => (New, Object::Rule(rule::decode(msg.payload)?)),
         rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
+        nexthop::RTM_NEWNEXTHOP | nexthop::RTM_NEWNEXTHOPBUCKET => (New, Object::Nexthop(nexthop::decode(msg.payload)?)),
+        nexthop::RTM_DELNEXTHOP | nexthop::RTM_DELNEXTHOPBUCKET => (Del, Object::Nexthop(nexthop::decode(msg.payload)?)),
         ty => match tc::TcType::of_message(ty) {
             Some((t, new)) => (if new { New } else { Del }, Object::Tc(tc::decode(t, msg.payload)?)),
             None => return Ok(None),
@@ -83,6 +88,7 @@ impl Filter {
     pub fn keep(&self, obj: &Object) -> bool {
         match obj {
             Object::Link(_) => true,
+            Object::Nexthop(n) => self.index.is_none_or(|i| n.oif == Some(i)),
             Object::Tc(t) => self.index.is_none_or(|i| i == t.ifindex),
             Object::Neigh(n) => self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index),
             Object::Rule(r) => self.family.is_none_or(|f| f == r.family),

@@ -22,6 +22,7 @@ const RTA_MULTIPATH: u16 = 9;
 const RTA_TABLE: u16 = 15;
 const RTA_MARK: u16 = 16;
 const RTA_PREF: u16 = 20;
+const RTA_NH_ID: u16 = 30;
 
 const RTMSG_LEN: usize = 12;
 const RTNEXTHOP_LEN: usize = 8;
@@ -90,6 +91,8 @@ pub struct Route {
     pub prefsrc: Option<IpAddr>,
     pub mark: Option<u32>,
     pub pref: Option<u8>,
+    /// The nexthop object the route uses (RTA_NH_ID); `nexthops` then lists what it resolves to.
+    pub nhid: Option<u32>,
     pub nexthops: Vec<Nexthop>,
     /// (RTAX_*, value) pairs.
     pub metrics: Vec<(u16, u32)>,
@@ -116,6 +119,8 @@ pub struct RouteSpec {
     pub onlink: bool,
     /// IPv6 router preference (RTA_PREF): 0 medium, 1 high, 3 low.
     pub pref: Option<u8>,
+    /// A nexthop object instead of a gateway/device (RTA_NH_ID, `ip route add ... nhid N`).
+    pub nhid: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +167,7 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
         match rtype {
             2 | 10 => RT_SCOPE_HOST, // local, nat
             3..=5 => RT_SCOPE_LINK,  // broadcast, anycast, multicast
-            0 | 1 if spec.gateway.is_none() && spec.nexthops.is_empty() => RT_SCOPE_LINK,
+            0 | 1 if spec.gateway.is_none() && spec.nexthops.is_empty() && spec.nhid.is_none() => RT_SCOPE_LINK,
             _ => RT_SCOPE_UNIVERSE,
         }
     });
@@ -182,6 +187,9 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
     }
     if let Some(p) = &spec.prefsrc {
         b.attr(RTA_PREFSRC, &ip_bytes(p));
+    }
+    if let Some(id) = spec.nhid {
+        b.attr_u32(RTA_NH_ID, id);
     }
     if let Some(m) = spec.metric {
         b.attr_u32(RTA_PRIORITY, m);
@@ -314,6 +322,7 @@ pub fn decode(payload: &[u8]) -> Result<Route, WireError> {
         prefsrc: None,
         mark: None,
         pref: None,
+        nhid: None,
         nexthops: Vec::new(),
         metrics: Vec::new(),
     };
@@ -330,6 +339,7 @@ pub fn decode(payload: &[u8]) -> Result<Route, WireError> {
             RTA_TABLE => r.table = attr_u32(v).unwrap_or(r.table),
             RTA_MARK => r.mark = attr_u32(v),
             RTA_PREF => r.pref = wire::attr_u8(v),
+            RTA_NH_ID => r.nhid = attr_u32(v),
             RTA_MULTIPATH => r.nexthops = decode_multipath(family, v),
             RTA_METRICS => {
                 r.metrics = attrs(v).flatten().filter_map(|(k, mv)| attr_u32(mv).map(|x| (k, x))).collect();
