@@ -94,24 +94,6 @@ impl TcKind for HtbQdisc {
     }
 }
 
-/// A burst as tc takes it: a size, optionally with `/cell` (a power of two: the rate table's
-/// cell size).
-fn size_and_cell(s: &Settings, key: &str) -> Result<(Option<u32>, Option<u8>), String> {
-    if let Some(Value::Str(t)) = s.get(key) {
-        if let Some((size, cell)) = t.split_once('/') {
-            let mut one = Settings::new();
-            one.set_str(key, size);
-            let sz = units::size(&one, key, u32::MAX as u64)?.map(|v| v as u32);
-            let c: u32 = cell.trim().parse().map_err(|_| format!("{key}: cell {cell:?} is not a number"))?;
-            if !c.is_power_of_two() {
-                return Err(format!("{key}: cell {c} is not a power of two"));
-            }
-            return Ok((sz, Some(c.trailing_zeros() as u8)));
-        }
-    }
-    Ok((units::size(s, key, u32::MAX as u64)?.map(|v| v as u32), None))
-}
-
 impl TcKind for HtbClass {
     fn role(&self) -> Role {
         Role::Class
@@ -125,8 +107,8 @@ impl TcKind for HtbClass {
     fn encode(&self, s: &Settings, b: &mut MsgBuilder, _cx: &Ctx) -> Result<(), String> {
         let rate64 = shaping::rate_bytes(s, "rate")?.filter(|r| *r > 0).ok_or("rate is required (and not 0)")?;
         let ceil64 = shaping::rate_bytes(s, "ceil")?.filter(|r| *r > 0).unwrap_or(rate64);
-        let (burst, cell_log) = size_and_cell(s, "burst")?;
-        let (cburst, ccell_log) = size_and_cell(s, "cburst")?;
+        let (burst, cell_log) = shaping::size_and_cell(s, "burst")?;
+        let (cburst, ccell_log) = shaping::size_and_cell(s, "cburst")?;
         let prio = s.u32("prio")?.unwrap_or(0);
         let quantum = s.u32("quantum")?.unwrap_or(0);
         let mtu = units::size(s, "mtu", u32::MAX as u64)?.map_or(1600, |v| v as u32);

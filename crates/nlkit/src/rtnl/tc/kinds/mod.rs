@@ -3,7 +3,8 @@
 mod fifo;
 mod htb;
 mod shaping;
+mod tbf;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS];
+pub static KINDS: &[&dyn TcKind] = &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF];
