@@ -58,11 +58,16 @@ function tcHtbClasses(dev) {
         burst: f(/\bburst ([^/ ]+)/),
         cburst: f(/\bcburst ([^/ ]+)/),
         mpu: f(/\bmpu (\S+)/),
+        stats: {},
         xstats: {},
       })
       continue
     }
     const c = out.at(-1)
+    const sent = line.match(/^ Sent (\d+) bytes (\d+) pkt \(dropped (\d+), overlimits (\d+) requeues (\d+)\)/)
+    if (c && sent) Object.assign(c.stats, { bytes: +sent[1], packets: +sent[2], drops: +sent[3], overlimits: +sent[4], requeues: +sent[5] })
+    const backlog = line.match(/^ backlog (\d+)b (\d+)p/)
+    if (c && backlog) Object.assign(c.stats, { backlog: +backlog[1], qlen: +backlog[2] })
     const lend = line.match(/^ lended: (\d+) borrowed: (\d+) giants: (\d+)/)
     if (c && lend) Object.assign(c.xstats, { lended: +lend[1], borrowed: +lend[2], giants: +lend[3] })
     const tok = line.match(/^ tokens: (-?\d+) ctokens: (-?\d+)/)
@@ -87,6 +92,7 @@ async function ourHtbClasses(dev, conn = nl) {
       burst: tcSize(c.options.burst),
       cburst: tcSize(c.options.cburst),
       mpu: tcSize(c.options.mpu ?? 0),
+      stats: (({ rate, pps, ...counters }) => counters)(c.stats),
       xstats: c.xstats,
     }))
 }

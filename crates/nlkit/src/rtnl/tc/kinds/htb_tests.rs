@@ -43,6 +43,7 @@ fn qdisc_as_tc_sends_it() {
     let s = opts(&[("default", Value::Int(0x1a)), ("offload", Value::Bool(true))]);
     let m = request(TcType::Qdisc, 0x10000, u32::MAX, s, TcOp::Add).unwrap();
     assert_eq!(&m[36..], &hex("08000100687462002000020018000200030000000a0000001a000000000000000000000004000900")[..]);
+    assert_eq!(HTB.decode(&m[48..]).get("offload"), Some(&Value::Bool(true)));
     let d = HTB.decode(&tc[12..]);
     assert_eq!(d, opts(&[("default", str("0x10")), ("r2q", Value::Int(5)), ("directQlen", Value::Int(100))]));
     for bad in [("default", str("zz")), ("r2q", Value::Int(-1)), ("offload", Value::Int(1)), ("nosuch", Value::Int(1))] {
