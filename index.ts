@@ -66,6 +66,9 @@ export {
   qdiscChange,
   qdiscDel,
   classList,
+  classAdd,
+  classReplace,
+  classChange,
   classDel,
   filterList,
   filterDel,
@@ -127,6 +130,9 @@ export type { Chain, Filter, Percent, Qdisc, Rate, Size, TcClass, TcObjectBase, 
 export type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './src/tc/objects.js'
 export type * from './src/tc/specs.js'
 export type * from './src/tc/qdisc-kinds.js'
+export type * from './src/tc/class-kinds.js'
+export type * from './src/tc/kinds/htb.js'
+export type * from './src/tc/kinds/tbf.js'
 export type { EthProtocol } from './src/names.js'
 
 // Events

@@ -7,7 +7,7 @@
 
 import { conn } from './default.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions } from './types.js'
 
@@ -63,6 +63,33 @@ export function qdiscDel(spec: QdiscDelSpec, o?: CallOptions): Promise<void> {
  */
 export function classList(filter: ClassFilter, o?: CallOptions): Promise<TcClass[]> {
   return conn().classList(filter, o)
+}
+
+/**
+ * Adds a class (`tc class add`); `EEXIST` if the class id is taken.
+ *
+ * @category Traffic control
+ */
+export function classAdd(spec: ClassSpec, o?: CallOptions): Promise<void> {
+  return conn().classAdd(spec, o)
+}
+
+/**
+ * Adds a class or replaces the one with its id (`tc class replace`).
+ *
+ * @category Traffic control
+ */
+export function classReplace(spec: ClassSpec, o?: CallOptions): Promise<void> {
+  return conn().classReplace(spec, o)
+}
+
+/**
+ * Changes an existing class's options (`tc class change`).
+ *
+ * @category Traffic control
+ */
+export function classChange(spec: ClassSpec, o?: CallOptions): Promise<void> {
+  return conn().classChange(spec, o)
 }
 
 /**

@@ -23,7 +23,7 @@ import * as rules from './rules.js'
 import type { Rule, RuleSpec } from './rules.js'
 import * as tc from './tc/objects.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 
@@ -294,6 +294,21 @@ export class Netlink {
   /** A link's classes with their statistics (`tc -s -j class show dev`), of one qdisc with `filter.parent`. */
   classList(filter: ClassFilter, o?: CallOptions): Promise<TcClass[]> {
     return tc.tcList<TcClass>(this.#e, 'class', filter, o)
+  }
+
+  /** Adds a class (`tc class add`); `EEXIST` if the class id is taken. */
+  classAdd(spec: ClassSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Add', spec, o)
+  }
+
+  /** Adds a class or replaces the one with its id (`tc class replace`). */
+  classReplace(spec: ClassSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Replace', spec, o)
+  }
+
+  /** Changes an existing class's options (`tc class change`). */
+  classChange(spec: ClassSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'class', 'Change', spec, o)
   }
 
   /** Deletes a class (`tc class del`). */

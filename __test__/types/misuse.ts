@@ -29,4 +29,12 @@ export async function misuse(): Promise<void> {
   new NetlinkError('linkAdd', 'x', { errno: 1, kind: 'kernel', text: 'x' })
   // @ts-expect-error: wrong value type of a top-level link setting
   await nl.linkAdd({ kind: 'dummy', name: 'd0', mtu: '1400' })
+  // @ts-expect-error: an htb class needs a rate
+  await nl.classAdd({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', ceil: '8mbit' })
+  // @ts-expect-error: misspelt linklayer
+  await nl.classAdd({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', rate: '8mbit', linklayer: 'atn' })
+  // @ts-expect-error: a class needs its id
+  await nl.classAdd({ dev: 'eth0', parent: '1:', kind: 'htb', rate: '8mbit' })
+  // @ts-expect-error: tbf needs a burst
+  await nl.qdiscAdd({ dev: 'eth0', parent: 'root', kind: 'tbf', rate: '8mbit', latency: '50ms' })
 }

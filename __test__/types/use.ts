@@ -110,6 +110,14 @@ export async function connections(): Promise<void> {
   await raw[Symbol.asyncDispose]()
 }
 
+export async function shaping(): Promise<void> {
+  await nl.qdiscAdd({ dev: 'eth0', parent: 'root', handle: '1:', kind: 'htb', default: '10', r2q: 5 })
+  await nl.classAdd({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', rate: '8mbit', ceil: '10mbit', burst: '15k', prio: 1 })
+  await nl.classChange({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', rate: 4_000_000, linklayer: 'atm' })
+  expectType<void>()(await nl.classReplace({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', rate: '1mbit' }))
+  await nl.qdiscReplace({ dev: 'eth0', parent: 'root', kind: 'tbf', rate: '8mbit', burst: '10kb', latency: '50ms' })
+}
+
 export async function events(): Promise<void> {
   const sub = subscribe(['link', 'ipv4-route'], { listExisting: true, signal: AbortSignal.timeout(1000) })
   expectType<Subscription>()(sub)

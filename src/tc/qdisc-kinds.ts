@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { HtbOptions } from './kinds/htb.js'
+import type { TbfOptions } from './kinds/tbf.js'
 import type { Size } from './types.js'
 
 /**
@@ -49,4 +51,8 @@ export interface QdiscKindOptions {
   ingress: NoOptions
   /** `clsact` takes none. */
   clsact: NoOptions
+  /** `htb`'s options. */
+  htb: HtbOptions
+  /** `tbf`'s options. */
+  tbf: TbfOptions
 }

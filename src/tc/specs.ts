@@ -7,6 +7,7 @@
 
 import type { EthProtocol } from '../names.js'
 import type { LinkRef } from '../types.js'
+import type { ClassKindOptions } from './class-kinds.js'
 import type { QdiscKindOptions } from './qdisc-kinds.js'
 
 /**
@@ -34,6 +35,25 @@ export type QdiscSpec = {
     kind: K
   } & QdiscKindOptions[K]
 }[keyof QdiscKindOptions]
+
+/**
+ * A class to add, replace or change (`tc class add dev eth0 parent 1: classid 1:10 htb rate
+ * 8mbit`): `kind` is the kind of its qdisc, `handle` the class id.
+ *
+ * @category Traffic control
+ */
+export type ClassSpec = {
+  [K in keyof ClassKindOptions]: {
+    /** The link. */
+    dev: LinkRef
+    /** The qdisc (`'1:'`) or the parent class (`'1:1'`). */
+    parent: string
+    /** The class id (`'1:10'`). */
+    handle: string
+    /** The class's kind: its qdisc's. */
+    kind: K
+  } & ClassKindOptions[K]
+}[keyof ClassKindOptions]
 
 /**
  * A qdisc to delete: its place, and optionally its kind (the kernel checks it matches).

@@ -53,12 +53,47 @@ pub fn time2ktime(us: u64) -> u64 {
     (us as f64 * clock().1) as u64
 }
 
-/// The ticks it takes to send `size` bytes at `rate` bytes per second (`tc_calc_xmittime`).
+/// C's double to `unsigned int` on x86-64 (cvttsd2si to 64 bits, low 32 kept): tc's transmit
+/// times wrap rather than saturate (`rate 8bit` gives a buffer of 2.5e10 ticks, sent mod 2^32).
+fn c_uint(x: f64) -> u32 {
+    x as i64 as u32
+}
+
+/// The ticks it takes to send `size` bytes at `rate` bytes per second (`tc_calc_xmittime`),
+/// with tc's two `unsigned int` conversions (microseconds, then ticks).
 pub fn xmittime(rate: u64, size: u32) -> u32 {
     if rate == 0 {
         return u32::MAX;
     }
-    time2tick((TIME_UNITS_PER_SEC * (size as f64 / rate as f64)) as u64)
+    c_uint(xmit_ticks(rate, size))
+}
+
+fn xmit_ticks(rate: u64, size: u32) -> f64 {
+    c_uint(TIME_UNITS_PER_SEC * (size as f64 / rate as f64)) as f64 * clock().0
+}
+
+/// A rate table's cell: tc 6.1's build (its tc_calc_rtable loop, measured) sends 0 where the
+/// ticks pass u32, where a lone [`xmittime`] wraps (`rate 8bit`: cells from 35 on are 0).
+fn table_cell(rate: u64, size: u32) -> u32 {
+    match rate {
+        0 => u32::MAX,
+        _ => Some(xmit_ticks(rate, size)).filter(|t| *t < 4_294_967_296.0).map_or(0, |t| t as u32),
+    }
+}
+
+/// The kernel's HZ as tc's `get_hz` reads it: psched's fourth field when the third is 1000000
+/// (high-resolution timers: 1e9 here), else 100. htb's default burst is `rate / hz + mtu`.
+pub fn hz() -> u64 {
+    static HZ: OnceLock<u64> = OnceLock::new();
+    *HZ.get_or_init(|| std::fs::read_to_string("/proc/net/psched").ok().and_then(|s| parse_hz(&s)).unwrap_or(100))
+}
+
+fn parse_hz(s: &str) -> Option<u64> {
+    let w: Vec<u32> = s.split_whitespace().filter_map(|x| u32::from_str_radix(x, 16).ok()).collect();
+    match w.as_slice() {
+        [_, _, 1_000_000, d, ..] if *d != 0 => Some(*d as u64),
+        _ => None,
+    }
 }
 
 /// The bytes sent in `ticks` at `rate` bytes per second (`tc_calc_xmitsize`).
@@ -89,9 +124,27 @@ pub fn rtable(rate: u64, cell_log: Option<u8>, mtu: u32, mpu: u32, ll: LinkLayer
     let mut t = [0u32; 256];
     for (i, slot) in t.iter_mut().enumerate() {
         let sz = adjust_size(((i as u32) + 1).checked_shl(cell_log as u32).unwrap_or(u32::MAX), mpu, ll);
-        *slot = xmittime(rate, sz);
+        *slot = table_cell(rate, sz);
     }
     (t, cell_log)
+}
+
+/// `struct tc_ratespec` (cell_log, linklayer, overhead, cell_align, mpu, rate) as tc fills it
+/// after `tc_calc_rtable`: cell_align -1, the rate clamped to u32 bytes per second.
+pub fn ratespec(cell_log: u8, ll: LinkLayer, overhead: u16, mpu: u16, rate: u64) -> [u8; 12] {
+    let mut r = [0u8; 12];
+    r[0] = cell_log;
+    r[1] = ll as u8;
+    r[2..4].copy_from_slice(&overhead.to_ne_bytes());
+    r[4..6].copy_from_slice(&(-1i16).to_ne_bytes());
+    r[6..8].copy_from_slice(&mpu.to_ne_bytes());
+    r[8..12].copy_from_slice(&(rate.min(u32::MAX as u64) as u32).to_ne_bytes());
+    r
+}
+
+/// A rate table's 1024 bytes.
+pub fn table_bytes(t: &[u32; 256]) -> Vec<u8> {
+    t.iter().flat_map(|v| v.to_ne_bytes()).collect()
 }
 
 #[cfg(test)]
@@ -105,6 +158,9 @@ mod tests {
         assert_eq!(parse("000003e8 00000040 3b9aca00"), Some((1000.0, 1000.0)));
         assert_eq!(parse("zz"), None);
         assert_eq!(parse("1 0 1"), None);
+        assert_eq!(parse_hz("000003e8 00000040 000f4240 3b9aca00"), Some(1_000_000_000));
+        assert_eq!(parse_hz("000003e8 00000040 00000064 3b9aca00"), None);
+        assert_eq!(parse_hz("1 2"), None);
     }
 
     #[test]

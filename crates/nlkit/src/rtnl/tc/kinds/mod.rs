@@ -1,7 +1,10 @@
 //! Qdisc and class kinds: one module per kind.
 
 mod fifo;
+mod htb;
+mod shaping;
+mod tbf;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&fifo::PFIFO, &fifo::BFIFO];
+pub static KINDS: &[&dyn TcKind] = &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF];
