@@ -202,7 +202,7 @@ test.serial('htb classes: add, list with xstats, change, replace, listed options
     linklayer: 'atm',
     mtu: 9000,
   })
-  await nl.classAdd({ dev: a, parent: '1:', handle: '1:30', kind: 'htb', rate: '50gbit', ceil: 60_000_000_000 })
+  await nl.classAdd({ dev: a, parent: '1:', handle: '1:30', kind: 'htb', rate: '50gbit', ceil: 60_000_000_000n }) // a bigint travels as '60000000000n'
   let cls = await sameClasses(t, a, 'after add')
   t.is(cls.length, 4)
   const c10 = cls.find((c) => c.handle === '1:10')

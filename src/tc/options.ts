@@ -1,7 +1,9 @@
 /**
  * A tc spec's kind options, copied and checked for the binding: numbers may be fractions
- * (`loss: 0.5`) and bigints (rates above 2^53); both travel as decimal strings, which the
- * core's unit parsers read like `tc` (the binding's JSON carries integers only).
+ * (`loss: 0.5`) and bigints (rates above 2^53); both travel as their decimal digits and `n`
+ * (`'0.5n'`), which the core's unit parsers read as that number in the option's base unit (the
+ * binding's JSON carries integers only; a bare decimal string would be tc's notation instead,
+ * where a rate without a unit is refused).
  *
  * @module
  */
@@ -11,13 +13,14 @@ import { checkPlain } from '../validate.js'
 function tcNumber(v: number | bigint, name: string): number | string {
   if (typeof v === 'bigint') {
     if (v < 0n) throw new RangeError(`${name} must not be negative, got ${v}n`)
-    return v.toString()
+    return `${v}n`
   }
   if (!Number.isFinite(v)) throw new TypeError(`${name} must be a finite number, got ${v}`)
   if (Number.isSafeInteger(v)) return v
   if (v < 0) throw new RangeError(`${name} must not be negative, got ${v}`)
   if (Number.isInteger(v)) throw new RangeError(`${name} is above 2^53: give it as a bigint`)
-  return String(v)
+  // Fixed notation: String(1e-7) would be '1e-7', which the core does not read.
+  return `${v.toFixed(12).replace(/\.?0+$/, '')}n`
 }
 
 /** The options of a spec (its fields other than `taken`), checked. */

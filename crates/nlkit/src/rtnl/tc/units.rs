@@ -72,6 +72,17 @@ fn scaled(s: &str, units: &[(&str, f64)]) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
+/// A JavaScript number the binding's JSON cannot carry as an integer (a bigint, a fraction):
+/// src/tc/options.ts sends it as its decimal digits and `n` (`'12345678901234567890n'`,
+/// `'0.5n'`), meaning the number itself in the key's base unit, whatever `units` say.
+fn js_number(t: &str) -> Option<f64> {
+    let digits = t.strip_suffix('n')?;
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    digits.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
 /// A number given as an integer or as a string with one of `units`; `what` names what the
 /// string should have been, for the error.
 fn amount(s: &Settings, key: &str, units: &[(&str, f64)], what: &str) -> Result<Option<f64>, String> {
@@ -79,7 +90,7 @@ fn amount(s: &Settings, key: &str, units: &[(&str, f64)], what: &str) -> Result<
         None => Ok(None),
         Some(Value::Int(i)) if *i < 0 => Err(format!("{key} must not be negative, got {i}")),
         Some(Value::Int(i)) => Ok(Some(*i as f64)),
-        Some(Value::Str(t)) => scaled(t, units).map(Some).ok_or_else(|| format!("{key}: {t:?} is not {what}")),
+        Some(Value::Str(t)) => js_number(t).or_else(|| scaled(t, units)).map(Some).ok_or_else(|| format!("{key}: {t:?} is not {what}")),
         Some(_) => Err(format!("{key} must be a number or a string")),
     }
 }
@@ -143,6 +154,9 @@ mod tests {
             assert!(r(bad).unwrap_err().contains("rate"), "{bad:?}");
         }
         assert!(rate(&one("rate", Value::Int(-5)), "rate").unwrap_err().contains("negative"));
+        // A bigint from JavaScript, as options.ts sends it: bits per second.
+        assert_eq!(r("20000000000000000n"), Ok(Some(20_000_000_000_000_000)));
+        assert!(r("n").is_err() && r("-5n").is_err() && r("1e3n").is_err());
     }
 
     #[test]
@@ -165,5 +179,7 @@ mod tests {
         assert_eq!(pc(Value::Int(10)), Ok(Some(0.1)));
         assert!(pc(Value::Int(101)).unwrap_err().contains("0 to 100"));
         assert!(pc(Value::Str("abc".into())).is_err());
+        assert_eq!(pc(Value::Str("0.5n".into())), Ok(Some(0.005)));
+        assert_eq!(tm("2.5n"), Ok(Some(3)));
     }
 }
