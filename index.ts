@@ -72,6 +72,12 @@ export {
   chainList,
   chainAdd,
   chainDel,
+  actionList,
+  actionGet,
+  actionAdd,
+  actionReplace,
+  actionDel,
+  actionFlush,
 } from './src/default-tc.js'
 
 // Links
@@ -108,6 +114,8 @@ export type { Chain, Filter, Percent, Qdisc, Rate, Size, TcClass, TcObjectBase, 
 export type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './src/tc/objects.js'
 export type * from './src/tc/specs.js'
 export type * from './src/tc/qdisc-kinds.js'
+export type * from './src/tc/action-kinds.js'
+export type { ActionFilter, ActionRef, ActionState, ActionStats, ListedAction } from './src/tc/standalone.js'
 export type { EthProtocol } from './src/names.js'
 
 // Events

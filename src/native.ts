@@ -163,6 +163,20 @@ export interface TcListFields {
   chain?: number
 }
 
+/** ops_in/tc.rs: standalone actions by kind (and index). */
+export interface ActionRefFields {
+  op: 'actionList' | 'actionGet' | 'actionDel' | 'actionFlush'
+  kind: string
+  index?: number
+}
+
+/** ops_in/tc.rs: standalone actions to add or replace. */
+export interface ActionListFields {
+  op: 'actionAdd' | 'actionReplace'
+  /** Each `{ kind, cookie?, ...options }`, checked and encoded by the core's action registry. */
+  actions: Record<string, unknown>[]
+}
+
 /** A dump of the routes of one table (all without `table`), of one family and link when given. */
 export interface RouteListOp extends OptLinkSel {
   op: 'routeList'
@@ -190,6 +204,8 @@ export type Op =
   | TcFields
   | TcFilterFields
   | TcListFields
+  | ActionRefFields
+  | ActionListFields
   | ({ op: 'qdiscList' } & OptLinkSel)
 
 /** The names of the operations. */
@@ -274,6 +290,7 @@ const RULE_SPEC = {
 const TC_SPEC = { kind: 'string', parent: 'string', handle: 'string', chain: 'number', options: 'object' } as const
 const TC_FILTER = { pref: 'number', protocol: 'number' } as const
 const TC_LIST = { parent: 'string', chain: 'number' } as const
+const ACTION_REF = { kind: 'string', index: 'number' } as const
 
 /** Each operation's fields and their JSON types (see above). */
 export const OP_FIELDS = {
@@ -319,6 +336,12 @@ export const OP_FIELDS = {
   chainList: { ...COMMON, ...LINK, ...TC_LIST },
   chainAdd: { ...COMMON, ...LINK, ...TC_SPEC },
   chainDel: { ...COMMON, ...LINK, ...TC_SPEC },
+  actionList: { ...COMMON, ...ACTION_REF },
+  actionGet: { ...COMMON, ...ACTION_REF },
+  actionDel: { ...COMMON, ...ACTION_REF },
+  actionFlush: { ...COMMON, ...ACTION_REF },
+  actionAdd: { ...COMMON, actions: 'array' },
+  actionReplace: { ...COMMON, actions: 'array' },
 } as const satisfies Record<OpName, Record<string, J>>
 
 /** Every field an `Op` record sets is in its operation's OP_FIELDS entry, or this does not compile. */

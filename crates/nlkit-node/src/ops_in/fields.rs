@@ -90,6 +90,9 @@ const RULE_SPEC: Fields = &[
 const TC_SPEC: Fields = &[("kind", Str), ("parent", Str), ("handle", Str), ("chain", Int), ("options", Map)];
 const TC_FILTER: Fields = &[("pref", Int), ("protocol", Int)];
 const TC_LIST: Fields = &[("parent", Str), ("chain", Int)];
+/// A standalone action by kind (and index), or a list of them to add.
+const ACTION_REF: Fields = &[("kind", Str), ("index", Int)];
+const ACTION_LIST: Fields = &[("actions", List)];
 const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
 
@@ -137,6 +140,12 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("chainList", &[LINK, TC_LIST]),
     ("chainAdd", &[LINK, TC_SPEC]),
     ("chainDel", &[LINK, TC_SPEC]),
+    ("actionList", &[ACTION_REF]),
+    ("actionGet", &[ACTION_REF]),
+    ("actionDel", &[ACTION_REF]),
+    ("actionFlush", &[ACTION_REF]),
+    ("actionAdd", &[ACTION_LIST]),
+    ("actionReplace", &[ACTION_LIST]),
 ];
 
 fn fields(op: &str) -> Option<impl Iterator<Item = &'static (&'static str, Ty)>> {

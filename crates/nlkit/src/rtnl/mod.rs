@@ -60,6 +60,8 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         neigh::RTM_DELNEIGH => (Del, Object::Neigh(neigh::decode(msg.payload)?)),
         rule::RTM_NEWRULE => (New, Object::Rule(rule::decode(msg.payload)?)),
         rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
+        tc::standalone::RTM_NEWACTION => (New, Object::Tc(tc::standalone::decode(msg.payload)?)),
+        tc::standalone::RTM_DELACTION => (Del, Object::Tc(tc::standalone::decode(msg.payload)?)),
         ty => match tc::TcType::of_message(ty) {
             Some((t, new)) => (if new { New } else { Del }, Object::Tc(tc::decode(t, msg.payload)?)),
             None => return Ok(None),
