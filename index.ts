@@ -75,6 +75,12 @@ export {
   chainList,
   chainAdd,
   chainDel,
+  actionList,
+  actionGet,
+  actionAdd,
+  actionReplace,
+  actionDel,
+  actionFlush,
 } from './src/default-tc.js'
 export {
   nexthopList,
@@ -133,6 +139,8 @@ export type * from './src/tc/qdisc-kinds.js'
 export type * from './src/tc/class-kinds.js'
 export type * from './src/tc/kinds/htb.js'
 export type * from './src/tc/kinds/tbf.js'
+export type * from './src/tc/action-kinds.js'
+export type { ActionFilter, ActionRef, ActionState, ActionStats, ListedAction } from './src/tc/standalone.js'
 export type { EthProtocol } from './src/names.js'
 
 // Events

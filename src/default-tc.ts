@@ -10,6 +10,8 @@ import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/o
 import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions } from './types.js'
+import type { Action } from './tc/action-kinds.js'
+import type { ActionFilter, ActionRef, ListedAction } from './tc/standalone.js'
 
 /**
  * Qdiscs with their statistics (`tc -s -j qdisc show [dev]`), of every link without `filter.dev`.
@@ -144,4 +146,58 @@ export function chainAdd(spec: ChainSpec, o?: CallOptions): Promise<void> {
  */
 export function chainDel(spec: ChainSpec, o?: CallOptions): Promise<void> {
   return conn().chainDel(spec, o)
+}
+
+/**
+ * A kind's standalone actions with their statistics (`tc -s -j actions ls action <kind>`).
+ *
+ * @category Traffic control
+ */
+export function actionList(filter: ActionFilter, o?: CallOptions): Promise<ListedAction[]> {
+  return conn().actionList(filter, o)
+}
+
+/**
+ * One standalone action (`tc -s actions get action <kind> index N`); `ENOENT` if there is none.
+ *
+ * @category Traffic control
+ */
+export function actionGet(ref: ActionRef, o?: CallOptions): Promise<ListedAction> {
+  return conn().actionGet(ref, o)
+}
+
+/**
+ * Adds standalone actions (`tc actions add action ... [action ...]`); `EEXIST` if an index is taken.
+ *
+ * @category Traffic control
+ */
+export function actionAdd(actions: Action[], o?: CallOptions): Promise<void> {
+  return conn().actionAdd(actions, o)
+}
+
+/**
+ * Adds standalone actions or replaces those of the same kind and index (`tc actions replace`).
+ *
+ * @category Traffic control
+ */
+export function actionReplace(actions: Action[], o?: CallOptions): Promise<void> {
+  return conn().actionReplace(actions, o)
+}
+
+/**
+ * Deletes a standalone action (`tc actions del action <kind> index N`).
+ *
+ * @category Traffic control
+ */
+export function actionDel(ref: ActionRef, o?: CallOptions): Promise<void> {
+  return conn().actionDel(ref, o)
+}
+
+/**
+ * Deletes every standalone action of a kind not bound to a filter (`tc actions flush action <kind>`).
+ *
+ * @category Traffic control
+ */
+export function actionFlush(filter: ActionFilter, o?: CallOptions): Promise<void> {
+  return conn().actionFlush(filter, o)
 }

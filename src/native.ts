@@ -189,6 +189,20 @@ export interface NexthopListFields extends OptLinkSel {
   master?: number
 }
 
+/** ops_in/tc.rs: standalone actions by kind (and index). */
+export interface ActionRefFields {
+  op: 'actionList' | 'actionGet' | 'actionDel' | 'actionFlush'
+  kind: string
+  index?: number
+}
+
+/** ops_in/tc.rs: standalone actions to add or replace. */
+export interface ActionListFields {
+  op: 'actionAdd' | 'actionReplace'
+  /** Each `{ kind, cookie?, ...options }`, checked and encoded by the core's action registry. */
+  actions: Record<string, unknown>[]
+}
+
 /** A dump of the routes of one table (all without `table`), of one family and link when given. */
 export interface RouteListOp extends OptLinkSel {
   op: 'routeList'
@@ -216,6 +230,8 @@ export type Op =
   | TcFields
   | TcFilterFields
   | TcListFields
+  | ActionRefFields
+  | ActionListFields
   | ({ op: 'qdiscList' } & OptLinkSel)
   | NexthopSpecFields
   | NexthopListFields
@@ -319,6 +335,7 @@ const NH_SPEC = {
   idleTimer: 'number',
   unbalancedTimer: 'number',
 } as const
+const ACTION_REF = { kind: 'string', index: 'number' } as const
 
 /** Each operation's fields and their JSON types (see above). */
 export const OP_FIELDS = {
@@ -370,6 +387,12 @@ export const OP_FIELDS = {
   nexthopGet: { ...COMMON, id: 'number' },
   nexthopList: { ...COMMON, ...LINK, groups: 'boolean', fdb: 'boolean', master: 'number' },
   nexthopBucketList: { ...COMMON, id: 'number', nhid: 'number' },
+  actionList: { ...COMMON, ...ACTION_REF },
+  actionGet: { ...COMMON, ...ACTION_REF },
+  actionDel: { ...COMMON, ...ACTION_REF },
+  actionFlush: { ...COMMON, ...ACTION_REF },
+  actionAdd: { ...COMMON, actions: 'array' },
+  actionReplace: { ...COMMON, actions: 'array' },
 } as const satisfies Record<OpName, Record<string, J>>
 
 /** Every field an `Op` record sets is in its operation's OP_FIELDS entry, or this does not compile. */

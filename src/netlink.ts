@@ -25,6 +25,9 @@ import * as tc from './tc/objects.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
 import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
+import * as tcActions from './tc/standalone.js'
+import type { Action } from './tc/action-kinds.js'
+import type { ActionFilter, ActionRef, ListedAction } from './tc/standalone.js'
 import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 
 /**
@@ -339,6 +342,38 @@ export class Netlink {
   /** Deletes a filter chain and its filters (`tc chain del`). */
   chainDel(spec: ChainSpec, o?: CallOptions): Promise<void> {
     return tc.tcModify(this.#e, 'chain', 'Del', spec, o)
+  }
+
+  /** A kind's standalone actions with their statistics (`tc -s -j actions ls action <kind>`). */
+  async actionList(filter: ActionFilter, o?: CallOptions): Promise<ListedAction[]> {
+    return tcActions.actionRead(this.#e, filter, false, o)
+  }
+
+  /** One standalone action (`tc -s actions get action <kind> index N`); `ENOENT` if there is none. */
+  async actionGet(ref: ActionRef, o?: CallOptions): Promise<ListedAction> {
+    const [a] = await tcActions.actionRead(this.#e, ref, true, o)
+    if (a === undefined) throw new Error(`no ${ref.kind} action ${ref.index} in the reply`)
+    return a
+  }
+
+  /** Adds standalone actions (`tc actions add action ... [action ...]`); `EEXIST` if an index is taken. */
+  actionAdd(actions: Action[], o?: CallOptions): Promise<void> {
+    return tcActions.actionModify(this.#e, 'Add', actions, o)
+  }
+
+  /** Adds standalone actions or replaces those of the same kind and index (`tc actions replace`). */
+  actionReplace(actions: Action[], o?: CallOptions): Promise<void> {
+    return tcActions.actionModify(this.#e, 'Replace', actions, o)
+  }
+
+  /** Deletes a standalone action (`tc actions del action <kind> index N`). */
+  actionDel(ref: ActionRef, o?: CallOptions): Promise<void> {
+    return tcActions.actionRemove(this.#e, ref, o)
+  }
+
+  /** Deletes every standalone action of a kind not bound to a filter (`tc actions flush action <kind>`). */
+  actionFlush(filter: ActionFilter, o?: CallOptions): Promise<void> {
+    return tcActions.actionRemove(this.#e, filter, o, true)
   }
 
   // ---- events and lifetime -------------------------------------------------------------------

@@ -109,6 +109,9 @@ const NH_SPEC: Fields = &[
 const NH_ID: Fields = &[("id", Int)];
 const NH_LIST: Fields = &[("groups", Bool), ("fdb", Bool), ("master", Int)];
 const NH_BUCKETS: Fields = &[("id", Int), ("nhid", Int)];
+/// A standalone action by kind (and index), or a list of them to add.
+const ACTION_REF: Fields = &[("kind", Str), ("index", Int)];
+const ACTION_LIST: Fields = &[("actions", List)];
 const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
 
@@ -162,6 +165,12 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("nexthopGet", &[NH_ID]),
     ("nexthopList", &[LINK, NH_LIST]),
     ("nexthopBucketList", &[NH_BUCKETS]),
+    ("actionList", &[ACTION_REF]),
+    ("actionGet", &[ACTION_REF]),
+    ("actionDel", &[ACTION_REF]),
+    ("actionFlush", &[ACTION_REF]),
+    ("actionAdd", &[ACTION_LIST]),
+    ("actionReplace", &[ACTION_LIST]),
 ];
 
 fn fields(op: &str) -> Option<impl Iterator<Item = &'static (&'static str, Ty)>> {

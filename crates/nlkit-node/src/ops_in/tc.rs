@@ -2,6 +2,7 @@
 //! -> core requests. Handles arrive as tc writes them and are parsed by the core (one parser
 //! for every caller); a filter's handle by its kind (u32's `800::800`).
 
+use nlkit::rtnl::tc::standalone::{self, ActOp};
 use nlkit::rtnl::tc::{self, handle, kind, Role, TcOp, TcSpec, TcType};
 use nlkit::rtnl::{Filter, Request};
 use nlkit::Error;
@@ -48,7 +49,27 @@ fn spec(a: &Args, ty: TcType) -> R<TcSpec> {
     })
 }
 
+/// Standalone actions (`tc actions ...`): `actionAdd|Replace` take `actions`, the others a kind
+/// (and `actionGet|Del` an index). No link: actions live in the namespace.
+fn action_request(a: &Args, op: &str) -> R<Request> {
+    let kind = || a.str("kind")?.ok_or_else(|| invalid("kind (required)"));
+    let index = || a.u32("index")?.ok_or_else(|| invalid("index (required)"));
+    let list = || a.0.get("actions").ok_or_else(|| invalid("actions (required)"));
+    Ok(match op {
+        "actionAdd" => Request::ack(standalone::encode(list()?, ActOp::Add).map_err(bad)?),
+        "actionReplace" => Request::ack(standalone::encode(list()?, ActOp::Replace).map_err(bad)?),
+        "actionDel" => Request::ack(standalone::by_index(kind()?, index()?, true).map_err(bad)?),
+        "actionGet" => Request::get(standalone::by_index(kind()?, index()?, false).map_err(bad)?),
+        "actionFlush" => Request::ack(standalone::all_of(kind()?, true).map_err(bad)?),
+        "actionList" => Request::dump(standalone::all_of(kind()?, false).map_err(bad)?, Filter::default()),
+        _ => return Err(invalid(&format!("operation {op:?}"))),
+    })
+}
+
 pub fn request(a: &Args, op: &str) -> R<Request> {
+    if op.starts_with("action") {
+        return action_request(a, op);
+    }
     let (ty, verb) = TYPES
         .iter()
         .find_map(|(p, t)| op.strip_prefix(p).and_then(|v| VERBS.iter().find(|(n, _)| *n == v)).map(|(_, v)| (*t, *v)))

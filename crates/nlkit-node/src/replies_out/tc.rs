@@ -2,6 +2,7 @@
 //! a filter's protocol by name, options and extended statistics as their kind decoded them.
 
 use nlkit::rtnl::names::eth_protocol_name;
+use nlkit::rtnl::settings::Value;
 use nlkit::rtnl::tc::{handle, kind, Role, Stats, Tc, TcType};
 
 use super::json::{settings, Obj};
@@ -15,7 +16,26 @@ fn stats(o: &mut String, s: &Stats) {
     j.end();
 }
 
+/// A standalone-action message: its actions (and a dump's TCA_ROOT_COUNT).
+fn actions(o: &mut String, t: &Tc) {
+    let mut j = Obj::new(o);
+    j.str("type", "action").opt_num("count", t.count);
+    let out = j.raw("actions");
+    out.push('[');
+    for (i, a) in t.actions.iter().filter_map(|a| if let Value::Map(m) = a { Some(m) } else { None }).enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        settings(out, a);
+    }
+    out.push(']');
+    j.end();
+}
+
 pub fn tc(o: &mut String, t: &Tc, names: Names<'_>) {
+    if t.ty == TcType::Action {
+        return actions(o, t);
+    }
     let mut j = Obj::new(o);
     j.str("type", t.ty.name()).num("ifindex", t.ifindex).opt_str("dev", names(t.ifindex));
     j.opt_str("kind", t.kind.as_deref());

@@ -9,6 +9,7 @@ pub mod handle;
 pub mod kind;
 pub mod kinds;
 pub mod psched;
+pub mod standalone;
 pub mod stats;
 pub mod units;
 
@@ -51,6 +52,8 @@ pub enum TcType {
     Class,
     Filter,
     Chain,
+    /// Standalone actions (`tc actions`; standalone.rs encodes and decodes them).
+    Action,
 }
 
 impl TcType {
@@ -61,6 +64,7 @@ impl TcType {
             TcType::Class => (RTM_NEWTCLASS, RTM_DELTCLASS, RTM_GETTCLASS),
             TcType::Filter => (RTM_NEWTFILTER, RTM_DELTFILTER, RTM_GETTFILTER),
             TcType::Chain => (RTM_NEWCHAIN, RTM_DELCHAIN, RTM_GETCHAIN),
+            TcType::Action => (standalone::RTM_NEWACTION, standalone::RTM_DELACTION, standalone::RTM_GETACTION),
         }
     }
 
@@ -79,6 +83,7 @@ impl TcType {
             TcType::Class => "class",
             TcType::Filter => "filter",
             TcType::Chain => "chain",
+            TcType::Action => "action",
         }
     }
 
@@ -88,6 +93,7 @@ impl TcType {
             TcType::Qdisc => Role::Qdisc,
             TcType::Class => Role::Class,
             TcType::Filter | TcType::Chain => Role::Filter,
+            TcType::Action => Role::Action,
         }
     }
 }
@@ -195,6 +201,9 @@ pub struct Tc {
     pub hw_offload: Option<bool>,
     pub ingress_block: Option<u32>,
     pub egress_block: Option<u32>,
+    /// Standalone actions: the message's actions and, in a dump, TCA_ROOT_COUNT.
+    pub actions: Vec<crate::rtnl::settings::Value>,
+    pub count: Option<u32>,
 }
 
 impl Tc {

@@ -2,6 +2,10 @@
 //! numbered from 1 in order, each with TCA_ACT_KIND and the kind's TCA_ACT_OPTIONS), and one
 //! module per action kind.
 
+mod gact;
+pub mod gen;
+mod police;
+
 use super::kind::{self, Ctx, Role, TcKind};
 use super::stats;
 use crate::rtnl::settings::{Settings, Value};
@@ -16,7 +20,11 @@ pub const TCA_ACT_COOKIE: u16 = 6;
 /// At most this many actions in one list (the kernel's TCA_ACT_MAX_PRIO).
 pub const MAX_ACTIONS: usize = 32;
 
-pub static KINDS: &[&dyn TcKind] = &[];
+pub static KINDS: &[&dyn TcKind] = &[&gact::GACT, &police::POLICE];
+
+/// What a listed action reports but a request does not carry: given back to an add, they are
+/// left out (so a listed action can be added again).
+const READ_ONLY: &[&str] = &["kind", "cookie", "order", "stats", "ref", "bind", "installed", "lastUsed", "firstUsed", "expires"];
 
 /// Encodes `actions` (a list of `{ kind, cookie?, ...options }`) as the nest `attr`, the way tc
 /// does (the nests without NLA_F_NESTED; each kind writes its TCA_ACT_OPTIONS).
@@ -37,13 +45,15 @@ pub fn encode_list(attr: u16, actions: &Value, b: &mut MsgBuilder) -> Result<(),
 /// One action as the nest `order`.
 pub fn encode_one(order: u16, m: &Settings, b: &mut MsgBuilder) -> Result<(), String> {
     let kind = m.str("kind")?.ok_or("kind is required")?;
-    let opts = Settings(m.0.iter().filter(|(k, _)| k != "kind" && k != "cookie").cloned().collect());
+    let opts = Settings(m.0.iter().filter(|(k, _)| !READ_ONLY.contains(&k.as_str())).cloned().collect());
+    let cookie = m.str("cookie")?.map(cookie).transpose()?;
     let at = b.nest_start_plain(order);
     b.attr_str(TCA_ACT_KIND, kind);
-    if let Some(c) = m.str("cookie")? {
-        b.attr(TCA_ACT_COOKIE, &cookie(c)?);
-    }
     kind::encode(Role::Action, kind, &opts, b, &Ctx::default())?;
+    // tc's parse_action writes the cookie after the kind's options.
+    if let Some(c) = cookie {
+        b.attr(TCA_ACT_COOKIE, &c);
+    }
     b.nest_end(at);
     Ok(())
 }
@@ -100,8 +110,19 @@ pub fn decode_one(v: &[u8]) -> Option<Settings> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
+
+    /// `actions` encoded as tc's TCA_ACT_TAB (type 1) nest, without the netlink header.
+    pub fn encode_tab(actions: &[Settings]) -> Vec<u8> {
+        let mut b = MsgBuilder::new(0, 0);
+        encode_list(1, &Value::List(actions.iter().cloned().map(Value::Map).collect()), &mut b).unwrap();
+        b.finish()[16..].to_vec()
+    }
+
+    pub fn hex(b: &[u8]) -> String {
+        b.iter().map(|x| format!("{x:02x}")).collect()
+    }
 
     #[test]
     fn cookies_and_refusals() {

@@ -1,0 +1,39 @@
+/**
+ * The options of each action kind nlkit encodes, by kind, and an action (a discriminated union
+ * on `kind`): what a filter's `actions` and `actionAdd` take. The core's action modules
+ * (crates/nlkit/src/rtnl/tc/actions/) check every value.
+ *
+ * @module
+ */
+
+import type { GactOptions } from './kinds/gact.js'
+import type { PoliceOptions } from './kinds/police.js'
+
+export type { ControlAction, GactOptions, GactRandom } from './kinds/gact.js'
+export type { PoliceOptions } from './kinds/police.js'
+
+/**
+ * Each action kind's options, by kind.
+ *
+ * @category Traffic control
+ */
+export interface ActionKindOptions {
+  /** `gact`'s options. */
+  gact: GactOptions
+  /** `police`'s options. */
+  police: PoliceOptions
+}
+
+/**
+ * One action: its kind, the kind's options and an optional cookie.
+ *
+ * @category Traffic control
+ */
+export type Action = {
+  [K in keyof ActionKindOptions]: {
+    /** The action's kind. */
+    kind: K
+    /** 1 to 16 bytes of the caller's, in hex, kept with the action. */
+    cookie?: string
+  } & ActionKindOptions[K]
+}[keyof ActionKindOptions]
