@@ -4,6 +4,7 @@
 
 mod gact;
 pub mod gen;
+mod mirred;
 mod police;
 
 use super::kind::{self, Ctx, Role, TcKind};
@@ -20,7 +21,7 @@ pub const TCA_ACT_COOKIE: u16 = 6;
 /// At most this many actions in one list (the kernel's TCA_ACT_MAX_PRIO).
 pub const MAX_ACTIONS: usize = 32;
 
-pub static KINDS: &[&dyn TcKind] = &[&gact::GACT, &police::POLICE];
+pub static KINDS: &[&dyn TcKind] = &[&gact::GACT, &mirred::MIRRED, &police::POLICE];
 
 /// What a listed action reports but a request does not carry: given back to an add, they are
 /// left out (so a listed action can be added again).
