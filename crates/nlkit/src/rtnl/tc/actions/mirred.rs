@@ -103,7 +103,7 @@ mod tests {
         bad.set_str("direction", "ingress").set_int("ifindex", 0);
         assert!(MIRRED.encode(&bad, &mut MsgBuilder::new(0, 0), &Ctx::default()).unwrap_err().contains("dev"));
         for cut in 0..want.len() / 2 {
-            let _ = MIRRED.decode(&hex(&want)[..cut]);
+            let _ = MIRRED.decode(&hex(want)[..cut]);
         }
     }
 
