@@ -55,6 +55,7 @@ const REGISTRY = {
   neighbours: { prefix: 'sd', v4: ['10.153.0.0/16'], v6: ['2001:db8:153::/48'] },
 
   // ---- routes and rules ---------------------------------------------------------------------------
+  'tc-actions': { prefix: 'tav', netns: ['nlk-ta-'] },
   nexthops: { prefix: 'nh', netns: ['nlk-nh-'], v4: ['10.177.0.0/16'], v6: ['2001:db8:177::/48'] },
   routes: {
     prefix: 'rt',

@@ -8,9 +8,17 @@
 
 import type { GactOptions } from './kinds/gact.js'
 import type { PoliceOptions } from './kinds/police.js'
+import type { SkbeditOptions } from './kinds/skbedit.js'
+import type { VlanOptions } from './kinds/vlan.js'
+import type { CsumOptions } from './kinds/csum.js'
+import type { MirredOptions } from './kinds/mirred.js'
 
 export type { ControlAction, GactOptions, GactRandom } from './kinds/gact.js'
 export type { PoliceOptions } from './kinds/police.js'
+export type { SkbeditOptions } from './kinds/skbedit.js'
+export type { VlanOptions } from './kinds/vlan.js'
+export type { CsumOptions, CsumTarget } from './kinds/csum.js'
+export type { MirredOptions } from './kinds/mirred.js'
 
 /**
  * Each action kind's options, by kind.
@@ -22,6 +30,14 @@ export interface ActionKindOptions {
   gact: GactOptions
   /** `police`'s options. */
   police: PoliceOptions
+  /** `skbedit`'s options. */
+  skbedit: SkbeditOptions
+  /** `vlan`'s options. */
+  vlan: VlanOptions
+  /** `csum`'s options. */
+  csum: CsumOptions
+  /** `mirred`'s options. */
+  mirred: MirredOptions
 }
 
 /**

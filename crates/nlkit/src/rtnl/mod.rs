@@ -65,7 +65,8 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
         nexthop::RTM_NEWNEXTHOP | nexthop::RTM_NEWNEXTHOPBUCKET => (New, Object::Nexthop(nexthop::decode(msg.payload)?)),
         nexthop::RTM_DELNEXTHOP | nexthop::RTM_DELNEXTHOPBUCKET => (Del, Object::Nexthop(nexthop::decode(msg.payload)?)),
-        tc::standalone::RTM_NEWACTION => (New, Object::Tc(tc::standalone::decode(msg.payload)?)),
+        // The kernel answers an action dump with RTM_GETACTION messages (tcf_action_dump's type).
+        tc::standalone::RTM_NEWACTION | tc::standalone::RTM_GETACTION => (New, Object::Tc(tc::standalone::decode(msg.payload)?)),
         tc::standalone::RTM_DELACTION => (Del, Object::Tc(tc::standalone::decode(msg.payload)?)),
         ty => match tc::TcType::of_message(ty) {
             Some((t, new)) => (if new { New } else { Del }, Object::Tc(tc::decode(t, msg.payload)?)),

@@ -2,10 +2,13 @@
 //! numbered from 1 in order, each with TCA_ACT_KIND and the kind's TCA_ACT_OPTIONS), and one
 //! module per action kind.
 
+mod csum;
 mod gact;
 pub mod gen;
 mod mirred;
 mod police;
+mod skbedit;
+mod vlan;
 
 use super::kind::{self, Ctx, Role, TcKind};
 use super::stats;
@@ -21,7 +24,7 @@ pub const TCA_ACT_COOKIE: u16 = 6;
 /// At most this many actions in one list (the kernel's TCA_ACT_MAX_PRIO).
 pub const MAX_ACTIONS: usize = 32;
 
-pub static KINDS: &[&dyn TcKind] = &[&gact::GACT, &mirred::MIRRED, &police::POLICE];
+pub static KINDS: &[&dyn TcKind] = &[&gact::GACT, &mirred::MIRRED, &police::POLICE, &skbedit::SKBEDIT, &vlan::VLAN, &csum::CSUM];
 
 /// What a listed action reports but a request does not carry: given back to an add, they are
 /// left out (so a listed action can be added again).

@@ -1,0 +1,25 @@
+/**
+ * mirred: redirects or mirrors packets to a device (`tc ... action mirred egress redirect dev X`).
+ *
+ * @module
+ */
+
+import type { ControlAction } from './gact.js'
+
+/**
+ * mirred's options. The device is given by its index (`ifindex`, as listed links carry it).
+ *
+ * @category Traffic control
+ */
+export interface MirredOptions {
+  /** Redirect (the packet goes only there) or mirror (a copy goes there). */
+  action: 'redirect' | 'mirror'
+  /** Into the device's egress or its ingress (default `'egress'`). */
+  direction?: 'egress' | 'ingress'
+  /** The target device's index (required unless `index` names an existing action). */
+  ifindex?: number
+  /** The verdict (tc's defaults: `'stolen'` for a redirect, `'pipe'` for a mirror). */
+  controlAction?: ControlAction
+  /** The action's index (standalone actions; default: the kernel picks one). */
+  index?: number
+}
