@@ -16,11 +16,14 @@ import { routeFromWire } from './route-decode.js'
 import { TAKE_BATCH } from './route-stream.js'
 import type { Route } from './routes.js'
 import type { Rule } from './rules.js'
+import type { ListedAction } from './tc/standalone.js'
+import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { NetnsRef } from './types.js'
 import { describe } from './validate.js'
 
 /**
- * Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6.
+ * Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6; `'tc'` is
+ * traffic control (qdiscs, classes, filters, chains and standalone actions).
  *
  * @category Events
  */
@@ -31,6 +34,7 @@ export type EventGroup =
   | 'neigh'
   | 'rule'
   | 'nexthop'
+  | 'tc'
   | 'ipv4-addr'
   | 'ipv6-addr'
   | 'ipv4-route'
@@ -48,6 +52,7 @@ const GROUPS: Record<EventGroup, string[]> = {
   neigh: ['neigh'],
   rule: ['ipv4-rule', 'ipv6-rule'],
   nexthop: ['nexthop'],
+  tc: ['tc'],
   'ipv4-addr': ['ipv4-addr'],
   'ipv6-addr': ['ipv6-addr'],
   'ipv4-route': ['ipv4-route'],
@@ -127,6 +132,36 @@ export type NetlinkEvent =
       type: 'nexthop'
       /** The nexthop object. */
       nexthop: NexthopObject
+    })
+  | (EventBase & {
+      /** A qdisc event (`tc qdisc add|change|replace|del`). */
+      type: 'qdisc'
+      /** The qdisc, as `qdiscList` lists it. */
+      qdisc: Qdisc
+    })
+  | (EventBase & {
+      /** A class event. */
+      type: 'class'
+      /** The class, as `classList` lists it. */
+      class: TcClass
+    })
+  | (EventBase & {
+      /** A filter event. A qdisc's deletion removes its filters without an event of their own. */
+      type: 'filter'
+      /** The filter, as `filterList` lists it. */
+      filter: Filter
+    })
+  | (EventBase & {
+      /** A filter-chain event. */
+      type: 'chain'
+      /** The chain, as `chainList` lists it. */
+      chain: Chain
+    })
+  | (EventBase & {
+      /** A standalone-action event (`tc actions add|replace|del`); listed, one per batch the kernel sent. */
+      type: 'action'
+      /** The actions, as `actionList` lists them (a deletion names kind and index). */
+      actions: ListedAction[]
     })
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
   | {

@@ -150,6 +150,7 @@ const REGISTRY = {
   'events-burst': { prefix: 'evc', v4: ['10.203.0.0/16', '10.206.0.0/16'], tables: [[2130, 2139]] },
   'events-lifecycle': { prefix: 'evd', netns: ['nlk-evd-'], v4: ['10.204.0.0/16'] },
   'events-process': { prefix: 'eve', netns: ['nlk-eve-'] },
+  'events-tc': { prefix: 'evt', netns: ['nlk-evt-'] },
   'events-subscribe': {
     prefix: 'evf',
     v4: ['10.205.0.0/16'],

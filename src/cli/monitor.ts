@@ -1,5 +1,5 @@
 /**
- * `nlkit monitor [link|addr|route|neigh|rule|nexthop|all]...` (`ip monitor`): one line per event as it
+ * `nlkit monitor [link|addr|route|neigh|rule|nexthop|tc|all]...` (`ip monitor`): one line per event as it
  * happens (`-j`: one JSON object per line), until SIGINT or SIGTERM.
  *
  * @module
@@ -16,15 +16,15 @@ import { ROUTE_COLUMNS } from './route.js'
 import { RULE_COLUMNS } from './rule.js'
 import { formatLine } from './table.js'
 
-const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'all'] as const
+const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'tc', 'all'] as const
 
 /** The groups of one object word, narrowed by -4/-6 where the object has families. */
 function groupsOf(object: string, g: Globals): EventGroup[] {
   const fam = (base: 'addr' | 'route' | 'rule'): EventGroup[] => (g.family === undefined ? [base] : [`ipv${g.family}-${base}`])
-  if (object === 'link' || object === 'neigh' || object === 'nexthop') return [object]
+  if (object === 'link' || object === 'neigh' || object === 'nexthop' || object === 'tc') return [object]
   if (object === 'addr' || object === 'address') return fam('addr')
   if (object === 'route' || object === 'rule') return fam(object)
-  return ['link', 'neigh', ...fam('addr'), ...fam('route'), ...fam('rule'), 'nexthop']
+  return ['link', 'neigh', ...fam('addr'), ...fam('route'), ...fam('rule'), 'nexthop', 'tc']
 }
 
 /** An event as one human line: its object, `new`/`del`, and the object's columns. */
@@ -50,6 +50,18 @@ export function eventLine(ev: NetlinkEvent): string {
       ]
       return `nexthop ${ev.action} id ${n.id}${what.map((w) => (w ? ` ${w}` : '')).join('')}`
     }
+    case 'qdisc':
+    case 'class':
+    case 'filter':
+    case 'chain': {
+      const o: { dev?: string; ifindex: number; kind?: string; handle?: string; parent: string; chain?: number } =
+        ev.type === 'qdisc' ? ev.qdisc : ev.type === 'class' ? ev.class : ev.type === 'filter' ? ev.filter : ev.chain
+      const what = [`dev ${o.dev ?? o.ifindex}`, o.kind, o.handle && `handle ${o.handle}`, `parent ${o.parent}`]
+      if (ev.type === 'chain') what.push(`chain ${o.chain}`)
+      return `${ev.type} ${ev.action} ${what.filter(Boolean).join(' ')}`
+    }
+    case 'action':
+      return `action ${ev.action} ${ev.actions.map((a) => `${a.kind} index ${a.index}`).join(', ')}`
     case 'overflow':
       return 'overflow: the kernel dropped events (too slow a reader)'
   }

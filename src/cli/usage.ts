@@ -43,7 +43,7 @@ const OBJECTS: Record<string, string> = {
   netns: `Usage: nlkit netns [list]
        nlkit netns add NAME
        nlkit netns del NAME`,
-  monitor: `Usage: nlkit monitor [link | addr | route | neigh | rule | all]...
+  monitor: `Usage: nlkit monitor [link | addr | route | neigh | rule | nexthop | tc | all]...
        Prints each event as one line (-j: one JSON object) until SIGINT or SIGTERM.`,
 }
 

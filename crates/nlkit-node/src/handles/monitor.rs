@@ -37,6 +37,7 @@ fn kind(name: &str) -> nlkit::Result<Kind> {
         "ipv4-rule" => Kind::Ipv4Rule,
         "ipv6-rule" => Kind::Ipv6Rule,
         "nexthop" => Kind::Nexthop,
+        "tc" => Kind::Tc,
         other => return Err(nlkit::Error::invalid(format!("unknown group {other:?}"))),
     })
 }

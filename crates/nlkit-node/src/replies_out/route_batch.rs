@@ -2,6 +2,7 @@
 
 use nlkit::monitor::Event;
 use nlkit::rtnl::events::Change;
+use nlkit::rtnl::tc::TcType;
 use nlkit::rtnl::{Action, Object};
 use nlkit::{Done, Part};
 
@@ -31,6 +32,8 @@ pub fn event(o: &mut String, ev: &Event<Change>) {
                 Object::Route(_) => ("route", "route"),
                 Object::Neigh(_) => ("neigh", "neigh"),
                 Object::Rule(_) => ("rule", "rule"),
+                // `action` says new or del: an action message's actions go under `actions`.
+                Object::Tc(t) if t.ty == TcType::Action => ("action", "actions"),
                 Object::Tc(t) => (t.ty.name(), t.ty.name()),
                 Object::Nexthop(_) => ("nexthop", "nexthop"),
             };
@@ -45,7 +48,10 @@ pub fn event(o: &mut String, ev: &Event<Change>) {
             if wrap {
                 o.push('[');
             }
-            object(o, obj, &lookup);
+            match obj {
+                Object::Tc(t) if t.ty == TcType::Action => super::tc::action_list(o, t),
+                _ => object(o, obj, &lookup),
+            }
             if wrap {
                 o.push(']');
             }

@@ -20,7 +20,12 @@ fn stats(o: &mut String, s: &Stats) {
 fn actions(o: &mut String, t: &Tc) {
     let mut j = Obj::new(o);
     j.str("type", "action").opt_num("count", t.count);
-    let out = j.raw("actions");
+    action_list(j.raw("actions"), t);
+    j.end();
+}
+
+/// The actions of a standalone-action message, as an array.
+pub fn action_list(out: &mut String, t: &Tc) {
     out.push('[');
     for (i, a) in t.actions.iter().filter_map(|a| if let Value::Map(m) = a { Some(m) } else { None }).enumerate() {
         if i > 0 {
@@ -29,7 +34,6 @@ fn actions(o: &mut String, t: &Tc) {
         settings(out, a);
     }
     out.push(']');
-    j.end();
 }
 
 pub fn tc(o: &mut String, t: &Tc, names: Names<'_>) {

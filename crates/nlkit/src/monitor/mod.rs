@@ -58,6 +58,11 @@ pub trait Feed: Send + 'static {
     fn message(&mut self, msg: &Message<'_>, dump: Option<u32>, out: &mut Vec<Event<Self::Item>>);
     /// Dump `tag` ended (completely or not).
     fn dump_done(&mut self, _tag: u32, _out: &mut Vec<Event<Self::Item>>) {}
+    /// Dump `tag` completed consistently: dumps that what it listed calls for, run next (tc's
+    /// classes and filters can only be dumped per link and per qdisc the qdisc dump named).
+    fn follow_ups(&mut self, _tag: u32) -> Vec<Dump> {
+        Vec::new()
+    }
     /// Events the feed holds back for now (they count against the queue limit).
     fn held(&self) -> usize {
         0

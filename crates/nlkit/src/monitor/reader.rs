@@ -228,13 +228,16 @@ impl<'a, F: Feed> Reader<'a, F> {
             self.pending.push(Event::End);
         } else if errno != 0 {
             self.pending.push(Event::Error(Error::kernel(&end)));
-        } else if d.interrupted {
-            if d.retries < DUMP_RETRIES {
-                self.start_dump(d.dump, d.retries + 1);
-            } else {
-                let e = Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some("dump kept being interrupted".into()));
-                self.pending.push(Event::Error(e));
+        } else if !d.interrupted {
+            // In order, before the dumps already queued.
+            for f in self.feed.follow_ups(d.dump.tag).into_iter().rev() {
+                self.dumps.push_front(f);
             }
+        } else if d.retries < DUMP_RETRIES {
+            self.start_dump(d.dump, d.retries + 1);
+        } else {
+            let e = Error::new(ErrorKind::DumpInterrupted, libc::EINTR, Some("dump kept being interrupted".into()));
+            self.pending.push(Event::Error(e));
         }
     }
 

@@ -6,7 +6,8 @@ use std::collections::hash_map::DefaultHasher;
 use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
-use super::{addr, decode, link, neigh, nexthop, route, rule, tc, Action, Object, AF_INET, AF_INET6};
+use super::events_tc::{self, TcListing};
+use super::{addr, decode, link, neigh, nexthop, route, rule, Action, Object, AF_INET, AF_INET6};
 use crate::monitor::{Dump, Event, Feed};
 use crate::wire::Message;
 
@@ -63,11 +64,15 @@ impl Kind {
     }
 
     fn of_tag(tag: u32) -> Option<Kind> {
+        if events_tc::is_tag(tag) {
+            return Some(Kind::Tc);
+        }
         KINDS.get(tag as usize).copied()
     }
 
-    fn dump(self) -> Vec<u8> {
-        match self {
+    /// The kind's listing (tc's takes several dumps: events_tc.rs).
+    fn dumps(self, tc: &mut TcListing) -> Vec<Dump> {
+        let request = match self {
             Kind::Link => link::dump(),
             Kind::Ipv4Addr => addr::dump(AF_INET, 0),
             Kind::Ipv6Addr => addr::dump(AF_INET6, 0),
@@ -76,9 +81,10 @@ impl Kind {
             Kind::Neigh => neigh::dump(0),
             Kind::Ipv4Rule => rule::dump(AF_INET),
             Kind::Ipv6Rule => rule::dump(AF_INET6),
-            Kind::Tc => tc::dump(tc::TcType::Qdisc, 0, 0, None),
+            Kind::Tc => return tc.start(),
             Kind::Nexthop => nexthop::dump(&nexthop::DumpFilter::default()),
-        }
+        };
+        vec![Dump { tag: self.tag(), request }]
     }
 
     /// Which kind a decoded object belongs to (to drop what was not asked for).
@@ -122,6 +128,7 @@ pub struct Changes {
     /// Changes made meanwhile arrive as notifications anyway.
     seen: HashSet<u64>,
     retrying: bool,
+    tc: TcListing,
 }
 
 impl Changes {
@@ -134,6 +141,7 @@ impl Changes {
             names_ready: false,
             seen: HashSet::new(),
             retrying: false,
+            tc: TcListing::default(),
         }
     }
 
@@ -178,7 +186,15 @@ fn identity(obj: &Object) -> u64 {
             (r.oif, r.gateway, r.nexthops.iter().map(|n| (n.oif, n.gateway)).collect::<Vec<_>>()).hash(&mut h);
         }
         Object::Neigh(n) => (3u8, n.family, n.index, n.dst, n.lladdr.as_deref(), n.vlan).hash(&mut h),
-        Object::Tc(t) => (5u8, t.ty as u8, t.ifindex, t.handle, t.parent, t.info, t.chain).hash(&mut h),
+        Object::Tc(t) => {
+            (5u8, t.ty as u8, t.ifindex, t.handle, t.parent, t.info, t.chain).hash(&mut h);
+            // A standalone-action message is its actions (kind and index of each).
+            for a in &t.actions {
+                if let super::settings::Value::Map(m) = a {
+                    (m.str("kind").ok().flatten(), m.int("index", 0, u32::MAX as i64).ok().flatten()).hash(&mut h);
+                }
+            }
+        }
         Object::Nexthop(n) => (6u8, n.id, n.bucket.map(|b| b.index)).hash(&mut h),
         Object::Rule(r) => {
             (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
@@ -206,9 +222,11 @@ impl Feed for Changes {
     /// existing objects, one dump per wanted kind.
     fn dumps(&mut self, _resync: bool) -> Vec<Dump> {
         let deliver_links = self.list_existing && self.wanted.contains(&Kind::Link);
-        let mut d = vec![Dump { tag: if deliver_links { Kind::Link.tag() } else { LINK_NAMES_ONLY }, request: Kind::Link.dump() }];
+        let mut d = vec![Dump { tag: if deliver_links { Kind::Link.tag() } else { LINK_NAMES_ONLY }, request: link::dump() }];
         if self.list_existing {
-            d.extend(self.wanted.iter().filter(|k| **k != Kind::Link).map(|k| Dump { tag: k.tag(), request: k.dump() }));
+            for k in self.wanted.iter().filter(|k| **k != Kind::Link) {
+                d.extend(k.dumps(&mut self.tc));
+            }
         }
         d
     }
@@ -223,6 +241,9 @@ impl Feed for Changes {
     fn message(&mut self, msg: &Message<'_>, dump: Option<u32>, out: &mut Vec<Event<Change>>) {
         let Ok(Some((action, obj))) = decode(msg) else { return };
         self.track_name(action, &obj);
+        if let (Some(tag), Object::Tc(t)) = (dump, &obj) {
+            self.tc.listed(tag, t);
+        }
         let deliver = match dump {
             Some(tag) => Kind::of_tag(tag).is_some_and(|k| Kind::of(&obj) == Some(k)),
             None => Kind::of(&obj).is_some_and(|k| self.wanted.contains(&k)),
@@ -252,6 +273,10 @@ impl Feed for Changes {
             }
             out.push(ev);
         }
+    }
+
+    fn follow_ups(&mut self, tag: u32) -> Vec<Dump> {
+        self.tc.follow_ups(tag)
     }
 
     fn held(&self) -> usize {

@@ -2,6 +2,7 @@
 
 pub mod addr;
 pub mod events;
+mod events_tc;
 pub mod link;
 pub mod linkcache;
 pub mod names;
