@@ -24,8 +24,10 @@ import w3big from './workloads/w3big.mjs'
 import w4 from './workloads/w4.mjs'
 import w5 from './workloads/w5.mjs'
 import w6 from './workloads/w6.mjs'
+import w7, { w7c } from './workloads/w7.mjs'
+import w8 from './workloads/w8.mjs'
 
-const ALL_WORKLOADS = [w1, w2, w3, w3big, w4, w5, w6]
+const ALL_WORKLOADS = [w1, w2, w3, w3big, w4, w5, w6, w7, w7c, w8]
 /** The workloads of nlkit's variants: nlkit-idx differs only where a link is named, nlkit-stream only in dumps. */
 const VARIANT_WORKLOADS = { 'nlkit-idx': new Set(['W1', 'W2', 'W4']), 'nlkit-stream': new Set(['W3', 'W3-1M']) }
 const variantSkips = (t, id) => VARIANT_WORKLOADS[t] !== undefined && !VARIANT_WORKLOADS[t].has(id)

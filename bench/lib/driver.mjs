@@ -2,7 +2,7 @@
 //
 //   node driver.mjs SPEC.json
 //
-// SPEC: { setup: [batch files for `ip -batch`], cmd: [argv], time: 'self'|'wall', runstat: path|null,
+// SPEC: { setup: [batch files for `ip -batch`, or { tc: file } for `tc -batch`], cmd: [argv], time: 'self'|'wall', runstat: path|null,
 //         divide?: k, stdoutNull?: bool, subscribe?: { burst: batch file, target: n, quietMs, lineCount? } }
 //
 // Setup (untimed) uses `ip -batch`. A plain run starts `cmd` (under runstat when available, for the
@@ -27,10 +27,12 @@ function done(obj) {
 
 const IP = spec.ip ?? 'ip'
 
-function ipBatch(file) {
+/** A setup step: an `ip -batch` file, or `{ tc: file }` for `tc -batch` (traffic control). */
+function ipBatch(step) {
+  const [cmd, file] = typeof step === 'string' ? [IP, step] : ['tc', step.tc]
   const t = performance.now()
-  const r = spawnSync(IP, ['-batch', file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
-  if (r.status !== 0) throw new Error(`setup ip -batch ${file} failed: ${(r.stderr || '').trim().split('\n').slice(0, 3).join(' | ')}`)
+  const r = spawnSync(cmd, ['-batch', file], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' })
+  if (r.status !== 0) throw new Error(`setup ${cmd} -batch ${file} failed: ${(r.stderr || '').trim().split('\n').slice(0, 3).join(' | ')}`)
   return performance.now() - t
 }
 

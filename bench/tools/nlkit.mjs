@@ -7,12 +7,16 @@
 //   node nlkit.mjs W4 n=5000 [ref=name|index]                N awaited addrAdd calls
 //   node nlkit.mjs W5 k=10                                   linkList(), k times
 //   node nlkit.mjs W6 n=100000                               subscribe(['ipv4-route']), count events
+//   node nlkit.mjs W7 n=10000 [window=1024]                  N u32 filterAdd calls, awaited one at a time
+//                                                            (with window: that many in flight)
+//   node nlkit.mjs W8                                        filterList({ dev, parent: '1:' })
 //
 // `ref=index` passes the link's index (looked up once, as the Go and Python peers do) instead of
 // its name: the API accepts both. Prints one JSON line.
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import * as nl from 'nlkit'
 import { parseArgs, ip4, ROUTE_BASE, ADDR_BASE, result, fail, windowed, subscriberProtocol } from './common.mjs'
+import { filterPrio } from '../workloads/common.mjs'
 
 const a = parseArgs()
 const n = Number(a.n ?? 10000)
@@ -107,6 +111,28 @@ async function main() {
         } else if (ev.type === 'overflow') overflows++
       }
       return
+    }
+    case 'W7': {
+      const dev = await devRef()
+      const add = (i) =>
+        nl.filterAdd({
+          dev,
+          parent: '1:',
+          protocol: 'ip',
+          pref: filterPrio(i),
+          kind: 'u32',
+          match: [{ ip: { dst: `${ip4(ROUTE_BASE, i)}/32` } }],
+          flowid: '1:10',
+        })
+      const t = performance.now()
+      if (a.window) await windowed(n, Number(a.window), add)
+      else for (let i = 0; i < n; i++) await add(i)
+      return result({ ms: performance.now() - t, n })
+    }
+    case 'W8': {
+      const t = performance.now()
+      const filters = await nl.filterList({ dev: devName, parent: '1:' })
+      return result({ ms: performance.now() - t, n: filters.length })
     }
     default:
       throw new Error(`unknown workload ${a.w}`)

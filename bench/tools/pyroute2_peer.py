@@ -6,6 +6,8 @@
   python pyroute2_peer.py W4 n=5000              N addr('add') calls, one at a time
   python pyroute2_peer.py W5 k=10                get_links(), k times
   python pyroute2_peer.py W6 n=100000            IPRoute().bind(); get() in a loop, count RTM_NEWROUTE
+  python pyroute2_peer.py W7 n=10000             N tc('add-filter', 'u32', ...) calls, one at a time
+  python pyroute2_peer.py W8                     get_filters(index, parent=1:) into a list
 
 Prints one JSON line. Route i is 10.16.0.0 + i, address i is 10.128.0.0 + i.
 """
@@ -89,6 +91,20 @@ def main():
         for r in routes:  # make sure every message is decoded, as the other tools' objects are
             r.get('dst')
         return out(ms=(time.perf_counter() - t) * 1e3, n=len(routes))
+    if w == 'W7':
+        idx = ipr.link_lookup(ifname=dev)[0]
+        t = time.perf_counter()
+        for i in range(n):
+            key = f'0x{ROUTE_BASE + i:08x}/0xffffffff+16'  # IPv4 destination, as tc's `match ip dst`
+            ipr.tc('add-filter', 'u32', idx, parent=0x10000, prio=1 + i // 1000, protocol=0x0800, target=0x10010, keys=[key])
+        return out(ms=(time.perf_counter() - t) * 1e3, n=n)
+    if w == 'W8':
+        idx = ipr.link_lookup(ifname=dev)[0]
+        t = time.perf_counter()
+        filters = list(ipr.get_filters(index=idx, parent=0x10000))
+        for f in filters:
+            f.get('kind')
+        return out(ms=(time.perf_counter() - t) * 1e3, n=len(filters))
     if w == 'W5':
         k = int(a.get('k', 10))
         t = time.perf_counter()

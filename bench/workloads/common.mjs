@@ -62,3 +62,24 @@ export function linkShows(dir, k) {
     for (let i = 0; i < k; i++) yield 'link show'
   })
 }
+
+/** An htb qdisc 1: on veth0 with a class 1:10: where the u32 filters go (a `tc -batch` file). */
+export function htbRoot(dir) {
+  return {
+    tc: batchFile(dir, 'tc-htb', function* () {
+      yield `qdisc add dev ${DEV} root handle 1: htb default 10`
+      yield `class add dev ${DEV} parent 1: classid 1:10 htb rate 1gbit`
+    }),
+  }
+}
+
+/** u32 holds at most 4095 rules per hash table: filter i goes to prio 1 + i / 1000 (its own table). */
+export const filterPrio = (i) => 1 + Math.floor(i / 1000)
+
+/** N u32 filters on 1:, filter i matching IPv4 destination 10.16.0.0 + i, flowid 1:10 (a `tc -batch` file). */
+export function u32Filters(dir, n) {
+  return batchFile(dir, `tc-u32-${n}`, function* () {
+    for (let i = 0; i < n; i++)
+      yield `filter add dev ${DEV} parent 1: protocol ip prio ${filterPrio(i)} u32 match ip dst ${ip4(ROUTE_BASE, i)}/32 flowid 1:10`
+  })
+}

@@ -7,6 +7,8 @@
 //	nlbench-go W4 n=5000              N /32 address adds, one at a time
 //	nlbench-go W5 k=10                LinkList, k times
 //	nlbench-go W6                     RouteSubscribe; count updates until told to stop
+//	nlbench-go W7 n=10000 [g=2]       N u32 FilterAdd calls, one at a time (or from g goroutines)
+//	nlbench-go W8                     FilterList(veth0, 1:)
 //
 // Prints one JSON line. Route i is 10.16.0.0 + i, address i is 10.128.0.0 + i.
 package main
@@ -82,6 +84,19 @@ func route(idx, i int) *netlink.Route {
 	return &netlink.Route{LinkIndex: idx, Dst: host(0x0a100000, i), Scope: netlink.SCOPE_LINK}
 }
 
+// u32 filter i: IPv4 destination 10.16.0.0 + i (tc's `match ip dst X/32`: the word at offset 16),
+// flowid 1:10, in prio 1 + i/1000 (a u32 hash table holds at most 4095 rules).
+func u32(idx, i int) *netlink.U32 {
+	return &netlink.U32{
+		FilterAttrs: netlink.FilterAttrs{LinkIndex: idx, Parent: netlink.MakeHandle(1, 0), Priority: uint16(1 + i/1000), Protocol: 0x0800},
+		ClassId:     netlink.MakeHandle(1, 0x10),
+		Sel: &netlink.TcU32Sel{
+			Flags: 1, // TC_U32_TERMINAL, as tc sets it with a flowid
+			Keys:  []netlink.TcU32Key{{Mask: 0xffffffff, Val: 0x0a100000 + uint32(i), Off: 16}},
+		},
+	}
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fail(fmt.Errorf("usage: nlbench-go W1|W2|W3|W4|W5|W6 [n=N] [k=K] [g=G] [dev=NAME]"))
@@ -93,7 +108,7 @@ func main() {
 		fail(err)
 	}
 	var link netlink.Link
-	if w == "W1" || w == "W2" || w == "W4" {
+	if w == "W1" || w == "W2" || w == "W4" || w == "W7" || w == "W8" {
 		if link, err = h.LinkByName(arg("dev", "veth0")); err != nil {
 			fail(err)
 		}
@@ -210,6 +225,47 @@ func main() {
 		mu.Unlock()
 		out(map[string]any{"events": events, "overflows": e, "ended": closed})
 		in.ReadString('\n') // exit when the driver closes stdin
+	case "W7":
+		idx := link.Attrs().Index
+		g := argInt("g", 1)
+		handles := []*netlink.Handle{h}
+		for len(handles) < g {
+			hh, err := netlink.NewHandle()
+			if err != nil {
+				fail(err)
+			}
+			handles = append(handles, hh)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, g)
+		t := time.Now()
+		for j := 0; j < g; j++ {
+			wg.Add(1)
+			go func(j int) {
+				defer wg.Done()
+				for i := j; i < n; i += g {
+					if err := handles[j].FilterAdd(u32(idx, i)); err != nil {
+						errs <- err
+						return
+					}
+				}
+			}(j)
+		}
+		wg.Wait()
+		d := time.Since(t)
+		select {
+		case err := <-errs:
+			fail(err)
+		default:
+		}
+		out(map[string]any{"ms": ms(d), "n": n, "goroutines": g})
+	case "W8":
+		t := time.Now()
+		fs, err := h.FilterList(link, netlink.MakeHandle(1, 0))
+		if err != nil {
+			fail(err)
+		}
+		out(map[string]any{"ms": ms(time.Since(t)), "n": len(fs)})
 	default:
 		fail(fmt.Errorf("unknown workload %s", w))
 	}
