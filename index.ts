@@ -17,7 +17,7 @@
 // Connections
 export { Netlink, open } from './src/netlink.js'
 export type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './src/types.js'
-export type { NeighFlag, NudState, RouteProtocol, RoutePref, RouteTable, RouteType, RuleAction, Scope } from './src/names.js'
+export type { NeighFlag, NudState, RouteProtocol, RoutePref, RouteTable, RouteType, RuleAction, Scope, IpProto } from './src/names.js'
 export type { TraceOption } from './src/trace.js'
 
 // Errors
@@ -129,7 +129,7 @@ export type {
 export type { NeighFilter, Neighbour, NeighSpec, NeighState } from './src/neighbours.js'
 
 // Rules
-export type { Rule, RuleSpec, UidRange } from './src/rules.js'
+export type { PortRange, Rule, RuleSpec, UidRange } from './src/rules.js'
 
 // Traffic control
 export type { Chain, Filter, Percent, Qdisc, Rate, Size, TcClass, TcObjectBase, TcStats, Time } from './src/tc/types.js'

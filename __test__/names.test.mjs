@@ -25,6 +25,7 @@ const CASES = [
   ['nudStates', 'NUD_NAMES_LIST', 'NUD', (l) => [...l.map((n) => n.toLowerCase()), 'none']],
   ['ntfFlags', 'NTF_NAMES_LIST', 'NTF'],
   ['ruleActions', 'RULE_ACTION_NAMES_LIST', 'RULE_ACTIONS', (l) => l.filter((n) => n !== 'unspec')],
+  ['ipProtos', 'IP_PROTO_NAMES_LIST', 'IP_PROTOS'],
 ]
 
 for (const [table, list, runtime, f = (l) => l] of CASES) {

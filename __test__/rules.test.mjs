@@ -11,7 +11,7 @@
 
 import test from 'ava'
 import * as nl from '../index.js'
-import { ip, ipTry } from './support/oracle.mjs'
+import { ip, ipDo, ipTry } from './support/oracle.mjs'
 import { ipRules, sorted, strip } from './support/shapes.mjs'
 import { namer } from './support/names.mjs'
 import { veth } from './support/veth.mjs'
@@ -94,6 +94,59 @@ test('IPv4 rules with every selector and a table above 255, as ip rule show prin
     [],
   )
   t.deepEqual(await nlRules(P), [])
+})
+
+test('the other selectors: not, ipproto, sport/dport ranges, tun_id, realms, suppress_ifgroup, l3mdev, dscp; by nlkit and by ip', async (t) => {
+  const P = prios(t, 8)
+  const specs = [
+    { priority: P[0], table: T3, invert: true, from: '10.154.20.0/24', ipproto: 'tcp', sport: { start: 1000, end: 2000 }, dport: 80 },
+    { priority: P[1], table: T3, ipproto: 17, dport: { start: 53, end: 54 } },
+    { priority: P[2], table: T3, tunId: 5n },
+    { priority: P[3], table: T3, realms: { from: 3, to: 4 } },
+    { priority: P[4], table: 'main', suppressIfgroup: 7 },
+    { priority: P[5], l3mdev: true },
+    { priority: P[6], table: T3, tunId: '1099511627777' },
+  ]
+  for (const s of specs) await ruleAdd(s)
+  ipDo(['rule', 'add', 'not', 'to', '10.154.21.0/24', 'ipproto', 'udp', 'sport', '7', 'pref', String(P[7]), 'table', String(T3)])
+  const got = await assertRulesMatch(t, P.slice(0, 7).concat(P[7]), 'ruleList vs ip -d rule show')
+  const by = Object.fromEntries(got.map((r) => [r.priority, r]))
+  t.like(by[P[0]], { invert: true, ipproto: 'tcp', sport: { start: 1000, end: 2000 }, dport: { start: 80, end: 80 } })
+  t.like(by[P[2]], { tunId: '5' })
+  t.like(by[P[3]], { realms: (3 << 16) | 4 })
+  t.like(by[P[5]], { l3mdev: true, table: 0 })
+  t.like(by[P[6]], { tunId: '1099511627777' })
+  t.like(by[P[7]], { invert: true, ipproto: 'udp', sport: { start: 7, end: 7 } })
+  // Listed rules fed back delete exactly themselves.
+  for (const r of got) await ruleDel(r)
+  t.deepEqual(await nlRules(P), [])
+
+  // dscp (Linux 6.13+): iproute2 6.1 neither sets nor shows it, so the kernel's own dump is the
+  // second opinion: ip sees a rule at that priority, nlkit reads the DSCP back from the kernel.
+  await ruleAdd({ priority: P[0], table: T3, dscp: 46 })
+  t.is(ipRules((p) => p === P[0]).length, 1)
+  t.like((await nlRules([P[0]]))[0], { dscp: 46, table: T3 })
+  await ruleDel({ priority: P[0], dscp: 46 })
+  t.deepEqual(await nlRules([P[0]]), [])
+
+  const before = ipRules((p) => P.includes(p))
+  for (const [bad, re] of [
+    [{ priority: P[0], sport: 70000 }, /sport/],
+    [{ priority: P[0], dport: { start: 9, end: 8 } }, /dport\.end/],
+    [{ priority: P[0], ipproto: 'nosuch' }, /ipproto/],
+    [{ priority: P[0], tunId: -1 }, /tunId/],
+    [{ priority: P[0], tunId: 2n ** 64n }, /tunId/],
+    [{ priority: P[0], dscp: 64 }, /dscp/],
+    [{ priority: P[0], l3mdev: true, table: T3 }, /l3mdev/],
+    [{ priority: P[0], realms: { from: 70000 } }, /realms\.from/],
+    [{ priority: P[0], invert: 'yes' }, /invert/],
+  ])
+    await t.throwsAsync(ruleAdd(bad), { message: re, instanceOf: Error })
+  t.deepEqual(
+    ipRules((p) => P.includes(p)),
+    before,
+    'ip unchanged after the refusals',
+  )
 })
 
 test('actions blackhole, unreachable, prohibit, nop, goto (IPv4) as ip shows them', async (t) => {

@@ -243,6 +243,52 @@ export const ETH_PROTOCOL_NAMES_LIST: Record<EthProtocol, true> = {
 /** Ethernet protocol numbers (host order) by tc's names. */
 export const ETH_PROTOCOLS: Record<EthProtocol, number> = table('ethProtocols', ETH_PROTOCOL_NAMES_LIST)
 
+/**
+ * An IP protocol by the name `ip rule ... ipproto` takes (/etc/protocols' names).
+ *
+ * @category Rules
+ */
+export type IpProto =
+  | 'icmp'
+  | 'igmp'
+  | 'ipip'
+  | 'tcp'
+  | 'udp'
+  | 'ipv6'
+  | 'gre'
+  | 'esp'
+  | 'ah'
+  | 'ipv6-icmp'
+  | 'pim'
+  | 'vrrp'
+  | 'sctp'
+  | 'udplite'
+  | 'mpls-in-ip'
+  | 'ethernet'
+  | 'raw'
+/** The names of {@link IpProto}. */
+export const IP_PROTO_NAMES_LIST: Record<IpProto, true> = {
+  icmp: true,
+  igmp: true,
+  ipip: true,
+  tcp: true,
+  udp: true,
+  ipv6: true,
+  gre: true,
+  esp: true,
+  ah: true,
+  'ipv6-icmp': true,
+  pim: true,
+  vrrp: true,
+  sctp: true,
+  udplite: true,
+  'mpls-in-ip': true,
+  ethernet: true,
+  raw: true,
+}
+/** IP protocol numbers by name. */
+export const IP_PROTOS: Record<IpProto, number> = table('ipProtos', IP_PROTO_NAMES_LIST)
+
 /** A name table turned around: the first name of each number, by number. */
 export function reverse(table: Record<string, number>): string[] {
   const out: string[] = []

@@ -133,6 +133,16 @@ export interface RuleFields {
   action?: number
   goto?: number
   protocol?: number
+  invert?: boolean
+  ipproto?: number
+  sport?: { start: number; end: number }
+  dport?: { start: number; end: number }
+  /** A u64 in decimal. */
+  tunId?: string
+  suppressIfgroup?: number
+  realms?: number
+  l3mdev?: boolean
+  dscp?: number
 }
 
 /** ops_in/tc.rs: a qdisc, class, filter or chain request (handles as tc writes them). */
@@ -317,6 +327,15 @@ const RULE_SPEC = {
   action: 'number',
   goto: 'number',
   protocol: 'number',
+  invert: 'boolean',
+  ipproto: 'number',
+  sport: 'object',
+  dport: 'object',
+  tunId: 'string',
+  suppressIfgroup: 'number',
+  realms: 'number',
+  l3mdev: 'boolean',
+  dscp: 'number',
 } as const
 const TC_SPEC = { kind: 'string', parent: 'string', handle: 'string', chain: 'number', options: 'object' } as const
 const TC_FILTER = { pref: 'number', protocol: 'number' } as const

@@ -6,9 +6,9 @@
 
 import type { Engine } from './engine.js'
 import type { RuleFields } from './native.js'
-import { PROTOCOLS, RULE_ACTIONS, type RouteProtocol, type RouteTable, type RuleAction, TABLES } from './names.js'
+import { IP_PROTOS, type IpProto, PROTOCOLS, RULE_ACTIONS, type RouteProtocol, type RouteTable, type RuleAction, TABLES } from './names.js'
 import type { CallOptions } from './types.js'
-import { checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
+import { checkBool, checkCallOptions, checkInt, checkKeys, checkLinkName, MAX_U32, named, parseCidr } from './validate.js'
 
 /**
  * A policy routing rule, with the names `ip -j rule` uses.
@@ -46,6 +46,36 @@ export interface Rule {
   uidRange?: UidRange
   /** Who installed the rule. */
   protocol?: string
+  /** The rule matches what its selectors do not (`ip rule add not ...`; `ip -j`: `not`). */
+  invert?: true
+  /** IP protocol selected (`ipproto`): its name, or the number when it has none. */
+  ipproto?: string
+  /** Source port range (`sport`; `ip -j`: `sport_start`/`sport_end`). */
+  sport?: PortRange
+  /** Destination port range (`dport`). */
+  dport?: PortRange
+  /** Tunnel id (`tun_id`), a u64 in decimal. */
+  tunId?: string
+  /** Reject routes through devices of this group (`suppress_ifgroup`). */
+  suppressIfgroup?: number
+  /** Realms, `from << 16 | to` (`realms FROM/TO`; `ip -j`: `flow_from`/`flow_to`). */
+  realms?: number
+  /** The table is the VRF device's the packet came on (`l3mdev`). */
+  l3mdev?: true
+  /** DSCP selected (Linux 6.13+; iproute2 6.1 neither sets nor prints it). */
+  dscp?: number
+}
+
+/**
+ * A range of ports (`sport 1000-2000`); one port is a range with `start === end`.
+ *
+ * @category Rules
+ */
+export interface PortRange {
+  /** First port. */
+  start: number
+  /** Last port. */
+  end: number
 }
 
 /**
@@ -96,6 +126,66 @@ export interface RuleSpec {
   protocol?: RouteProtocol | number
   /** 4 or 6; taken from `from`/`to` when they are given (default 4). */
   family?: 4 | 6
+  /** Match what the selectors do not (`ip rule add not ...`). */
+  invert?: boolean
+  /** IP protocol: a name (`'tcp'`) or a number. */
+  ipproto?: IpProto | number
+  /** Source port or range. */
+  sport?: number | PortRange
+  /** Destination port or range. */
+  dport?: number | PortRange
+  /** Tunnel id (a u64: a bigint or decimal string beyond 2^53). */
+  tunId?: number | bigint | string
+  /** Reject routes through devices of this group. */
+  suppressIfgroup?: number
+  /** Realms: `{ from, to }` or the number `from << 16 | to`. */
+  realms?:
+    | number
+    | {
+        /** The source realm. */
+        from: number
+        /** The destination realm. */
+        to: number
+      }
+  /** Look up the table of the VRF device the packet came on (no `table` then). */
+  l3mdev?: boolean
+  /** DSCP, 0 to 63 (Linux 6.13+). */
+  dscp?: number
+}
+
+/** A port or `{ start, end }`, checked. */
+function portRange(v: unknown, name: string): PortRange {
+  if (typeof v === 'number') {
+    const p = checkInt(v, name, 0, 0xffff)
+    return { start: p, end: p }
+  }
+  if (typeof v !== 'object' || v === null) throw new TypeError(`${name} must be a port or { start, end }`)
+  const r = v as Record<string, unknown>
+  checkKeys(r, new Set(['start', 'end']), name)
+  const start = checkInt(r.start, `${name}.start`, 0, 0xffff)
+  return { start, end: checkInt(r.end, `${name}.end`, start, 0xffff) }
+}
+
+function tunId(v: unknown): string {
+  const s =
+    typeof v === 'bigint'
+      ? v
+      : typeof v === 'number' && Number.isSafeInteger(v)
+        ? BigInt(v)
+        : typeof v === 'string' && /^\d+$/.test(v)
+          ? BigInt(v)
+          : undefined
+  if (s === undefined) throw new TypeError('tunId must be a non-negative integer (number, bigint or decimal string)')
+  if (s < 0n || s > 0xffff_ffff_ffff_ffffn) throw new RangeError('tunId must fit in 64 bits')
+  return s.toString()
+}
+
+function realms(v: unknown): number {
+  if (typeof v === 'number') return checkInt(v, 'realms', 0, MAX_U32)
+  if (typeof v !== 'object' || v === null) throw new TypeError('realms must be a number or { from, to }')
+  const r = v as Record<string, unknown>
+  checkKeys(r, new Set(['from', 'to']), 'realms')
+  return ((checkInt(r.from ?? 0, 'realms.from', 0, 0xffff) << 16) | checkInt(r.to ?? 0, 'realms.to', 0, 0xffff)) >>> 0
 }
 
 const RULE_FILTER: ReadonlySet<string> = new Set(['family'])
@@ -132,9 +222,34 @@ const RULE_KEYS: ReadonlySet<string> = new Set([
   'suppressPrefixLength',
   'uidRange',
   'protocol',
+  'invert',
+  'ipproto',
+  'sport',
+  'dport',
+  'tunId',
+  'suppressIfgroup',
+  'realms',
+  'l3mdev',
+  'dscp',
 ])
 /** What selects the rule ruleDel removes (the kernel removes the first rule a request matches). */
-const RULE_SELECTORS = ['priority', 'table', 'from', 'to', 'iif', 'oif', 'fwmark', 'tos', 'uidRange', 'goto'] as const
+const RULE_SELECTORS = [
+  'priority',
+  'table',
+  'from',
+  'to',
+  'iif',
+  'oif',
+  'fwmark',
+  'tos',
+  'uidRange',
+  'goto',
+  'ipproto',
+  'sport',
+  'dport',
+  'tunId',
+  'dscp',
+] as const
 
 /** ruleAdd and ruleDel. */
 export async function rule(e: Engine, opName: RuleFields['op'], r: RuleSpec, o?: CallOptions): Promise<void> {
@@ -182,6 +297,18 @@ export async function rule(e: Engine, opName: RuleFields['op'], r: RuleSpec, o?:
   if (r.action !== undefined) f.action = named(RULE_ACTIONS, r.action, 'action', 255)
   if (r.goto !== undefined) f.goto = checkInt(r.goto, 'goto', 0, MAX_U32)
   if (r.protocol !== undefined) f.protocol = named(PROTOCOLS, r.protocol, 'protocol', 255)
+  if (r.invert !== undefined) f.invert = checkBool(r.invert, 'invert')
+  if (r.ipproto !== undefined) f.ipproto = named(IP_PROTOS, r.ipproto, 'ipproto', 255)
+  if (r.sport !== undefined) f.sport = portRange(r.sport, 'sport')
+  if (r.dport !== undefined) f.dport = portRange(r.dport, 'dport')
+  if (r.tunId !== undefined) f.tunId = tunId(r.tunId)
+  if (r.suppressIfgroup !== undefined) f.suppressIfgroup = checkInt(r.suppressIfgroup, 'suppressIfgroup', 0, MAX_U32)
+  if (r.realms !== undefined) f.realms = realms(r.realms)
+  if (r.l3mdev !== undefined) {
+    f.l3mdev = checkBool(r.l3mdev, 'l3mdev')
+    if (f.l3mdev && f.table) throw new TypeError("l3mdev and table exclude each other: an l3mdev rule takes the VRF device's table")
+  }
+  if (r.dscp !== undefined) f.dscp = checkInt(r.dscp, 'dscp', 0, 63)
   const subject = [
     r.priority !== undefined && `priority ${r.priority}`,
     r.from && `from ${r.from}`,

@@ -277,6 +277,12 @@ export function stableInfoData(d) {
 const RULE_TABLES = { main: 254, local: 255, default: 253 }
 
 /** An `ip -j rule show` entry in nlkit's Rule shape. */
+/** ip -j's `dport: 80` or `dport_start`/`dport_end`, as nlkit's { start, end }. */
+function portRange(r, k) {
+  if (r[k] !== undefined) return { start: r[k], end: r[k] }
+  return r[`${k}_start`] === undefined ? undefined : { start: r[`${k}_start`], end: r[`${k}_end`] }
+}
+
 export function ipRuleToNl(r, family) {
   const prefix = (a, len) => (a === undefined || a === 'all' ? undefined : `${a}/${len ?? (family === 6 ? 128 : 32)}`)
   let action = 'to_tbl'
@@ -299,6 +305,14 @@ export function ipRuleToNl(r, family) {
     suppressPrefixLength: r.suppress_prefixlen,
     uidRange: r.uid_start === undefined ? undefined : { start: r.uid_start, end: r.uid_end },
     protocol: r.protocol ?? 'unspec',
+    invert: 'not' in r ? true : undefined,
+    ipproto: r.ipproto,
+    sport: portRange(r, 'sport'),
+    dport: portRange(r, 'dport'),
+    tunId: r.tun_id === undefined ? undefined : String(r.tun_id),
+    suppressIfgroup: r.suppress_ifgroup === undefined ? undefined : Number(r.suppress_ifgroup),
+    realms: r.flow_to === undefined ? undefined : ((Number(r.flow_from ?? 0) << 16) | Number(r.flow_to)) >>> 0,
+    l3mdev: 'l3mdev' in r ? true : undefined,
   }
   return strip(out)
 }

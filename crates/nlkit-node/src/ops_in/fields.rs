@@ -86,6 +86,15 @@ const RULE_SPEC: Fields = &[
     ("action", Int),
     ("goto", Int),
     ("protocol", Int),
+    ("invert", Bool),
+    ("ipproto", Int),
+    ("sport", Map),
+    ("dport", Map),
+    ("tunId", Str),
+    ("suppressIfgroup", Int),
+    ("realms", Int),
+    ("l3mdev", Bool),
+    ("dscp", Int),
 ];
 /// A tc object: its kind and options (the kind's module checks them), handles as tc writes them.
 const TC_SPEC: Fields = &[("kind", Str), ("parent", Str), ("handle", Str), ("chain", Int), ("options", Map)];

@@ -9,7 +9,7 @@ use nlkit::netns::NetnsRef;
 use nlkit::rtnl::link::{self, LinkSpec};
 use nlkit::rtnl::neigh::{self, NeighOp, NeighSpec};
 use nlkit::rtnl::route::{self, Nexthop, METRICS};
-use nlkit::rtnl::rule::{self, RuleOp, RuleSpec};
+use nlkit::rtnl::rule::{self, RuleExtra, RuleOp, RuleSpec};
 use nlkit::rtnl::settings::{Settings, Value};
 use nlkit::rtnl::{self, addr, AddrOp, AddrSpec, Filter, LinkRef, RouteOp, RouteQuery, RouteSpec};
 use nlkit::rtnl::{after_link, Request};
@@ -263,6 +263,35 @@ fn rule_spec(a: &Args) -> R<RuleSpec> {
         action: a.u8("action")?,
         goto: a.u32("goto")?,
         protocol: a.u8("protocol")?,
+        invert: a.bool("invert")?.unwrap_or(false),
+        extra: rule_extra(a)?,
+    })
+}
+
+/// A `{ start, end }` port range.
+fn port_range(a: &Args, k: &str) -> R<Option<(u16, u16)>> {
+    let Some(m) = a.0.map(k).map_err(bad)? else { return Ok(None) };
+    let r = Args(m);
+    let start = r.u16("start")?.ok_or_else(|| invalid(&format!("{k}.start")))?;
+    Ok(Some((start, r.u16("end")?.ok_or_else(|| invalid(&format!("{k}.end")))?)))
+}
+
+fn rule_extra(a: &Args) -> R<RuleExtra> {
+    let tun_id = match a.0.get("tunId") {
+        None => None,
+        Some(nlkit::rtnl::settings::Value::Int(v)) => Some(u64::try_from(*v).map_err(|_| invalid("tunId"))?),
+        Some(nlkit::rtnl::settings::Value::Str(s)) => Some(s.parse::<u64>().map_err(|_| invalid("tunId"))?),
+        Some(_) => return Err(invalid("tunId")),
+    };
+    Ok(RuleExtra {
+        ip_proto: a.u8("ipproto")?,
+        sport: port_range(a, "sport")?,
+        dport: port_range(a, "dport")?,
+        tun_id,
+        suppress_ifgroup: a.u32("suppressIfgroup")?,
+        realms: a.u32("realms")?,
+        l3mdev: a.bool("l3mdev")?.unwrap_or(false),
+        dscp: a.u8("dscp")?,
     })
 }
 

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use std::net::IpAddr;
 
 use nlkit::rtnl::names::{NTF_FLAGS, NUD_STATES, PREFS, RTNH_FLAGS, RULE_ACTIONS};
-use nlkit::rtnl::{names, route::METRICS, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
+use nlkit::rtnl::{names, route::METRICS, rule, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
 
 use super::json::{ip, mac, settings, string, uint, Obj};
 
@@ -220,6 +220,23 @@ pub fn rule(o: &mut String, r: &Rule) {
         let _ = write!(o, "{{\"start\":{start},\"end\":{end}}}");
     }
     j.opt_str("protocol", r.protocol.map(|p| names::protocol_name(p as u32)).as_deref());
+    if r.flags & rule::FIB_RULE_INVERT != 0 {
+        j.bool("invert", true);
+    }
+    let x = &r.extra;
+    j.opt_str("ipproto", x.ip_proto.map(|p| names::ip_proto_name(p as u32)).as_deref());
+    for (k, range) in [("sport", x.sport), ("dport", x.dport)] {
+        if let Some((start, end)) = range {
+            let _ = write!(j.raw(k), "{{\"start\":{start},\"end\":{end}}}");
+        }
+    }
+    // A u64: as a decimal string (JSON numbers lose precision past 2^53).
+    j.opt_str("tunId", x.tun_id.map(|t| t.to_string()).as_deref());
+    j.opt_num("suppressIfgroup", x.suppress_ifgroup.filter(|v| *v != u32::MAX)).opt_num("realms", x.realms);
+    if x.l3mdev {
+        j.bool("l3mdev", true);
+    }
+    j.opt_num("dscp", x.dscp);
     j.end();
 }
 

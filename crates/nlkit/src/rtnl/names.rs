@@ -218,6 +218,31 @@ named!(
     ]
 );
 
+named!(
+    IP_PROTOS,
+    ip_proto_name,
+    ip_proto_value,
+    [
+        (1, "icmp"),
+        (2, "igmp"),
+        (4, "ipip"),
+        (6, "tcp"),
+        (17, "udp"),
+        (41, "ipv6"),
+        (47, "gre"),
+        (50, "esp"),
+        (51, "ah"),
+        (58, "ipv6-icmp"),
+        (103, "pim"),
+        (112, "vrrp"),
+        (132, "sctp"),
+        (136, "udplite"),
+        (137, "mpls-in-ip"),
+        (143, "ethernet"),
+        (255, "raw"),
+    ]
+);
+
 /// Every table by the name src/names.ts reads it under (`nameTables()` in the binding): the
 /// one place the names of the kernel's numbers are written.
 pub const TABLES_BY_NAME: &[(&str, &[(u32, &str)])] = &[
@@ -232,6 +257,7 @@ pub const TABLES_BY_NAME: &[(&str, &[(u32, &str)])] = &[
     ("ruleActions", RULE_ACTIONS),
     ("prefs", PREFS),
     ("ethProtocols", ETH_PROTOCOLS),
+    ("ipProtos", IP_PROTOS),
 ];
 
 #[cfg(test)]

@@ -16,16 +16,27 @@ const FRA_IIFNAME: u16 = 3;
 const FRA_GOTO: u16 = 4;
 const FRA_PRIORITY: u16 = 6;
 const FRA_FWMARK: u16 = 10;
+const FRA_FLOW: u16 = 11;
+const FRA_TUN_ID: u16 = 12;
+const FRA_SUPPRESS_IFGROUP: u16 = 13;
 const FRA_SUPPRESS_PREFIXLEN: u16 = 14;
 const FRA_TABLE: u16 = 15;
 const FRA_FWMASK: u16 = 16;
 const FRA_OIFNAME: u16 = 17;
+const FRA_L3MDEV: u16 = 19;
 const FRA_UID_RANGE: u16 = 20;
 const FRA_PROTOCOL: u16 = 21;
+const FRA_IP_PROTO: u16 = 22;
+const FRA_SPORT_RANGE: u16 = 23;
+const FRA_DPORT_RANGE: u16 = 24;
+/// Linux 6.13+ (iproute2 6.1 neither sends nor prints it).
+const FRA_DSCP: u16 = 25;
+/// fib_rule_hdr.flags: the rule matches what its selectors do not (`ip rule add not ...`).
+pub const FIB_RULE_INVERT: u32 = 2;
 
 const FIB_RULE_HDR_LEN: usize = 12;
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Rule {
     pub family: u8,
     pub dst_len: u8,
@@ -46,6 +57,22 @@ pub struct Rule {
     pub suppress_prefixlen: Option<u32>,
     pub uid_range: Option<(u32, u32)>,
     pub protocol: Option<u8>,
+    pub extra: RuleExtra,
+}
+
+/// The selectors beyond the common ones, the same in a request and a listed rule.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct RuleExtra {
+    pub ip_proto: Option<u8>,
+    pub sport: Option<(u16, u16)>,
+    pub dport: Option<(u16, u16)>,
+    /// Host order (sent big-endian, as ip's htonll).
+    pub tun_id: Option<u64>,
+    pub suppress_ifgroup: Option<u32>,
+    /// FRA_FLOW: `from << 16 | to` realms.
+    pub realms: Option<u32>,
+    pub l3mdev: bool,
+    pub dscp: Option<u8>,
 }
 
 /// FR_ACT_* names, as `ip rule` spells them.
@@ -72,6 +99,9 @@ pub struct RuleSpec {
     pub action: Option<u8>,
     pub goto: Option<u32>,
     pub protocol: Option<u8>,
+    /// FIB_RULE_INVERT.
+    pub invert: bool,
+    pub extra: RuleExtra,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -96,7 +126,8 @@ pub fn encode(spec: &RuleSpec, op: RuleOp) -> Vec<u8> {
     });
     let table = match (spec.table, action, op) {
         (Some(t), _, _) => Some(t),
-        (None, FR_ACT_TO_TBL, RuleOp::Add) => Some(super::route::RT_TABLE_MAIN),
+        // An l3mdev rule finds its table from the device (ip sends none).
+        (None, FR_ACT_TO_TBL, RuleOp::Add) if !spec.extra.l3mdev => Some(super::route::RT_TABLE_MAIN),
         _ => None,
     };
     let mut h = [0u8; FIB_RULE_HDR_LEN];
@@ -106,6 +137,9 @@ pub fn encode(spec: &RuleSpec, op: RuleOp) -> Vec<u8> {
     h[3] = spec.tos;
     h[4] = table.and_then(|t| u8::try_from(t).ok()).unwrap_or(0);
     h[7] = action;
+    if spec.invert {
+        h[8..12].copy_from_slice(&FIB_RULE_INVERT.to_ne_bytes());
+    }
     let mut b = MsgBuilder::new(ty, flags);
     b.push(&h);
     if let Some(t) = table {
@@ -147,7 +181,47 @@ pub fn encode(spec: &RuleSpec, op: RuleOp) -> Vec<u8> {
     if let Some(p) = spec.protocol {
         b.attr_u8(FRA_PROTOCOL, p);
     }
+    encode_extra(&spec.extra, &mut b);
     b.finish()
+}
+
+/// In the order iproute2 6.1 writes them for `ip rule add ... ipproto P sport A-B dport C
+/// tun_id T realms F/T suppress_ifgroup G l3mdev`.
+fn encode_extra(x: &RuleExtra, b: &mut MsgBuilder) {
+    let range = |(start, end): (u16, u16)| {
+        let mut v = [0u8; 4];
+        v[..2].copy_from_slice(&start.to_ne_bytes());
+        v[2..].copy_from_slice(&end.to_ne_bytes());
+        v
+    };
+    if let Some(p) = x.ip_proto {
+        b.attr_u8(FRA_IP_PROTO, p);
+    }
+    if let Some(r) = x.sport {
+        b.attr(FRA_SPORT_RANGE, &range(r));
+    }
+    if let Some(r) = x.dport {
+        b.attr(FRA_DPORT_RANGE, &range(r));
+    }
+    if let Some(t) = x.tun_id {
+        b.attr(FRA_TUN_ID, &t.to_be_bytes());
+    }
+    if let Some(r) = x.realms {
+        b.attr_u32(FRA_FLOW, r);
+    }
+    if let Some(g) = x.suppress_ifgroup {
+        b.attr_u32(FRA_SUPPRESS_IFGROUP, g);
+    }
+    if x.l3mdev {
+        b.attr_u8(FRA_L3MDEV, 1);
+    }
+    if let Some(d) = x.dscp {
+        b.attr_u8(FRA_DSCP, d);
+    }
+}
+
+fn decode_range(v: &[u8]) -> Option<(u16, u16)> {
+    (v.len() >= 4).then(|| (u16::from_ne_bytes([v[0], v[1]]), u16::from_ne_bytes([v[2], v[3]])))
 }
 
 pub fn dump(family: u8) -> Vec<u8> {
@@ -172,17 +246,7 @@ pub fn decode(payload: &[u8]) -> Result<Rule, WireError> {
         table: h[4] as u32,
         action: h[7],
         flags: wire::u32_at(&h, 8),
-        priority: None,
-        src: None,
-        dst: None,
-        iifname: None,
-        oifname: None,
-        fwmark: None,
-        fwmask: None,
-        goto: None,
-        suppress_prefixlen: None,
-        uid_range: None,
-        protocol: None,
+        ..Default::default()
     };
     for a in attrs(&payload[FIB_RULE_HDR_LEN..]) {
         let (ty, v) = a?;
@@ -199,6 +263,14 @@ pub fn decode(payload: &[u8]) -> Result<Rule, WireError> {
             FRA_SUPPRESS_PREFIXLEN => r.suppress_prefixlen = attr_u32(v),
             FRA_UID_RANGE if v.len() >= 8 => r.uid_range = Some((wire::u32_at(v, 0), wire::u32_at(v, 4))),
             FRA_PROTOCOL => r.protocol = attr_u8(v),
+            FRA_IP_PROTO => r.extra.ip_proto = attr_u8(v),
+            FRA_SPORT_RANGE => r.extra.sport = decode_range(v),
+            FRA_DPORT_RANGE => r.extra.dport = decode_range(v),
+            FRA_TUN_ID if v.len() >= 8 => r.extra.tun_id = Some(u64::from_be_bytes(fixed(v))),
+            FRA_FLOW => r.extra.realms = attr_u32(v),
+            FRA_SUPPRESS_IFGROUP => r.extra.suppress_ifgroup = attr_u32(v),
+            FRA_L3MDEV => r.extra.l3mdev = attr_u8(v).is_some_and(|b| b != 0),
+            FRA_DSCP => r.extra.dscp = attr_u8(v),
             _ => {}
         }
     }
