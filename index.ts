@@ -71,6 +71,9 @@ export {
   classChange,
   classDel,
   filterList,
+  filterAdd,
+  filterReplace,
+  filterChange,
   filterDel,
   chainList,
   chainAdd,
@@ -137,6 +140,7 @@ export type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './src/
 export type * from './src/tc/specs.js'
 export type * from './src/tc/qdisc-kinds.js'
 export type * from './src/tc/class-kinds.js'
+export type * from './src/tc/filter-kinds.js'
 export type * from './src/tc/kinds/htb.js'
 export type * from './src/tc/kinds/tbf.js'
 export type * from './src/tc/action-kinds.js'

@@ -7,7 +7,7 @@
 
 import { conn } from './default.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, FilterSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { CallOptions } from './types.js'
 import type { Action } from './tc/action-kinds.js'
@@ -110,6 +110,33 @@ export function classDel(spec: ClassDelSpec, o?: CallOptions): Promise<void> {
  */
 export function filterList(filter: FilterFilter, o?: CallOptions): Promise<Filter[]> {
   return conn().filterList(filter, o)
+}
+
+/**
+ * Adds a filter (`tc filter add`); `EEXIST` if its handle is taken.
+ *
+ * @category Traffic control
+ */
+export function filterAdd(spec: FilterSpec, o?: CallOptions): Promise<void> {
+  return conn().filterAdd(spec, o)
+}
+
+/**
+ * Adds a filter or changes the one with its handle (`tc filter replace`; a u32 rule keeps its matches).
+ *
+ * @category Traffic control
+ */
+export function filterReplace(spec: FilterSpec, o?: CallOptions): Promise<void> {
+  return conn().filterReplace(spec, o)
+}
+
+/**
+ * Changes an existing filter (`tc filter change`); `ENOENT` without one.
+ *
+ * @category Traffic control
+ */
+export function filterChange(spec: FilterSpec, o?: CallOptions): Promise<void> {
+  return conn().filterChange(spec, o)
 }
 
 /**

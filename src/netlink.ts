@@ -23,7 +23,7 @@ import * as rules from './rules.js'
 import type { Rule, RuleSpec } from './rules.js'
 import * as tc from './tc/objects.js'
 import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
+import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, FilterSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import * as tcActions from './tc/standalone.js'
 import type { Action } from './tc/action-kinds.js'
@@ -322,6 +322,21 @@ export class Netlink {
   /** The filters of a qdisc or class (`tc -s -j filter show dev .. parent ..`), of one chain with `filter.chain`. */
   filterList(filter: FilterFilter, o?: CallOptions): Promise<Filter[]> {
     return tc.tcList<Filter>(this.#e, 'filter', filter, o)
+  }
+
+  /** Adds a filter (`tc filter add`); `EEXIST` if its handle is taken. */
+  filterAdd(spec: FilterSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Add', spec, o)
+  }
+
+  /** Adds a filter or changes the one with its handle (`tc filter replace`; a u32 rule keeps its matches). */
+  filterReplace(spec: FilterSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Replace', spec, o)
+  }
+
+  /** Changes an existing filter (`tc filter change`); `ENOENT` without one. */
+  filterChange(spec: FilterSpec, o?: CallOptions): Promise<void> {
+    return tc.tcModify(this.#e, 'filter', 'Change', spec, o)
   }
 
   /** Deletes filters (`tc filter del`): all of the parent without `pref`, one classifier with `pref`, one rule with `handle`. */

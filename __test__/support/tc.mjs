@@ -36,12 +36,6 @@ export function tcStats(o) {
   }
 }
 
-/** A u32 filter handle as tc prints it (`800::800`, `800:`) as its number. */
-export function u32Handle(fh) {
-  const [ht, hash = '0', node = '0'] = fh.split(':')
-  return ((Number.parseInt(ht, 16) << 20) | (Number.parseInt(hash || '0', 16) << 12) | Number.parseInt(node || '0', 16)) >>> 0
-}
-
 /**
  * `tc -s class show dev DEV`, read from tc's text: tc 6.1 prints classes as text even with -j.
  * Each class: its kind, handle, parent (`root` for a class at the qdisc) and the counters of its
@@ -63,4 +57,25 @@ export function tcClasses(dev) {
     if (c && backlog) Object.assign(c.stats, { backlog: +backlog[1], qlen: +backlog[2] })
   }
   return out
+}
+
+/**
+ * `tc -s -j [-n NS] filter show dev DEV parent PARENT`, with each u32 rule's keys read from tc's
+ * text: tc 6.1's JSON repeats a "match" key per key, of which JSON.parse keeps the last. Each
+ * filter as tc -j prints it, `options.match` the list of `{ value, mask, at, nexthdr }` (numbers).
+ */
+export function tcFilters(ns, dev, parent) {
+  // tc takes clsact's hooks as bare words (`... dev X ingress`), not as parents.
+  const where = ['filter', 'show', 'dev', dev, ...(parent === 'ingress' || parent === 'egress' ? [parent] : ['parent', parent])]
+  const pre = ns ? ['-n', ns] : []
+  const json = JSON.parse(execFileSync('tc', [...pre, '-s', '-j', ...where], { encoding: 'utf8' }) || '[]')
+  const text = execFileSync('tc', [...pre, '-s', ...where], { encoding: 'utf8' })
+  const keys = []
+  for (const line of text.split('\n')) {
+    if (line.startsWith('filter ')) keys.push([])
+    const m = line.match(/^ {2}match ([0-9a-f]{8})\/([0-9a-f]{8}) at (nexthdr\+)?(-?\d+)/)
+    if (m) keys.at(-1).push({ value: Number.parseInt(m[1], 16), mask: Number.parseInt(m[2], 16), at: +m[4], nexthdr: !!m[3] })
+  }
+  if (keys.length !== json.length) throw new Error(`tc printed ${keys.length} filters as text, ${json.length} as JSON`)
+  return json.map((f, i) => (f.options && keys[i].length ? { ...f, options: { ...f.options, match: keys[i] } } : f))
 }

@@ -94,9 +94,10 @@ export function tcRecord(type: TcType, verb: Verb, spec: unknown, withOptions: b
   else if (type === 'qdisc' || type === 'chain' || (type === 'filter' && verb !== 'Get'))
     throw new TypeError('spec.parent is required (e.g. "root", "1:", "ingress")')
   if (s.handle !== undefined) {
+    // A number travels in hex with 0x, which every classifier's handle syntax takes (u32's too).
     f.handle =
       type === 'filter' && typeof s.handle === 'number'
-        ? String(checkInt(s.handle, 'spec.handle', 0, MAX_U32))
+        ? `0x${checkInt(s.handle, 'spec.handle', 0, MAX_U32).toString(16)}`
         : checkHandle(s.handle, 'spec.handle')
   } else if (type === 'class' && verb !== 'Del') throw new TypeError('spec.handle (the class id, e.g. "1:10") is required')
   if (s.kind !== undefined) {
@@ -114,6 +115,8 @@ export function tcRecord(type: TcType, verb: Verb, spec: unknown, withOptions: b
     if (s.protocol !== undefined) f.protocol = protocolNumber(s.protocol, 'spec.protocol')
     else if (verb !== 'Del') f.protocol = ETH_PROTOCOLS.all
   }
+  if (type === 'filter' && withOptions && s.actions !== undefined && !Array.isArray(s.actions))
+    throw new TypeError(`spec.actions must be an array of actions, got ${describe(s.actions)}`)
   if (withOptions && type !== 'chain') {
     const options = kindOptions(s, taken, 'spec')
     if (options) f.options = options

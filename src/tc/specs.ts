@@ -7,7 +7,9 @@
 
 import type { EthProtocol } from '../names.js'
 import type { LinkRef } from '../types.js'
+import type { Action } from './action-kinds.js'
 import type { ClassKindOptions } from './class-kinds.js'
+import type { FilterKindOptions } from './filter-kinds.js'
 import type { QdiscKindOptions } from './qdisc-kinds.js'
 
 /**
@@ -102,6 +104,22 @@ export interface FilterPlace {
   /** The chain (default 0). */
   chain?: number
 }
+
+/**
+ * A filter to add, replace or change (`tc filter add dev eth0 parent 1: protocol ip pref 1 u32
+ * match ip dport 80 0xffff classid 1:10`): its place, its kind and the kind's options, and the
+ * actions matching packets run.
+ *
+ * @category Traffic control
+ */
+export type FilterSpec = {
+  [K in keyof FilterKindOptions]: FilterPlace & {
+    /** The classifier's kind. */
+    kind: K
+    /** Actions run on matching packets, in order (tc's `action ...`). */
+    actions?: Action[]
+  } & FilterKindOptions[K]
+}[keyof FilterKindOptions]
 
 /**
  * Filters to delete: every filter of the parent (and chain) without `pref`; one classifier

@@ -49,6 +49,15 @@ pub trait TcKind: Sync {
     fn format_handle(&self, h: u32) -> String {
         format!("0x{h:x}")
     }
+    /// The handle a request sends, from the one given and the options (u32's `order` names the
+    /// node).
+    fn request_handle(&self, _s: &Settings, handle: u32) -> Result<u32, String> {
+        Ok(handle)
+    }
+    /// Statistics a kind reports inside TCA_OPTIONS (u32's per-key hit counters), as `xstats`.
+    fn options_xstats(&self, _options: &[u8]) -> Settings {
+        Settings::new()
+    }
 }
 
 /// A filter handle as a number: hex with `0x`, or decimal (tc's `get_u32(.., 0)`).

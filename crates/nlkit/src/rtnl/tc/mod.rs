@@ -149,13 +149,23 @@ pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
     let (new, del, get) = ty.messages();
     let (msg, flags) = match op {
         TcOp::Add => (new, NLM_F_CREATE | NLM_F_EXCL),
+        // tc's `filter replace` sends NLM_F_CREATE alone (the kernel changes a filter that
+        // exists unless NLM_F_EXCL); qdiscs and classes take NLM_F_REPLACE.
+        TcOp::Replace if ty == TcType::Filter => (new, NLM_F_CREATE),
         TcOp::Replace => (new, NLM_F_CREATE | NLM_F_REPLACE),
         TcOp::Change => (new, 0),
         TcOp::Del => (del, 0),
         TcOp::Get => (get, 0),
     };
     let mut b = MsgBuilder::new(msg, flags | NLM_F_ACK);
-    b.push(&tcmsg(spec.ifindex, spec.handle, spec.parent, spec.info));
+    let handle = match (&spec.kind, op) {
+        (Some(k), TcOp::Add | TcOp::Replace | TcOp::Change) => match kind::lookup(ty.role(), k) {
+            Some(k) => k.request_handle(&spec.options, spec.handle)?,
+            None => spec.handle,
+        },
+        _ => spec.handle,
+    };
+    b.push(&tcmsg(spec.ifindex, handle, spec.parent, spec.info));
     if let Some(kind) = &spec.kind {
         b.attr_str(TCA_KIND, kind);
     }
@@ -164,7 +174,7 @@ pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
     }
     match (&spec.kind, op) {
         (Some(kind), TcOp::Add | TcOp::Replace | TcOp::Change) => {
-            let cx = kind::Ctx { change: op == TcOp::Change, handle: spec.handle, parent: spec.parent };
+            let cx = kind::Ctx { change: op == TcOp::Change, handle, parent: spec.parent };
             kind::encode(ty.role(), kind, &spec.options, &mut b, &cx)?;
         }
         (Some(kind), _) => kind::check_known(ty.role(), kind)?,
@@ -248,6 +258,9 @@ pub fn decode(ty: TcType, payload: &[u8]) -> Result<Tc, WireError> {
         let role = ty.role();
         if let Some(o) = options {
             t.options = kind::decode(role, kind, o);
+            if let Some(k) = kind::lookup(role, kind) {
+                t.xstats = k.options_xstats(o);
+            }
         }
         if let (Some(x), Some(k)) = (xstats, kind::lookup(role, kind)) {
             t.xstats = k.xstats(x);

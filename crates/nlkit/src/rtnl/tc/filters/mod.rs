@@ -1,5 +1,7 @@
 //! Classifier kinds (`tc filter ... <kind>`): one module per kind.
 
+pub mod u32;
+
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[];
+pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND];

@@ -1,0 +1,36 @@
+/**
+ * The options of each classifier kind nlkit encodes, by kind: what `filterAdd` takes next to the
+ * filter's place, and what `filterList` returns in `options`. The core's classifier modules
+ * (crates/nlkit/src/rtnl/tc/filters/) check every value.
+ *
+ * @module
+ */
+
+import type { U32Options } from './kinds/u32.js'
+
+export type {
+  U32EtherMatch,
+  U32HashKey,
+  U32IcmpMatch,
+  U32Ip6Match,
+  U32IpMatch,
+  U32Masked,
+  U32Match,
+  U32Offset,
+  U32Options,
+  U32PortMatch,
+  U32RawMatch,
+  U32Sample,
+  U32Stats,
+  U32Value,
+} from './kinds/u32.js'
+
+/**
+ * Each classifier kind's options, by kind.
+ *
+ * @category Traffic control
+ */
+export interface FilterKindOptions {
+  /** `u32`'s options. */
+  u32: U32Options
+}
