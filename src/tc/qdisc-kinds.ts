@@ -7,6 +7,7 @@
  */
 
 import type { HtbOptions } from './kinds/htb.js'
+import type { NetemOptions } from './kinds/netem.js'
 import type { TbfOptions } from './kinds/tbf.js'
 import type { Size } from './types.js'
 
@@ -55,4 +56,6 @@ export interface QdiscKindOptions {
   htb: HtbOptions
   /** `tbf`'s options. */
   tbf: TbfOptions
+  /** `netem`'s options. */
+  netem: NetemOptions
 }
