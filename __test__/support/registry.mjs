@@ -126,6 +126,7 @@ const REGISTRY = {
   // ---- traffic control ------------------------------------------------------------------------------
   'tc-qdiscs': { prefix: 'tq' },
   'tc-htb': { prefix: 'th', netns: ['nlk-th-'], v4: ['10.170.0.0/16'], v6: ['2001:db8:170::/48'] },
+  'tc-kinds': { prefix: 'tk' },
 
   // ---- the command line (nlkit's CLI run as a child process) -----------------------------------------
   cli: {

@@ -8,6 +8,7 @@
 
 import type { HtbOptions } from './kinds/htb.js'
 import type { NetemOptions } from './kinds/netem.js'
+import type { PfifoFastOptions, PrioOptions } from './kinds/prio.js'
 import type { TbfOptions } from './kinds/tbf.js'
 import type { Size } from './types.js'
 
@@ -58,4 +59,8 @@ export interface QdiscKindOptions {
   tbf: TbfOptions
   /** `netem`'s options. */
   netem: NetemOptions
+  /** `pfifo_fast`'s (fixed) options. */
+  pfifo_fast: PfifoFastOptions
+  /** `prio`'s options. */
+  prio: PrioOptions
 }

@@ -5,9 +5,11 @@ mod htb;
 mod netem;
 mod netem_decode;
 mod netem_dist;
+mod prio;
 mod shaping;
 mod tbf;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF, &netem::NETEM];
+pub static KINDS: &[&dyn TcKind] =
+    &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF, &netem::NETEM, &prio::PRIO, &prio::PFIFO_FAST];
