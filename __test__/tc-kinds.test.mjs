@@ -1,5 +1,5 @@
 // The qdisc kinds of issue 12 against `tc -s -j`: pfifo_fast (this kernel has it) created,
-// listed, given back and deleted; netem and prio, which this kernel lacks (their request bytes
+// listed, given back and deleted; netem, prio and sfq, which this kernel lacks (their request bytes
 // are checked against tc 6.1's in the core's unit tests): each is tried, and when the kernel
 // answers that the kind is unknown the real test is skipped naming the kind, and tc must show
 // nothing changed by the refusal; on a kernel that has it the real assertions run. Refusals of
@@ -34,7 +34,7 @@ function probe(kind) {
   }
 }
 
-const HAS = Object.fromEntries(['netem', 'prio'].map((k) => [k, probe(k)]))
+const HAS = Object.fromEntries(['netem', 'prio', 'sfq'].map((k) => [k, probe(k)]))
 
 /** nlkit's qdiscs of `dev` and tc's, comparable (options compared by each test). */
 async function both(dev) {
@@ -180,6 +180,29 @@ kindTest('prio', { bands: 5, priomap: [4, 3, 2, 1, 0] }, async (t) => {
   t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'prio'))
 })
 
+const SFQ = { limit: 1000, perturb: 10, headdrop: true, redflowlimit: 100000, min: 8000, max: 60000, probability: 0.2, ecn: true }
+
+kindTest('sfq', SFQ, async (t) => {
+  const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+  await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'sfq', ...SFQ })
+  // -d: tc prints flows only with details; -s adds RED's counters (not options: left out).
+  const theirs = tc(['-d', 'qdisc', 'show', 'dev', a])[0]
+  const [ours] = await nl.qdiscList({ dev: a })
+  t.is(ours.handle, theirs.handle)
+  const { prob_mark, prob_mark_head, prob_drop, forced_mark, forced_mark_head, forced_drop, ...tcOptions } = theirs.options
+  const { probability, ...rest } = ours.options
+  const { probability: tcProbability, ...tcRest } = tcOptions
+  t.deepEqual(rest, tcRest)
+  t.true(Math.abs(probability - tcProbability) < 1e-6)
+  t.like(ours.options, { limit: 1000, perturb: 10, headdrop: true, min: 8000, max: 60000, ecn: true, harddrop: false })
+  t.deepEqual(Object.keys(ours.xstats), ['allot'])
+  // The listed options go back in unchanged.
+  await nl.qdiscChange({ dev: a, parent: 'root', handle: '1:', kind: 'sfq', ...ours.options })
+  t.deepEqual((await nl.qdiscList({ dev: a }))[0].options, ours.options)
+  await nl.qdiscDel({ dev: a, parent: 'root', kind: 'sfq' })
+  t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'sfq'))
+})
+
 test('bad options are refused before anything is sent, and tc shows nothing changed', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })
   await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'pfifo', limit: 10 })
@@ -198,6 +221,9 @@ test('bad options are refused before anything is sent, and tc shows nothing chan
     [{ kind: 'prio', bands: 17 }, /bands must be between 1 and 16/],
     [{ kind: 'prio', priomap: [0, 3] }, /priomap\[1\] must be a band from 0 to 2/],
     [{ kind: 'pfifo_fast', priomap: [0] }, /fixed/],
+    [{ kind: 'sfq', limit: 1 }, /limit must be at least 2/],
+    [{ kind: 'sfq', min: 10 }, /redflowlimit is required/],
+    [{ kind: 'sfq', redflowlimit: 100000, probability: 1.5 }, /probability must be a number from 0 to 1/],
   ]
   for (const [spec, message] of refused) {
     const e = await t.throwsAsync(nl.qdiscReplace({ dev: a, parent: 'root', handle: '1:', ...spec }), { instanceOf: RangeError, message })

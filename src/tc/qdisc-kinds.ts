@@ -9,6 +9,7 @@
 import type { HtbOptions } from './kinds/htb.js'
 import type { NetemOptions } from './kinds/netem.js'
 import type { PfifoFastOptions, PrioOptions } from './kinds/prio.js'
+import type { SfqOptions } from './kinds/sfq.js'
 import type { TbfOptions } from './kinds/tbf.js'
 import type { Size } from './types.js'
 
@@ -63,4 +64,6 @@ export interface QdiscKindOptions {
   pfifo_fast: PfifoFastOptions
   /** `prio`'s options. */
   prio: PrioOptions
+  /** `sfq`'s options. */
+  sfq: SfqOptions
 }

@@ -6,10 +6,11 @@ mod netem;
 mod netem_decode;
 mod netem_dist;
 mod prio;
+mod sfq;
 mod shaping;
 mod tbf;
 
 use super::kind::TcKind;
 
 pub static KINDS: &[&dyn TcKind] =
-    &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF, &netem::NETEM, &prio::PRIO, &prio::PFIFO_FAST];
+    &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF, &netem::NETEM, &prio::PRIO, &prio::PFIFO_FAST, &sfq::SFQ];
