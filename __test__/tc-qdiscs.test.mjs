@@ -87,7 +87,7 @@ test('bad arguments are refused before anything is sent, and tc shows nothing ch
   await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'pfifo', limit: 10 })
   const before = tc(['qdisc', 'show', 'dev', a])
   const refused = [
-    [{ dev: a, parent: 'root', kind: 'netem' }, RangeError, /unknown kind "netem"/],
+    [{ dev: a, parent: 'root', kind: 'nosuchq' }, RangeError, /unknown kind "nosuchq"/],
     [{ dev: a, parent: '1:2:3', kind: 'pfifo' }, RangeError, /parent: malformed handle "1:2:3"/],
     [{ dev: a, parent: 'root', handle: 'x:', kind: 'pfifo' }, RangeError, /handle: malformed handle/],
     [{ dev: a, parent: 'root', kind: 'bfifo', limit: '64 potatoes' }, RangeError, /limit: "64 potatoes" is not a size/],

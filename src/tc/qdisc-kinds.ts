@@ -7,6 +7,9 @@
  */
 
 import type { HtbOptions } from './kinds/htb.js'
+import type { NetemOptions } from './kinds/netem.js'
+import type { PfifoFastOptions, PrioOptions } from './kinds/prio.js'
+import type { SfqOptions } from './kinds/sfq.js'
 import type { TbfOptions } from './kinds/tbf.js'
 import type { Size } from './types.js'
 
@@ -55,4 +58,12 @@ export interface QdiscKindOptions {
   htb: HtbOptions
   /** `tbf`'s options. */
   tbf: TbfOptions
+  /** `netem`'s options. */
+  netem: NetemOptions
+  /** `pfifo_fast`'s (fixed) options. */
+  pfifo_fast: PfifoFastOptions
+  /** `prio`'s options. */
+  prio: PrioOptions
+  /** `sfq`'s options. */
+  sfq: SfqOptions
 }

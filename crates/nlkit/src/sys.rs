@@ -395,3 +395,16 @@ pub fn write_all_fd(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {
     }
     Ok(())
 }
+
+extern "C" {
+    // The C library's erf (libm, which std links): netem's normal table must be the one tc's
+    // generator computes with it.
+    #[link_name = "erf"]
+    fn c_erf(x: f64) -> f64;
+}
+
+/// The error function, from the C library.
+pub fn erf(x: f64) -> f64 {
+    // SAFETY: a pure function of a double.
+    unsafe { c_erf(x) }
+}

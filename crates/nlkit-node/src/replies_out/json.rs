@@ -186,6 +186,11 @@ fn value(o: &mut String, v: &Value) {
         Value::Int(i) => {
             let _ = write!(o, "{i}");
         }
+        // Display is the shortest text that reads back as the same f64, without an exponent.
+        Value::Float(f) if f.is_finite() => {
+            let _ = write!(o, "{f}");
+        }
+        Value::Float(_) => o.push_str("null"),
         Value::Str(s) => string(o, s),
         Value::List(l) => {
             o.push('[');

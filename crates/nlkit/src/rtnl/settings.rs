@@ -6,6 +6,9 @@
 pub enum Value {
     Bool(bool),
     Int(i64),
+    /// A number that is not a whole one (a percentage, a time in µs with nanoseconds): only
+    /// decoders produce it (the binding's JSON brings fractions in as `'digits' + 'n'` strings).
+    Float(f64),
     Str(String),
     List(Vec<Value>),
     Map(Settings),

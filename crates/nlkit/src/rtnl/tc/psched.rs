@@ -43,6 +43,11 @@ pub fn time2tick(us: u64) -> u32 {
     (us as f64 * clock().0).min(u32::MAX as f64) as u32
 }
 
+/// Whether a time in µs is too large for u32 ticks (`tc_core_time2big`).
+pub fn time2big(us: u64) -> bool {
+    us > u32::MAX as u64 || us as f64 * clock().0 >= 4294967296.0
+}
+
 /// Scheduler ticks to microseconds (`tc_core_tick2time`).
 pub fn tick2time(tick: u32) -> u64 {
     (tick as f64 / clock().0) as u64

@@ -90,6 +90,8 @@ fn amount(s: &Settings, key: &str, units: &[(&str, f64)], what: &str) -> Result<
         None => Ok(None),
         Some(Value::Int(i)) if *i < 0 => Err(format!("{key} must not be negative, got {i}")),
         Some(Value::Int(i)) => Ok(Some(*i as f64)),
+        Some(Value::Float(f)) if f.is_finite() && *f >= 0.0 => Ok(Some(*f)),
+        Some(Value::Float(f)) => Err(format!("{key} must not be negative, got {f}")),
         Some(Value::Str(t)) => js_number(t).or_else(|| scaled(t, units)).map(Some).ok_or_else(|| format!("{key}: {t:?} is not {what}")),
         Some(_) => Err(format!("{key} must be a number or a string")),
     }
@@ -121,6 +123,37 @@ pub fn size(s: &Settings, key: &str, max: u64) -> Result<Option<u64>, String> {
 /// A time in microseconds, at most `max` (`'100ms'`, `'1s'`, `'250us'`, or a number of µs).
 pub fn time(s: &Settings, key: &str, max: u64) -> Result<Option<u64>, String> {
     bounded(s, key, TIME_UNITS, "a time (a number of microseconds, or with s, ms, us, ns)", max, "microseconds")
+}
+
+/// A time in microseconds, unrounded, at most `max` (netem's delays, which tc truncates and
+/// its slots, which it keeps in nanoseconds).
+pub fn time_exact(s: &Settings, key: &str, max: f64) -> Result<Option<f64>, String> {
+    match amount(s, key, TIME_UNITS, "a time (a number of microseconds, or with s, ms, us, ns)")? {
+        Some(x) if x > max => Err(format!("{key} must be at most {max} microseconds")),
+        x => Ok(x),
+    }
+}
+
+/// A percentage as tc sends it (`set_percent`): the fraction of `u32::MAX`, rounded.
+pub fn percent_u32(s: &Settings, key: &str) -> Result<Option<u32>, String> {
+    Ok(percent(s, key)?.map(scaled_percent))
+}
+
+fn scaled_percent(fraction: f64) -> u32 {
+    (fraction * u32::MAX as f64).round_ties_even() as u32
+}
+
+/// A scaled percentage back as a number of percent: the shortest decimal that tc would send
+/// as the same value (1% is 42949673, shown as 1, not 1.0000000034).
+pub fn percent_value(v: u32) -> Value {
+    let exact = v as f64 * 100.0 / u32::MAX as f64;
+    let shortest = (1..17).filter_map(|p| format!("{exact:.p$e}").parse::<f64>().ok()).find(|x| scaled_percent(x / 100.0) == v);
+    let x = shortest.unwrap_or(exact);
+    if x.fract() == 0.0 {
+        Value::Int(x as i64)
+    } else {
+        Value::Float(x)
+    }
 }
 
 /// A percentage from 0 to 100 (`'0.5%'`, `'10'` or a number), as a fraction of 1.
@@ -181,5 +214,26 @@ mod tests {
         assert!(pc(Value::Str("abc".into())).is_err());
         assert_eq!(pc(Value::Str("0.5n".into())), Ok(Some(0.005)));
         assert_eq!(tm("2.5n"), Ok(Some(3)));
+    }
+
+    #[test]
+    fn scaled_percentages_like_tc() {
+        let pc = |t: &str| percent_u32(&one("loss", Value::Str(t.into())), "loss");
+        assert_eq!(pc("1%"), Ok(Some(42949673)));
+        assert_eq!(pc("25"), Ok(Some(1 << 30)));
+        assert_eq!(pc("100"), Ok(Some(u32::MAX)));
+        assert_eq!(percent_value(42949673), Value::Int(1));
+        assert_eq!(percent_value(u32::MAX), Value::Int(100));
+        assert_eq!(percent_value(0), Value::Int(0));
+        assert_eq!(percent_value(21474836), Value::Float(0.5));
+        for v in [1u32, 7, 12345, 3_000_000_000, u32::MAX - 1] {
+            let back = match percent_value(v) {
+                Value::Int(i) => Value::Int(i),
+                Value::Float(f) => Value::Float(f),
+                other => panic!("{other:?}"),
+            };
+            assert_eq!(percent_u32(&one("p", back), "p"), Ok(Some(v)), "{v}");
+        }
+        assert!(percent_u32(&one("p", Value::Float(-1.0)), "p").unwrap_err().contains("negative"));
     }
 }

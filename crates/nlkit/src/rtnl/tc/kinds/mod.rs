@@ -2,9 +2,15 @@
 
 mod fifo;
 mod htb;
+mod netem;
+mod netem_decode;
+mod netem_dist;
+mod prio;
+mod sfq;
 mod shaping;
 mod tbf;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF];
+pub static KINDS: &[&dyn TcKind] =
+    &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF, &netem::NETEM, &prio::PRIO, &prio::PFIFO_FAST, &sfq::SFQ];
