@@ -97,6 +97,35 @@ func u32(idx, i int) *netlink.U32 {
 	}
 }
 
+// fanOut runs op for i in [0, n), goroutine j (with handles[j]) taking every len(handles)-th i;
+// the first error fails the run. Returns the time it all took.
+func fanOut(handles []*netlink.Handle, n int, op func(h *netlink.Handle, i int) error) time.Duration {
+	g := len(handles)
+	var wg sync.WaitGroup
+	errs := make(chan error, g)
+	t := time.Now()
+	for j := 0; j < g; j++ {
+		wg.Add(1)
+		go func(j int) {
+			defer wg.Done()
+			for i := j; i < n; i += g {
+				if err := op(handles[j], i); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}(j)
+	}
+	wg.Wait()
+	d := time.Since(t)
+	select {
+	case err := <-errs:
+		fail(err)
+	default:
+	}
+	return d
+}
+
 func main() {
 	if len(os.Args) < 2 {
 		fail(fmt.Errorf("usage: nlbench-go W1|W2|W3|W4|W5|W6 [n=N] [k=K] [g=G] [dev=NAME]"))
@@ -132,28 +161,7 @@ func main() {
 				fail(err)
 			}
 		}
-		var wg sync.WaitGroup
-		errs := make(chan error, g)
-		t := time.Now()
-		for j := 0; j < g; j++ {
-			wg.Add(1)
-			go func(j int) {
-				defer wg.Done()
-				for i := j; i < n; i += g {
-					if err := handles[j].RouteAdd(route(idx, i)); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}(j)
-		}
-		wg.Wait()
-		d := time.Since(t)
-		select {
-		case err := <-errs:
-			fail(err)
-		default:
-		}
+		d := fanOut(handles, n, func(h *netlink.Handle, i int) error { return h.RouteAdd(route(idx, i)) })
 		out(map[string]any{"ms": ms(d), "n": n, "goroutines": g})
 	case "W3":
 		t := time.Now()
@@ -236,28 +244,7 @@ func main() {
 			}
 			handles = append(handles, hh)
 		}
-		var wg sync.WaitGroup
-		errs := make(chan error, g)
-		t := time.Now()
-		for j := 0; j < g; j++ {
-			wg.Add(1)
-			go func(j int) {
-				defer wg.Done()
-				for i := j; i < n; i += g {
-					if err := handles[j].FilterAdd(u32(idx, i)); err != nil {
-						errs <- err
-						return
-					}
-				}
-			}(j)
-		}
-		wg.Wait()
-		d := time.Since(t)
-		select {
-		case err := <-errs:
-			fail(err)
-		default:
-		}
+		d := fanOut(handles, n, func(h *netlink.Handle, i int) error { return h.FilterAdd(u32(idx, i)) })
 		out(map[string]any{"ms": ms(d), "n": n, "goroutines": g})
 	case "W8":
 		t := time.Now()

@@ -58,8 +58,7 @@ impl TcKind for Csum {
                     let f = u32_at(a, GEN_LEN);
                     let l = TARGETS.iter().filter(|(_, b)| f & b != 0).map(|(n, _)| Value::Str(n.to_string())).collect();
                     s.set("update", Value::List(l));
-                    s.set_str("controlAction", gen::control_name(u32_at(a, 8) as i32));
-                    gen::decode_gen(a, &mut s);
+                    gen::decode_gen_control(a, &mut s);
                 }
                 TCA_CSUM_TM => gen::decode_tm(a, &mut s),
                 _ => {}

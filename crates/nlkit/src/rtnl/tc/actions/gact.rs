@@ -46,8 +46,7 @@ impl TcKind for Gact {
         for (ty, a) in attrs(o).map_while(Result::ok) {
             match ty {
                 TCA_GACT_PARMS if a.len() >= GEN_LEN => {
-                    s.set_str("controlAction", gen::control_name(u32_at(a, 8) as i32));
-                    gen::decode_gen(a, &mut s);
+                    gen::decode_gen_control(a, &mut s);
                 }
                 TCA_GACT_PROB if a.len() >= 8 => {
                     let ty = u16_at(a, 0);

@@ -72,6 +72,15 @@ pub fn decode_gen(p: &[u8], s: &mut Settings) {
     }
 }
 
+/// A dumped `tc_gen` whose `action` word is the kind's verdict: `controlAction`, then the
+/// index and counts.
+pub fn decode_gen_control(p: &[u8], s: &mut Settings) {
+    if p.len() >= GEN_LEN {
+        s.set_str("controlAction", control_name(u32_at(p, 8) as i32));
+    }
+    decode_gen(p, s);
+}
+
 /// `struct tcf_t` { install, lastuse, expires, firstuse } as tc -s prints it: seconds since
 /// installed and last used always, first used and expiry when set.
 pub fn decode_tm(t: &[u8], s: &mut Settings) {

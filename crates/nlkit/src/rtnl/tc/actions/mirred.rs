@@ -63,8 +63,7 @@ impl TcKind for Mirred {
                         s.set_str("action", *act).set_str("direction", *d);
                     }
                     s.set_int("ifindex", u32_at(a, GEN_LEN + 4));
-                    s.set_str("controlAction", gen::control_name(u32_at(a, 8) as i32));
-                    gen::decode_gen(a, &mut s);
+                    gen::decode_gen_control(a, &mut s);
                 }
                 TCA_MIRRED_TM => gen::decode_tm(a, &mut s),
                 _ => {}

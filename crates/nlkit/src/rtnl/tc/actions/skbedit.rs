@@ -83,8 +83,7 @@ impl TcKind for Skbedit {
         for (ty, a) in attrs(o).map_while(Result::ok) {
             match ty {
                 TCA_SKBEDIT_PARMS if a.len() >= GEN_LEN => {
-                    s.set_str("controlAction", gen::control_name(u32_at(a, 8) as i32));
-                    gen::decode_gen(a, &mut s);
+                    gen::decode_gen_control(a, &mut s);
                 }
                 TCA_SKBEDIT_PRIORITY if a.len() >= 4 => {
                     s.set_str("priority", handle::format(u32_at(a, 0)));

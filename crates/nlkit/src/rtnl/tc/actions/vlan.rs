@@ -97,8 +97,7 @@ impl TcKind for Vlan {
                         Some((n, _)) => s.set_str("vlanAction", *n),
                         None => s.set_int("vlanAction", v),
                     };
-                    s.set_str("controlAction", gen::control_name(u32_at(a, 8) as i32));
-                    gen::decode_gen(a, &mut s);
+                    gen::decode_gen_control(a, &mut s);
                 }
                 TCA_VLAN_PUSH_VLAN_ID if a.len() >= 2 => {
                     s.set_int("id", u16_at(a, 0));
