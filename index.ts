@@ -116,6 +116,16 @@ export type {
   RouteMetrics,
   RouteNexthop,
   RouteSpec,
+  RouteVia,
+  RouteEncap,
+  Seg6Encap,
+  Seg6LocalEncap,
+  IpEncap,
+  Ip6Encap,
+  MplsEncap,
+  BpfEncap,
+  BpfProgram,
+  Ioam6Encap,
 } from './src/routes.js'
 
 // Nexthop objects

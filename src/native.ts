@@ -80,6 +80,7 @@ export interface NexthopFields {
   oif?: number
   weight?: number
   onlink?: boolean
+  encap?: Record<string, unknown>
 }
 
 /** ops.rs `route_spec`, plus the optional link (`dev`). */
@@ -100,6 +101,10 @@ export interface RouteFields extends OptLinkSel {
   onlink?: boolean
   pref?: number
   nhid?: number
+  encap?: Record<string, unknown>
+  via?: string
+  expires?: number
+  ttlPropagate?: boolean
 }
 
 /** ops.rs `neigh_spec` (family 7 is AF_BRIDGE: an FDB entry). */
@@ -189,6 +194,7 @@ export interface NexthopSpecFields extends OptLinkSel {
   buckets?: number
   idleTimer?: number
   unbalancedTimer?: number
+  encap?: Record<string, unknown>
 }
 
 /** ops_in/nexthop.rs: a dump of nexthop objects, filtered by the kernel. */
@@ -307,6 +313,10 @@ const ROUTE_SPEC = {
   onlink: 'boolean',
   pref: 'number',
   nhid: 'number',
+  encap: 'object',
+  via: 'string',
+  expires: 'number',
+  ttlPropagate: 'boolean',
 } as const
 const ROUTE_QUERY = { dst: 'string', src: 'string', iif: 'number', oif: 'number', mark: 'number' } as const
 const NEIGH_SPEC = { dst: 'string', lladdr: 'string', state: 'number', flags: 'number', vlan: 'number' } as const
@@ -353,6 +363,7 @@ const NH_SPEC = {
   buckets: 'number',
   idleTimer: 'number',
   unbalancedTimer: 'number',
+  encap: 'object',
 } as const
 const ACTION_REF = { kind: 'string', index: 'number' } as const
 

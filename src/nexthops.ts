@@ -8,6 +8,7 @@
 import type { Engine } from './engine.js'
 import { linkNames } from './links.js'
 import { PROTOCOLS, type RouteProtocol } from './names.js'
+import { checkEncap, type RouteEncap } from './route-encap.js'
 import type { NexthopListFields, NexthopSpecFields } from './native.js'
 import type { CallOptions, LinkRef } from './types.js'
 import { checkBool, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, describe, MAX_U32, named } from './validate.js'
@@ -73,6 +74,8 @@ export interface NexthopObject {
   flags: string[]
   /** For VXLAN FDB entries only (`ip nexthop ... fdb`). */
   fdb?: boolean
+  /** Lightweight tunnel encapsulation (`ip nexthop ... encap`). */
+  encap?: RouteEncap
 }
 
 /**
@@ -104,6 +107,8 @@ export interface NexthopObjectSpec {
   protocol?: RouteProtocol | number
   /** 4 or 6 for a device-only or blackhole nexthop (default 4; taken from the gateway). */
   family?: 4 | 6
+  /** Lightweight tunnel encapsulation, as on routes (`ip nexthop add ... encap mpls 100 via ...`). */
+  encap?: RouteEncap
 }
 
 /**
@@ -156,6 +161,7 @@ const SPEC_KEYS: ReadonlySet<string> = new Set([
   'resilient',
   'protocol',
   'family',
+  'encap',
   // What a listed nexthop carries besides: a listed object can be given back.
   'scope',
   'flags',
@@ -229,6 +235,10 @@ function specFields(opName: NexthopSpecFields['op'], s: NexthopObjectSpec): Next
     throw new TypeError('blackhole takes no gateway, dev or fdb')
   if (s.group === undefined && !single && !f.fdb) throw new TypeError('a nexthop needs a gateway, dev, blackhole or group')
   if (s.protocol !== undefined) f.protocol = named(PROTOCOLS, s.protocol, 'protocol', 255)
+  if (s.encap !== undefined) {
+    if (s.group !== undefined || f.blackhole) throw new TypeError('encap is for a nexthop with a gateway or dev (not a group or blackhole)')
+    f.encap = checkEncap(s.encap)
+  }
   return f
 }
 

@@ -65,6 +65,10 @@ export function routeFromWire(w: WireRoutes, i: number, names?: Map<number, stri
       r.nexthops = x.nexthops
     }
     if (x.metrics !== undefined) r.metrics = x.metrics
+    if (x.encap !== undefined) r.encap = x.encap
+    if (x.via !== undefined) r.via = x.via
+    if (x.expires !== undefined) r.expires = x.expires
+    if (x.ttlPropagate !== undefined) r.ttlPropagate = x.ttlPropagate
   }
   return r
 }

@@ -6,6 +6,7 @@
  */
 
 import type { RouteProtocol, RouteTable, RouteType, Scope } from './names.js'
+import type { RouteEncap } from './route-encap.js'
 import type { CallOptions, LinkRef } from './types.js'
 
 /**
@@ -56,6 +57,26 @@ export interface Route {
   nexthops?: RouteNexthop[]
   /** Route metrics (mtu, advmss, ...). */
   metrics?: RouteMetrics
+  /** Lightweight tunnel encapsulation (`ip route ... encap`). */
+  encap?: RouteEncap
+  /** A gateway of another family, as `ip -j` prints it (an IPv4 route via an IPv6 next hop). */
+  via?: RouteVia
+  /** Seconds until the route expires (IPv6 routes with a lifetime). */
+  expires?: number
+  /** TTL propagation (MPLS routes). */
+  ttlPropagate?: boolean
+}
+
+/**
+ * A gateway of another family than the route's (RTA_VIA).
+ *
+ * @category Routes
+ */
+export interface RouteVia {
+  /** `'inet'` or `'inet6'`. */
+  family: 'inet' | 'inet6'
+  /** The gateway's address. */
+  host: string
 }
 
 /**
@@ -74,6 +95,8 @@ export interface RouteNexthop {
   weight: number
   /** Next-hop flags (`'onlink'`, ...). */
   flags: string[]
+  /** This path's own encapsulation. */
+  encap?: RouteEncap
 }
 
 /**
@@ -112,6 +135,14 @@ export interface RouteSpec {
   onlink?: boolean
   /** IPv6 router preference. */
   pref?: 'low' | 'medium' | 'high'
+  /** Lightweight tunnel encapsulation (`ip route ... encap seg6 mode encap segs ...`). */
+  encap?: RouteEncap
+  /** A gateway of another family (`ip route ... via inet6 fe80::1`): an address, or a listed route's `via`. */
+  via?: string | RouteVia
+  /** Lifetime in seconds (`ip route ... expires N`; the kernel keeps it on IPv6 routes only). */
+  expires?: number
+  /** TTL propagation (`ip route ... ttl-propagate enabled|disabled`, for MPLS). */
+  ttlPropagate?: boolean
 }
 
 /**
@@ -128,6 +159,8 @@ export interface NexthopSpec {
   weight?: number
   /** The gateway is on-link even if no prefix says so. */
   onlink?: boolean
+  /** This path's own encapsulation. */
+  encap?: RouteEncap
 }
 
 /**

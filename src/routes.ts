@@ -13,11 +13,14 @@ import { PREFS, PROTOCOLS, ROUTE_TYPES, SCOPES, TABLES } from './names.js'
 import { netnsSpec } from './netns.js'
 import { appendRoutes } from './route-decode.js'
 import { RouteStream } from './route-stream.js'
+import { checkEncap } from './route-encap.js'
 import type { NexthopSpec, Route, RouteFilter, RouteGetOptions, RouteSpec } from './route-types.js'
 import type { CallOptions } from './types.js'
 
-// The route shapes live in route-types.ts (this module stays short); importers keep using this one.
+// The route shapes live in route-types.ts and route-encap.ts (this module stays short);
+// importers keep using this one.
 export type * from './route-types.js'
+export type * from './route-encap.js'
 import {
   checkBool,
   callOptions,
@@ -27,6 +30,7 @@ import {
   checkKeys,
   checkLinkRef,
   checkMetrics,
+  describe,
   ipFamily,
   MAX_U32,
   named,
@@ -65,6 +69,7 @@ async function routeMultipath(
       if (nh.gateway !== undefined) out.gateway = checkIp(nh.gateway, `nexthops[${i}].gateway`, family).address
       if (nh.weight !== undefined) out.weight = checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256)
       if (nh.onlink !== undefined) out.onlink = checkBool(nh.onlink, `nexthops[${i}].onlink`)
+      if (nh.encap !== undefined) out.encap = checkEncap(nh.encap, `nexthops[${i}].encap`)
       if (nh.dev !== undefined) out.oif = await linkIndex(e, checkLinkRef(nh.dev, `nexthops[${i}].dev`), o, opName, String(nh.dev))
       return out
     }),
@@ -102,6 +107,10 @@ const ROUTE_KEYS: ReadonlySet<string> = new Set([
   'mark',
   'tos',
   'flags',
+  'encap',
+  'via',
+  'expires',
+  'ttlPropagate',
 ])
 
 function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): RouteFields {
@@ -143,6 +152,20 @@ function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): 
   if (r.onlink !== undefined) f.onlink = checkBool(r.onlink, 'onlink')
   if (r.pref !== undefined) f.pref = named(PREFS, r.pref, 'pref', 3)
   if (r.metrics !== undefined) f.metrics = checkMetrics(r.metrics)
+  if (r.encap !== undefined) f.encap = checkEncap(r.encap)
+  if (r.via !== undefined) {
+    const v = typeof r.via === 'object' && r.via !== null ? r.via.host : r.via
+    const a = checkIp(v, 'via')
+    if (typeof r.via === 'object' && r.via.family !== (a.family === 4 ? 'inet' : 'inet6'))
+      throw new TypeError(`via.family ${describe(r.via.family)} does not match via.host`)
+    if (r.gateway !== undefined) throw new TypeError('give either gateway or via, not both')
+    f.via = a.address
+  }
+  if (r.expires !== undefined) {
+    f.expires = checkInt(r.expires, 'expires', 0, MAX_U32)
+    if (family === 4) throw new RangeError('expires is kept by the kernel on IPv6 routes only')
+  }
+  if (r.ttlPropagate !== undefined) f.ttlPropagate = checkBool(r.ttlPropagate, 'ttlPropagate')
   if (r.nhid !== undefined) {
     f.nhid = checkInt(r.nhid, 'nhid', 1, MAX_U32)
     if (r.gateway !== undefined || r.nexthops !== undefined) throw new TypeError('give either nhid or gateway/nexthops, not both')

@@ -73,6 +73,8 @@ const REGISTRY = {
     fwmarks: [[0x15200, 0x152ff]],
   },
   'routes-stream': { prefix: 'st', v4: ['10.210.0.0/16'], tables: [[6100, 6102]] },
+  // Works in namespaces of its own (nlk-re-*); the addresses below never reach the shared one.
+  'routes-encap': { prefix: 're', netns: ['nlk-re-'], v4: ['10.213.0.0/16'], v6: ['2001:db8:213::/48'] },
   // fwmarks: also 0x10/0xff and 0x20/0xf0, narrowed to this file's destinations / interfaces.
   rules: {
     prefix: 'se',

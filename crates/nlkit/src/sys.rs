@@ -408,3 +408,20 @@ pub fn erf(x: f64) -> f64 {
     // SAFETY: a pure function of a double.
     unsafe { c_erf(x) }
 }
+
+/// Opens a BPF object pinned in a bpf filesystem (`BPF_OBJ_GET`), as `ip route ... encap bpf
+/// xmit pinned PATH` does.
+pub fn bpf_obj_get(path: &std::path::Path) -> io::Result<OwnedFd> {
+    const BPF_OBJ_GET: libc::c_long = 7;
+    let p = cpath(path)?;
+    // union bpf_attr's BPF_OBJ_GET part: pathname (u64), bpf_fd, file_flags (u32 each).
+    let attr: [u64; 2] = [p.as_ptr() as u64, 0];
+    // SAFETY: attr is a valid, zero-padded bpf_attr prefix of the size given; the path string
+    // outlives the call.
+    let raw = unsafe { libc::syscall(libc::SYS_bpf, BPF_OBJ_GET, attr.as_ptr(), std::mem::size_of_val(&attr)) };
+    if raw < 0 {
+        return Err(io::Error::last_os_error());
+    }
+    // SAFETY: a fresh descriptor, owned from here on.
+    Ok(unsafe { OwnedFd::from_raw_fd(raw as RawFd) })
+}

@@ -43,8 +43,8 @@ fn golden_route_add() {
         8, 0, 15, 0, 254, 0, 0, 0, // RTA_TABLE 254
         8, 0, 1, 0, 10, 20, 0, 0, // RTA_DST 10.20.0.0
         8, 0, 5, 0, 10, 11, 0, 2, // RTA_GATEWAY 10.11.0.2
-        8, 0, 4, 0, 3, 0, 0, 0, // RTA_OIF 3
         8, 0, 6, 0, 100, 0, 0, 0, // RTA_PRIORITY 100
+        8, 0, 4, 0, 3, 0, 0, 0, // RTA_OIF 3 (after the options, as iproute2 puts it)
     ];
     assert_eq!(route::encode(&route_via_spec(), RouteOp::Add), want);
 }

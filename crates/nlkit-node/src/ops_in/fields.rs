@@ -66,6 +66,10 @@ const ROUTE_SPEC: Fields = &[
     ("onlink", Bool),
     ("pref", Int),
     ("nhid", Int),
+    ("encap", Map),
+    ("via", Str),
+    ("expires", Int),
+    ("ttlPropagate", Bool),
 ];
 const ROUTE_QUERY: Fields = &[("dst", Str), ("src", Str), ("iif", Int), ("oif", Int), ("mark", Int)];
 const NEIGH_SPEC: Fields = &[("dst", Str), ("lladdr", Str), ("state", Int), ("flags", Int), ("vlan", Int)];
@@ -114,6 +118,7 @@ const NH_SPEC: Fields = &[
     ("buckets", Int),
     ("idleTimer", Int),
     ("unbalancedTimer", Int),
+    ("encap", Map),
 ];
 const NH_ID: Fields = &[("id", Int)];
 const NH_LIST: Fields = &[("groups", Bool), ("fdb", Bool), ("master", Int)];

@@ -7,7 +7,7 @@ use nlkit::rtnl::settings::Value;
 use nlkit::rtnl::{Filter, Request};
 use nlkit::Error;
 
-use super::route::{bad, invalid, on_optional_link, Args};
+use super::route::{bad, encap, invalid, keeping, on_optional_link, Args};
 
 type R<T> = Result<T, Error>;
 
@@ -26,7 +26,7 @@ fn members(a: &Args) -> R<Vec<Member>> {
         .collect()
 }
 
-fn spec(a: &Args) -> R<NexthopSpec> {
+fn spec(a: &Args, keep: &mut Vec<std::os::fd::OwnedFd>) -> R<NexthopSpec> {
     let group_type = match a.str("type")? {
         None | Some("mpath") => NEXTHOP_GRP_TYPE_MPATH,
         Some("resilient") => NEXTHOP_GRP_TYPE_RES,
@@ -55,6 +55,7 @@ fn spec(a: &Args) -> R<NexthopSpec> {
             unbalanced_timer: a.u32("unbalancedTimer")?,
             unbalanced_time: None,
         },
+        encap: encap(a, keep)?,
     })
 }
 
@@ -66,8 +67,9 @@ pub fn request(a: &Args, op: &str) -> R<Request> {
     Ok(match op {
         "nexthopAdd" | "nexthopReplace" => {
             let nop = if op == "nexthopAdd" { NexthopOp::Add } else { NexthopOp::Replace };
-            let s = spec(a)?;
-            on_optional_link(a, move |oif| Ok(Request::ack(nexthop::encode(&NexthopSpec { oif, ..s }, nop).map_err(bad)?)))?
+            let mut keep = Vec::new();
+            let s = spec(a, &mut keep)?;
+            on_optional_link(a, move |oif| Ok(keeping(Request::ack(nexthop::encode(&NexthopSpec { oif, ..s }, nop).map_err(bad)?), keep)))?
         }
         "nexthopDel" => Request::ack(nexthop::del(id(a)?)),
         "nexthopGet" => Request::get(nexthop::get(id(a)?)),

@@ -4,11 +4,12 @@
 //! if it did not, and name the offending key.
 
 use std::net::IpAddr;
+use std::os::fd::OwnedFd;
 
 use nlkit::netns::NetnsRef;
 use nlkit::rtnl::link::{self, LinkSpec};
 use nlkit::rtnl::neigh::{self, NeighOp, NeighSpec};
-use nlkit::rtnl::route::{self, Nexthop, METRICS};
+use nlkit::rtnl::route::{self, Encap, Nexthop, METRICS};
 use nlkit::rtnl::rule::{self, RuleExtra, RuleOp, RuleSpec};
 use nlkit::rtnl::settings::{Settings, Value};
 use nlkit::rtnl::{self, addr, AddrOp, AddrSpec, Filter, LinkRef, RouteOp, RouteQuery, RouteSpec};
@@ -120,7 +121,24 @@ fn addr_spec(a: &Args) -> R<AddrSpec> {
     })
 }
 
-fn nexthops(a: &Args) -> R<Vec<Nexthop>> {
+/// A lightweight tunnel encapsulation (`encap`), encoded now so bad settings fail before
+/// anything is sent; descriptors it opened (pinned BPF programs) go to `keep`.
+pub(crate) fn encap(a: &Args, keep: &mut Vec<OwnedFd>) -> R<Option<Encap>> {
+    let Some(s) = a.0.map("encap").map_err(bad)? else { return Ok(None) };
+    let built = Encap::from_settings(s).map_err(bad)?;
+    keep.extend(built.keep);
+    Ok(Some(built.encap))
+}
+
+/// A request that holds the descriptors its message refers to until it is sent.
+pub(crate) fn keeping(mut r: Request, keep: Vec<OwnedFd>) -> Request {
+    if !keep.is_empty() {
+        r.keep = Some(Box::new(keep));
+    }
+    r
+}
+
+fn nexthops(a: &Args, keep: &mut Vec<OwnedFd>) -> R<Vec<Nexthop>> {
     let Some(v) = a.0.get("nexthops") else { return Ok(Vec::new()) };
     let Value::List(items) = v else { return Err(invalid("nexthops")) };
     items
@@ -133,6 +151,7 @@ fn nexthops(a: &Args) -> R<Vec<Nexthop>> {
                 oif: n.u32("oif")?.unwrap_or(0),
                 weight: n.0.int("weight", 1, 256).map_err(bad)?.unwrap_or(1) as u16,
                 flags: if n.bool("onlink")?.unwrap_or(false) { route::RTNH_F_ONLINK as u8 } else { 0 },
+                encap: encap(&n, keep)?,
             })
         })
         .collect()
@@ -148,10 +167,10 @@ fn metrics(a: &Args) -> R<Vec<(u16, u32)>> {
     Ok(out)
 }
 
-fn route_spec(a: &Args) -> R<RouteSpec> {
+fn route_spec(a: &Args, keep: &mut Vec<OwnedFd>) -> R<RouteSpec> {
     let dst = a.ip("dst")?;
     let gateway = a.ip("gateway")?;
-    let hops = nexthops(a)?;
+    let hops = nexthops(a, keep)?;
     let fam = match (a.family()?, dst.or(gateway).or_else(|| hops.iter().find_map(|h| h.gateway))) {
         (0, Some(x)) => rtnl::family_of(&x),
         (0, None) => rtnl::AF_INET,
@@ -174,6 +193,10 @@ fn route_spec(a: &Args) -> R<RouteSpec> {
         onlink: a.bool("onlink")?.unwrap_or(false),
         pref: a.u8("pref")?,
         nhid: a.u32("nhid")?,
+        encap: encap(a, keep)?,
+        via: a.ip("via")?,
+        expires: a.u32("expires")?,
+        ttl_propagate: a.bool("ttlPropagate")?,
     })
 }
 
@@ -372,8 +395,9 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
                 "routeAppend" => RouteOp::Append,
                 _ => RouteOp::Del,
             };
-            let spec = route_spec(&a)?;
-            on_optional_link(&a, move |oif| Ok(Request::ack(route::encode(&RouteSpec { oif, ..spec }, rop))))?
+            let mut keep = Vec::new();
+            let spec = route_spec(&a, &mut keep)?;
+            on_optional_link(&a, move |oif| Ok(keeping(Request::ack(route::encode(&RouteSpec { oif, ..spec }, rop)), keep)))?
         }
         "routeList" => {
             let fam = a.family()?;

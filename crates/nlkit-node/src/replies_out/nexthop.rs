@@ -8,7 +8,7 @@ use nlkit::rtnl::names::{self, RTNH_FLAGS};
 use nlkit::rtnl::nexthop::{Nexthop, NEXTHOP_GRP_TYPE_RES, USER_HZ};
 use nlkit::rtnl::{AF_INET, AF_INET6};
 
-use super::json::Obj;
+use super::json::{settings, Obj};
 use super::route::Names;
 
 /// USER_HZ ticks as seconds, `ip`'s two decimals.
@@ -34,6 +34,9 @@ pub fn nexthop(o: &mut String, n: &Nexthop, names: Names<'_>) {
         AF_INET6 => j.num("family", 6u8),
         _ => &mut j,
     };
+    if let Some(e) = &n.encap {
+        settings(j.raw("encap"), &e.settings());
+    }
     j.opt_ip("gateway", n.gateway).opt_num("oif", n.oif).opt_str("dev", n.oif.and_then(names));
     if n.blackhole {
         j.bool("blackhole", true);

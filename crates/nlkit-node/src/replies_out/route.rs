@@ -132,7 +132,11 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         && r.pref.is_none()
         && r.nhid.is_none()
         && r.nexthops.is_empty()
-        && r.metrics.is_empty();
+        && r.metrics.is_empty()
+        && r.encap.is_none()
+        && r.via.is_none()
+        && r.expires.is_none()
+        && r.ttl_propagate.is_none();
     if plain {
         o.push_str("null");
         return;
@@ -143,6 +147,19 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
     }
     j.opt_ip("gateway", r.gateway).opt_num("iif", r.iif).opt_num("metric", r.priority);
     j.opt_ip("prefsrc", r.prefsrc).opt_num("mark", r.mark).opt_num("nhid", r.nhid);
+    if let Some(e) = &r.encap {
+        settings(j.raw("encap"), &e.settings());
+    }
+    if let Some(v) = &r.via {
+        // As `ip -j` prints it: {"family":"inet6","host":"fe80::1"}.
+        let mut o = Obj::new(j.raw("via"));
+        o.str("family", if v.is_ipv6() { "inet6" } else { "inet" }).ip("host", v, None);
+        o.end();
+    }
+    j.opt_num("expires", r.expires);
+    if let Some(t) = r.ttl_propagate {
+        j.bool("ttlPropagate", t);
+    }
     if r.tos != 0 {
         j.num("tos", r.tos);
     }
@@ -160,6 +177,9 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
             n.opt_ip("gateway", nh.gateway);
             n.opt_str("dev", names(nh.oif)).num("oif", nh.oif).num("weight", nh.weight);
             n.str_iter("flags", RTNH_FLAGS.iter().filter(|(b, _)| nh.flags as u32 & b != 0).map(|(_, n)| *n));
+            if let Some(e) = &nh.encap {
+                settings(n.raw("encap"), &e.settings());
+            }
             n.end();
         }
         o.push(']');

@@ -4,6 +4,7 @@
 
 use std::net::IpAddr;
 
+use super::route::Encap;
 use super::{family_of, ip_bytes, ip_from, AF_INET};
 use crate::wire::{attr_u32, attr_u64, attrs, u16_at, u32_at, MsgBuilder, WireError};
 use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL, NLM_F_REPLACE};
@@ -21,6 +22,8 @@ const NHA_GROUP_TYPE: u16 = 3;
 const NHA_BLACKHOLE: u16 = 4;
 const NHA_OIF: u16 = 5;
 const NHA_GATEWAY: u16 = 6;
+const NHA_ENCAP_TYPE: u16 = 7;
+const NHA_ENCAP: u16 = 8;
 const NHA_GROUPS: u16 = 9;
 const NHA_MASTER: u16 = 10;
 const NHA_FDB: u16 = 11;
@@ -88,6 +91,7 @@ pub struct Nexthop {
     pub group_type: Option<u16>,
     pub resilient: Option<Resilient>,
     pub bucket: Option<Bucket>,
+    pub encap: Option<Encap>,
 }
 
 /// What `ip nexthop add|replace` takes.
@@ -105,6 +109,8 @@ pub struct NexthopSpec {
     pub group: Vec<Member>,
     pub group_type: u16,
     pub resilient: Resilient,
+    /// Lightweight tunnel encapsulation (`ip nexthop add ... encap TYPE ...`).
+    pub encap: Option<Encap>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -136,6 +142,9 @@ fn checked(spec: &NexthopSpec) -> Result<(), String> {
     }
     if spec.blackhole && (spec.gateway.is_some() || spec.oif.is_some() || spec.fdb) {
         return Err("blackhole takes no gateway, device or fdb".into());
+    }
+    if spec.encap.is_some() && (!spec.group.is_empty() || spec.blackhole) {
+        return Err("encap is for a nexthop with a gateway or device (not a group or blackhole)".into());
     }
     if spec.group.len() > 1024 {
         return Err("a group has at most 1024 members".into());
@@ -194,6 +203,9 @@ pub fn encode(spec: &NexthopSpec, op: NexthopOp) -> Result<Vec<u8>, String> {
     } else if spec.blackhole {
         b.attr(NHA_BLACKHOLE, &[]);
     } else {
+        if let Some(e) = &spec.encap {
+            e.put(&mut b, NHA_ENCAP, NHA_ENCAP_TYPE);
+        }
         if let Some(g) = spec.gateway {
             b.attr(NHA_GATEWAY, &ip_bytes(&g));
         }
@@ -295,6 +307,7 @@ pub fn decode(p: &[u8]) -> Result<Nexthop, WireError> {
         return Err(WireError("short nhmsg"));
     }
     let mut n = Nexthop { family: p[0], scope: p[1], protocol: p[2], flags: u32_at(p, 4), ..Default::default() };
+    let (mut encap_type, mut encap) = (None, None);
     for (ty, v) in attrs(&p[NHMSG_LEN..]).map_while(Result::ok) {
         match ty {
             NHA_ID => n.id = attr_u32(v).unwrap_or(0),
@@ -311,9 +324,12 @@ pub fn decode(p: &[u8]) -> Result<Nexthop, WireError> {
             NHA_FDB => n.fdb = true,
             NHA_RES_GROUP => n.resilient = Some(resilient(v)),
             NHA_RES_BUCKET => n.bucket = bucket(v),
+            NHA_ENCAP_TYPE => encap_type = Some(v),
+            NHA_ENCAP => encap = Some(v),
             _ => {}
         }
     }
+    n.encap = Encap::from_attrs(encap_type, encap);
     Ok(n)
 }
 

@@ -1,6 +1,12 @@
 //! Routes (RTM_*ROUTE): the rtmsg header, decoding into [`Route`], add/replace/del, get and dump.
+//! Encapsulations are in [`encap`], multipath paths in multipath.rs.
+
+pub mod encap;
+mod multipath;
 
 use std::net::IpAddr;
+
+pub use encap::Encap;
 
 use super::{ip_bytes, ip_from};
 use crate::wire::{self, attr_u32, attrs, fixed, MsgBuilder, WireError};
@@ -14,18 +20,25 @@ const RTA_DST: u16 = 1;
 const RTA_SRC: u16 = 2;
 const RTA_IIF: u16 = 3;
 const RTA_OIF: u16 = 4;
-const RTA_GATEWAY: u16 = 5;
+pub(crate) const RTA_GATEWAY: u16 = 5;
 const RTA_PRIORITY: u16 = 6;
 const RTA_PREFSRC: u16 = 7;
 const RTA_METRICS: u16 = 8;
 const RTA_MULTIPATH: u16 = 9;
+const RTA_CACHEINFO: u16 = 12;
 const RTA_TABLE: u16 = 15;
 const RTA_MARK: u16 = 16;
+const RTA_VIA: u16 = 18;
 const RTA_PREF: u16 = 20;
+pub const RTA_ENCAP_TYPE: u16 = 21;
+pub const RTA_ENCAP: u16 = 22;
+const RTA_EXPIRES: u16 = 23;
+const RTA_TTL_PROPAGATE: u16 = 26;
 const RTA_NH_ID: u16 = 30;
 
 const RTMSG_LEN: usize = 12;
-const RTNEXTHOP_LEN: usize = 8;
+/// The kernel's route timers (rta_cacheinfo) count USER_HZ ticks; `ip` prints seconds.
+const USER_HZ: i64 = 100;
 /// rtm_flags / rtnh_flags: the gateway is on-link even without a matching prefix.
 pub const RTNH_F_ONLINK: u32 = 4;
 
@@ -58,6 +71,8 @@ pub struct Nexthop {
     pub weight: u16,
     /// RTNH_F_* bits (onlink, dead, linkdown, ...).
     pub flags: u8,
+    /// This path's own encapsulation.
+    pub encap: Option<Encap>,
 }
 pub const RT_TABLE_MAIN: u32 = 254;
 const RT_TABLE_COMPAT: u8 = 252;
@@ -96,6 +111,14 @@ pub struct Route {
     pub nexthops: Vec<Nexthop>,
     /// (RTAX_*, value) pairs.
     pub metrics: Vec<(u16, u32)>,
+    /// RTA_ENCAP + RTA_ENCAP_TYPE.
+    pub encap: Option<Encap>,
+    /// A gateway of another family (RTA_VIA: an IPv4 route via an IPv6 next hop).
+    pub via: Option<IpAddr>,
+    /// Seconds until the route expires (rta_cacheinfo; IPv6 routes with a lifetime).
+    pub expires: Option<i64>,
+    /// RTA_TTL_PROPAGATE (MPLS routes).
+    pub ttl_propagate: Option<bool>,
 }
 
 /// What `ip route add|replace|append|del` takes. `dst: None` is the default route.
@@ -121,6 +144,15 @@ pub struct RouteSpec {
     pub pref: Option<u8>,
     /// A nexthop object instead of a gateway/device (RTA_NH_ID, `ip route add ... nhid N`).
     pub nhid: Option<u32>,
+    /// Lightweight tunnel encapsulation (`ip route add ... encap TYPE ...`).
+    pub encap: Option<Encap>,
+    /// A gateway of another family (RTA_VIA, `ip route add ... via inet6 ADDR`).
+    pub via: Option<IpAddr>,
+    /// Lifetime in seconds (RTA_EXPIRES, `ip route add ... expires N`; the kernel keeps it for
+    /// IPv6 routes).
+    pub expires: Option<u32>,
+    /// RTA_TTL_PROPAGATE (`ip route add ... ttl-propagate enabled|disabled`, MPLS).
+    pub ttl_propagate: Option<bool>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -167,7 +199,9 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
         match rtype {
             2 | 10 => RT_SCOPE_HOST, // local, nat
             3..=5 => RT_SCOPE_LINK,  // broadcast, anycast, multicast
-            0 | 1 if spec.gateway.is_none() && spec.nexthops.is_empty() && spec.nhid.is_none() => RT_SCOPE_LINK,
+            // As `ip`: IPv6 routes are always universe (the kernel ignores their scope).
+            _ if spec.family == super::AF_INET6 => RT_SCOPE_UNIVERSE,
+            0 | 1 if spec.gateway.is_none() && spec.via.is_none() && spec.nexthops.is_empty() && spec.nhid.is_none() => RT_SCOPE_LINK,
             _ => RT_SCOPE_UNIVERSE,
         }
     });
@@ -176,14 +210,20 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
     let rflags = if spec.onlink { RTNH_F_ONLINK } else { 0 };
     b.push(&rtmsg(spec.family, spec.dst_len, 0, table_byte(table), protocol, scope, rtype, rflags));
     b.attr_u32(RTA_TABLE, table);
+    // iproute2's order for `ip route add DST encap ... via GW src S nhid N metric M pref P
+    // expires E ttl-propagate X dev D mtu ... nexthop ...` (the output device goes after the
+    // options, the metrics and paths last).
     if let Some(d) = &spec.dst {
         b.attr(RTA_DST, &ip_bytes(d));
+    }
+    if let Some(e) = &spec.encap {
+        e.put(&mut b, RTA_ENCAP, RTA_ENCAP_TYPE);
     }
     if let Some(g) = &spec.gateway {
         b.attr(RTA_GATEWAY, &ip_bytes(g));
     }
-    if let Some(o) = spec.oif {
-        b.attr_u32(RTA_OIF, o);
+    if let Some(v) = &spec.via {
+        b.attr(RTA_VIA, &via_bytes(v));
     }
     if let Some(p) = &spec.prefsrc {
         b.attr(RTA_PREFSRC, &ip_bytes(p));
@@ -197,6 +237,15 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
     if let Some(p) = spec.pref {
         b.attr_u8(RTA_PREF, p);
     }
+    if let Some(e) = spec.expires {
+        b.attr_u32(RTA_EXPIRES, e);
+    }
+    if let Some(t) = spec.ttl_propagate {
+        b.attr_u8(RTA_TTL_PROPAGATE, t as u8);
+    }
+    if let Some(o) = spec.oif {
+        b.attr_u32(RTA_OIF, o);
+    }
     if !spec.metrics.is_empty() {
         let at = b.nest_start(RTA_METRICS);
         for &(k, v) in &spec.metrics {
@@ -205,43 +254,20 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
         b.nest_end(at);
     }
     if !spec.nexthops.is_empty() {
-        let mut mp = Vec::new();
-        for nh in &spec.nexthops {
-            let mut attrs = MsgBuilder::new(0, 0);
-            if let Some(g) = &nh.gateway {
-                attrs.attr(RTA_GATEWAY, &ip_bytes(g));
-            }
-            let attrs = attrs.finish();
-            let body = &attrs[wire::NLMSG_HDRLEN..];
-            let len = (RTNEXTHOP_LEN + body.len()) as u16;
-            mp.extend_from_slice(&len.to_ne_bytes());
-            mp.push(nh.flags);
-            mp.push(nh.weight.clamp(1, 256).saturating_sub(1) as u8);
-            mp.extend_from_slice(&nh.oif.to_ne_bytes());
-            mp.extend_from_slice(body);
-        }
-        b.attr(RTA_MULTIPATH, &mp);
+        b.attr(RTA_MULTIPATH, &multipath::encode(&spec.nexthops));
     }
     b.finish()
 }
 
-fn decode_multipath(family: u8, mut v: &[u8]) -> Vec<Nexthop> {
-    let mut out = Vec::new();
-    while v.len() >= RTNEXTHOP_LEN {
-        let len = wire::u16_at(v, 0) as usize;
-        if len < RTNEXTHOP_LEN || len > v.len() {
-            break;
-        }
-        let mut nh = Nexthop { flags: v[2], weight: v[3] as u16 + 1, oif: wire::u32_at(v, 4), gateway: None };
-        for (ty, av) in attrs(&v[RTNEXTHOP_LEN..len]).flatten() {
-            if ty == RTA_GATEWAY {
-                nh.gateway = ip_from(family, av);
-            }
-        }
-        out.push(nh);
-        v = v.get(wire::align4(len)..).unwrap_or(&[]);
-    }
+/// struct rtvia: the family (u16) and the address.
+fn via_bytes(v: &IpAddr) -> Vec<u8> {
+    let mut out = (super::family_of(v) as u16).to_ne_bytes().to_vec();
+    out.extend(ip_bytes(v));
     out
+}
+
+fn via_from(v: &[u8]) -> Option<IpAddr> {
+    ip_from(u8::try_from(wire::u16_at(v, 0)).ok()?, v.get(2..)?)
 }
 
 /// RTM_GETROUTE dump. With strict checking the kernel filters by table and output interface
@@ -325,7 +351,12 @@ pub fn decode(payload: &[u8]) -> Result<Route, WireError> {
         nhid: None,
         nexthops: Vec::new(),
         metrics: Vec::new(),
+        encap: None,
+        via: None,
+        expires: None,
+        ttl_propagate: None,
     };
+    let (mut encap_type, mut encap) = (None, None);
     for a in attrs(&payload[RTMSG_LEN..]) {
         let (ty, v) = a?;
         match ty {
@@ -340,12 +371,22 @@ pub fn decode(payload: &[u8]) -> Result<Route, WireError> {
             RTA_MARK => r.mark = attr_u32(v),
             RTA_PREF => r.pref = wire::attr_u8(v),
             RTA_NH_ID => r.nhid = attr_u32(v),
-            RTA_MULTIPATH => r.nexthops = decode_multipath(family, v),
+            RTA_MULTIPATH => r.nexthops = multipath::decode(family, v),
+            RTA_ENCAP_TYPE => encap_type = Some(v),
+            RTA_ENCAP => encap = Some(v),
+            RTA_VIA => r.via = via_from(v),
+            RTA_TTL_PROPAGATE => r.ttl_propagate = wire::attr_u8(v).map(|t| t != 0),
+            // struct rta_cacheinfo: clntref, lastuse, expires (s32, USER_HZ ticks), ...
+            RTA_CACHEINFO if v.len() >= 12 => {
+                let ticks = wire::u32_at(v, 8) as i32 as i64;
+                r.expires = (ticks != 0).then_some(ticks / USER_HZ);
+            }
             RTA_METRICS => {
                 r.metrics = attrs(v).flatten().filter_map(|(k, mv)| attr_u32(mv).map(|x| (k, x))).collect();
             }
             _ => {}
         }
     }
+    r.encap = Encap::from_attrs(encap_type, encap);
     Ok(r)
 }
