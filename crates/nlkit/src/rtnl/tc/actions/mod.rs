@@ -124,6 +124,14 @@ pub(super) mod tests {
         b.finish()[16..].to_vec()
     }
 
+    /// One action of `kind`, its options set by `f`, encoded as [`encode_tab`] does.
+    pub fn tab_of(kind: &str, f: impl FnOnce(&mut Settings)) -> Vec<u8> {
+        let mut s = Settings::new();
+        s.set_str("kind", kind);
+        f(&mut s);
+        encode_tab(&[s])
+    }
+
     pub fn hex(b: &[u8]) -> String {
         b.iter().map(|x| format!("{x:02x}")).collect()
     }

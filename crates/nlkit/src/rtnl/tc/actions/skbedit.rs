@@ -121,14 +121,11 @@ impl TcKind for Skbedit {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{encode_tab, hex};
+    use super::super::tests::{hex, tab_of};
     use super::*;
 
     fn skbedit(f: impl FnOnce(&mut Settings)) -> Vec<u8> {
-        let mut s = Settings::new();
-        s.set_str("kind", "skbedit");
-        f(&mut s);
-        encode_tab(&[s])
+        tab_of("skbedit", f)
     }
 
     #[test]

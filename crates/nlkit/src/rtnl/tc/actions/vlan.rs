@@ -130,14 +130,11 @@ impl TcKind for Vlan {
 
 #[cfg(test)]
 mod tests {
-    use super::super::tests::{encode_tab, hex};
+    use super::super::tests::{hex, tab_of};
     use super::*;
 
     fn vlan(f: impl FnOnce(&mut Settings)) -> Vec<u8> {
-        let mut s = Settings::new();
-        s.set_str("kind", "vlan");
-        f(&mut s);
-        encode_tab(&[s])
+        tab_of("vlan", f)
     }
 
     #[test]
