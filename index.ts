@@ -94,9 +94,11 @@ export {
   nexthopFlush,
   nexthopBucketList,
 } from './src/default-nexthop.js'
+export { linkAltnameAdd, linkAltnameDel, linkStats } from './src/default-link.js'
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
+export type { BondPortSettings, BridgePortSettings, LinkExtraChanges, LinkStatsEntry, LinkStatsOptions } from './src/link-extras.js'
 export type { DynamicLinkAddSpec, KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
 export type * from './src/link-kinds.js'
 export type * from './src/link-tunnels.js'

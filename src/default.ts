@@ -92,7 +92,9 @@ export function linkAdd<K extends string>(spec: LinkAddSpec<K> & { kind: K }, o?
 }
 
 /**
- * Changes a link (`ip link set`): name, mtu, address, up, master / nomaster, txqlen, alias, group, netns.
+ * Changes a link (`ip link set`): name, mtu, address, up, the flags promisc/allmulticast/arp/multicast,
+ * carrier, GSO/GRO limits, protodown, master / nomaster, bridge or bond port settings, txqlen,
+ * alias, group, netns.
  *
  * @example
  * ```ts

@@ -92,7 +92,7 @@ export function fromNative(op: string, subject: string, e: NativeError): Error {
 }
 
 /** A kernel error the API reports itself (a lookup that found nothing): `kernelError(op, subject, 'ENODEV', 'No such device')`. */
-export function kernelError(op: string, subject: string, code: 'ENODEV' | 'EHOSTUNREACH', text: string): NetlinkError {
+export function kernelError(op: string, subject: string, code: 'ENODEV' | 'EHOSTUNREACH' | 'EOPNOTSUPP', text: string): NetlinkError {
   return new makeNetlinkError(op, subject, { errno: osConstants.errno[code], kind: 'kernel', text })
 }
 

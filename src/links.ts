@@ -12,6 +12,14 @@ import { netnsSpec } from './netns.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
 export type { KnownLinkKind, LinkAddSpec, LinkKindSettings } from './link-spec.js'
 import { checkBool, checkCallOptions, checkInt, checkLinkName, checkLinkRef, checkMac, checkPlain, describe, MAX_U32 } from './validate.js'
+import {
+  type BondPortSettings,
+  type BridgePortSettings,
+  checkPortMaster,
+  EXTRA_KEYS,
+  extraFields,
+  type LinkExtraChanges,
+} from './link-extras.js'
 
 /**
  * A network interface, with the names `ip -j link` uses.
@@ -71,12 +79,49 @@ export interface Link {
   carrier?: boolean
   /** Alternative names (`ip link property add altname`). */
   altNames?: string[]
-  /** 64-bit counters (IFLA_STATS64). */
+  /** 64-bit counters (IFLA_STATS64), every one. */
   stats?: LinkStats
+  /** Promiscuity count (> 0: promiscuous). */
+  promiscuity?: number
+  /** All-multicast count. */
+  allmulti?: number
+  /** Transmit queues. */
+  numTxQueues?: number
+  /** Receive queues. */
+  numRxQueues?: number
+  /** Largest GSO packet, bytes. */
+  gsoMaxSize?: number
+  /** Largest number of GSO segments. */
+  gsoMaxSegs?: number
+  /** Largest TSO packet the device takes, bytes (read-only). */
+  tsoMaxSize?: number
+  /** Largest number of TSO segments (read-only). */
+  tsoMaxSegs?: number
+  /** Largest GRO packet, bytes. */
+  groMaxSize?: number
+  /** Largest IPv4 GSO packet, bytes. */
+  gsoIpv4MaxSize?: number
+  /** Largest IPv4 GRO packet, bytes. */
+  groIpv4MaxSize?: number
+  /** Carrier changes seen. */
+  carrierChanges?: number
+  /** Carrier up events. */
+  carrierUpCount?: number
+  /** Carrier down events. */
+  carrierDownCount?: number
+  /** Protocol down (`ip link set X protodown on`). */
+  protodown?: boolean
+  /** Active protodown reasons (bit numbers). */
+  protodownReason?: number[]
+  /** This link's settings as a bridge port (when its master is a bridge). */
+  bridgePort?: BridgePortSettings
+  /** This link's settings as a bond port (when its master is a bond). */
+  bondPort?: BondPortSettings
 }
 
 /**
- * 64-bit interface counters.
+ * 64-bit interface counters (`struct rtnl_link_stats64`, every field; those the kernel does not
+ * send read 0).
  *
  * @category Links
  */
@@ -97,6 +142,40 @@ export interface LinkStats {
   rxDropped: number
   /** Packets dropped before sending. */
   txDropped: number
+  /** Multicast packets received. */
+  multicast: number
+  /** Collisions. */
+  collisions: number
+  /** Receive length errors. */
+  rxLengthErrors: number
+  /** Receiver ring overflows. */
+  rxOverErrors: number
+  /** Receive CRC errors. */
+  rxCrcErrors: number
+  /** Receive frame alignment errors. */
+  rxFrameErrors: number
+  /** Receive FIFO overruns. */
+  rxFifoErrors: number
+  /** Packets the receiver missed. */
+  rxMissedErrors: number
+  /** Transmit aborts. */
+  txAbortedErrors: number
+  /** Transmit carrier errors. */
+  txCarrierErrors: number
+  /** Transmit FIFO errors. */
+  txFifoErrors: number
+  /** Heartbeat errors. */
+  txHeartbeatErrors: number
+  /** Transmit window errors. */
+  txWindowErrors: number
+  /** Compressed packets received. */
+  rxCompressed: number
+  /** Compressed packets sent. */
+  txCompressed: number
+  /** Packets dropped for want of a protocol handler. */
+  rxNohandler: number
+  /** Packets dropped as addressed to another host. */
+  rxOtherhostDropped: number
 }
 
 /**
@@ -111,7 +190,7 @@ export interface VethOptions extends CallOptions {}
  *
  * @category Links
  */
-export interface LinkChanges {
+export interface LinkChanges extends LinkExtraChanges {
   /** New name. */
   name?: string
   /** MTU in bytes (at least 68). */
@@ -177,8 +256,31 @@ const LINK_TOP_KEYS = new Set([
   'altNames',
   'stats',
   'slaveKind',
+  'promiscuity',
+  'allmulti',
+  'numTxQueues',
+  'numRxQueues',
+  'tsoMaxSize',
+  'tsoMaxSegs',
+  'carrierChanges',
+  'carrierUpCount',
+  'carrierDownCount',
+  ...EXTRA_KEYS,
 ])
-const LINK_SET_KEYS = new Set(['name', 'mtu', 'address', 'broadcast', 'up', 'master', 'nomaster', 'txqlen', 'alias', 'group', 'netns'])
+const LINK_SET_KEYS = new Set([
+  'name',
+  'mtu',
+  'address',
+  'broadcast',
+  'up',
+  'master',
+  'nomaster',
+  'txqlen',
+  'alias',
+  'group',
+  'netns',
+  ...EXTRA_KEYS,
+])
 /** Kind settings that name a link (resolved to an index before sending). */
 const LINK_REF_SETTINGS = ['dev']
 
@@ -314,6 +416,7 @@ export async function linkSet(e: Engine, ref: LinkRef, given: LinkChanges, o?: C
   const f: OpOf<'linkSet'> = { op: 'linkSet', ...refFields(ref), ...(await linkFields(e, changes, o, 'linkSet', String(ref))) }
   if (changes.name !== undefined) f.newName = checkLinkName(changes.name, 'name')
   if (changes.nomaster) f.master = 0
+  await checkPortMaster(e, ref, f, o)
   await e.call('linkSet', String(ref), f, o)
 }
 
@@ -325,7 +428,7 @@ async function linkFields(
   opName: string,
   subject: string,
 ): Promise<LinkSpecFields> {
-  const f: LinkSpecFields = {}
+  const f: LinkSpecFields = extraFields(c, opName === 'linkAdd')
   if (c.mtu !== undefined) f.mtu = checkInt(c.mtu, 'mtu', 68, MAX_U32)
   if (c.address !== undefined) f.address = checkMac(c.address, 'address')
   if (c.broadcast !== undefined) f.broadcast = checkMac(c.broadcast, 'broadcast')

@@ -58,6 +58,23 @@ export interface LinkSpecFields {
   group?: number
   up?: boolean
   netns?: NetnsSpec
+  /** IFF_* bits to set, among those in `flagsMask` (promisc, allmulti, noarp, multicast). */
+  flagsSet?: number
+  flagsMask?: number
+  carrier?: boolean
+  gsoMaxSize?: number
+  gsoMaxSegs?: number
+  groMaxSize?: number
+  gsoIpv4MaxSize?: number
+  groIpv4MaxSize?: number
+  protodown?: boolean
+  /** IFLA_PROTO_DOWN_REASON: the bits in the mask take the value's (mask 0: the whole value). */
+  protodownReasonMask?: number
+  protodownReasonValue?: number
+  /** The master's kind for `port` (`'bridge'`, `'bond'`). */
+  portKind?: string
+  /** Port settings (IFLA_INFO_SLAVE_DATA), checked by the core's port registry. */
+  port?: Record<string, unknown>
 }
 
 /** ops.rs `addr_spec`. */
@@ -234,6 +251,8 @@ export type Op =
   | ({ op: 'linkDel' } & LinkSel)
   | ({ op: 'linkAdd'; ifname: string; kind: string } & LinkSpecFields)
   | ({ op: 'linkSet' } & LinkSpecFields & LinkSel)
+  | ({ op: 'linkAltnameAdd' | 'linkAltnameDel'; altnames: string[] } & LinkSel)
+  | ({ op: 'linkStats'; groups: number } & OptLinkSel)
   | (AddrFields & LinkSel)
   | ({ op: 'addrList'; family?: 4 | 6 } & OptLinkSel)
   | RouteFields
@@ -286,6 +305,19 @@ const LINK_SPEC = {
   alias: 'string',
   group: 'number',
   up: 'boolean',
+  flagsSet: 'number',
+  flagsMask: 'number',
+  carrier: 'boolean',
+  gsoMaxSize: 'number',
+  gsoMaxSegs: 'number',
+  groMaxSize: 'number',
+  gsoIpv4MaxSize: 'number',
+  groIpv4MaxSize: 'number',
+  protodown: 'boolean',
+  protodownReasonMask: 'number',
+  protodownReasonValue: 'number',
+  portKind: 'string',
+  port: 'object',
 } as const
 const ADDR_SPEC = {
   address: 'string',
@@ -375,6 +407,9 @@ export const OP_FIELDS = {
   linkDel: { ...COMMON, ...LINK },
   linkAdd: { ...COMMON, ...LINK_SPEC },
   linkSet: { ...COMMON, ...LINK, ...LINK_SPEC },
+  linkAltnameAdd: { ...COMMON, ...LINK, altnames: 'array' },
+  linkAltnameDel: { ...COMMON, ...LINK, altnames: 'array' },
+  linkStats: { ...COMMON, ...LINK, groups: 'number' },
   addrAdd: { ...COMMON, ...LINK, ...ADDR_SPEC },
   addrReplace: { ...COMMON, ...LINK, ...ADDR_SPEC },
   addrDel: { ...COMMON, ...LINK, ...ADDR_SPEC },

@@ -11,6 +11,8 @@ import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './address
 import { Engine } from './engine.js'
 import { Subscription, type EventGroup, type SubscribeOptions } from './events.js'
 import * as links from './links.js'
+import * as linkExtras from './link-extras.js'
+import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
 import * as neighbours from './neighbours.js'
 import * as nexthops from './nexthops.js'
@@ -80,7 +82,11 @@ export class Netlink {
     return links.linkAdd(this.#e, spec, o)
   }
 
-  /** Changes a link (`ip link set`): name, mtu, address, up, master / nomaster, txqlen, alias, group, netns. */
+  /**
+   * Changes a link (`ip link set`): name, mtu, address, up, the flags promisc/allmulticast/arp/multicast,
+   * carrier, GSO/GRO limits, protodown, master / nomaster, bridge or bond port settings, txqlen,
+   * alias, group, netns.
+   */
   linkSet(ref: LinkRef, changes: LinkChanges, o?: CallOptions): Promise<void> {
     return links.linkSet(this.#e, ref, changes, o)
   }
@@ -113,6 +119,27 @@ export class Netlink {
   /** Deletes a link (`ip link del`). */
   linkDel(ref: LinkRef, o?: CallOptions): Promise<void> {
     return links.linkDel(this.#e, ref, o)
+  }
+
+  /**
+   * Adds alternative names to a link (`ip link property add dev X altname NAME...`); a link can
+   * then be named by any of them. `EEXIST` if a name is taken.
+   */
+  linkAltnameAdd(ref: LinkRef, names: string | string[], o?: CallOptions): Promise<void> {
+    return linkExtras.linkAltnames(this.#e, 'linkAltnameAdd', ref, names, o)
+  }
+
+  /** Removes alternative names (`ip link property del dev X altname NAME...`). */
+  linkAltnameDel(ref: LinkRef, names: string | string[], o?: CallOptions): Promise<void> {
+    return linkExtras.linkAltnames(this.#e, 'linkAltnameDel', ref, names, o)
+  }
+
+  /**
+   * Link statistics through RTM_GETSTATS (`ip -j stats show [dev X] group link|offload`): only
+   * the groups asked for travel, so polling counters costs less than {@link linkList}.
+   */
+  linkStats(o?: LinkStatsOptions): Promise<LinkStatsEntry[]> {
+    return linkExtras.linkStats(this.#e, o)
   }
 
   // ---- addresses -----------------------------------------------------------------------------

@@ -39,6 +39,19 @@ const LINK_SPEC: Fields = &[
     ("alias", Str),
     ("group", Int),
     ("up", Bool),
+    ("flagsSet", Int),
+    ("flagsMask", Int),
+    ("carrier", Bool),
+    ("gsoMaxSize", Int),
+    ("gsoMaxSegs", Int),
+    ("groMaxSize", Int),
+    ("gsoIpv4MaxSize", Int),
+    ("groIpv4MaxSize", Int),
+    ("protodown", Bool),
+    ("protodownReasonMask", Int),
+    ("protodownReasonValue", Int),
+    ("portKind", Str),
+    ("port", Map),
 ];
 const ADDR_SPEC: Fields = &[
     ("address", Str),
@@ -128,6 +141,8 @@ const ACTION_REF: Fields = &[("kind", Str), ("index", Int)];
 const ACTION_LIST: Fields = &[("actions", List)];
 const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
+const ALTNAMES: Fields = &[("altnames", List)];
+const STATS_GROUPS: Fields = &[("groups", Int)];
 
 /// Each operation and the groups of fields it takes (besides [`COMMON`]).
 pub const OPS: &[(&str, &[Fields])] = &[
@@ -137,6 +152,9 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("linkDel", &[LINK]),
     ("linkAdd", &[LINK_SPEC]),
     ("linkSet", &[LINK, LINK_SPEC]),
+    ("linkAltnameAdd", &[LINK, ALTNAMES]),
+    ("linkAltnameDel", &[LINK, ALTNAMES]),
+    ("linkStats", &[LINK, STATS_GROUPS]),
     ("addrAdd", &[LINK, ADDR_SPEC]),
     ("addrReplace", &[LINK, ADDR_SPEC]),
     ("addrDel", &[LINK, ADDR_SPEC]),

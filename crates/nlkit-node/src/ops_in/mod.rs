@@ -5,6 +5,7 @@
 
 pub mod fields;
 mod json;
+mod link;
 mod nexthop;
 pub mod raw;
 pub mod route;

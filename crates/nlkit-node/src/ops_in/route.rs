@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use std::os::fd::OwnedFd;
 
 use nlkit::netns::NetnsRef;
-use nlkit::rtnl::link::{self, LinkSpec};
+use nlkit::rtnl::link;
 use nlkit::rtnl::neigh::{self, NeighOp, NeighSpec};
 use nlkit::rtnl::route::{self, Encap, Nexthop, METRICS};
 use nlkit::rtnl::rule::{self, RuleExtra, RuleOp, RuleSpec};
@@ -45,10 +45,18 @@ impl Args<'_> {
     pub(crate) fn str(&self, k: &str) -> R<Option<&str>> {
         self.0.str(k).map_err(bad)
     }
+    /// A list of strings (an absent key is an empty list).
+    pub(crate) fn strs(&self, k: &str) -> R<Vec<String>> {
+        match self.0.get(k) {
+            None => Ok(Vec::new()),
+            Some(Value::List(v)) => v.iter().map(|x| if let Value::Str(s) = x { Ok(s.clone()) } else { Err(invalid(k)) }).collect(),
+            Some(_) => Err(invalid(k)),
+        }
+    }
     pub(crate) fn ip(&self, k: &str) -> R<Option<IpAddr>> {
         self.str(k)?.map(|s| s.parse().map_err(|_| invalid(k))).transpose()
     }
-    fn mac(&self, k: &str) -> R<Option<Vec<u8>>> {
+    pub(crate) fn mac(&self, k: &str) -> R<Option<Vec<u8>>> {
         self.str(k)?.map(|s| link::parse_mac(s).ok_or_else(|| invalid(k))).transpose()
     }
     fn family(&self) -> R<u8> {
@@ -68,7 +76,7 @@ impl Args<'_> {
             (None, None) => Ok(None),
         }
     }
-    fn netns(&self, k: &str) -> R<Option<NetnsRef>> {
+    pub(crate) fn netns(&self, k: &str) -> R<Option<NetnsRef>> {
         let Some(m) = self.0.map(k).map_err(bad)? else { return Ok(None) };
         let a = Args(m);
         Ok(Some(match (a.str("name")?, a.str("path")?, a.u32("pid")?, a.u32("fd")?) {
@@ -200,38 +208,6 @@ fn route_spec(a: &Args, keep: &mut Vec<OwnedFd>) -> R<RouteSpec> {
     })
 }
 
-fn link_spec(a: &Args) -> R<LinkSpec> {
-    let netns = a.netns("netns")?;
-    // A missing named/path namespace is ENOENT here, before anything is sent (a pid goes to the
-    // kernel as IFLA_NET_NS_PID, which answers ESRCH itself).
-    if let Some(ns @ (NetnsRef::Name(_) | NetnsRef::Path(_) | NetnsRef::Fd(_))) = &netns {
-        ns.open()?;
-    }
-    Ok(LinkSpec {
-        name: a.str("newName")?.or(a.str("ifname")?).map(String::from),
-        kind: a.str("kind")?.map(String::from),
-        info: a.0.map("info").map_err(bad)?.cloned().unwrap_or_default(),
-        mtu: a.u32("mtu")?,
-        address: a.mac("address")?,
-        broadcast: a.mac("broadcast")?,
-        txqlen: a.u32("txqlen")?,
-        master: a.u32("master")?,
-        link: a.u32("parent")?,
-        alias: a.str("alias")?.map(String::from),
-        group: a.u32("group")?,
-        up: a.bool("up")?,
-        netns,
-    })
-}
-
-/// A link request; the namespace fds its message refers to live as long as the request.
-fn link_request(e: Result<link::Encoded, String>) -> R<Request> {
-    let enc = e.map_err(bad)?;
-    let mut r = Request::ack(enc.bytes);
-    r.keep = Some(Box::new(enc.ctx));
-    Ok(r)
-}
-
 fn neigh_spec(a: &Args) -> R<NeighSpec> {
     let family = match a.family()? {
         0 => a.ip("dst")?.map(|d| rtnl::family_of(&d)).unwrap_or(neigh::AF_BRIDGE),
@@ -318,43 +294,6 @@ fn rule_extra(a: &Args) -> R<RuleExtra> {
     })
 }
 
-/// tun/tap links are made through /dev/net/tun (persistent, as `ip tuntap add` makes them), in
-/// the connection's namespace; the other settings (mtu, up, master, ...) then follow as an
-/// ordinary link change.
-fn tun_add(a: &Args, netns: Option<&NetnsRef>) -> R<Request> {
-    use nlkit::rtnl::link::tun::{self, TunMode, TunSpec};
-    let name = a.str("ifname")?.ok_or_else(|| invalid("name"))?.to_string();
-    let info = a.0.map("info").map_err(bad)?.cloned().unwrap_or_default();
-    // The keys the `tun` kind decodes, so a tun/tap read back can be created again.
-    info.check_known(&["mode", "multiQueue", "owner", "group", "persist", "pi", "vnetHdr"]).map_err(bad)?;
-    if info.bool("pi").map_err(bad)? == Some(true) || info.bool("vnetHdr").map_err(bad)? == Some(true) {
-        return Err(bad("tun/tap devices are made without packet information or vnet headers".into()));
-    }
-    let tap = match info.str("mode").map_err(bad)? {
-        Some("tap") => true,
-        Some("tun") => false,
-        Some(_) => return Err(invalid("mode")),
-        None => a.str("kind")? == Some("tap"),
-    };
-    let mut changes = link_spec(a)?;
-    changes.kind = None;
-    changes.info = Settings::new();
-    changes.name = None;
-    let spec = TunSpec {
-        name: name.clone(),
-        mode: if tap { TunMode::Tap } else { TunMode::Tun },
-        multi_queue: info.bool("multiQueue").map_err(bad)?.unwrap_or(false),
-        persist: true,
-        owner: info.u32("owner").map_err(bad)?,
-        group: info.u32("group").map_err(bad)?,
-    };
-    drop(tun::create_in(netns, &spec)?); // persistent: the device outlives this descriptor
-    if changes == LinkSpec::default() {
-        return Ok(Request::get(link::get(&LinkRef::Name(name))));
-    }
-    Ok(after_link(&name, move |i| link_request(link::set(i as i32, &changes))))
-}
-
 /// Builds the core request for an operation. `netns` is the connection's namespace (for the
 /// few operations that are not netlink messages).
 pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
@@ -362,16 +301,7 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
     let name = a.str("op")?.unwrap_or_default();
     super::fields::check(name, op).map_err(bad)?;
     Ok(match name {
-        "linkAdd" if matches!(a.str("kind")?, Some("tun" | "tap")) => tun_add(&a, netns)?,
-        "linkGet" => Request::get(link::get(&a.link_ref()?.ok_or_else(|| invalid("link"))?)),
-        "linkList" => Request::dump(link::dump(), Filter::default()),
-        "linkSetUp" => Request::ack(link::set_up(&a.link_ref()?.ok_or_else(|| invalid("link"))?, a.bool("up")?.unwrap_or(true))),
-        "linkDel" => Request::ack(link::del(&a.link_ref()?.ok_or_else(|| invalid("link"))?)),
-        "linkAdd" => link_request(link::add(&link_spec(&a)?))?,
-        "linkSet" => {
-            let spec = link_spec(&a)?;
-            on_link(&a, move |i| link_request(link::set(i as i32, &spec)))?
-        }
+        other if other.starts_with("link") => super::link::request(&a, other, netns)?,
         "addrAdd" | "addrReplace" | "addrDel" => {
             let aop = match name {
                 "addrAdd" => AddrOp::Add,

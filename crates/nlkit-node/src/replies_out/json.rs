@@ -97,6 +97,19 @@ impl<'a> Obj<'a> {
         self
     }
 
+    pub fn nums<N: Num>(&mut self, k: &str, v: &[N]) -> &mut Self {
+        let o = self.key(k);
+        o.push('[');
+        for (i, n) in v.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            n.write(o);
+        }
+        o.push(']');
+        self
+    }
+
     pub fn raw(&mut self, k: &str) -> &mut String {
         self.key(k)
     }

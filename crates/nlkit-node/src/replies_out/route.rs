@@ -4,6 +4,8 @@
 use std::fmt::Write;
 use std::net::IpAddr;
 
+use nlkit::rtnl::link::stats::Stats;
+use nlkit::rtnl::link::{LinkStats, STATS64_DETAIL};
 use nlkit::rtnl::names::{NTF_FLAGS, NUD_STATES, PREFS, RTNH_FLAGS, RULE_ACTIONS};
 use nlkit::rtnl::{names, route::METRICS, rule, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
 
@@ -56,16 +58,36 @@ pub fn link(o: &mut String, l: &Link, names: Names<'_>) {
     if !l.alt_names.is_empty() {
         j.strs("altNames", &l.alt_names);
     }
+    for (name, v) in &l.counts {
+        j.num(name, *v);
+    }
+    if let Some(p) = l.proto_down {
+        j.bool("protodown", p);
+    }
+    if let Some(r) = l.proto_down_reason {
+        let bits: Vec<u32> = (0..32).filter(|b| r & (1 << b) != 0).collect();
+        j.nums("protodownReason", &bits);
+    }
+    if let (Some(port), Some(master)) = (&l.port, l.slave_kind.as_deref()) {
+        settings(j.raw(if master == "bond" { "bondPort" } else { "bridgePort" }), port);
+    }
     if let Some(s) = &l.stats {
-        let o = j.raw("stats");
-        let mut st = Obj::new(o);
-        st.num("rxPackets", s.rx_packets).num("txPackets", s.tx_packets);
-        st.num("rxBytes", s.rx_bytes).num("txBytes", s.tx_bytes);
-        st.num("rxErrors", s.rx_errors).num("txErrors", s.tx_errors);
-        st.num("rxDropped", s.rx_dropped).num("txDropped", s.tx_dropped);
-        st.end();
+        link_stats(j.raw("stats"), s);
     }
     j.end();
+}
+
+/// `rtnl_link_stats64`, every counter.
+pub fn link_stats(o: &mut String, s: &LinkStats) {
+    let mut st = Obj::new(o);
+    st.num("rxPackets", s.rx_packets).num("txPackets", s.tx_packets);
+    st.num("rxBytes", s.rx_bytes).num("txBytes", s.tx_bytes);
+    st.num("rxErrors", s.rx_errors).num("txErrors", s.tx_errors);
+    st.num("rxDropped", s.rx_dropped).num("txDropped", s.tx_dropped);
+    for (name, v) in STATS64_DETAIL.iter().zip(s.detail) {
+        st.num(name, v);
+    }
+    st.end();
 }
 
 pub fn address(o: &mut String, a: &Address, names: Names<'_>) {
@@ -269,5 +291,31 @@ pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
         Object::Rule(r) => rule(o, r),
         Object::Tc(t) => super::tc::tc(o, t, names),
         Object::Nexthop(n) => super::nexthop::nexthop(o, n, names),
+        Object::Stats(st) => stats(o, st, names),
     }
+}
+
+/// `ip -j stats show`'s groups, camelCase.
+fn stats(o: &mut String, st: &Stats, names: Names<'_>) {
+    let mut j = Obj::new(o);
+    j.num("index", st.index).opt_str("name", names(st.index));
+    if let Some(l) = &st.link {
+        link_stats(j.raw("link"), l);
+    }
+    if let Some(off) = &st.offload {
+        let mut oj = Obj::new(j.raw("offload"));
+        if let Some(c) = &off.cpu_hit {
+            link_stats(oj.raw("cpuHit"), c);
+        }
+        if let Some(l3) = &off.l3_stats {
+            link_stats(oj.raw("l3Stats"), l3);
+        }
+        if let Some((request, used)) = off.l3_info {
+            let mut ij = Obj::new(oj.raw("l3StatsInfo"));
+            ij.bool("request", request).bool("used", used);
+            ij.end();
+        }
+        oj.end();
+    }
+    j.end();
 }

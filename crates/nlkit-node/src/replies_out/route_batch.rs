@@ -36,6 +36,7 @@ pub fn event(o: &mut String, ev: &Event<Change>) {
                 Object::Tc(t) if t.ty == TcType::Action => ("action", "actions"),
                 Object::Tc(t) => (t.ty.name(), t.ty.name()),
                 Object::Nexthop(_) => ("nexthop", "nexthop"),
+                Object::Stats(_) => ("stats", "stats"),
             };
             j.str("type", ty).str("action", if *action == Action::New { "new" } else { "del" });
             if *existing {

@@ -169,6 +169,7 @@ impl Changes {
             Object::Rule(_) => [None, None],
             Object::Tc(t) => [Some(t.ifindex), None],
             Object::Nexthop(n) => [n.oif, None],
+            Object::Stats(st) => [Some(st.index), None],
         };
         idx.into_iter().flatten().filter_map(|i| self.names.get(&i).map(|n| (i, n.clone()))).collect()
     }
@@ -196,6 +197,7 @@ fn identity(obj: &Object) -> u64 {
             }
         }
         Object::Nexthop(n) => (6u8, n.id, n.bucket.map(|b| b.index)).hash(&mut h),
+        Object::Stats(st) => (7u8, st.index).hash(&mut h),
         Object::Rule(r) => {
             (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
         }

@@ -48,6 +48,8 @@ pub enum Object {
     Tc(tc::Tc),
     /// A nexthop object, or a bucket of a resilient group.
     Nexthop(nexthop::Nexthop),
+    /// A link's statistics (RTM_NEWSTATS).
+    Stats(link::stats::Stats),
 }
 
 /// Decodes a data message into an object; `Ok(None)` for message types nlkit does not model.
@@ -62,6 +64,7 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         route::RTM_DELROUTE => (Del, Object::Route(route::decode(msg.payload)?)),
         neigh::RTM_NEWNEIGH => (New, Object::Neigh(neigh::decode(msg.payload)?)),
         neigh::RTM_DELNEIGH => (Del, Object::Neigh(neigh::decode(msg.payload)?)),
+        link::stats::RTM_NEWSTATS => (New, Object::Stats(link::stats::decode(msg.payload)?)),
         rule::RTM_NEWRULE => (New, Object::Rule(rule::decode(msg.payload)?)),
         rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
         nexthop::RTM_NEWNEXTHOP | nexthop::RTM_NEWNEXTHOPBUCKET => (New, Object::Nexthop(nexthop::decode(msg.payload)?)),
@@ -91,7 +94,7 @@ pub struct Filter {
 impl Filter {
     pub fn keep(&self, obj: &Object) -> bool {
         match obj {
-            Object::Link(_) => true,
+            Object::Link(_) | Object::Stats(_) => true,
             Object::Nexthop(n) => self.index.is_none_or(|i| n.oif == Some(i)),
             Object::Tc(t) => self.index.is_none_or(|i| i == t.ifindex),
             Object::Neigh(n) => self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index),

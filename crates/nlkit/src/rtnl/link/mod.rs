@@ -2,6 +2,8 @@
 //! Kind-specific data (IFLA_INFO_DATA) is handled by the modules in [`kinds`].
 
 pub mod kinds;
+pub mod ports;
+pub mod stats;
 pub mod tun;
 
 use crate::netns::NetnsRef;
@@ -13,6 +15,8 @@ pub const RTM_NEWLINK: u16 = 16;
 pub const RTM_DELLINK: u16 = 17;
 pub const RTM_GETLINK: u16 = 18;
 pub const RTM_SETLINK: u16 = 19;
+pub const RTM_NEWLINKPROP: u16 = 108;
+pub const RTM_DELLINKPROP: u16 = 109;
 
 pub(crate) const IFLA_ADDRESS: u16 = 1;
 pub(crate) const IFLA_BROADCAST: u16 = 2;
@@ -36,15 +40,44 @@ const IFLA_MAX_MTU: u16 = 51;
 const IFLA_PROP_LIST: u16 = 52;
 const IFLA_ALT_IFNAME: u16 = 53;
 const IFLA_PERM_ADDRESS: u16 = 54;
+const IFLA_PROTO_DOWN: u16 = 39;
+const IFLA_PROTO_DOWN_REASON: u16 = 55;
+const IFLA_PROTO_DOWN_REASON_MASK: u16 = 1;
+const IFLA_PROTO_DOWN_REASON_VALUE: u16 = 2;
+const IFLA_GSO_MAX_SEGS: u16 = 40;
+const IFLA_GSO_MAX_SIZE: u16 = 41;
+const IFLA_GRO_MAX_SIZE: u16 = 58;
+const IFLA_GSO_IPV4_MAX_SIZE: u16 = 63;
+const IFLA_GRO_IPV4_MAX_SIZE: u16 = 64;
+
+/// u32 attributes reported as they are, with `ip -d -j`'s names in camelCase (counts, queue
+/// numbers and the segmentation limits).
+const U32_ATTRS: &[(u16, &str)] = &[
+    (30, "promiscuity"),
+    (61, "allmulti"),
+    (31, "numTxQueues"),
+    (32, "numRxQueues"),
+    (IFLA_GSO_MAX_SIZE, "gsoMaxSize"),
+    (IFLA_GSO_MAX_SEGS, "gsoMaxSegs"),
+    (59, "tsoMaxSize"),
+    (60, "tsoMaxSegs"),
+    (IFLA_GRO_MAX_SIZE, "groMaxSize"),
+    (IFLA_GSO_IPV4_MAX_SIZE, "gsoIpv4MaxSize"),
+    (IFLA_GRO_IPV4_MAX_SIZE, "groIpv4MaxSize"),
+    (35, "carrierChanges"),
+    (47, "carrierUpCount"),
+    (48, "carrierDownCount"),
+];
 
 const IFLA_INFO_KIND: u16 = 1;
 const IFLA_INFO_DATA: u16 = 2;
 const IFLA_INFO_SLAVE_KIND: u16 = 4;
+const IFLA_INFO_SLAVE_DATA: u16 = 5;
 
 /// Size of `struct ifinfomsg`.
 const IFINFOMSG_LEN: usize = 16;
 
-/// 64-bit interface counters (the first eight fields of `rtnl_link_stats64`).
+/// 64-bit interface counters: `struct rtnl_link_stats64` whole, in its order.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct LinkStats {
     pub rx_packets: u64,
@@ -55,7 +88,31 @@ pub struct LinkStats {
     pub tx_errors: u64,
     pub rx_dropped: u64,
     pub tx_dropped: u64,
+    /// The detailed counters after the first eight, in struct order (see [`STATS64_DETAIL`]);
+    /// those an older kernel does not send read as 0.
+    pub detail: [u64; 17],
 }
+
+/// Names of `rtnl_link_stats64`'s fields after `tx_dropped`, camelCase.
+pub const STATS64_DETAIL: [&str; 17] = [
+    "multicast",
+    "collisions",
+    "rxLengthErrors",
+    "rxOverErrors",
+    "rxCrcErrors",
+    "rxFrameErrors",
+    "rxFifoErrors",
+    "rxMissedErrors",
+    "txAbortedErrors",
+    "txCarrierErrors",
+    "txFifoErrors",
+    "txHeartbeatErrors",
+    "txWindowErrors",
+    "rxCompressed",
+    "txCompressed",
+    "rxNohandler",
+    "rxOtherhostDropped",
+];
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Link {
@@ -88,6 +145,20 @@ pub struct Link {
     pub carrier: Option<u8>,
     pub alt_names: Vec<String>,
     pub stats: Option<LinkStats>,
+    /// The [`U32_ATTRS`] the kernel sent, by name.
+    pub counts: Vec<(&'static str, u32)>,
+    pub proto_down: Option<bool>,
+    /// IFLA_PROTO_DOWN_REASON's value: one bit per reason.
+    pub proto_down_reason: Option<u32>,
+    /// Port settings (IFLA_INFO_SLAVE_DATA) decoded by the master's kind ([`ports`]).
+    pub port: Option<Settings>,
+}
+
+impl Link {
+    /// One of the [`U32_ATTRS`] by its name (`"gsoMaxSize"`).
+    pub fn count(&self, name: &str) -> Option<u32> {
+        self.counts.iter().find(|(n, _)| *n == name).map(|(_, v)| *v)
+    }
 }
 
 /// How a request names its link: the kernel accepts either an index or IFLA_IFNAME.
@@ -137,6 +208,20 @@ pub fn set_up(r: &LinkRef, up: bool) -> Vec<u8> {
     with_ref(RTM_SETLINK, NLM_F_ACK, r, if up { super::names::IFF_UP } else { 0 }, super::names::IFF_UP).finish()
 }
 
+/// RTM_NEWLINKPROP / RTM_DELLINKPROP adding or removing alternative names, as `ip link
+/// property add|del dev DEV altname NAME...` sends them (iproute2 asks for EXCL|CREATE|APPEND).
+pub fn altnames(r: &LinkRef, names: &[String], add: bool) -> Vec<u8> {
+    let (ty, flags) =
+        if add { (RTM_NEWLINKPROP, NLM_F_ACK | NLM_F_EXCL | NLM_F_CREATE | wire::NLM_F_APPEND) } else { (RTM_DELLINKPROP, NLM_F_ACK) };
+    let mut b = with_ref(ty, flags, r, 0, 0);
+    let n = b.nest_start(IFLA_PROP_LIST);
+    for name in names {
+        b.attr_str(IFLA_ALT_IFNAME, name);
+    }
+    b.nest_end(n);
+    b.finish()
+}
+
 /// RTM_DELLINK.
 pub fn del(r: &LinkRef) -> Vec<u8> {
     with_ref(RTM_DELLINK, NLM_F_ACK, r, 0, 0).finish()
@@ -166,8 +251,21 @@ pub struct LinkSpec {
     pub alias: Option<String>,
     pub group: Option<u32>,
     pub up: Option<bool>,
+    /// Other IFF_* bits to set or clear (promisc, allmulti, noarp, multicast): `(values, mask)`.
+    pub if_flags: (u32, u32),
     /// Move the link into this namespace.
     pub netns: Option<NetnsRef>,
+    pub carrier: Option<bool>,
+    pub gso_max_size: Option<u32>,
+    pub gso_max_segs: Option<u32>,
+    pub gro_max_size: Option<u32>,
+    pub gso_ipv4_max_size: Option<u32>,
+    pub gro_ipv4_max_size: Option<u32>,
+    pub proto_down: Option<bool>,
+    /// `(mask, value)`: the reason bits in `mask` take their value (mask 0: all of them).
+    pub proto_down_reason: Option<(u32, u32)>,
+    /// Port settings for the link's master, by the master's kind (`"bridge"`, `"bond"`).
+    pub port: Option<(String, Settings)>,
 }
 
 /// An encoded link request with what must stay alive until it is sent.
@@ -178,11 +276,13 @@ pub struct Encoded {
 
 fn encode_spec(ty: u16, flags: u16, index: i32, spec: &LinkSpec, set_name: bool) -> Result<Encoded, String> {
     let up = super::names::IFF_UP;
-    let (if_flags, change) = match spec.up {
+    let (mut if_flags, mut change) = match spec.up {
         Some(true) => (up, up),
         Some(false) => (0, up),
         None => (0, 0),
     };
+    if_flags |= spec.if_flags.0 & spec.if_flags.1;
+    change |= spec.if_flags.1;
     let mut b = MsgBuilder::new(ty, flags);
     let mut ctx = kinds::EncodeCtx::default();
     b.push(&ifinfomsg(0, index, if_flags, change));
@@ -213,6 +313,31 @@ fn encode_spec(ty: u16, flags: u16, index: i32, spec: &LinkSpec, set_name: bool)
     if let Some(v) = spec.group {
         b.attr_u32(IFLA_GROUP, v);
     }
+    for (attr, v) in [
+        (IFLA_GSO_MAX_SIZE, spec.gso_max_size),
+        (IFLA_GSO_MAX_SEGS, spec.gso_max_segs),
+        (IFLA_GRO_MAX_SIZE, spec.gro_max_size),
+        (IFLA_GSO_IPV4_MAX_SIZE, spec.gso_ipv4_max_size),
+        (IFLA_GRO_IPV4_MAX_SIZE, spec.gro_ipv4_max_size),
+    ] {
+        if let Some(v) = v {
+            b.attr_u32(attr, v);
+        }
+    }
+    if let Some(v) = spec.carrier {
+        b.attr(IFLA_CARRIER, &[v as u8]);
+    }
+    if let Some(v) = spec.proto_down {
+        b.attr(IFLA_PROTO_DOWN, &[v as u8]);
+    }
+    if let Some((mask, value)) = spec.proto_down_reason {
+        let n = b.nest_start(IFLA_PROTO_DOWN_REASON);
+        if mask != 0 {
+            b.attr_u32(IFLA_PROTO_DOWN_REASON_MASK, mask);
+        }
+        b.attr_u32(IFLA_PROTO_DOWN_REASON_VALUE, value);
+        b.nest_end(n);
+    }
     if let Some(ns) = &spec.netns {
         match ns {
             NetnsRef::Pid(pid) => {
@@ -233,6 +358,8 @@ fn encode_spec(ty: u16, flags: u16, index: i32, spec: &LinkSpec, set_name: bool)
         b.nest_end(info);
     } else if !spec.info.is_empty() {
         return Err("kind settings given without a kind".into());
+    } else if let Some((master, s)) = &spec.port {
+        ports::encode(master, s, &mut b)?;
     }
     Ok(Encoded { bytes: b.finish(), ctx })
 }
@@ -288,19 +415,31 @@ pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
             IFLA_QDISC => l.qdisc = Some(attr_str(v)),
             IFLA_IFALIAS => l.alias = Some(attr_str(v)).filter(|s| !s.is_empty()),
             IFLA_STATS64 => l.stats = Some(decode_stats64(v)),
+            IFLA_PROTO_DOWN => l.proto_down = attr_u8(v).map(|x| x != 0),
+            IFLA_PROTO_DOWN_REASON => {
+                for (rty, rv) in attrs(v).map_while(Result::ok) {
+                    if rty == IFLA_PROTO_DOWN_REASON_VALUE {
+                        l.proto_down_reason = attr_u32(rv);
+                    }
+                }
+            }
             IFLA_LINKINFO => {
-                let mut data = None;
+                let (mut data, mut slave) = (None, None);
                 for a in attrs(v) {
                     let (ity, iv) = a?;
                     match ity {
                         IFLA_INFO_KIND => l.kind = Some(attr_str(iv)),
                         IFLA_INFO_DATA => data = Some(iv),
                         IFLA_INFO_SLAVE_KIND => l.slave_kind = Some(attr_str(iv)),
+                        IFLA_INFO_SLAVE_DATA => slave = Some(iv),
                         _ => {}
                     }
                 }
                 if let (Some(kind), Some(data)) = (&l.kind, data) {
                     l.info = Some(kinds::decode(kind, data)).filter(|s| !s.is_empty());
+                }
+                if let (Some(master), Some(data)) = (&l.slave_kind, slave) {
+                    l.port = ports::decode(master, data);
                 }
             }
             IFLA_PROP_LIST => {
@@ -311,14 +450,20 @@ pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
                     }
                 }
             }
-            _ => {}
+            _ => {
+                if let Some((_, name)) = U32_ATTRS.iter().find(|(a, _)| *a == ty) {
+                    if let Some(x) = attr_u32(v) {
+                        l.counts.push((name, x));
+                    }
+                }
+            }
         }
     }
     Ok(l)
 }
 
-fn decode_stats64(v: &[u8]) -> LinkStats {
-    let s: [u8; 64] = fixed(v);
+pub(crate) fn decode_stats64(v: &[u8]) -> LinkStats {
+    let s: [u8; 25 * 8] = fixed(v);
     let f = |i: usize| wire::attr_u64(&s[i * 8..]).unwrap_or(0);
     LinkStats {
         rx_packets: f(0),
@@ -329,5 +474,6 @@ fn decode_stats64(v: &[u8]) -> LinkStats {
         tx_errors: f(5),
         rx_dropped: f(6),
         tx_dropped: f(7),
+        detail: std::array::from_fn(|i| f(8 + i)),
     }
 }

@@ -4,7 +4,7 @@
 
 mod bond;
 mod bridge;
-mod common;
+pub(crate) mod common;
 mod gre;
 mod ipip;
 mod ipvlan;

@@ -1,0 +1,45 @@
+/**
+ * The module-level functions for alternative names and link statistics: each is the
+ * {@link Netlink} method of the same name, on the default connection.
+ *
+ * @module
+ */
+
+import { conn } from './default.js'
+import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
+import type { CallOptions, LinkRef } from './types.js'
+
+/**
+ * Adds alternative names to a link (`ip link property add dev X altname NAME...`); a link can
+ * then be named by any of them. `EEXIST` if a name is taken.
+ *
+ * @category Links
+ */
+export function linkAltnameAdd(ref: LinkRef, names: string | string[], o?: CallOptions): Promise<void> {
+  return conn().linkAltnameAdd(ref, names, o)
+}
+
+/**
+ * Removes alternative names (`ip link property del dev X altname NAME...`).
+ *
+ * @category Links
+ */
+export function linkAltnameDel(ref: LinkRef, names: string | string[], o?: CallOptions): Promise<void> {
+  return conn().linkAltnameDel(ref, names, o)
+}
+
+/**
+ * Link statistics through RTM_GETSTATS (`ip -j stats show [dev X] group link|offload`): only
+ * the groups asked for travel, so polling counters costs less than {@link linkList}.
+ *
+ * @example
+ * ```ts
+ * const [s] = await linkStats({ dev: 'eth0' })
+ * console.log(s.link?.rxBytes, s.link?.rxMissedErrors)
+ * ```
+ *
+ * @category Links
+ */
+export function linkStats(o?: LinkStatsOptions): Promise<LinkStatsEntry[]> {
+  return conn().linkStats(o)
+}
