@@ -9,7 +9,7 @@
 import type { Engine } from './engine.js'
 import type { LinkSpecFields } from './native.js'
 import { kernelError } from './errors.js'
-import type { Link, LinkStats } from './links.js'
+import type { Link, LinkStats } from './link-types.js'
 import { linkNames, refFields } from './links.js'
 import type { CallOptions, LinkRef } from './types.js'
 import { checkBool, checkCallOptions, checkInt, checkLinkRef, checkPlain, checkText, describe, MAX_U32 } from './validate.js'
