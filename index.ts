@@ -95,9 +95,31 @@ export {
   nexthopBucketList,
 } from './src/default-nexthop.js'
 export { linkAltnameAdd, linkAltnameDel, linkStats } from './src/default-link.js'
+export {
+  netconfList,
+  nsidList,
+  nsidGet,
+  nsidSet,
+  addrlabelList,
+  addrlabelAdd,
+  addrlabelDel,
+  ntableList,
+  ntableChange,
+} from './src/default-misc.js'
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
+export type {
+  AddrLabel,
+  AddrLabelSpec,
+  NetconfEntry,
+  NetconfFilter,
+  NsidEntry,
+  Ntable,
+  NtableChange,
+  NtableFilter,
+  NtableSettings,
+} from './src/misc-tables.js'
 export type { BondPortSettings, BridgePortSettings, LinkExtraChanges, LinkStatsEntry, LinkStatsOptions } from './src/link-extras.js'
 export type { DynamicLinkAddSpec, KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
 export type * from './src/link-kinds.js'

@@ -253,6 +253,13 @@ export type Op =
   | ({ op: 'linkSet' } & LinkSpecFields & LinkSel)
   | ({ op: 'linkAltnameAdd' | 'linkAltnameDel'; altnames: string[] } & LinkSel)
   | ({ op: 'linkStats'; groups: number } & OptLinkSel)
+  | { op: 'netconfList'; family: number; index?: number }
+  | { op: 'nsidList' | 'addrlabelList' }
+  | { op: 'nsidGet'; netns: NetnsSpec }
+  | { op: 'nsidSet'; netns: NetnsSpec; nsid: number }
+  | { op: 'addrlabelAdd' | 'addrlabelDel'; prefix: string; prefixLen: number; label: number; index?: number }
+  | { op: 'ntableList'; family: number; index?: number }
+  | { op: 'ntableChange'; family: number; table: string; index?: number; settings: Record<string, number> }
   | (AddrFields & LinkSel)
   | ({ op: 'addrList'; family?: 4 | 6 } & OptLinkSel)
   | RouteFields
@@ -398,6 +405,8 @@ const NH_SPEC = {
   encap: 'object',
 } as const
 const ACTION_REF = { kind: 'string', index: 'number' } as const
+const ADDRLABEL = { prefix: 'string', prefixLen: 'number', label: 'number', index: 'number' } as const
+const NTABLE = { family: 'number', index: 'number', table: 'string', settings: 'object' } as const
 
 /** Each operation's fields and their JSON types (see above). */
 export const OP_FIELDS = {
@@ -410,6 +419,15 @@ export const OP_FIELDS = {
   linkAltnameAdd: { ...COMMON, ...LINK, altnames: 'array' },
   linkAltnameDel: { ...COMMON, ...LINK, altnames: 'array' },
   linkStats: { ...COMMON, ...LINK, groups: 'number' },
+  netconfList: { ...COMMON, ...FAMILY, index: 'number' },
+  nsidList: { ...COMMON },
+  nsidGet: { ...COMMON, netns: 'object' },
+  nsidSet: { ...COMMON, netns: 'object', nsid: 'number' },
+  addrlabelList: { ...COMMON },
+  addrlabelAdd: { ...COMMON, ...ADDRLABEL },
+  addrlabelDel: { ...COMMON, ...ADDRLABEL },
+  ntableList: { ...COMMON, ...NTABLE },
+  ntableChange: { ...COMMON, ...NTABLE },
   addrAdd: { ...COMMON, ...LINK, ...ADDR_SPEC },
   addrReplace: { ...COMMON, ...LINK, ...ADDR_SPEC },
   addrDel: { ...COMMON, ...LINK, ...ADDR_SPEC },

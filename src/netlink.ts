@@ -12,6 +12,8 @@ import { Engine } from './engine.js'
 import { Subscription, type EventGroup, type SubscribeOptions } from './events.js'
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
+import * as misc from './misc-tables.js'
+import type { AddrLabel, AddrLabelSpec, NetconfEntry, NetconfFilter, NsidEntry, Ntable, NtableChange, NtableFilter } from './misc-tables.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
 import * as neighbours from './neighbours.js'
@@ -140,6 +142,53 @@ export class Netlink {
    */
   linkStats(o?: LinkStatsOptions): Promise<LinkStatsEntry[]> {
     return linkExtras.linkStats(this.#e, o)
+  }
+
+  // ---- the smaller tables --------------------------------------------------------------------
+
+  /** Per-device IP settings (`ip -j netconf show [dev X]`): forwarding, rp_filter, proxy_neigh, ... */
+  netconfList(filter?: NetconfFilter, o?: CallOptions): Promise<NetconfEntry[]> {
+    return misc.netconfList(this.#e, filter, o)
+  }
+
+  /** The ids this namespace assigned to others (`ip -j netns list-id`), with their names. */
+  nsidList(o?: CallOptions): Promise<NsidEntry[]> {
+    return misc.nsidList(this.#e, o)
+  }
+
+  /** The id this namespace knows `netns` by, or `undefined` when it has none. */
+  nsidGet(netns: NetnsRef, o?: CallOptions): Promise<number | undefined> {
+    return misc.nsidGet(this.#e, netns, o)
+  }
+
+  /** Assigns an id to another namespace (`ip netns set NAME ID`); `EEXIST` if it has one. */
+  nsidSet(netns: NetnsRef, nsid: number, o?: CallOptions): Promise<void> {
+    return misc.nsidSet(this.#e, netns, nsid, o)
+  }
+
+  /** IPv6 address labels (`ip -j addrlabel list`). */
+  addrlabelList(o?: CallOptions): Promise<AddrLabel[]> {
+    return misc.addrlabelList(this.#e, o)
+  }
+
+  /** Adds an IPv6 address label (`ip addrlabel add prefix P label N [dev D]`). */
+  addrlabelAdd(spec: AddrLabelSpec, o?: CallOptions): Promise<void> {
+    return misc.addrlabel(this.#e, 'addrlabelAdd', spec, o)
+  }
+
+  /** Removes an IPv6 address label (`ip addrlabel del prefix P label N [dev D]`). */
+  addrlabelDel(spec: AddrLabelSpec, o?: CallOptions): Promise<void> {
+    return misc.addrlabel(this.#e, 'addrlabelDel', spec, o)
+  }
+
+  /** Neighbour tables (`ip -j ntable show [name N] [dev D]`): the tables and each device's parameters. */
+  ntableList(filter?: NtableFilter, o?: CallOptions): Promise<Ntable[]> {
+    return misc.ntableList(this.#e, filter, o)
+  }
+
+  /** Changes a neighbour table or one device's parameters in it (`ip ntable change name N [dev D] ...`). */
+  ntableChange(change: NtableChange, o?: CallOptions): Promise<void> {
+    return misc.ntableChange(this.#e, change, o)
   }
 
   // ---- addresses -----------------------------------------------------------------------------

@@ -143,6 +143,9 @@ const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
 const ALTNAMES: Fields = &[("altnames", List)];
 const STATS_GROUPS: Fields = &[("groups", Int)];
+const NETNS_REF: Fields = &[("netns", Map)];
+const ADDRLABEL: Fields = &[("prefix", Str), ("prefixLen", Int), ("label", Int), ("index", Int)];
+const NTABLE: Fields = &[("family", Int), ("index", Int), ("table", Str), ("settings", Map)];
 
 /// Each operation and the groups of fields it takes (besides [`COMMON`]).
 pub const OPS: &[(&str, &[Fields])] = &[
@@ -155,6 +158,15 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("linkAltnameAdd", &[LINK, ALTNAMES]),
     ("linkAltnameDel", &[LINK, ALTNAMES]),
     ("linkStats", &[LINK, STATS_GROUPS]),
+    ("netconfList", &[FAMILY, &[("index", Int)]]),
+    ("nsidList", &[]),
+    ("nsidGet", &[NETNS_REF]),
+    ("nsidSet", &[NETNS_REF, &[("nsid", Int)]]),
+    ("addrlabelList", &[]),
+    ("addrlabelAdd", &[ADDRLABEL]),
+    ("addrlabelDel", &[ADDRLABEL]),
+    ("ntableList", &[NTABLE]),
+    ("ntableChange", &[NTABLE]),
     ("addrAdd", &[LINK, ADDR_SPEC]),
     ("addrReplace", &[LINK, ADDR_SPEC]),
     ("addrDel", &[LINK, ADDR_SPEC]),

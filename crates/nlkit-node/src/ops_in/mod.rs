@@ -6,6 +6,7 @@
 pub mod fields;
 mod json;
 mod link;
+mod misc;
 mod nexthop;
 pub mod raw;
 pub mod route;

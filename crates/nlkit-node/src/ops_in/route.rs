@@ -59,7 +59,7 @@ impl Args<'_> {
     pub(crate) fn mac(&self, k: &str) -> R<Option<Vec<u8>>> {
         self.str(k)?.map(|s| link::parse_mac(s).ok_or_else(|| invalid(k))).transpose()
     }
-    fn family(&self) -> R<u8> {
+    pub(crate) fn family(&self) -> R<u8> {
         match self.u32("family")? {
             None | Some(0) => Ok(0),
             Some(4) => Ok(rtnl::AF_INET),
@@ -367,6 +367,8 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
             Request::dump(rule::dump(fam), Filter { family: (fam != 0).then_some(fam), ..Default::default() })
         }
         other if other.starts_with("nexthop") => super::nexthop::request(&a, other)?,
+        other @ ("netconfList" | "nsidList" | "nsidGet" | "nsidSet" | "addrlabelList" | "addrlabelAdd" | "addrlabelDel" | "ntableList"
+        | "ntableChange") => super::misc::request(&a, other)?,
         // Anything else is traffic control's (which refuses what it does not know).
         other => super::tc::request(&a, other)?,
     })

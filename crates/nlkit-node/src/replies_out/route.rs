@@ -7,6 +7,7 @@ use std::net::IpAddr;
 use nlkit::rtnl::link::stats::Stats;
 use nlkit::rtnl::link::{LinkStats, STATS64_DETAIL};
 use nlkit::rtnl::names::{NTF_FLAGS, NUD_STATES, PREFS, RTNH_FLAGS, RULE_ACTIONS};
+use nlkit::rtnl::settings::Settings;
 use nlkit::rtnl::{names, route::METRICS, rule, Address, Link, Neighbour, Object, Route, Rule, AF_INET, AF_INET6};
 
 use super::json::{ip, mac, settings, string, uint, Obj};
@@ -292,6 +293,14 @@ pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
         Object::Tc(t) => super::tc::tc(o, t, names),
         Object::Nexthop(n) => super::nexthop::nexthop(o, n, names),
         Object::Stats(st) => stats(o, st, names),
+        Object::Record(r) => {
+            let mut s = Settings::new();
+            if let Some(i) = r.index {
+                s.set_int("index", i);
+            }
+            s.0.extend(r.fields.0.iter().cloned());
+            settings(o, &s);
+        }
     }
 }
 

@@ -170,6 +170,7 @@ impl Changes {
             Object::Tc(t) => [Some(t.ifindex), None],
             Object::Nexthop(n) => [n.oif, None],
             Object::Stats(st) => [Some(st.index), None],
+            Object::Record(r) => [r.index, None],
         };
         idx.into_iter().flatten().filter_map(|i| self.names.get(&i).map(|n| (i, n.clone()))).collect()
     }
@@ -198,6 +199,12 @@ fn identity(obj: &Object) -> u64 {
         }
         Object::Nexthop(n) => (6u8, n.id, n.bucket.map(|b| b.index)).hash(&mut h),
         Object::Stats(st) => (7u8, st.index).hash(&mut h),
+        Object::Record(r) => {
+            (8u8, r.kind, r.index).hash(&mut h);
+            for k in ["family", "name", "nsid", "prefix"] {
+                format!("{:?}", r.fields.get(k)).hash(&mut h);
+            }
+        }
         Object::Rule(r) => {
             (4u8, r.family, r.priority, r.table, r.src, r.dst, r.iifname.as_deref(), r.oifname.as_deref(), r.fwmark).hash(&mut h)
         }

@@ -5,6 +5,7 @@ pub mod events;
 mod events_tc;
 pub mod link;
 pub mod linkcache;
+pub mod misc;
 pub mod names;
 pub mod neigh;
 pub mod nexthop;
@@ -50,11 +51,16 @@ pub enum Object {
     Nexthop(nexthop::Nexthop),
     /// A link's statistics (RTM_NEWSTATS).
     Stats(link::stats::Stats),
+    /// A record of one of the smaller tables (netconf, nsid, addrlabel, ntable).
+    Record(misc::Record),
 }
 
 /// Decodes a data message into an object; `Ok(None)` for message types nlkit does not model.
 pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> {
     use Action::*;
+    if let Some(r) = misc::decode(msg) {
+        return Ok(Some((if misc::is_del(msg.header.ty) { Del } else { New }, Object::Record(r?))));
+    }
     Ok(Some(match msg.header.ty {
         link::RTM_NEWLINK => (New, Object::Link(link::decode(msg.payload)?)),
         link::RTM_DELLINK => (Del, Object::Link(link::decode(msg.payload)?)),
@@ -95,6 +101,7 @@ impl Filter {
     pub fn keep(&self, obj: &Object) -> bool {
         match obj {
             Object::Link(_) | Object::Stats(_) => true,
+            Object::Record(r) => self.index.is_none_or(|i| r.index == Some(i)),
             Object::Nexthop(n) => self.index.is_none_or(|i| n.oif == Some(i)),
             Object::Tc(t) => self.index.is_none_or(|i| i == t.ifindex),
             Object::Neigh(n) => self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index),
