@@ -8,8 +8,9 @@
 import { execFileSync } from 'node:child_process'
 import test from 'ava'
 import * as nl from '../index.js'
+import { Collector } from './support/events.mjs'
 import { nsConn } from './support/netns.mjs'
-import { ipDo, ipn } from './support/oracle.mjs'
+import { ipDo, ipn, ipTry } from './support/oracle.mjs'
 import { owned } from './support/registry.mjs'
 
 const { NetlinkError } = nl
@@ -191,4 +192,41 @@ test('neighbour tables: list as ip ntable show, change per device and for the ta
   const e = await t.throwsAsync(c.ntableChange({ name: 'no_such_cache', family: 4, queue: 1 }), { instanceOf: NetlinkError })
   t.is(e.code, 'ENOENT')
   t.deepEqual(ipNt(['name', 'arp_cache', 'dev', a]).map(shape), before.map(shape))
+})
+
+test("subscribe(['netconf', 'nsid']): listExisting equals netconfList; a sysctl change and an id assigned and released arrive", async (t) => {
+  const { ns, c, a, sh } = await setup(t)
+  const col = new Collector(nl.subscribe(['netconf', 'nsid'], { netns: ns, listExisting: true }))
+  t.teardown(() => col.close())
+  const listed = await c.netconfList()
+  await col.waitFor(() => col.events.filter((e) => e.existing && e.type === 'netconf').length >= listed.length, {
+    what: 'the existing netconf entries',
+  })
+  const key = (n) => `${n.family}/${n.dev}`
+  t.deepEqual(
+    col.events
+      .filter((e) => e.existing && e.type === 'netconf')
+      .map((e) => e.netconf)
+      .sort((x, y) => key(x).localeCompare(key(y))),
+    listed.sort((x, y) => key(x).localeCompare(key(y))),
+  )
+  const from = col.events.length
+  sh('sysctl', '-qw', `net.ipv4.conf.${a}.forwarding=1`)
+  const ev = await col.waitFor((e) => e.type === 'netconf' && !e.existing && e.netconf.dev === a, { from, what: 'the forwarding change' })
+  t.is(ev.action, 'new')
+  t.like(ev.netconf, { family: 4, dev: a, forwarding: true })
+  t.is(ev.netconf.forwarding, (await c.netconfList({ dev: a, family: 4 }))[0].forwarding)
+  // A namespace nothing else holds, so deleting its name destroys it (and releases its id).
+  const other = `${ns}-e`
+  ipDo(['netns', 'add', other])
+  t.teardown(() => ipTry(['netns', 'del', other]))
+  await c.nsidSet(other, 31)
+  const added = await col.waitFor((e) => e.type === 'nsid' && e.action === 'new' && e.nsid.nsid === 31, { from, what: 'nsid 31 new' })
+  t.deepEqual(added.nsid, { nsid: 31 })
+  ipDo(['netns', 'del', other])
+  await col.waitFor((e) => e.type === 'nsid' && e.action === 'del' && e.nsid.nsid === 31, {
+    from,
+    what: 'nsid 31 released with its namespace',
+  })
+  t.false((await c.nsidList()).some((x) => x.nsid === 31))
 })

@@ -8,6 +8,7 @@ import type { Address } from './addresses.js'
 import { fromNative, nativeResult, type NativeError } from './errors.js'
 import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
+import type { NetconfEntry, NsidEntry } from './misc-tables.js'
 import type { Neighbour } from './neighbours.js'
 import type { NexthopObject } from './nexthops.js'
 import { checkMonitorOptions } from './monitor-options.js'
@@ -22,8 +23,9 @@ import type { NetnsRef } from './types.js'
 import { describe } from './validate.js'
 
 /**
- * Groups to subscribe to: `'addr'`, `'route'` and `'rule'` mean both IPv4 and IPv6; `'tc'` is
- * traffic control (qdiscs, classes, filters, chains and standalone actions).
+ * Groups to subscribe to: `'addr'`, `'route'`, `'rule'` and `'netconf'` mean both IPv4 and IPv6;
+ * `'tc'` is traffic control (qdiscs, classes, filters, chains and standalone actions); `'nsid'`
+ * namespace ids.
  *
  * @category Events
  */
@@ -41,6 +43,10 @@ export type EventGroup =
   | 'ipv6-route'
   | 'ipv4-rule'
   | 'ipv6-rule'
+  | 'netconf'
+  | 'ipv4-netconf'
+  | 'ipv6-netconf'
+  | 'nsid'
 
 const SUBSCRIBE_OPTIONS: ReadonlySet<string> = new Set(['listExisting', 'signal', 'bufferSize', 'netns', 'trace'])
 
@@ -59,6 +65,10 @@ const GROUPS: Record<EventGroup, string[]> = {
   'ipv6-route': ['ipv6-route'],
   'ipv4-rule': ['ipv4-rule'],
   'ipv6-rule': ['ipv6-rule'],
+  netconf: ['ipv4-netconf', 'ipv6-netconf'],
+  'ipv4-netconf': ['ipv4-netconf'],
+  'ipv6-netconf': ['ipv6-netconf'],
+  nsid: ['nsid'],
 }
 
 /**
@@ -162,6 +172,18 @@ export type NetlinkEvent =
       type: 'action'
       /** The actions, as `actionList` lists them (a deletion names kind and index). */
       actions: ListedAction[]
+    })
+  | (EventBase & {
+      /** A device's IP settings changed (a sysctl under /proc/sys/net/ipv{4,6}/conf), or a device came or went. */
+      type: 'netconf'
+      /** The settings, as `netconfList` lists them (a notification may carry only the setting that changed). */
+      netconf: NetconfEntry
+    })
+  | (EventBase & {
+      /** A namespace id assigned or released. */
+      type: 'nsid'
+      /** The id (`name` is not resolved in events). */
+      nsid: NsidEntry
     })
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
   | {

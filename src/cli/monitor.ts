@@ -16,12 +16,13 @@ import { ROUTE_COLUMNS } from './route.js'
 import { RULE_COLUMNS } from './rule.js'
 import { formatLine } from './table.js'
 
-const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'tc', 'all'] as const
+const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'tc', 'netconf', 'nsid', 'all'] as const
 
 /** The groups of one object word, narrowed by -4/-6 where the object has families. */
 function groupsOf(object: string, g: Globals): EventGroup[] {
-  const fam = (base: 'addr' | 'route' | 'rule'): EventGroup[] => (g.family === undefined ? [base] : [`ipv${g.family}-${base}`])
-  if (object === 'link' || object === 'neigh' || object === 'nexthop' || object === 'tc') return [object]
+  const fam = (base: 'addr' | 'route' | 'rule' | 'netconf'): EventGroup[] => (g.family === undefined ? [base] : [`ipv${g.family}-${base}`])
+  if (object === 'link' || object === 'neigh' || object === 'nexthop' || object === 'tc' || object === 'nsid') return [object]
+  if (object === 'netconf') return fam('netconf')
   if (object === 'addr' || object === 'address') return fam('addr')
   if (object === 'route' || object === 'rule') return fam(object)
   return ['link', 'neigh', ...fam('addr'), ...fam('route'), ...fam('rule'), 'nexthop', 'tc']
@@ -62,6 +63,13 @@ export function eventLine(ev: NetlinkEvent): string {
     }
     case 'action':
       return `action ${ev.action} ${ev.actions.map((a) => `${a.kind} index ${a.index}`).join(', ')}`
+    case 'netconf': {
+      const n = ev.netconf
+      const what = Object.entries(n).filter(([k]) => k !== 'index' && k !== 'dev' && k !== 'family')
+      return `netconf ${ev.action} ipv${n.family} dev ${n.dev ?? n.index} ${what.map(([k, v]) => `${k} ${v}`).join(' ')}`.trimEnd()
+    }
+    case 'nsid':
+      return `nsid ${ev.action} ${ev.nsid.nsid}`
     case 'overflow':
       return 'overflow: the kernel dropped events (too slow a reader)'
   }

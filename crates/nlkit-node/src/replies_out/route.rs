@@ -299,6 +299,9 @@ pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
                 s.set_int("index", i);
             }
             s.0.extend(r.fields.0.iter().cloned());
+            if let Some(n) = r.index.and_then(names) {
+                s.set_str("dev", n);
+            }
             settings(o, &s);
         }
     }

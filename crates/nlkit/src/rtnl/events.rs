@@ -7,6 +7,8 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 
 use super::events_tc::{self, TcListing};
+use super::misc::{self, RecordKind};
+use super::settings::Value;
 use super::{addr, decode, link, neigh, nexthop, route, rule, Action, Object, AF_INET, AF_INET6};
 use crate::monitor::{Dump, Event, Feed};
 use crate::wire::Message;
@@ -26,9 +28,14 @@ pub enum Kind {
     Tc,
     /// Nexthop objects (RTNLGRP_NEXTHOP).
     Nexthop,
+    /// Per-device IP settings (RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV6_NETCONF).
+    Ipv4Netconf,
+    Ipv6Netconf,
+    /// Namespace ids (RTNLGRP_NSID).
+    Nsid,
 }
 
-const KINDS: [Kind; 10] = [
+const KINDS: [Kind; 13] = [
     Kind::Link,
     Kind::Ipv4Addr,
     Kind::Ipv6Addr,
@@ -39,6 +46,9 @@ const KINDS: [Kind; 10] = [
     Kind::Ipv6Rule,
     Kind::Tc,
     Kind::Nexthop,
+    Kind::Ipv4Netconf,
+    Kind::Ipv6Netconf,
+    Kind::Nsid,
 ];
 
 impl Kind {
@@ -55,6 +65,9 @@ impl Kind {
             Kind::Ipv6Rule => 19,
             Kind::Tc => 4,
             Kind::Nexthop => 32,
+            Kind::Ipv4Netconf => 24,
+            Kind::Ipv6Netconf => 25,
+            Kind::Nsid => 28,
         }
     }
 
@@ -83,6 +96,9 @@ impl Kind {
             Kind::Ipv6Rule => rule::dump(AF_INET6),
             Kind::Tc => return tc.start(),
             Kind::Nexthop => nexthop::dump(&nexthop::DumpFilter::default()),
+            Kind::Ipv4Netconf => misc::netconf::dump(AF_INET),
+            Kind::Ipv6Netconf => misc::netconf::dump(AF_INET6),
+            Kind::Nsid => misc::nsid::dump(),
         };
         vec![Dump { tag: self.tag(), request }]
     }
@@ -100,6 +116,12 @@ impl Kind {
             Object::Rule(r) if r.family == AF_INET6 => Kind::Ipv6Rule,
             Object::Tc(_) => Kind::Tc,
             Object::Nexthop(n) if n.bucket.is_none() => Kind::Nexthop,
+            Object::Record(r) => match (r.kind, r.fields.get("family")) {
+                (RecordKind::Netconf, Some(Value::Int(4))) => Kind::Ipv4Netconf,
+                (RecordKind::Netconf, Some(Value::Int(6))) => Kind::Ipv6Netconf,
+                (RecordKind::Nsid, _) => Kind::Nsid,
+                _ => return None,
+            },
             _ => return None,
         })
     }
