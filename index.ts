@@ -94,7 +94,7 @@ export {
   nexthopFlush,
   nexthopBucketList,
 } from './src/default-nexthop.js'
-export { linkAltnameAdd, linkAltnameDel, linkStats } from './src/default-link.js'
+export { linkAltnameAdd, linkAltnameDel, linkStats, neighAppend } from './src/default-link.js'
 export {
   netconfList,
   nsidList,

@@ -1,5 +1,5 @@
 /**
- * The module-level functions for alternative names and link statistics: each is the
+ * The module-level functions for alternative names, link statistics and FDB appends: each is the
  * {@link Netlink} method of the same name, on the default connection.
  *
  * @module
@@ -7,7 +7,23 @@
 
 import { conn } from './default.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
+import type { NeighSpec } from './neighbours.js'
 import type { CallOptions, LinkRef } from './types.js'
+
+/**
+ * Adds one more FDB entry for the same MAC (`bridge fdb append`): a VXLAN device's flood list of remotes.
+ *
+ * @example
+ * ```ts
+ * for (const dst of ['10.0.0.2', '10.0.0.3'])
+ *   await neighAppend({ dev: 'vxlan0', family: 'bridge', lladdr: '00:00:00:00:00:00', dst, flags: 'self' })
+ * ```
+ *
+ * @category Neighbours
+ */
+export function neighAppend(spec: NeighSpec, o?: CallOptions): Promise<void> {
+  return conn().neighAppend(spec, o)
+}
 
 /**
  * Adds alternative names to a link (`ip link property add dev X altname NAME...`); a link can

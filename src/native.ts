@@ -126,13 +126,19 @@ export interface RouteFields extends OptLinkSel {
 
 /** ops.rs `neigh_spec` (family 7 is AF_BRIDGE: an FDB entry). */
 export interface NeighFields {
-  op: 'neighAdd' | 'neighReplace' | 'neighDel'
+  op: 'neighAdd' | 'neighReplace' | 'neighAppend' | 'neighDel'
   family?: 4 | 6 | 7
   dst?: string
   lladdr?: string
   state?: number
   flags?: number
   vlan?: number
+  port?: number
+  vni?: number
+  srcVni?: number
+  /** The `via` device's index (NDA_IFINDEX). */
+  via?: number
+  nhid?: number
 }
 
 /** ops.rs `rule_spec`. */
@@ -266,7 +272,7 @@ export type Op =
   | RouteListOp
   | { op: 'routeGet'; dst: string; src?: string; iif?: number; oif?: number; mark?: number }
   | (NeighFields & LinkSel)
-  | ({ op: 'neighList'; family?: 4 | 6 | 7 } & OptLinkSel)
+  | ({ op: 'neighList'; family?: 4 | 6 | 7; proxy?: boolean } & OptLinkSel)
   | RuleFields
   | { op: 'ruleList'; family: 4 | 6 }
   | TcFields
@@ -358,7 +364,18 @@ const ROUTE_SPEC = {
   ttlPropagate: 'boolean',
 } as const
 const ROUTE_QUERY = { dst: 'string', src: 'string', iif: 'number', oif: 'number', mark: 'number' } as const
-const NEIGH_SPEC = { dst: 'string', lladdr: 'string', state: 'number', flags: 'number', vlan: 'number' } as const
+const NEIGH_SPEC = {
+  dst: 'string',
+  lladdr: 'string',
+  state: 'number',
+  flags: 'number',
+  vlan: 'number',
+  port: 'number',
+  vni: 'number',
+  srcVni: 'number',
+  via: 'number',
+  nhid: 'number',
+} as const
 const RULE_SPEC = {
   priority: 'number',
   table: 'number',
@@ -440,8 +457,9 @@ export const OP_FIELDS = {
   routeGet: { ...COMMON, ...ROUTE_QUERY },
   neighAdd: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
   neighReplace: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
+  neighAppend: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
   neighDel: { ...COMMON, ...LINK, ...FAMILY, ...NEIGH_SPEC },
-  neighList: { ...COMMON, ...LINK, ...FAMILY },
+  neighList: { ...COMMON, ...LINK, ...FAMILY, proxy: 'boolean' },
   ruleAdd: { ...COMMON, ...FAMILY, ...RULE_SPEC },
   ruleDel: { ...COMMON, ...FAMILY, ...RULE_SPEC },
   ruleList: { ...COMMON, ...FAMILY },

@@ -5,11 +5,22 @@
  */
 
 import type { Engine } from './engine.js'
-import { linkNames, refFields } from './links.js'
+import { linkIndex, linkNames, refFields } from './links.js'
 import type { LinkSel, NeighFields, OptLinkSel } from './native.js'
 import { type NeighFlag, NTF, NUD, type NudState } from './names.js'
 import type { CallOptions, LinkRef } from './types.js'
-import { bits, checkCallOptions, checkInt, checkIp, checkKeys, checkLinkRef, checkMac, neighFamily } from './validate.js'
+import {
+  bits,
+  checkBool,
+  checkCallOptions,
+  checkInt,
+  checkIp,
+  checkKeys,
+  checkLinkRef,
+  checkMac,
+  MAX_U32,
+  neighFamily,
+} from './validate.js'
 
 /**
  * A neighbour (ARP / NDP / bridge FDB) entry, with the names `ip -j neigh` uses.
@@ -39,6 +50,20 @@ export interface Neighbour {
   masterIndex?: number
   /** Probes sent. */
   probes?: number
+  /** VXLAN FDB: the remote's UDP port. */
+  port?: number
+  /** VXLAN FDB: the VNI. */
+  vni?: number
+  /** VXLAN FDB: the source VNI (collect-metadata devices). */
+  srcVni?: number
+  /** VXLAN FDB: the device the remote is reached through (`via`). */
+  via?: string
+  /** Its index. */
+  viaIndex?: number
+  /** VXLAN FDB: a nexthop group (fdb nexthops) instead of a remote. */
+  nhid?: number
+  /** Routing protocol number of whoever added the entry (NDA_PROTOCOL), when set. */
+  protocol?: number
 }
 
 /**
@@ -61,6 +86,16 @@ export interface NeighSpec {
   family?: 4 | 6 | 'bridge'
   /** VLAN id (FDB entries). */
   vlan?: number
+  /** VXLAN FDB: the remote's UDP port (`bridge fdb add ... port N`). */
+  port?: number
+  /** VXLAN FDB: the VNI (`vni N`). */
+  vni?: number
+  /** VXLAN FDB: the source VNI (`src_vni N`, collect-metadata devices). */
+  srcVni?: number
+  /** VXLAN FDB: the device to reach the remote through (`via DEV`). */
+  via?: LinkRef
+  /** VXLAN FDB: a nexthop group of fdb nexthops (`nhid N`). */
+  nhid?: number
 }
 
 /**
@@ -80,15 +115,18 @@ export interface NeighFilter {
   dev?: LinkRef
   /** Only IPv4 (4), IPv6 (6) or bridge FDB (`'bridge'`) entries. */
   family?: 4 | 6 | 'bridge'
+  /** The proxy entries (`ip neigh show proxy`) instead of the neighbours. */
+  proxy?: boolean
 }
 
-const NEIGH_FILTER: ReadonlySet<string> = new Set(['dev', 'family'])
+const NEIGH_FILTER: ReadonlySet<string> = new Set(['dev', 'family', 'proxy'])
 
 export async function neighList(e: Engine, filter: NeighFilter = {}, o?: CallOptions): Promise<Neighbour[]> {
   if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
   checkKeys(filter, NEIGH_FILTER, 'filter')
-  const f: { op: 'neighList'; family?: 4 | 6 | 7 } & OptLinkSel = { op: 'neighList' }
+  const f: { op: 'neighList'; family?: 4 | 6 | 7; proxy?: boolean } & OptLinkSel = { op: 'neighList' }
   if (filter.family !== undefined) f.family = neighFamily(filter.family, 'filter.family')
+  if (filter.proxy !== undefined) f.proxy = checkBool(filter.proxy, 'filter.proxy')
   if (filter.dev !== undefined) Object.assign(f, refFields(checkLinkRef(filter.dev, 'filter.dev')))
   checkCallOptions(o)
   const subject = filter.dev === undefined ? '' : String(filter.dev)
@@ -100,8 +138,18 @@ export async function neighList(e: Engine, filter: NeighFilter = {}, o?: CallOpt
       const m = names.get(n.masterIndex)
       if (m !== undefined) n.master = m
     }
+    if (n.viaIndex !== undefined) {
+      const v = names.get(n.viaIndex)
+      if (v !== undefined) n.via = v
+    }
   }
   return list
+}
+
+/** State names in lower case (the way neighList prints them is ip's: upper case). */
+function lower(v: unknown): unknown {
+  if (typeof v === 'string') return v.toLowerCase()
+  return Array.isArray(v) ? v.map((x) => (typeof x === 'string' ? x.toLowerCase() : x)) : v
 }
 
 /** neighAdd, neighReplace and neighDel. */
@@ -118,6 +166,13 @@ const NEIGH_KEYS: ReadonlySet<string> = new Set([
   'master',
   'masterIndex',
   'probes',
+  'port',
+  'vni',
+  'srcVni',
+  'via',
+  'viaIndex',
+  'nhid',
+  'protocol',
 ])
 
 export async function neigh(e: Engine, opName: NeighFields['op'], n: NeighSpec, o?: CallOptions): Promise<void> {
@@ -134,9 +189,16 @@ export async function neigh(e: Engine, opName: NeighFields['op'], n: NeighSpec, 
   if (family !== 7 && n.dst === undefined) throw new TypeError('dst is required for an IPv4/IPv6 neighbour')
   f.family = family
   if (n.lladdr !== undefined) f.lladdr = checkMac(n.lladdr, 'lladdr')
-  if (n.state !== undefined) f.state = bits(NUD, n.state, 'state')
+  // Listed entries carry ip's upper-case state names: accept them back.
+  if (n.state !== undefined) f.state = bits(NUD, lower(n.state), 'state')
   if (n.flags !== undefined) f.flags = bits(NTF, n.flags, 'flags')
   if (n.vlan !== undefined) f.vlan = checkInt(n.vlan, 'vlan', 0, 4095)
+  if (n.port !== undefined) f.port = checkInt(n.port, 'port', 1, 65535)
+  if (n.vni !== undefined) f.vni = checkInt(n.vni, 'vni', 0, 0xffffff)
+  if (n.srcVni !== undefined) f.srcVni = checkInt(n.srcVni, 'srcVni', 0, 0xffffff)
+  if (n.nhid !== undefined) f.nhid = checkInt(n.nhid, 'nhid', 1, MAX_U32)
+  if (n.via !== undefined) checkLinkRef(n.via, 'via')
   checkCallOptions(o)
+  if (n.via !== undefined) f.via = await linkIndex(e, n.via, o, opName, String(n.dev))
   await e.call(opName, [n.dst ?? n.lladdr, `dev ${n.dev}`].filter(Boolean).join(' '), f, o)
 }

@@ -284,6 +284,11 @@ export class Netlink {
     return neighbours.neigh(this.#e, 'neighReplace', spec, o)
   }
 
+  /** Adds one more FDB entry for the same MAC (`bridge fdb append`): a VXLAN device's flood list of remotes. */
+  neighAppend(spec: NeighSpec, o?: CallOptions): Promise<void> {
+    return neighbours.neigh(this.#e, 'neighAppend', spec, o)
+  }
+
   /** Deletes a neighbour entry (`ip neigh del`). */
   neighDel(spec: NeighSpec, o?: CallOptions): Promise<void> {
     return neighbours.neigh(this.#e, 'neighDel', spec, o)

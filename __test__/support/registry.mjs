@@ -155,6 +155,7 @@ const REGISTRY = {
   'events-lifecycle': { prefix: 'evd', netns: ['nlk-evd-'], v4: ['10.204.0.0/16'] },
   'events-process': { prefix: 'eve', netns: ['nlk-eve-'] },
   'events-tc': { prefix: 'evt', netns: ['nlk-evt-'] },
+  'neighbours-extras': { prefix: 'nbx', netns: ['nlk-nbx-'], v4: ['10.161.0.0/16'], v6: ['2001:db8:161::/48'], vnis: [158, 160] },
   'misc-tables': { prefix: 'mst', netns: ['nlk-mst-'], v6: ['2001:db8:15a::/48'] },
   'links-extras': { prefix: 'lxe', netns: ['nlk-lxe-'], v4: ['10.159.0.0/16'] },
   'events-subscribe': {

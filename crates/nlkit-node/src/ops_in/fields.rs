@@ -85,7 +85,18 @@ const ROUTE_SPEC: Fields = &[
     ("ttlPropagate", Bool),
 ];
 const ROUTE_QUERY: Fields = &[("dst", Str), ("src", Str), ("iif", Int), ("oif", Int), ("mark", Int)];
-const NEIGH_SPEC: Fields = &[("dst", Str), ("lladdr", Str), ("state", Int), ("flags", Int), ("vlan", Int)];
+const NEIGH_SPEC: Fields = &[
+    ("dst", Str),
+    ("lladdr", Str),
+    ("state", Int),
+    ("flags", Int),
+    ("vlan", Int),
+    ("port", Int),
+    ("vni", Int),
+    ("srcVni", Int),
+    ("via", Int),
+    ("nhid", Int),
+];
 const RULE_SPEC: Fields = &[
     ("priority", Int),
     ("table", Int),
@@ -179,8 +190,9 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("routeGet", &[ROUTE_QUERY]),
     ("neighAdd", &[LINK, FAMILY, NEIGH_SPEC]),
     ("neighReplace", &[LINK, FAMILY, NEIGH_SPEC]),
+    ("neighAppend", &[LINK, FAMILY, NEIGH_SPEC]),
     ("neighDel", &[LINK, FAMILY, NEIGH_SPEC]),
-    ("neighList", &[LINK, FAMILY]),
+    ("neighList", &[LINK, FAMILY, &[("proxy", Bool)]]),
     ("ruleAdd", &[FAMILY, RULE_SPEC]),
     ("ruleDel", &[FAMILY, RULE_SPEC]),
     ("ruleList", &[FAMILY]),

@@ -221,6 +221,11 @@ fn neigh_spec(a: &Args) -> R<NeighSpec> {
         state: a.u16("state")?,
         flags: a.u8("flags")?.unwrap_or(0),
         vlan: a.u16("vlan")?,
+        port: a.u16("port")?,
+        vni: a.u32("vni")?,
+        src_vni: a.u32("srcVni")?,
+        via: a.u32("via")?,
+        nhid: a.u32("nhid")?,
     })
 }
 
@@ -342,10 +347,11 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
             let fam = q.dst.as_ref().map(rtnl::family_of).ok_or_else(|| invalid("destination"))?;
             Request::get(route::get(&q, fam))
         }
-        "neighAdd" | "neighReplace" | "neighDel" => {
+        "neighAdd" | "neighReplace" | "neighAppend" | "neighDel" => {
             let nop = match name {
                 "neighAdd" => NeighOp::Add,
                 "neighReplace" => NeighOp::Replace,
+                "neighAppend" => NeighOp::Append,
                 _ => NeighOp::Del,
             };
             let spec = neigh_spec(&a)?;
@@ -353,9 +359,10 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
         }
         "neighList" => {
             let fam = a.family()?;
+            let proxy = a.bool("proxy")?.unwrap_or(false);
             on_optional_link(&a, move |idx| {
                 let filter = Filter { family: (fam != 0).then_some(fam), index: idx, ..Default::default() };
-                Ok(Request::dump(neigh::dump_filtered(fam, idx.unwrap_or(0)), filter))
+                Ok(Request::dump(neigh::dump_filtered(fam, idx.unwrap_or(0), proxy), filter))
             })?
         }
         "ruleAdd" | "ruleDel" => {

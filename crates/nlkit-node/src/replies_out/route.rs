@@ -237,6 +237,8 @@ pub fn neigh(o: &mut String, n: &Neighbour, names: Names<'_>) {
     j.strs("flags", &flags);
     j.opt_num("vlan", n.vlan).opt_num("masterIndex", n.master).opt_str("master", n.master.and_then(names));
     j.opt_num("probes", n.probes);
+    j.opt_num("port", n.port).opt_num("vni", n.vni).opt_num("srcVni", n.src_vni).opt_num("nhid", n.nhid);
+    j.opt_num("viaIndex", n.via).opt_str("via", n.via.and_then(names)).opt_num("protocol", n.protocol);
     j.end();
 }
 

@@ -4,7 +4,7 @@ use std::net::IpAddr;
 
 use super::{ip_bytes, ip_from};
 use crate::wire::{self, attr_u32, attrs, fixed, MsgBuilder, WireError, NLM_F_DUMP};
-use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
+use crate::wire::{NLM_F_ACK, NLM_F_APPEND, NLM_F_CREATE, NLM_F_EXCL, NLM_F_REPLACE};
 
 pub const RTM_NEWNEIGH: u16 = 28;
 pub const RTM_DELNEIGH: u16 = 29;
@@ -16,6 +16,12 @@ const NDA_PROBES: u16 = 4;
 const NDA_VLAN: u16 = 5;
 const NDA_IFINDEX: u16 = 8;
 const NDA_MASTER: u16 = 9;
+const NDA_PORT: u16 = 6;
+const NDA_VNI: u16 = 7;
+const NDA_SRC_VNI: u16 = 11;
+const NDA_PROTOCOL: u16 = 12;
+const NDA_NH_ID: u16 = 13;
+pub const NTF_PROXY: u8 = 0x08;
 
 const NDMSG_LEN: usize = 12;
 
@@ -33,6 +39,15 @@ pub struct Neighbour {
     pub probes: Option<u32>,
     pub vlan: Option<u16>,
     pub master: Option<u32>,
+    /// VXLAN FDB: the remote's UDP port, VNI, source VNI, the device to reach it through
+    /// (NDA_IFINDEX) and a nexthop group (NDA_NH_ID).
+    pub port: Option<u16>,
+    pub vni: Option<u32>,
+    pub src_vni: Option<u32>,
+    pub via: Option<u32>,
+    pub nhid: Option<u32>,
+    /// RTPROT_* of whoever added it.
+    pub protocol: Option<u8>,
 }
 
 pub const AF_BRIDGE: u8 = 7;
@@ -75,13 +90,14 @@ fn ndmsg(family: u8, index: u32, state: u16, flags: u8) -> [u8; NDMSG_LEN] {
 
 /// RTM_GETNEIGH dump; with strict checking the kernel filters by family and device itself.
 pub fn dump(family: u8) -> Vec<u8> {
-    dump_filtered(family, 0)
+    dump_filtered(family, 0, false)
 }
 
 /// With strict checking the device filter must be NDA_IFINDEX (the header's ifindex is refused).
-pub fn dump_filtered(family: u8, index: u32) -> Vec<u8> {
+/// `proxy` dumps the proxy entries (`ip neigh show proxy`) instead of the neighbours.
+pub fn dump_filtered(family: u8, index: u32, proxy: bool) -> Vec<u8> {
     let mut b = MsgBuilder::new(RTM_GETNEIGH, NLM_F_DUMP);
-    b.push(&ndmsg(family, 0, 0, 0));
+    b.push(&ndmsg(family, 0, 0, if proxy { NTF_PROXY } else { 0 }));
     if index != 0 {
         b.attr_u32(NDA_IFINDEX, index);
     }
@@ -101,12 +117,20 @@ pub struct NeighSpec {
     /// NTF_* bits.
     pub flags: u8,
     pub vlan: Option<u16>,
+    pub port: Option<u16>,
+    pub vni: Option<u32>,
+    pub src_vni: Option<u32>,
+    /// NDA_IFINDEX: the device a VXLAN remote is reached through (`via`).
+    pub via: Option<u32>,
+    pub nhid: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NeighOp {
     Add,
     Replace,
+    /// `bridge fdb append`: another remote for the same MAC (a VXLAN flood list).
+    Append,
     Del,
 }
 
@@ -114,6 +138,7 @@ pub fn encode(spec: &NeighSpec, op: NeighOp) -> Vec<u8> {
     let (ty, flags) = match op {
         NeighOp::Add => (RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_EXCL),
         NeighOp::Replace => (RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_REPLACE),
+        NeighOp::Append => (RTM_NEWNEIGH, NLM_F_ACK | NLM_F_CREATE | NLM_F_APPEND),
         NeighOp::Del => (RTM_DELNEIGH, NLM_F_ACK),
     };
     // As `bridge fdb del` does: the default FDB handler only deletes static (permanent) entries.
@@ -132,6 +157,14 @@ pub fn encode(spec: &NeighSpec, op: NeighOp) -> Vec<u8> {
     }
     if let Some(v) = spec.vlan {
         b.attr(NDA_VLAN, &v.to_ne_bytes());
+    }
+    if let Some(p) = spec.port {
+        b.attr(NDA_PORT, &p.to_be_bytes());
+    }
+    for (attr, v) in [(NDA_VNI, spec.vni), (NDA_SRC_VNI, spec.src_vni), (NDA_IFINDEX, spec.via), (NDA_NH_ID, spec.nhid)] {
+        if let Some(v) = v {
+            b.attr_u32(attr, v);
+        }
     }
     b.finish()
 }
@@ -153,15 +186,29 @@ pub fn decode(payload: &[u8]) -> Result<Neighbour, WireError> {
         probes: None,
         vlan: None,
         master: None,
+        port: None,
+        vni: None,
+        src_vni: None,
+        via: None,
+        nhid: None,
+        protocol: None,
     };
     for a in attrs(&payload[NDMSG_LEN..]) {
         let (ty, v) = a?;
         match ty {
+            // A bridge FDB entry's remote (VXLAN) is IPv4 or IPv6 by its length.
+            NDA_DST if family == AF_BRIDGE => n.dst = ip_from(if v.len() == 16 { super::AF_INET6 } else { super::AF_INET }, v),
             NDA_DST => n.dst = ip_from(family, v),
             NDA_LLADDR => n.lladdr = Some(v.to_vec()),
             NDA_PROBES => n.probes = attr_u32(v),
             NDA_VLAN if v.len() >= 2 => n.vlan = Some(wire::u16_at(v, 0)),
             NDA_MASTER => n.master = attr_u32(v),
+            NDA_PORT if v.len() >= 2 => n.port = Some(u16::from_be_bytes([v[0], v[1]])),
+            NDA_VNI => n.vni = attr_u32(v),
+            NDA_SRC_VNI => n.src_vni = attr_u32(v),
+            NDA_IFINDEX => n.via = attr_u32(v),
+            NDA_NH_ID => n.nhid = attr_u32(v),
+            NDA_PROTOCOL => n.protocol = v.first().copied(),
             _ => {}
         }
     }
