@@ -12,6 +12,7 @@ import type { NativeError } from './errors.js'
 
 export {
   NativeConn,
+  NativeGenlConn,
   NativeMonitor,
   NativeRawConn,
   NativeRawMonitor,
@@ -20,6 +21,7 @@ export {
   nameTables,
   opFields,
   rawLayoutSample,
+  type GenlOp,
   type NetnsSpec,
   type RawOp,
 } from '../load.cjs'

@@ -1,0 +1,148 @@
+//! The ethtool generic family (`ethtool`, uapi linux/ethtool_netlink.h): typed gets of link
+//! info, link modes, link state, features, channels, rings, coalesce, timestamping info and
+//! string sets, and features set. Bitsets are asked for in their verbose form, so mode and
+//! feature names come from the kernel's own string sets inside each reply.
+//!
+//! - [`header`]: the request header (device by index or name) and the reply's
+//! - [`bitset`]: verbose and compact bitsets
+//! - [`link`]: link info, link modes, link state
+//! - [`features`]: features get and set
+//! - [`params`]: channels, rings, coalesce (flat tables of numbers)
+//! - [`tsinfo`]: timestamping capabilities
+//! - [`strset`]: string sets
+
+pub mod bitset;
+pub mod features;
+pub mod header;
+pub mod link;
+pub mod params;
+pub mod strset;
+pub mod tsinfo;
+
+pub use header::Dev;
+
+use super::Call;
+use crate::conn::Mode;
+use crate::rtnl::settings::Settings;
+use crate::wire;
+
+pub const FAMILY: &str = "ethtool";
+/// ETHTOOL_GENL_VERSION.
+pub const VERSION: u8 = 1;
+
+/// ETHTOOL_MSG_*_GET (user to kernel).
+const MSG_STRSET_GET: u8 = 1;
+const MSG_LINKINFO_GET: u8 = 2;
+const MSG_LINKMODES_GET: u8 = 4;
+const MSG_LINKSTATE_GET: u8 = 6;
+const MSG_FEATURES_GET: u8 = 11;
+const MSG_FEATURES_SET: u8 = 12;
+const MSG_RINGS_GET: u8 = 15;
+const MSG_CHANNELS_GET: u8 = 17;
+const MSG_COALESCE_GET: u8 = 19;
+const MSG_TSINFO_GET: u8 = 25;
+/// Every message's header nest is attribute 1.
+pub const A_HEADER: u16 = 1;
+
+/// A typed ethtool get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    LinkInfo,
+    LinkModes,
+    LinkState,
+    Features,
+    Channels,
+    Rings,
+    Coalesce,
+    TsInfo,
+    Strings,
+}
+
+impl Kind {
+    pub fn from_name(s: &str) -> Option<Kind> {
+        Some(match s {
+            "linkInfo" => Kind::LinkInfo,
+            "linkModes" => Kind::LinkModes,
+            "linkState" => Kind::LinkState,
+            "features" => Kind::Features,
+            "channels" => Kind::Channels,
+            "rings" => Kind::Rings,
+            "coalesce" => Kind::Coalesce,
+            "tsInfo" => Kind::TsInfo,
+            "strings" => Kind::Strings,
+            _ => return None,
+        })
+    }
+
+    fn cmd(self) -> u8 {
+        match self {
+            Kind::LinkInfo => MSG_LINKINFO_GET,
+            Kind::LinkModes => MSG_LINKMODES_GET,
+            Kind::LinkState => MSG_LINKSTATE_GET,
+            Kind::Features => MSG_FEATURES_GET,
+            Kind::Channels => MSG_CHANNELS_GET,
+            Kind::Rings => MSG_RINGS_GET,
+            Kind::Coalesce => MSG_COALESCE_GET,
+            Kind::TsInfo => MSG_TSINFO_GET,
+            Kind::Strings => MSG_STRSET_GET,
+        }
+    }
+}
+
+/// The request body: the header, and a string set's id for [`Kind::Strings`] (where the
+/// device is optional: without one, the kernel's global sets).
+pub fn get(kind: Kind, dev: Option<&Dev>, set: Option<u32>) -> crate::Result<Call> {
+    let mut b = wire::MsgBuilder::new(0, 0);
+    match (kind, dev) {
+        (_, Some(d)) => header::put(&mut b, d, 0)?,
+        // The kernel wants the header nest even empty (as ethtool sends it): the global sets.
+        (Kind::Strings, None) => {
+            let at = b.nest_start(A_HEADER);
+            b.nest_end(at);
+        }
+        (_, None) => return Err(crate::Error::invalid("dev is required")),
+    }
+    if kind == Kind::Strings {
+        let set = set.ok_or_else(|| crate::Error::invalid("set is required"))?;
+        strset::put_request(&mut b, set);
+    }
+    Ok(Call { cmd: kind.cmd(), version: VERSION, flags: 0, body: body(b), mode: Mode::Get, decode: super::Decode::Ethtool(kind) })
+}
+
+/// ETHTOOL_MSG_FEATURES_SET of the named features (the kernel's names, `rx-gro`), acked
+/// without a reply (ETHTOOL_FLAG_OMIT_REPLY). Names the kernel does not know fail with its
+/// EOPNOTSUPP ("bit name not found").
+pub fn features_set(dev: &Dev, changes: &[(String, bool)]) -> crate::Result<Call> {
+    let mut b = wire::MsgBuilder::new(0, 0);
+    header::put(&mut b, dev, header::FLAG_OMIT_REPLY)?;
+    features::put_wanted(&mut b, changes)?;
+    Ok(Call { cmd: MSG_FEATURES_SET, version: VERSION, flags: 0, body: body(b), mode: Mode::Ack, decode: super::Decode::Raw })
+}
+
+/// A builder's attributes (the netlink header it starts with dropped).
+fn body(b: wire::MsgBuilder) -> Vec<u8> {
+    b.finish().split_off(wire::NLMSG_HDRLEN)
+}
+
+/// A reply of `kind` (its attributes after genlmsghdr).
+pub fn decode(kind: Kind, attrs: &[u8]) -> Option<Settings> {
+    let mut s = Settings::new();
+    header::decode(attrs, &mut s);
+    match kind {
+        Kind::LinkInfo => link::info(attrs, &mut s),
+        Kind::LinkModes => link::modes(attrs, &mut s),
+        Kind::LinkState => link::state(attrs, &mut s),
+        Kind::Features => features::decode(attrs, &mut s),
+        Kind::Channels => params::decode(params::CHANNELS, attrs, &mut s),
+        Kind::Rings => params::decode(params::RINGS, attrs, &mut s),
+        Kind::Coalesce => params::decode(params::COALESCE, attrs, &mut s),
+        Kind::TsInfo => tsinfo::decode(attrs, &mut s),
+        Kind::Strings => strset::decode(attrs, &mut s),
+    }
+    Some(s)
+}
+
+/// The attributes of a reply, stopping at the first malformed one.
+pub(crate) fn attrs(a: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
+    wire::attrs(a).map_while(|x| x.ok())
+}
