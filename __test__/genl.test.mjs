@@ -182,3 +182,17 @@ test('generic replies: typed records decode as JSON, raw ones as messages (bindi
     },
   ])
 })
+
+test('a generic socket that cannot open (its namespace went away) rejects the calls, never throws', async (t) => {
+  const ns = nsName()
+  await nl.netnsCreate(ns)
+  const c = nl.open({ netns: ns })
+  t.teardown(() => c.close())
+  await nl.netnsDelete(ns)
+  let p
+  t.notThrows(() => {
+    p = c.genlFamilies()
+  })
+  await t.throwsAsync(p, { instanceOf: nl.NetlinkError })
+  await t.throwsAsync(c.ethtoolLinkInfo('lo'), { instanceOf: nl.NetlinkError })
+})

@@ -44,6 +44,7 @@ export class GenlConn {
   #queue: GenlOp[] = []
   #flushScheduled = false
   #closed = false
+  #openError: Error | undefined
   readonly #timeout: number
   readonly #maxPending: number
   /** Inherited by subscriptions made through this connection. */
@@ -63,7 +64,15 @@ export class GenlConn {
       if (c) c.#onDone(b)
     })
     applyTrace(n, opts.trace)
-    this.#native = nativeResult('open', 'generic netlink', n, n.open({ timeout: opts.timeout, netns }))
+    this.#native = n
+    // Opened on a Netlink's first generic call: a failure (e.g. the namespace went away) rejects
+    // that call and every later one, rather than throwing out of a promise-returning method.
+    try {
+      nativeResult('open', 'generic netlink', n, n.open({ timeout: opts.timeout, netns }))
+    } catch (e) {
+      this.#openError = e as Error
+      this.#closed = true
+    }
     this.#calls = new Calls(this.#native, this)
   }
 
@@ -78,6 +87,7 @@ export class GenlConn {
     } catch (e) {
       return Promise.reject(e)
     }
+    if (this.#openError) return Promise.reject(this.#openError)
     if (this.#closed) return Promise.reject(closedError(op, subject))
     const signal = o?.signal
     if (signal?.aborted) return Promise.reject(abortError(signal))
