@@ -7,6 +7,7 @@ import test from 'ava'
 import { execFileSync } from 'node:child_process'
 import * as nl from '../index.js'
 import { rejectsCode, rejectsWith } from './support/assert.mjs'
+import { poll } from './support/events.mjs'
 import { namer, nsNamer } from './support/names.mjs'
 import { nsConn } from './support/netns.mjs'
 import { owned } from './support/registry.mjs'
@@ -195,4 +196,23 @@ test('a generic socket that cannot open (its namespace went away) rejects the ca
   })
   await t.throwsAsync(p, { instanceOf: nl.NetlinkError })
   await t.throwsAsync(c.ethtoolLinkInfo('lo'), { instanceOf: nl.NetlinkError })
+})
+
+test('the family id is resolved once per connection: one CTRL_CMD_GETFAMILY for many ethtool calls', async (t) => {
+  const ns = nsName()
+  const c = await nsConn(t, ns)
+  const dev = ifname()
+  await c.linkAddVeth(dev, `${dev}p`)
+  const lines = []
+  const traced = nl.open({ netns: ns, trace: (l) => lines.push(l) })
+  t.teardown(() => traced.close())
+  const sent = (ctrl) => lines.filter((l) => / sent /.test(l) && /nlmsg_type=nlctrl/.test(l) === ctrl).length
+  await traced.ethtoolLinkState(dev)
+  await Promise.all([traced.ethtoolLinkState(dev), traced.ethtoolChannels(dev), traced.ethtoolFeatures(dev)])
+  await traced.ethtoolLinkInfo(dev)
+  // Trace lines reach JS on their own schedule: wait for all six ethtool requests' (features
+  // asks for the features string set too), then count the controller lookups.
+  await poll(() => sent(false) >= 6, { what: () => `6 ethtool requests traced, got ${sent(false)}` })
+  t.is(sent(false), 6)
+  t.is(sent(true), 1, lines.filter((l) => /nlctrl/.test(l)).join('\n'))
 })
