@@ -37,7 +37,9 @@ export {
   ethtoolCoalesce,
   ethtoolTsInfo,
   ethtoolStrings,
+  ethtoolMonitor,
 } from './src/default-genl.js'
+export type { EthtoolEvent, EthtoolMonitor } from './src/genl/ethtool-monitor.js'
 export { GENL_OP_FLAGS } from './src/genl/families.js'
 export type { GenlFamily, GenlMcastGroup, GenlMessage, GenlOperation, GenlRequest } from './src/genl/families.js'
 export { ETHTOOL_STRING_SETS } from './src/genl/ethtool-types.js'

@@ -1,6 +1,6 @@
 // The ethtool family against the `ethtool` command and /sys/class/net, on a veth pair inside this
 // file's own namespace: link info, modes and state (`ethtool DEV`), features (`ethtool --json -k`,
-// toggled and read back), channels (`-l`), timestamping (`-T`), string sets (`-S`, the features
+// toggled and read back, and its notification through ethtoolMonitor), channels (`-l`), timestamping (`-T`), string sets (`-S`, the features
 // set); rings and coalesce are EOPNOTSUPP on veth; bad arguments change nothing.
 
 import test from 'ava'
@@ -171,6 +171,20 @@ t2('rings and coalesce on veth are NetlinkError EOPNOTSUPP; a missing device ENO
   await rejectsCode(t, c.ethtoolCoalesce(DEV), 'EOPNOTSUPP', 'ethtoolCoalesce')
   const e = await rejectsCode(t, c.ethtoolLinkInfo(name()), 'ENODEV', 'ethtoolLinkInfo')
   t.truthy(e.extack)
+})
+
+t2('ethtoolMonitor: a features change arrives decoded, as ethtool -k then shows it', async (t) => {
+  const mon = await c.ethtoolMonitor()
+  t.teardown(() => mon.close())
+  const gro = ethtoolFeatures(DEV)['rx-gro'].active
+  await c.ethtoolFeaturesSet(DEV, { 'rx-gro': !gro })
+  t.teardown(() => c.ethtoolFeaturesSet(DEV, { 'rx-gro': gro }))
+  const { value: ev } = await mon.next()
+  t.like(ev, { type: 'notification', kind: 'features', data: { ifname: DEV } })
+  t.deepEqual(ev.data.features['rx-gro'], ethtoolFeatures(DEV)['rx-gro'])
+  t.is(ev.data.features['rx-gro'].active, !gro)
+  mon.close()
+  t.deepEqual(await mon.next(), { value: undefined, done: true })
 })
 
 t2('bad arguments are TypeError/RangeError before anything is sent; features unchanged', async (t) => {

@@ -6,6 +6,7 @@
  */
 
 import { conn } from './default.js'
+import type { EthtoolMonitor } from './genl/ethtool-monitor.js'
 import type * as et from './genl/ethtool-types.js'
 import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
 import type { RawEvents, RawEventsOptions } from './raw-events.js'
@@ -161,4 +162,20 @@ export function ethtoolTsInfo(dev: LinkRef, o?: CallOptions): Promise<et.Ethtool
  */
 export function ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
   return conn().ethtoolStrings(dev, set, o)
+}
+
+/**
+ * ethtool's notifications (its "monitor" group) in this connection's namespace, decoded: a
+ * change of a device's link settings, features, channels, rings or coalescing, shaped like
+ * the get of its kind.
+ *
+ * @example
+ * ```ts
+ * for await (const ev of await ethtoolMonitor()) if (ev.type === 'notification') console.log(ev.kind)
+ * ```
+ *
+ * @category Ethtool
+ */
+export function ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor> {
+  return conn().ethtoolMonitor(o)
 }

@@ -13,6 +13,7 @@ import type { NativeError } from './errors.js'
 export {
   NativeConn,
   NativeGenlConn,
+  ethtoolNotification,
   NativeMonitor,
   NativeRawConn,
   NativeRawMonitor,

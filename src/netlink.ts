@@ -9,6 +9,7 @@ import { RawNetlink, type RawOpenOptions } from './raw.js'
 import type { RawEvents, RawEventsOptions } from './raw-events.js'
 import { GenlConn } from './genl/conn.js'
 import * as ethtool from './genl/ethtool.js'
+import { type EthtoolMonitor, ethtoolMonitor } from './genl/ethtool-monitor.js'
 import type * as et from './genl/ethtool-types.js'
 import * as genl from './genl/families.js'
 import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
@@ -514,6 +515,15 @@ export class Netlink {
    */
   ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
     return ethtool.ethtoolStrings(this.#g, dev, set, o)
+  }
+
+  /**
+   * ethtool's notifications (its "monitor" group) in this connection's namespace, decoded: a
+   * change of a device's link settings, features, channels, rings or coalescing, shaped like
+   * the get of its kind.
+   */
+  ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor> {
+    return ethtoolMonitor(this.#g, o)
   }
 
   // ---- events and lifetime -------------------------------------------------------------------

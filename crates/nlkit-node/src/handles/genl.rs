@@ -102,3 +102,10 @@ impl NativeGenlConn {
         self.done = None;
     }
 }
+
+/// Decodes one ethtool "monitor" notification (its payload, genlmsghdr first) for
+/// src/genl/ethtool-monitor.ts: JSON `{ kind, data }`, or null for one not modelled.
+#[napi(catch_unwind)]
+pub fn ethtool_notification(payload: Buffer) -> Option<String> {
+    genl::ethtool_notification(&payload)
+}

@@ -1,8 +1,9 @@
 //! ETHTOOL_A_BITSET_*: a set of named bits. Verbose (what we ask for): a list of bits with
 //! index, name and a VALUE flag; with NOMASK only the bits that are set are listed, otherwise
 //! every bit of the mask (a NOMASK set, such as each of the features sets, lists only the set
-//! bits, so bits it does not list are off or unknown). Compact (VALUE/MASK words) carries no names: bits are then named by
-//! their index.
+//! bits, so bits it does not list are off or unknown). Compact (VALUE/MASK words, what the
+//! kernel puts in notifications whatever was asked) carries no names: bits are then named by
+//! their index, and src/genl/ethtool-monitor.ts names them from the string set.
 
 use crate::wire;
 

@@ -142,6 +142,22 @@ pub fn decode(kind: Kind, attrs: &[u8]) -> Option<Settings> {
     Some(s)
 }
 
+/// An ethtool notification (its "monitor" group): the kind's name, as [`Kind::from_name`]
+/// reads it, and its content, which has the layout of the kind's get reply. Other
+/// notifications (debug, WoL, pause, EEE, cable tests, ...) are `None`: not modelled yet.
+pub fn notification(cmd: u8, attrs: &[u8]) -> Option<(&'static str, Settings)> {
+    let (name, kind) = match cmd {
+        3 => ("linkInfo", Kind::LinkInfo),
+        5 => ("linkModes", Kind::LinkModes),
+        13 => ("features", Kind::Features),
+        17 => ("rings", Kind::Rings),
+        19 => ("channels", Kind::Channels),
+        21 => ("coalesce", Kind::Coalesce),
+        _ => return None,
+    };
+    decode(kind, attrs).map(|s| (name, s))
+}
+
 /// The attributes of a reply, stopping at the first malformed one.
 pub(crate) fn attrs(a: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
     wire::attrs(a).map_while(|x| x.ok())
@@ -177,6 +193,17 @@ mod tests {
         assert!(get(Kind::LinkInfo, Some(&Dev::Index(0)), None).is_err());
         assert!(get(Kind::LinkInfo, Some(&Dev::Name("x".repeat(16))), None).is_err());
         assert!(features_set(&va, &[]).is_err());
+    }
+
+    #[test]
+    fn notifications_by_command() {
+        let mut b = wire::MsgBuilder::new(0, 0);
+        b.attr_u32(6, 2); // CHANNELS_RX_COUNT
+        let a = body(b);
+        let (kind, s) = notification(19, &a).unwrap();
+        assert_eq!(kind, "channels");
+        assert_eq!(s.get("rxCount"), Some(&crate::rtnl::settings::Value::Int(2)));
+        assert!(notification(8, &a).is_none());
     }
 
     #[test]
