@@ -7,7 +7,8 @@
  * network namespace) and as a method of {@link Netlink}, returned by {@link open}.
  *
  * This file is the package's public surface: it only re-exports. The code is in `src/`, one
- * module per area (links, addresses, routes, neighbours, rules, events, netns, raw), with the
+ * module per area (links, addresses, routes, neighbours, rules, tc, generic netlink and ethtool
+ * in `src/genl/`, events, netns, raw), with the
  * connection's engine (`src/engine.ts`), errors, validation, kernel name tables and the native
  * boundary (`src/native.ts`, the one module that loads the binding) beside them.
  *
@@ -19,6 +20,42 @@ export { Netlink, open } from './src/netlink.js'
 export type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './src/types.js'
 export type { NeighFlag, NudState, RouteProtocol, RoutePref, RouteTable, RouteType, RuleAction, Scope, IpProto } from './src/names.js'
 export type { TraceOption } from './src/trace.js'
+
+// Generic netlink and ethtool
+export {
+  genlFamilies,
+  genlFamily,
+  genlRequest,
+  genlSubscribe,
+  ethtoolLinkInfo,
+  ethtoolLinkModes,
+  ethtoolLinkState,
+  ethtoolFeatures,
+  ethtoolFeaturesSet,
+  ethtoolChannels,
+  ethtoolRings,
+  ethtoolCoalesce,
+  ethtoolTsInfo,
+  ethtoolStrings,
+  ethtoolMonitor,
+} from './src/default-genl.js'
+export type { EthtoolEvent, EthtoolMonitor } from './src/genl/ethtool-monitor.js'
+export { GENL_OP_FLAGS } from './src/genl/families.js'
+export type { GenlFamily, GenlMcastGroup, GenlMessage, GenlOperation, GenlRequest } from './src/genl/families.js'
+export { ETHTOOL_STRING_SETS } from './src/genl/ethtool-types.js'
+export type {
+  EthtoolChannels,
+  EthtoolCoalesce,
+  EthtoolDevice,
+  EthtoolFeature,
+  EthtoolFeatures,
+  EthtoolLinkInfo,
+  EthtoolLinkModes,
+  EthtoolLinkState,
+  EthtoolRings,
+  EthtoolStringSet,
+  EthtoolTsInfo,
+} from './src/genl/ethtool-types.js'
 
 // Errors
 export { NetlinkError } from './src/errors.js'

@@ -46,8 +46,9 @@ const CHILD = `
     calls++
     try {
       const r = f()
-      if (r && typeof r.then === 'function') await r
-      else if (r && typeof r[Symbol.asyncIterator] === 'function') { r.return?.(); r.close?.() }
+      // A subscription a promise resolves to (genlSubscribe, ethtoolMonitor) is closed too.
+      const v = r && typeof r.then === 'function' ? await r : r
+      if (v && typeof v[Symbol.asyncIterator] === 'function') { v.return?.(); v.close?.() }
       fulfilled++
       done.add(label)
     } catch (e) {
@@ -86,6 +87,11 @@ const CHILD = `
   nat(() => nr.open(rand(40) - 5, {}))
   for (let i = 0; i < 200; i++) nat(() => nr.submit([{ token: i, msgType: pick(), flags: pick(), payload: pick(), dump: pick() }]))
   nr.close()
+  const ng = new native.NativeGenlConn(() => {})
+  nat(() => ng.open({ netns: { name: NS } }))
+  const GENL_OPS = ['request', 'family', 'families', 'ethtool', 'ethtoolFeaturesSet', 'nope']
+  for (let i = 0; i < 200; i++) nat(() => ng.submit([{ token: i, op: GENL_OPS[rand(6)], family: pick(), cmd: pick(), version: pick(), payload: pick(), dump: pick(), kind: pick(), devName: pick(), devIndex: pick(), set: pick(), featuresOn: pick(), featuresOff: pick() }]))
+  ng.close()
   for (let i = 0; i < 50; i++) nat(() => native.netnsCall(String(pick()), pick()))
   await new Promise((r) => setTimeout(r, 300))
   c.close()

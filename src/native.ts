@@ -12,6 +12,8 @@ import type { NativeError } from './errors.js'
 
 export {
   NativeConn,
+  NativeGenlConn,
+  ethtoolNotification,
   NativeMonitor,
   NativeRawConn,
   NativeRawMonitor,
@@ -20,6 +22,7 @@ export {
   nameTables,
   opFields,
   rawLayoutSample,
+  type GenlOp,
   type NetnsSpec,
   type RawOp,
 } from '../load.cjs'

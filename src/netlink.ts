@@ -6,6 +6,13 @@
  */
 
 import { RawNetlink, type RawOpenOptions } from './raw.js'
+import type { RawEvents, RawEventsOptions } from './raw-events.js'
+import { GenlConn } from './genl/conn.js'
+import * as ethtool from './genl/ethtool.js'
+import { type EthtoolMonitor, ethtoolMonitor } from './genl/ethtool-monitor.js'
+import type * as et from './genl/ethtool-types.js'
+import * as genl from './genl/families.js'
+import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
 import * as addresses from './addresses.js'
 import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './addresses.js'
 import { Engine } from './engine.js'
@@ -42,10 +49,19 @@ import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
  */
 export class Netlink {
   #e: Engine
+  readonly #opts: OpenOptions
+  /** The NETLINK_GENERIC connection, opened in the same namespace on the first generic call. */
+  #genlConn: GenlConn | undefined
 
   /** Use {@link open}. */
   constructor(opts: OpenOptions = {}) {
     this.#e = new Engine(opts)
+    this.#opts = opts
+  }
+
+  get #g(): GenlConn {
+    const { netns, timeout, maxPending, trace } = this.#opts
+    return (this.#genlConn ??= new GenlConn({ netns, timeout, maxPending, trace }))
   }
 
   // ---- links ---------------------------------------------------------------------------------
@@ -472,6 +488,125 @@ export class Netlink {
     return tcActions.actionRemove(this.#e, filter, o, true)
   }
 
+  // ---- generic netlink (on a second socket, opened on first use) ------------------------------
+
+  /**
+   * Every generic netlink family with its version, header size, operations and multicast groups,
+   * like `genl ctrl list`.
+   */
+  genlFamilies(o?: CallOptions): Promise<GenlFamily[]> {
+    return genl.genlFamilies(this.#g, o)
+  }
+
+  /**
+   * One generic family by name (`genl ctrl get name NAME`); a family the kernel does not have
+   * rejects with a {@link NetlinkError} `ENOENT` naming it.
+   */
+  genlFamily(name: string, o?: CallOptions): Promise<GenlFamily> {
+    return genl.genlFamily(this.#g, name, o)
+  }
+
+  /**
+   * A raw request to a generic family by name: `{ family, cmd, version?, attrs?, dump? }`. The
+   * family id is resolved once per connection (and again after the family goes away and comes
+   * back); resolves every message of the reply (before the ACK, or up to NLMSG_DONE for a dump).
+   */
+  genlRequest(req: GenlRequest, o?: CallOptions): Promise<GenlMessage[]> {
+    return genl.genlRequest(this.#g, req, o)
+  }
+
+  /**
+   * Joins a generic family's multicast groups by name (`genlSubscribe('ethtool', ['monitor'])`)
+   * and yields their messages as a raw subscription (`{ type: 'message', message }`, where the
+   * payload starts with genlmsghdr).
+   */
+  genlSubscribe(family: string, groups: string[], o?: RawEventsOptions): Promise<RawEvents> {
+    return genl.genlSubscribe(this.#g, family, groups, o)
+  }
+
+  /**
+   * Link info of a device (`ethtool DEV`: port, PHY address, MDI-X, transceiver).
+   */
+  ethtoolLinkInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkInfo> {
+    return ethtool.ethtoolLinkInfo(this.#g, dev, o)
+  }
+
+  /**
+   * Link modes of a device (`ethtool DEV`: speed, duplex, autoneg, supported / advertised modes
+   * by the kernel's link mode names).
+   */
+  ethtoolLinkModes(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkModes> {
+    return ethtool.ethtoolLinkModes(this.#g, dev, o)
+  }
+
+  /**
+   * Link state of a device (`ethtool DEV`: "Link detected").
+   */
+  ethtoolLinkState(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkState> {
+    return ethtool.ethtoolLinkState(this.#g, dev, o)
+  }
+
+  /**
+   * A device's features by the kernel's names, each `{ active, requested, fixed }` (`ethtool -k`).
+   */
+  ethtoolFeatures(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolFeatures> {
+    return ethtool.ethtoolFeatures(this.#g, dev, o)
+  }
+
+  /**
+   * Turns features on or off by the kernel's names (`ethtool -K`), e.g. `{ 'rx-gro': true }`. A
+   * name the kernel does not know rejects with its `EOPNOTSUPP` ("bit name not found"); a
+   * fixed feature stays as it is (as with `ethtool -K`: read it back with {@link ethtoolFeatures}).
+   */
+  ethtoolFeaturesSet(dev: LinkRef, features: Record<string, boolean>, o?: CallOptions): Promise<void> {
+    return ethtool.ethtoolFeaturesSet(this.#g, dev, features, o)
+  }
+
+  /**
+   * A device's channels (`ethtool -l`).
+   */
+  ethtoolChannels(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolChannels> {
+    return ethtool.ethtoolChannels(this.#g, dev, o)
+  }
+
+  /**
+   * A device's ring sizes (`ethtool -g`); a driver without them rejects with `EOPNOTSUPP`.
+   */
+  ethtoolRings(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolRings> {
+    return ethtool.ethtoolRings(this.#g, dev, o)
+  }
+
+  /**
+   * A device's interrupt coalescing (`ethtool -c`); a driver without it rejects with `EOPNOTSUPP`.
+   */
+  ethtoolCoalesce(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolCoalesce> {
+    return ethtool.ethtoolCoalesce(this.#g, dev, o)
+  }
+
+  /**
+   * A device's timestamping capabilities (`ethtool -T`).
+   */
+  ethtoolTsInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolTsInfo> {
+    return ethtool.ethtoolTsInfo(this.#g, dev, o)
+  }
+
+  /**
+   * The strings of a string set by name or number (`'features'`, `'link-modes'`, ...): the
+   * kernel's global set with `dev` null/undefined, or a device's (its statistics names, ...).
+   */
+  ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
+    return ethtool.ethtoolStrings(this.#g, dev, set, o)
+  }
+
+  /**
+   * ethtool's notifications (its "monitor" group) in this connection's namespace, decoded: a
+   * change of a device's link settings, features, channels, rings or coalescing, shaped like
+   * the get of its kind.
+   */
+  ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor> {
+    return ethtoolMonitor(this.#g, o)
+  }
+
   // ---- events and lifetime -------------------------------------------------------------------
 
   /** Subscribes to events of this connection's network namespace; see {@link subscribe}. */
@@ -482,6 +617,7 @@ export class Netlink {
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */
   close(): void {
     this.#e.close()
+    this.#genlConn?.close()
   }
 
   /** `await using`: closes the connection. */

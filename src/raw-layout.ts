@@ -2,7 +2,8 @@
  * The bytes raw replies and events cross in (crates/nlkit-node/src/replies_out/raw.rs), read
  * with a DataView: a record `u32 token | u8 kind | 3 bytes 0 | u32 n`, then `n` messages
  * (`u16 type | u16 flags | u32 seq | u32 pid | u32 len | payload padded to 4`) or `n` bytes of
- * the error envelope's JSON. A contract test checks these against the binding's `layouts()`
+ * the error envelope's JSON; a generic connection's typed replies (crates/nlkit-node/src/replies_out/genl.rs)
+ * set the record's second byte to {@link RAW_FORMAT_JSON} and carry `n` bytes of a JSON array. A contract test checks these against the binding's `layouts()`
  * and `rawLayoutSample()`.
  *
  * @module
@@ -14,6 +15,8 @@ import type { RawMessage } from './raw.js'
 /** Bytes of a record's header and of a message's header. */
 export const RAW_RECORD_HEADER = 12
 export const RAW_MESSAGE_HEADER = 16
+/** A record's second byte: its `n` bytes are a JSON array of typed objects (replies_out/genl.rs `FORMAT_JSON`). */
+export const RAW_FORMAT_JSON = 1
 
 /** Record kinds (replies_out/raw.rs). */
 export const RawKind = { Last: 0, More: 1, Restart: 2, Error: 3, Item: 4, Existing: 5, Overflow: 6, End: 7 } as const
@@ -25,6 +28,8 @@ export interface RawRecord {
   kind: RawKind
   messages: RawMessage[]
   error?: NativeError
+  /** Typed objects (a generic connection's families, ethtool replies), instead of messages. */
+  objects?: unknown[]
 }
 
 const pad4 = (n: number) => (n + 3) & ~3
@@ -39,7 +44,14 @@ export function decodeRecords(b: Buffer): RawRecord[] {
     const token = v.getUint32(off, true)
     const kind = v.getUint8(off + 4) as RawKind
     const n = v.getUint32(off + 8, true)
+    const format = v.getUint8(off + 5)
     off += RAW_RECORD_HEADER
+    if (format === RAW_FORMAT_JSON) {
+      if (off + n > b.length) throw new RangeError('raw batch: cut JSON')
+      out.push({ token, kind, messages: [], objects: JSON.parse(b.toString('utf8', off, off + n)) as unknown[] })
+      off += pad4(n)
+      continue
+    }
     if (kind === RawKind.Error) {
       if (off + n > b.length) throw new RangeError('raw batch: cut error envelope')
       out.push({ token, kind, messages: [], error: JSON.parse(b.toString('utf8', off, off + n)) as NativeError })

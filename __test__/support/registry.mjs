@@ -123,6 +123,8 @@ const REGISTRY = {
 
   // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
+  genl: { prefix: 'gn', netns: ['nlk-gn-'] },
+  'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
   // ---- traffic control ------------------------------------------------------------------------------

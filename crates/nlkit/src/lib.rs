@@ -4,13 +4,15 @@
 //! netlink protocol: one socket, one I/O thread, pipelined requests), [`monitor`] (multicast
 //! subscriptions with overflow signalling, for any protocol) and [`stream`] (a dump read at
 //! the consumer's pace); then one folder per protocol family: [`rtnl`] (NETLINK_ROUTE: typed
-//! link, address, route, neighbour and rule messages, the link cache, events) and [`raw`]
-//! (any protocol, payloads as bytes). [`client`] is a blocking API over the engine for Rust
+//! link, address, route, neighbour and rule messages, the link cache, events), [`genl`]
+//! (NETLINK_GENERIC: families by name, the family cache, ethtool) and [`raw`] (any protocol,
+//! payloads as bytes). [`client`] is a blocking API over the engine for Rust
 //! callers; [`netns`] opens sockets in other network namespaces.
 
 pub mod client;
 pub mod conn;
 pub mod error;
+pub mod genl;
 pub mod monitor;
 pub mod netns;
 pub mod raw;

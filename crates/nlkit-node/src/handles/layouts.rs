@@ -16,6 +16,8 @@ pub struct Layouts {
     pub route: Vec<String>,
     pub raw_record_header: u32,
     pub raw_message_header: u32,
+    /// A record's second byte when it carries JSON (replies_out/genl.rs).
+    pub raw_format_json: u32,
 }
 
 /// Each rtnetlink operation's fields and their JSON types (ops_in/fields.rs), as JSON.
@@ -46,6 +48,7 @@ pub fn layouts() -> Layouts {
         route: route::ROUTE_LAYOUT.iter().map(|s| s.to_string()).collect(),
         raw_record_header: raw::RECORD_HEADER as u32,
         raw_message_header: raw::MESSAGE_HEADER as u32,
+        raw_format_json: crate::replies_out::genl::FORMAT_JSON as u32,
     }
 }
 
@@ -69,4 +72,22 @@ pub fn raw_layout_sample() -> Buffer {
     out.extend_from_slice(&b);
     out.extend_from_slice(&raw::events(&evs));
     out.into()
+}
+
+/// A fixed generic completion batch: token 3 with two typed objects (a dump part), token 4
+/// with one raw message.
+#[napi]
+pub fn genl_layout_sample() -> Buffer {
+    use nlkit::genl::Object;
+    use nlkit::rtnl::settings::{Settings, Value};
+    let mut a = Settings::new();
+    a.set_int("id", 16).set_str("name", "nl\"ctrl").set("ops", Value::List(vec![]));
+    let mut b = Settings::new();
+    b.set_bool("x", true);
+    let m = RawMessage { ty: 0x15, flags: 0, seq: 1, pid: 0, payload: vec![9, 1, 0, 0, 4, 0, 1, 0] };
+    let done = vec![
+        Done { part: Part::More, ..Done::new(3, Ok(vec![Object::Tree(a), Object::Tree(b)])) },
+        Done::new(4, Ok(vec![Object::Message(m)])),
+    ];
+    crate::replies_out::genl::batch(&done).into()
 }

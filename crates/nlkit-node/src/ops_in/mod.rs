@@ -4,6 +4,7 @@
 //! of napi, so the fuzz targets build them on their own.
 
 pub mod fields;
+pub mod genl;
 mod json;
 mod link;
 mod misc;

@@ -26,13 +26,13 @@ pub const EXISTING: u8 = 5;
 pub const OVERFLOW: u8 = 6;
 pub const END: u8 = 7;
 
-fn record(out: &mut Vec<u8>, token: u64, kind: u8, n: usize) {
+pub(crate) fn record(out: &mut Vec<u8>, token: u64, kind: u8, n: usize) {
     out.extend_from_slice(&(token as u32).to_le_bytes());
     out.extend_from_slice(&[kind, 0, 0, 0]);
     out.extend_from_slice(&(n as u32).to_le_bytes());
 }
 
-fn message(out: &mut Vec<u8>, m: &RawMessage) {
+pub(crate) fn message(out: &mut Vec<u8>, m: &RawMessage) {
     out.extend_from_slice(&m.ty.to_le_bytes());
     out.extend_from_slice(&m.flags.to_le_bytes());
     out.extend_from_slice(&m.seq.to_le_bytes());
@@ -42,7 +42,7 @@ fn message(out: &mut Vec<u8>, m: &RawMessage) {
     out.resize(out.len().next_multiple_of(4), 0);
 }
 
-fn error(out: &mut Vec<u8>, token: u64, e: &Error) {
+pub(crate) fn error(out: &mut Vec<u8>, token: u64, e: &Error) {
     let text = envelope::text(e);
     record(out, token, ERROR, text.len());
     out.extend_from_slice(text.as_bytes());

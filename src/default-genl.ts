@@ -1,0 +1,181 @@
+/**
+ * The module-level generic netlink and ethtool functions: each is the {@link Netlink} method of
+ * the same name, on the default connection (its generic socket opened on the first call).
+ *
+ * @module
+ */
+
+import { conn } from './default.js'
+import type { EthtoolMonitor } from './genl/ethtool-monitor.js'
+import type * as et from './genl/ethtool-types.js'
+import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
+import type { RawEvents, RawEventsOptions } from './raw-events.js'
+import type { CallOptions, LinkRef } from './types.js'
+
+/**
+ * Every generic netlink family with its version, header size, operations and multicast groups,
+ * like `genl ctrl list`.
+ *
+ * @example
+ * ```ts
+ * const names = (await genlFamilies()).map((f) => f.name) // ['nlctrl', 'ethtool', ...]
+ * ```
+ *
+ * @category Generic netlink
+ */
+export function genlFamilies(o?: CallOptions): Promise<GenlFamily[]> {
+  return conn().genlFamilies(o)
+}
+
+/**
+ * One generic family by name (`genl ctrl get name NAME`); a family the kernel does not have
+ * rejects with a {@link NetlinkError} `ENOENT` naming it.
+ *
+ * @category Generic netlink
+ */
+export function genlFamily(name: string, o?: CallOptions): Promise<GenlFamily> {
+  return conn().genlFamily(name, o)
+}
+
+/**
+ * A raw request to a generic family by name: `{ family, cmd, version?, attrs?, dump? }`. The
+ * family id is resolved once per connection (and again after the family goes away and comes
+ * back); resolves every message of the reply (before the ACK, or up to NLMSG_DONE for a dump).
+ *
+ * @example
+ * ```ts
+ * // nlctrl CTRL_CMD_GETFAMILY as a dump: one message per family
+ * const msgs = await genlRequest({ family: 'nlctrl', cmd: 3, dump: true })
+ * ```
+ *
+ * @category Generic netlink
+ */
+export function genlRequest(req: GenlRequest, o?: CallOptions): Promise<GenlMessage[]> {
+  return conn().genlRequest(req, o)
+}
+
+/**
+ * Joins a generic family's multicast groups by name (`genlSubscribe('ethtool', ['monitor'])`)
+ * and yields their messages as a raw subscription (`{ type: 'message', message }`, where the
+ * payload starts with genlmsghdr).
+ *
+ * @category Generic netlink
+ */
+export function genlSubscribe(family: string, groups: string[], o?: RawEventsOptions): Promise<RawEvents> {
+  return conn().genlSubscribe(family, groups, o)
+}
+
+/**
+ * Link info of a device (`ethtool DEV`: port, PHY address, MDI-X, transceiver).
+ *
+ * @category Ethtool
+ */
+export function ethtoolLinkInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkInfo> {
+  return conn().ethtoolLinkInfo(dev, o)
+}
+
+/**
+ * Link modes of a device (`ethtool DEV`: speed, duplex, autoneg, supported / advertised modes
+ * by the kernel's link mode names).
+ *
+ * @category Ethtool
+ */
+export function ethtoolLinkModes(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkModes> {
+  return conn().ethtoolLinkModes(dev, o)
+}
+
+/**
+ * Link state of a device (`ethtool DEV`: "Link detected").
+ *
+ * @category Ethtool
+ */
+export function ethtoolLinkState(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkState> {
+  return conn().ethtoolLinkState(dev, o)
+}
+
+/**
+ * A device's features by the kernel's names, each `{ active, requested, fixed }` (`ethtool -k`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolFeatures(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolFeatures> {
+  return conn().ethtoolFeatures(dev, o)
+}
+
+/**
+ * Turns features on or off by the kernel's names (`ethtool -K`), e.g. `{ 'rx-gro': true }`. A
+ * name the kernel does not know rejects with its `EOPNOTSUPP` ("bit name not found"); a
+ * fixed feature stays as it is (as with `ethtool -K`: read it back with {@link ethtoolFeatures}).
+ *
+ * @category Ethtool
+ */
+export function ethtoolFeaturesSet(dev: LinkRef, features: Record<string, boolean>, o?: CallOptions): Promise<void> {
+  return conn().ethtoolFeaturesSet(dev, features, o)
+}
+
+/**
+ * A device's channels (`ethtool -l`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolChannels(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolChannels> {
+  return conn().ethtoolChannels(dev, o)
+}
+
+/**
+ * A device's ring sizes (`ethtool -g`); a driver without them rejects with `EOPNOTSUPP`.
+ *
+ * @category Ethtool
+ */
+export function ethtoolRings(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolRings> {
+  return conn().ethtoolRings(dev, o)
+}
+
+/**
+ * A device's interrupt coalescing (`ethtool -c`); a driver without it rejects with `EOPNOTSUPP`.
+ *
+ * @category Ethtool
+ */
+export function ethtoolCoalesce(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolCoalesce> {
+  return conn().ethtoolCoalesce(dev, o)
+}
+
+/**
+ * A device's timestamping capabilities (`ethtool -T`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolTsInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolTsInfo> {
+  return conn().ethtoolTsInfo(dev, o)
+}
+
+/**
+ * The strings of a string set by name or number (`'features'`, `'link-modes'`, ...): the
+ * kernel's global set with `dev` null/undefined, or a device's (its statistics names, ...).
+ *
+ * @example
+ * ```ts
+ * const names = await ethtoolStrings(null, 'features') // ['tx-scatter-gather', ...]
+ * ```
+ *
+ * @category Ethtool
+ */
+export function ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
+  return conn().ethtoolStrings(dev, set, o)
+}
+
+/**
+ * ethtool's notifications (its "monitor" group) in this connection's namespace, decoded: a
+ * change of a device's link settings, features, channels, rings or coalescing, shaped like
+ * the get of its kind.
+ *
+ * @example
+ * ```ts
+ * for await (const ev of await ethtoolMonitor()) if (ev.type === 'notification') console.log(ev.kind)
+ * ```
+ *
+ * @category Ethtool
+ */
+export function ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor> {
+  return conn().ethtoolMonitor(o)
+}
