@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { FqCodelOptions } from './kinds/fq_codel.js'
 import type { HtbOptions } from './kinds/htb.js'
 import type { NetemOptions } from './kinds/netem.js'
 import type { PfifoFastOptions, PrioOptions } from './kinds/prio.js'
@@ -66,4 +67,6 @@ export interface QdiscKindOptions {
   prio: PrioOptions
   /** `sfq`'s options. */
   sfq: SfqOptions
+  /** `fq_codel`'s options. */
+  fq_codel: FqCodelOptions
 }

@@ -1,6 +1,7 @@
 //! Qdisc and class kinds: one module per kind.
 
 mod fifo;
+mod fq_codel;
 mod htb;
 mod netem;
 mod netem_decode;
@@ -9,8 +10,20 @@ mod prio;
 mod sfq;
 mod shaping;
 mod tbf;
+#[cfg(test)]
+mod testutil;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] =
-    &[&fifo::PFIFO, &fifo::BFIFO, &htb::HTB, &htb::HTB_CLASS, &tbf::TBF, &netem::NETEM, &prio::PRIO, &prio::PFIFO_FAST, &sfq::SFQ];
+pub static KINDS: &[&dyn TcKind] = &[
+    &fifo::PFIFO,
+    &fifo::BFIFO,
+    &htb::HTB,
+    &htb::HTB_CLASS,
+    &tbf::TBF,
+    &netem::NETEM,
+    &prio::PRIO,
+    &prio::PFIFO_FAST,
+    &sfq::SFQ,
+    &fq_codel::FQ_CODEL,
+];
