@@ -114,6 +114,60 @@ kindTest('fq_codel', FQ_CODEL, async (t) => {
   t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'fq_codel'))
 })
 
+const FQ = {
+  limit: 5000,
+  flowLimit: 50,
+  quantum: 3028,
+  initialQuantum: 15140,
+  maxrate: '100mbit',
+  buckets: 1000,
+  orphanMask: 511,
+  pacing: true,
+  refillDelay: '40ms',
+  lowRateThreshold: '550kbit',
+  ceThreshold: 4000,
+  timerSlack: '20us',
+  horizon: '5s',
+  horizonDrop: true,
+}
+
+/** tc -j's fq options in nlkit's keys and units (rates in bytes/s there, the slack in ns). */
+function tcFq(o) {
+  const { maxrate, low_rate_threshold, timer_slack, horizon_drop, horizon_cap, pacing, ...rest } = o
+  const out = camel(rest)
+  if (maxrate !== undefined) out.maxrate = maxrate * 8
+  if (low_rate_threshold !== undefined) out.lowRateThreshold = low_rate_threshold * 8
+  if (timer_slack !== undefined) out.timerSlack = timer_slack / 1000
+  if ('horizon_drop' in o || 'horizon_cap' in o) out.horizonDrop = 'horizon_drop' in o
+  out.pacing = pacing !== false
+  return out
+}
+
+kindTest('fq', FQ, async (t) => {
+  const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+  await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'fq', ...FQ })
+  let { ours, theirs } = await listed(a)
+  t.deepEqual(ours.options, tcFq(theirs.options))
+  t.like(ours.options, {
+    limit: 5000,
+    flowLimit: 50,
+    maxrate: 100_000_000,
+    buckets: 1024,
+    refillDelay: 40000,
+    timerSlack: 20,
+    horizonDrop: true,
+  })
+  // tc -j prints the u32 throttled flows and then the u64 throttle count under one key: the last stays.
+  for (const [k, v] of Object.entries(ours.xstats)) if (k !== 'throttledFlows' && snake(k) in theirs) t.is(v, theirs[snake(k)], k)
+  await nl.qdiscChange({ dev: a, parent: 'root', handle: '1:', kind: 'fq', maxrate: '1gbit', pacing: false })
+  ;({ ours } = await listed(a))
+  t.like(ours.options, { maxrate: 1_000_000_000, pacing: false })
+  await nl.qdiscChange({ dev: a, parent: 'root', handle: '1:', kind: 'fq', ...ours.options })
+  t.deepEqual((await listed(a)).ours.options, ours.options)
+  await nl.qdiscDel({ dev: a, parent: 'root', kind: 'fq' })
+  t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'fq'))
+})
+
 /** Refused before anything is sent, by kind: the spec and the message. */
 const REFUSED = [
   [{ kind: 'fq_codel', target: '-1ms' }, /target: "-1ms" is not a time/],
@@ -122,6 +176,12 @@ const REFUSED = [
   [{ kind: 'fq_codel', memoryLimit: '5gb' }, /memoryLimit must be at most/],
   [{ kind: 'fq_codel', ecn: 1 }, /ecn must be a boolean/],
   [{ kind: 'fq_codel', drop_batch: 1 }, /unknown setting "drop_batch"/],
+  [{ kind: 'fq', maxrate: '40gbit' }, /maxrate must be at most 34359738360 bits per second/],
+  [{ kind: 'fq', maxrate: 10n ** 18n }, /maxrate must be at most/],
+  [{ kind: 'fq', timerSlack: '5s' }, /timerSlack must be at most/],
+  [{ kind: 'fq', buckets: -1 }, /buckets must be between 0 and 2147483648/],
+  [{ kind: 'fq', pacing: 'on' }, /pacing must be a boolean/],
+  [{ kind: 'fq', flow_limit: 1 }, /unknown setting "flow_limit"/],
 ]
 
 test('bad options are refused before anything is sent, and tc shows nothing changed', async (t) => {
@@ -131,6 +191,6 @@ test('bad options are refused before anything is sent, and tc shows nothing chan
   for (const [spec, message] of REFUSED) {
     const e = await t.throwsAsync(nl.qdiscReplace({ dev: a, parent: 'root', handle: '1:', ...spec }), { instanceOf: RangeError, message })
     if (e) t.notRegex(e.message, /undefined/)
-    t.deepEqual(tc(['qdisc', 'show', 'dev', a]), before, `unchanged after ${JSON.stringify(spec)}`)
+    t.deepEqual(tc(['qdisc', 'show', 'dev', a]), before, `unchanged after ${message}`)
   }
 })

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { FqOptions } from './kinds/fq.js'
 import type { FqCodelOptions } from './kinds/fq_codel.js'
 import type { HtbOptions } from './kinds/htb.js'
 import type { NetemOptions } from './kinds/netem.js'
@@ -69,4 +70,6 @@ export interface QdiscKindOptions {
   sfq: SfqOptions
   /** `fq_codel`'s options. */
   fq_codel: FqCodelOptions
+  /** `fq`'s options. */
+  fq: FqOptions
 }

@@ -1,6 +1,7 @@
 //! Qdisc and class kinds: one module per kind.
 
 mod fifo;
+mod fq;
 mod fq_codel;
 mod htb;
 mod netem;
@@ -26,4 +27,5 @@ pub static KINDS: &[&dyn TcKind] = &[
     &prio::PFIFO_FAST,
     &sfq::SFQ,
     &fq_codel::FQ_CODEL,
+    &fq::FQ,
 ];
