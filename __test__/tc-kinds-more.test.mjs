@@ -168,6 +168,57 @@ kindTest('fq', FQ, async (t) => {
   t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'fq'))
 })
 
+const CAKE = {
+  bandwidth: '100mbit',
+  rtt: '50ms',
+  diffserv: 'diffserv4',
+  flowmode: 'dual-dsthost',
+  nat: true,
+  wash: true,
+  ackFilter: 'enabled',
+  splitGso: true,
+  overhead: 18,
+  mpu: 64,
+  atm: 'atm',
+  memlimit: '32mb',
+  fwmark: 0xff,
+  ingress: true,
+}
+
+/** tc -j's cake options in nlkit's keys and units (the bandwidth in bytes/s there, fwmark in hex). */
+function tcCake(o) {
+  const { bandwidth, fwmark, 'ack-filter': ackFilter, ...rest } = o
+  const out = { ...camel(rest), ackFilter, fwmark: Number.parseInt(fwmark, 16) }
+  out.bandwidth = bandwidth === 'unlimited' ? bandwidth : bandwidth * 8
+  if (o.autorate !== undefined) out.autorate = o.autorate === 'autorate-ingress'
+  return out
+}
+
+kindTest('cake', CAKE, async (t) => {
+  const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+  await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'cake', ...CAKE })
+  let { ours, theirs } = await listed(a)
+  // tc prints autorate only when on; we list it either way.
+  const { autorate, ...rest } = ours.options
+  t.deepEqual(rest, tcCake(theirs.options))
+  t.false(autorate)
+  t.like(ours.options, { bandwidth: 100_000_000, rtt: 50000, diffserv: 'diffserv4', ackFilter: 'enabled', overhead: 18, raw: false })
+  // tc -s -j prints the tins as a list of objects under "tins", the rest flat on the qdisc.
+  t.is(ours.xstats.tins.length, theirs.tins.length)
+  t.deepEqual(
+    ours.xstats.tins.map((x) => x.sentPackets),
+    theirs.tins.map((x) => x.sent_packets),
+  )
+  t.is(ours.xstats.memoryLimit, theirs.memory_limit)
+  await nl.qdiscChange({ dev: a, parent: 'root', handle: '1:', kind: 'cake', bandwidth: 'unlimited', raw: true, diffserv: 'besteffort' })
+  ;({ ours } = await listed(a))
+  t.like(ours.options, { bandwidth: 'unlimited', raw: true, overhead: 0, atm: 'noatm', diffserv: 'besteffort' })
+  await nl.qdiscChange({ dev: a, parent: 'root', handle: '1:', kind: 'cake', ...ours.options })
+  t.deepEqual((await listed(a)).ours.options, ours.options)
+  await nl.qdiscDel({ dev: a, parent: 'root', kind: 'cake' })
+  t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'cake'))
+})
+
 /** Refused before anything is sent, by kind: the spec and the message. */
 const REFUSED = [
   [{ kind: 'fq_codel', target: '-1ms' }, /target: "-1ms" is not a time/],
@@ -182,6 +233,14 @@ const REFUSED = [
   [{ kind: 'fq', buckets: -1 }, /buckets must be between 0 and 2147483648/],
   [{ kind: 'fq', pacing: 'on' }, /pacing must be a boolean/],
   [{ kind: 'fq', flow_limit: 1 }, /unknown setting "flow_limit"/],
+  [{ kind: 'cake', bandwidth: 'fast' }, /bandwidth: "fast" is not a rate/],
+  [{ kind: 'cake', rtt: 'earth' }, /rtt: "earth" is not a time/],
+  [{ kind: 'cake', diffserv: 'diffserv5' }, /diffserv must be one of diffserv3, diffserv4, diffserv8, besteffort, precedence/],
+  [{ kind: 'cake', flowmode: 'triple' }, /flowmode must be one of flowblind/],
+  [{ kind: 'cake', ackFilter: true }, /ackFilter must be a string/],
+  [{ kind: 'cake', overhead: -65 }, /overhead must be between -64 and 256/],
+  [{ kind: 'cake', mpu: 300 }, /mpu must be between 0 and 256/],
+  [{ kind: 'cake', split_gso: true }, /unknown setting "split_gso"/],
 ]
 
 test('bad options are refused before anything is sent, and tc shows nothing changed', async (t) => {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { CakeOptions } from './kinds/cake.js'
 import type { FqOptions } from './kinds/fq.js'
 import type { FqCodelOptions } from './kinds/fq_codel.js'
 import type { HtbOptions } from './kinds/htb.js'
@@ -72,4 +73,6 @@ export interface QdiscKindOptions {
   fq_codel: FqCodelOptions
   /** `fq`'s options. */
   fq: FqOptions
+  /** `cake`'s options. */
+  cake: CakeOptions
 }

@@ -1,5 +1,7 @@
 //! Qdisc and class kinds: one module per kind.
 
+mod cake;
+mod cake_stats;
 mod fifo;
 mod fq;
 mod fq_codel;
@@ -28,4 +30,5 @@ pub static KINDS: &[&dyn TcKind] = &[
     &sfq::SFQ,
     &fq_codel::FQ_CODEL,
     &fq::FQ,
+    &cake::CAKE,
 ];
