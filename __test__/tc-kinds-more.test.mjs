@@ -11,7 +11,7 @@ import test from 'ava'
 import * as nl from '../index.js'
 import { namer } from './support/names.mjs'
 import { owned } from './support/registry.mjs'
-import { tc } from './support/tc.mjs'
+import { tc, tcClasses } from './support/tc.mjs'
 import { veth } from './support/veth.mjs'
 
 const own = owned('tc-kinds-more')
@@ -219,6 +219,59 @@ kindTest('cake', CAKE, async (t) => {
   t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'cake'))
 })
 
+/** hfsc classes and their curves as nlkit takes them (tc's forms) and lists them (m1, d, m2 in bits/s and µs). */
+const HFSC_CLASSES = [
+  { handle: '1:10', parent: '1:', given: { sc: { rate: '10mbit' } }, listed: { sc: { m1: 0, d: 0, m2: 10_000_000 } } },
+  {
+    handle: '1:11',
+    parent: '1:',
+    given: { rt: { m1: '20mbit', d: '10ms', m2: '5mbit' }, ls: { m2: '8mbit' }, ul: { m2: 15_000_000 } },
+    listed: { rt: { m1: 20_000_000, d: 10000, m2: 5_000_000 }, ls: { m1: 0, d: 0, m2: 8_000_000 }, ul: { m1: 0, d: 0, m2: 15_000_000 } },
+  },
+  {
+    handle: '1:12',
+    parent: '1:10',
+    given: { sc: { umax: '1500b', dmax: '5ms', rate: '1mbit' } },
+    listed: { sc: { m1: 2_400_000, d: 5000, m2: 1_000_000 } },
+  },
+]
+
+kindTest('hfsc', { default: '10' }, async (t) => {
+  const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+  await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'hfsc', default: '10' })
+  const { ours, theirs } = await listed(a)
+  t.is(ours.handle, theirs.handle)
+  t.deepEqual(ours.options, { default: '0x10' })
+  for (const c of HFSC_CLASSES) await nl.classAdd({ dev: a, parent: c.parent, handle: c.handle, kind: 'hfsc', ...c.given })
+  const classes = (await nl.classList({ dev: a })).filter((c) => c.kind === 'hfsc')
+  // tc 6.1 prints hfsc classes as text only: handles, parents and counters compared with it.
+  const theirClasses = tcClasses(a).filter((c) => c.kind === 'hfsc')
+  t.deepEqual(classes.map((c) => c.handle).sort(), theirClasses.map((c) => c.handle).sort())
+  for (const c of HFSC_CLASSES) {
+    const mine = classes.find((x) => x.handle === c.handle)
+    t.deepEqual(mine.options, c.listed, c.handle)
+    t.deepEqual(Object.keys(mine.xstats), ['period', 'work', 'rtwork', 'level'])
+    // The listed curves go back in unchanged.
+    await nl.classChange({ dev: a, parent: c.parent, handle: c.handle, kind: 'hfsc', ...mine.options })
+  }
+  const again = (await nl.classList({ dev: a })).filter((c) => c.kind === 'hfsc')
+  for (const c of HFSC_CLASSES) t.deepEqual(again.find((x) => x.handle === c.handle).options, c.listed)
+  await nl.qdiscDel({ dev: a, parent: 'root', kind: 'hfsc' })
+  t.false(tc(['qdisc', 'show', 'dev', a]).some((q) => q.kind === 'hfsc'))
+})
+
+if (!HAS.hfsc) {
+  test('hfsc classes: without an hfsc qdisc (this kernel lacks it) the kernel refuses them and tc shows no class', async (t) => {
+    const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+    for (const c of HFSC_CLASSES) {
+      await t.throwsAsync(nl.classAdd({ dev: a, parent: c.parent, handle: c.handle, kind: 'hfsc', ...c.given }), {
+        instanceOf: nl.NetlinkError,
+      })
+    }
+    t.deepEqual(tcClasses(a), [])
+  })
+}
+
 /** Refused before anything is sent, by kind: the spec and the message. */
 const REFUSED = [
   [{ kind: 'fq_codel', target: '-1ms' }, /target: "-1ms" is not a time/],
@@ -241,7 +294,37 @@ const REFUSED = [
   [{ kind: 'cake', overhead: -65 }, /overhead must be between -64 and 256/],
   [{ kind: 'cake', mpu: 300 }, /mpu must be between 0 and 256/],
   [{ kind: 'cake', split_gso: true }, /unknown setting "split_gso"/],
+  [{ kind: 'hfsc', default: '10000' }, /default must be a class minor up to ffff/],
+  [{ kind: 'hfsc', defcls: 1 }, /unknown setting "defcls"/],
 ]
+
+/** hfsc class options refused before anything is sent. */
+const REFUSED_CLASSES = [
+  [{}, /an hfsc class needs sc, rt or ls/],
+  [{ ul: { m2: '1mbit' } }, /ul needs ls \(or sc\)/],
+  [{ sc: { m2: '1mbit' }, rt: { m2: '1mbit' } }, /give sc, or rt and ls, not both/],
+  [{ sc: { m1: '1mbit' } }, /sc: m2 is required/],
+  [{ rt: { m1: 0, m2: 0 } }, /rt: a service curve must not have two zero slopes/],
+  [{ ls: { umax: 1500, rate: '1mbit' } }, /ls: umax needs dmax/],
+  [{ ls: { m2: '1mbit', rate: '1mbit' } }, /not both/],
+  [{ ls: { m2: '40gbit' } }, /ls: m2 must be at most 34359738360 bits per second/],
+  [{ ls: { m2: '1mbit', m3: 1 } }, /ls: unknown setting "m3"/],
+  [{ ls: 5 }, /ls must be an object/],
+  [{ fsc: { m2: '1mbit' } }, /unknown setting "fsc"/],
+]
+
+test('bad hfsc class options are refused before anything is sent', async (t) => {
+  const { a } = await veth(t, name(), name(), { noLinkLocal: true })
+  await nl.qdiscAdd({ dev: a, parent: 'root', handle: '1:', kind: 'pfifo', limit: 10 })
+  const before = [tc(['qdisc', 'show', 'dev', a]), tcClasses(a)]
+  for (const [options, message] of REFUSED_CLASSES) {
+    await t.throwsAsync(nl.classAdd({ dev: a, parent: '1:', handle: '1:10', kind: 'hfsc', ...options }), {
+      instanceOf: RangeError,
+      message,
+    })
+    t.deepEqual([tc(['qdisc', 'show', 'dev', a]), tcClasses(a)], before, `unchanged after ${message}`)
+  }
+})
 
 test('bad options are refused before anything is sent, and tc shows nothing changed', async (t) => {
   const { a } = await veth(t, name(), name(), { noLinkLocal: true })

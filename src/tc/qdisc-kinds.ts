@@ -9,6 +9,7 @@
 import type { CakeOptions } from './kinds/cake.js'
 import type { FqOptions } from './kinds/fq.js'
 import type { FqCodelOptions } from './kinds/fq_codel.js'
+import type { HfscOptions } from './kinds/hfsc.js'
 import type { HtbOptions } from './kinds/htb.js'
 import type { NetemOptions } from './kinds/netem.js'
 import type { PfifoFastOptions, PrioOptions } from './kinds/prio.js'
@@ -75,4 +76,6 @@ export interface QdiscKindOptions {
   fq: FqOptions
   /** `cake`'s options. */
   cake: CakeOptions
+  /** `hfsc`'s options. */
+  hfsc: HfscOptions
 }

@@ -5,6 +5,7 @@ mod cake_stats;
 mod fifo;
 mod fq;
 mod fq_codel;
+mod hfsc;
 mod htb;
 mod netem;
 mod netem_decode;
@@ -31,4 +32,6 @@ pub static KINDS: &[&dyn TcKind] = &[
     &fq_codel::FQ_CODEL,
     &fq::FQ,
     &cake::CAKE,
+    &hfsc::HFSC,
+    &hfsc::HFSC_CLASS,
 ];
