@@ -37,4 +37,8 @@ export async function misuse(): Promise<void> {
   await nl.classAdd({ dev: 'eth0', parent: '1:', kind: 'htb', rate: '8mbit' })
   // @ts-expect-error: tbf needs a burst
   await nl.qdiscAdd({ dev: 'eth0', parent: 'root', kind: 'tbf', rate: '8mbit', latency: '50ms' })
+  // @ts-expect-error: cake's flow modes are tc's words
+  await nl.qdiscAdd({ dev: 'eth0', parent: 'root', kind: 'cake', flowmode: 'triple' })
+  // @ts-expect-error: an hfsc curve needs its second slope (or a rate)
+  await nl.classAdd({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'hfsc', sc: { m1: '1mbit' } })
 }

@@ -116,6 +116,26 @@ export async function shaping(): Promise<void> {
   await nl.classChange({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', rate: 4_000_000, linklayer: 'atm' })
   expectType<void>()(await nl.classReplace({ dev: 'eth0', parent: '1:', handle: '1:10', kind: 'htb', rate: '1mbit' }))
   await nl.qdiscReplace({ dev: 'eth0', parent: 'root', kind: 'tbf', rate: '8mbit', burst: '10kb', latency: '50ms' })
+  await nl.qdiscAdd({ dev: 'eth0', parent: 'root', kind: 'fq_codel', target: '5ms', interval: 100_000, ecn: true, memoryLimit: '32mb' })
+  await nl.qdiscAdd({ dev: 'eth0', parent: 'root', kind: 'fq', maxrate: 10n ** 9n, pacing: false, timerSlack: 10.5, horizonDrop: true })
+  await nl.qdiscAdd({
+    dev: 'eth0',
+    parent: 'root',
+    kind: 'cake',
+    bandwidth: 'unlimited',
+    rtt: 'internet',
+    flowmode: 'dual-srchost',
+    ackFilter: 'aggressive',
+  })
+  await nl.qdiscAdd({ dev: 'eth0', parent: 'root', handle: '1:', kind: 'hfsc', default: 0x10 })
+  await nl.classAdd({
+    dev: 'eth0',
+    parent: '1:',
+    handle: '1:10',
+    kind: 'hfsc',
+    rt: { umax: 1500, dmax: '5ms', rate: '1mbit' },
+    ls: { m2: '2mbit' },
+  })
 }
 
 export async function events(): Promise<void> {

@@ -6,6 +6,7 @@
  * @module
  */
 
+import type { HfscClassOptions } from './kinds/hfsc.js'
 import type { HtbClassOptions } from './kinds/htb.js'
 
 /**
@@ -16,4 +17,6 @@ import type { HtbClassOptions } from './kinds/htb.js'
 export interface ClassKindOptions {
   /** An htb class's options. */
   htb: HtbClassOptions
+  /** An hfsc class's options. */
+  hfsc: HfscClassOptions
 }

@@ -6,6 +6,10 @@
  * @module
  */
 
+import type { CakeOptions } from './kinds/cake.js'
+import type { FqOptions } from './kinds/fq.js'
+import type { FqCodelOptions } from './kinds/fq_codel.js'
+import type { HfscOptions } from './kinds/hfsc.js'
 import type { HtbOptions } from './kinds/htb.js'
 import type { NetemOptions } from './kinds/netem.js'
 import type { PfifoFastOptions, PrioOptions } from './kinds/prio.js'
@@ -66,4 +70,12 @@ export interface QdiscKindOptions {
   prio: PrioOptions
   /** `sfq`'s options. */
   sfq: SfqOptions
+  /** `fq_codel`'s options. */
+  fq_codel: FqCodelOptions
+  /** `fq`'s options. */
+  fq: FqOptions
+  /** `cake`'s options. */
+  cake: CakeOptions
+  /** `hfsc`'s options. */
+  hfsc: HfscOptions
 }

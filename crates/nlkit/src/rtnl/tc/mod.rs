@@ -262,7 +262,10 @@ pub fn decode(ty: TcType, payload: &[u8]) -> Result<Tc, WireError> {
                 t.xstats = k.options_xstats(o);
             }
         }
-        if let (Some(x), Some(k)) = (xstats, kind::lookup(role, kind)) {
+        // A flow of a classless qdisc listed as a class (fq_codel's, sfq's) reports the
+        // qdisc kind's xstats: no class kind of that name exists.
+        let xkind = kind::lookup(role, kind).or_else(|| if role == Role::Class { kind::lookup(Role::Qdisc, kind) } else { None });
+        if let (Some(x), Some(k)) = (xstats, xkind) {
             t.xstats = k.xstats(x);
         }
     }

@@ -30,7 +30,7 @@ pub static HTB: HtbQdisc = HtbQdisc;
 pub static HTB_CLASS: HtbClass = HtbClass;
 
 /// `default`: a class minor that tc reads as hex (`'10'`, `'0x10'`), or a number (its value).
-fn default_class(s: &Settings) -> Result<u32, String> {
+pub(super) fn default_class(s: &Settings) -> Result<u32, String> {
     match s.get("default") {
         None => Ok(0),
         Some(Value::Str(t)) => {
