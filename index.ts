@@ -143,6 +143,8 @@ export {
   ntableList,
   ntableChange,
 } from './src/default-misc.js'
+export { mdbList, mdbAdd, mdbReplace, mdbDel, vlanList, vlanAdd, vlanDel } from './src/default-bridge.js'
+export type { BridgeVlan, BridgeVlanEntry, MdbEntry, MdbMessage, MdbSpec, VlanSpec } from './src/bridge.js'
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'

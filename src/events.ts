@@ -8,6 +8,7 @@ import type { Address } from './addresses.js'
 import { fromNative, nativeResult, type NativeError } from './errors.js'
 import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
+import type { MdbMessage } from './bridge.js'
 import type { NetconfEntry, NsidEntry } from './misc-tables.js'
 import type { Neighbour } from './neighbours.js'
 import type { NexthopObject } from './nexthops.js'
@@ -47,6 +48,7 @@ export type EventGroup =
   | 'ipv4-netconf'
   | 'ipv6-netconf'
   | 'nsid'
+  | 'mdb'
 
 const SUBSCRIBE_OPTIONS: ReadonlySet<string> = new Set(['listExisting', 'signal', 'bufferSize', 'netns', 'trace'])
 
@@ -69,6 +71,7 @@ const GROUPS: Record<EventGroup, string[]> = {
   'ipv4-netconf': ['ipv4-netconf'],
   'ipv6-netconf': ['ipv6-netconf'],
   nsid: ['nsid'],
+  mdb: ['mdb'],
 }
 
 /**
@@ -184,6 +187,12 @@ export type NetlinkEvent =
       type: 'nsid'
       /** The id (`name` is not resolved in events). */
       nsid: NsidEntry
+    })
+  | (EventBase & {
+      /** Bridge multicast database entries added or removed (`bridge monitor mdb`). */
+      type: 'mdb'
+      /** The bridge (`index`, `dev`) and the entries of the message. */
+      mdb: MdbMessage
     })
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
   | {

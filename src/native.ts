@@ -268,6 +268,29 @@ export type Op =
   | { op: 'nsidSet'; netns: NetnsSpec; nsid: number }
   | { op: 'addrlabelAdd' | 'addrlabelDel'; prefix: string; prefixLen: number; label: number; index?: number }
   | { op: 'ntableList'; family: number; index?: number }
+  | { op: 'mdbList'; index?: number }
+  | {
+      op: 'mdbAdd' | 'mdbReplace' | 'mdbDel'
+      index: number
+      port: number
+      grp: string
+      src?: string
+      vid?: number
+      permanent: boolean
+      include?: boolean
+      protocol?: number
+    }
+  | { op: 'vlanList' }
+  | {
+      op: 'vlanAdd' | 'vlanDel'
+      index: number
+      vid: number
+      vidEnd?: number
+      pvid?: boolean
+      untagged?: boolean
+      self?: boolean
+      master?: boolean
+    }
   | { op: 'ntableChange'; family: number; table: string; index?: number; settings: Record<string, number> }
   | (AddrFields & LinkSel)
   | ({ op: 'addrList'; family?: 4 | 6 } & OptLinkSel)
@@ -426,6 +449,25 @@ const NH_SPEC = {
 } as const
 const ACTION_REF = { kind: 'string', index: 'number' } as const
 const ADDRLABEL = { prefix: 'string', prefixLen: 'number', label: 'number', index: 'number' } as const
+const MDB = {
+  index: 'number',
+  port: 'number',
+  grp: 'string',
+  src: 'string',
+  vid: 'number',
+  permanent: 'boolean',
+  protocol: 'number',
+  include: 'boolean',
+} as const
+const VLAN = {
+  index: 'number',
+  vid: 'number',
+  vidEnd: 'number',
+  pvid: 'boolean',
+  untagged: 'boolean',
+  master: 'boolean',
+  self: 'boolean',
+} as const
 const NTABLE = { family: 'number', index: 'number', table: 'string', settings: 'object' } as const
 
 /** Each operation's fields and their JSON types (see above). */
@@ -448,6 +490,13 @@ export const OP_FIELDS = {
   addrlabelDel: { ...COMMON, ...ADDRLABEL },
   ntableList: { ...COMMON, ...NTABLE },
   ntableChange: { ...COMMON, ...NTABLE },
+  mdbList: { ...COMMON, index: 'number' },
+  mdbAdd: { ...COMMON, ...MDB },
+  mdbReplace: { ...COMMON, ...MDB },
+  mdbDel: { ...COMMON, ...MDB },
+  vlanList: { ...COMMON },
+  vlanAdd: { ...COMMON, ...VLAN },
+  vlanDel: { ...COMMON, ...VLAN },
   addrAdd: { ...COMMON, ...LINK, ...ADDR_SPEC },
   addrReplace: { ...COMMON, ...LINK, ...ADDR_SPEC },
   addrDel: { ...COMMON, ...LINK, ...ADDR_SPEC },

@@ -20,6 +20,8 @@ import { Subscription, type EventGroup, type SubscribeOptions } from './events.j
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
 import * as misc from './misc-tables.js'
+import * as bridge from './bridge.js'
+import type { BridgeVlanEntry, MdbEntry, MdbSpec, VlanSpec } from './bridge.js'
 import type { AddrLabel, AddrLabelSpec, NetconfEntry, NetconfFilter, NsidEntry, Ntable, NtableChange, NtableFilter } from './misc-tables.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
@@ -158,6 +160,43 @@ export class Netlink {
    */
   linkStats(o?: LinkStatsOptions): Promise<LinkStatsEntry[]> {
     return linkExtras.linkStats(this.#e, o)
+  }
+
+  // ---- bridge tables -------------------------------------------------------------------------
+
+  /** Multicast database entries (`bridge -j mdb show [dev BR]`), one per port and group. */
+  mdbList(filter?: { dev?: LinkRef }, o?: CallOptions): Promise<MdbEntry[]> {
+    return bridge.mdbList(this.#e, filter, o)
+  }
+
+  /** Adds a port to a multicast group on a bridge (`bridge mdb add dev BR port P grp G [src S] [vid N] [permanent|temp]`). */
+  mdbAdd(spec: MdbSpec, o?: CallOptions): Promise<void> {
+    return bridge.mdb(this.#e, 'mdbAdd', spec, o)
+  }
+
+  /** Adds or replaces a multicast database entry (`bridge mdb replace`). */
+  mdbReplace(spec: MdbSpec, o?: CallOptions): Promise<void> {
+    return bridge.mdb(this.#e, 'mdbReplace', spec, o)
+  }
+
+  /** Removes a multicast database entry (`bridge mdb del`). */
+  mdbDel(spec: MdbSpec, o?: CallOptions): Promise<void> {
+    return bridge.mdb(this.#e, 'mdbDel', spec, o)
+  }
+
+  /** Bridge VLANs of ports and bridges (`bridge -j vlan show`); empty where VLAN filtering is compiled out. */
+  vlanList(filter?: { dev?: LinkRef }, o?: CallOptions): Promise<BridgeVlanEntry[]> {
+    return bridge.vlanList(this.#e, filter, o)
+  }
+
+  /** Adds a VLAN (or range) to a bridge port or bridge (`bridge vlan add dev D vid N[-M] [pvid] [untagged] [self] [master]`). */
+  vlanAdd(spec: VlanSpec, o?: CallOptions): Promise<void> {
+    return bridge.vlan(this.#e, 'vlanAdd', spec, o)
+  }
+
+  /** Removes a VLAN (or range) from a bridge port or bridge (`bridge vlan del`). */
+  vlanDel(spec: VlanSpec, o?: CallOptions): Promise<void> {
+    return bridge.vlan(this.#e, 'vlanDel', spec, o)
   }
 
   // ---- the smaller tables --------------------------------------------------------------------

@@ -159,6 +159,12 @@ const REGISTRY = {
   'events-process': { prefix: 'eve', netns: ['nlk-eve-'] },
   'events-tc': { prefix: 'evt', netns: ['nlk-evt-'] },
   'neighbours-extras': { prefix: 'nbx', netns: ['nlk-nbx-'], v4: ['10.161.0.0/16'], v6: ['2001:db8:161::/48'], vnis: [158, 160] },
+  'bridge-tables': {
+    prefix: 'brt',
+    netns: ['nlk-brt-'],
+    v4: ['10.162.0.0/16', '239.1.62.0/24'],
+    v6: ['2001:db8:162::/48', 'ff0e::1:62:0/112'],
+  },
   'misc-tables': { prefix: 'mst', netns: ['nlk-mst-'], v6: ['2001:db8:15a::/48'] },
   'links-extras': { prefix: 'lxe', netns: ['nlk-lxe-'], v4: ['10.159.0.0/16'] },
   'events-subscribe': {

@@ -16,12 +16,13 @@ import { ROUTE_COLUMNS } from './route.js'
 import { RULE_COLUMNS } from './rule.js'
 import { formatLine } from './table.js'
 
-const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'tc', 'netconf', 'nsid', 'all'] as const
+const OBJECTS = ['link', 'address', 'addr', 'route', 'neigh', 'rule', 'nexthop', 'tc', 'netconf', 'nsid', 'mdb', 'all'] as const
 
 /** The groups of one object word, narrowed by -4/-6 where the object has families. */
 function groupsOf(object: string, g: Globals): EventGroup[] {
   const fam = (base: 'addr' | 'route' | 'rule' | 'netconf'): EventGroup[] => (g.family === undefined ? [base] : [`ipv${g.family}-${base}`])
-  if (object === 'link' || object === 'neigh' || object === 'nexthop' || object === 'tc' || object === 'nsid') return [object]
+  if (object === 'link' || object === 'neigh' || object === 'nexthop' || object === 'tc' || object === 'nsid' || object === 'mdb')
+    return [object]
   if (object === 'netconf') return fam('netconf')
   if (object === 'addr' || object === 'address') return fam('addr')
   if (object === 'route' || object === 'rule') return fam(object)
@@ -70,6 +71,10 @@ export function eventLine(ev: NetlinkEvent): string {
     }
     case 'nsid':
       return `nsid ${ev.action} ${ev.nsid.nsid}`
+    case 'mdb':
+      return ev.mdb.entries
+        .map((m) => `mdb ${ev.action} dev ${ev.mdb.dev ?? ev.mdb.index} port ${m.port ?? m.portIndex} grp ${m.grp} ${m.state}`)
+        .join('\n')
     case 'overflow':
       return 'overflow: the kernel dropped events (too slow a reader)'
   }

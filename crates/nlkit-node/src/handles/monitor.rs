@@ -39,6 +39,7 @@ fn kind(name: &str) -> nlkit::Result<Kind> {
         "ipv4-netconf" => Kind::Ipv4Netconf,
         "ipv6-netconf" => Kind::Ipv6Netconf,
         "nsid" => Kind::Nsid,
+        "mdb" => Kind::Mdb,
         "nexthop" => Kind::Nexthop,
         "tc" => Kind::Tc,
         other => return Err(nlkit::Error::invalid(format!("unknown group {other:?}"))),

@@ -154,6 +154,9 @@ const ROUTE_LIST: Fields = &[("table", Int)];
 const LINK_UP: Fields = &[("up", Bool)];
 const ALTNAMES: Fields = &[("altnames", List)];
 const STATS_GROUPS: Fields = &[("groups", Int)];
+const MDB: Fields =
+    &[("index", Int), ("port", Int), ("grp", Str), ("src", Str), ("vid", Int), ("permanent", Bool), ("protocol", Int), ("include", Bool)];
+const VLAN: Fields = &[("index", Int), ("vid", Int), ("vidEnd", Int), ("pvid", Bool), ("untagged", Bool), ("master", Bool), ("self", Bool)];
 const NETNS_REF: Fields = &[("netns", Map)];
 const ADDRLABEL: Fields = &[("prefix", Str), ("prefixLen", Int), ("label", Int), ("index", Int)];
 const NTABLE: Fields = &[("family", Int), ("index", Int), ("table", Str), ("settings", Map)];
@@ -178,6 +181,13 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("addrlabelDel", &[ADDRLABEL]),
     ("ntableList", &[NTABLE]),
     ("ntableChange", &[NTABLE]),
+    ("mdbList", &[&[("index", Int)]]),
+    ("mdbAdd", &[MDB]),
+    ("mdbReplace", &[MDB]),
+    ("mdbDel", &[MDB]),
+    ("vlanList", &[]),
+    ("vlanAdd", &[VLAN]),
+    ("vlanDel", &[VLAN]),
     ("addrAdd", &[LINK, ADDR_SPEC]),
     ("addrReplace", &[LINK, ADDR_SPEC]),
     ("addrDel", &[LINK, ADDR_SPEC]),

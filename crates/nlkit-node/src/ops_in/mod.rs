@@ -3,6 +3,7 @@
 //! (`route` for rtnetlink, `raw` for the raw layer). The parser and the field check use nothing
 //! of napi, so the fuzz targets build them on their own.
 
+mod bridge;
 pub mod fields;
 pub mod genl;
 mod json;

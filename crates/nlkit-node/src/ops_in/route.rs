@@ -376,6 +376,7 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
         other if other.starts_with("nexthop") => super::nexthop::request(&a, other)?,
         other @ ("netconfList" | "nsidList" | "nsidGet" | "nsidSet" | "addrlabelList" | "addrlabelAdd" | "addrlabelDel" | "ntableList"
         | "ntableChange") => super::misc::request(&a, other)?,
+        other @ ("mdbList" | "mdbAdd" | "mdbReplace" | "mdbDel" | "vlanList" | "vlanAdd" | "vlanDel") => super::bridge::request(&a, other)?,
         // Anything else is traffic control's (which refuses what it does not know).
         other => super::tc::request(&a, other)?,
     })

@@ -75,6 +75,9 @@ pub fn link(o: &mut String, l: &Link, names: Names<'_>) {
     if let Some(s) = &l.stats {
         link_stats(j.raw("stats"), s);
     }
+    if !l.vlans.is_empty() {
+        super::bridge::vlans(j.raw("vlans"), &l.vlans);
+    }
     j.end();
 }
 
@@ -295,6 +298,7 @@ pub fn object(o: &mut String, obj: &Object, names: Names<'_>) {
         Object::Tc(t) => super::tc::tc(o, t, names),
         Object::Nexthop(n) => super::nexthop::nexthop(o, n, names),
         Object::Stats(st) => stats(o, st, names),
+        Object::Mdb(m) => super::bridge::mdb(o, m, names),
         Object::Record(r) => {
             let mut s = Settings::new();
             if let Some(i) = r.index {

@@ -37,6 +37,7 @@ pub fn event(o: &mut String, ev: &Event<Change>) {
                 Object::Tc(t) => (t.ty.name(), t.ty.name()),
                 Object::Nexthop(_) => ("nexthop", "nexthop"),
                 Object::Stats(_) => ("stats", "stats"),
+                Object::Mdb(_) => ("mdb", "mdb"),
                 Object::Record(r) => (r.kind.name(), r.kind.name()),
             };
             j.str("type", ty).str("action", if *action == Action::New { "new" } else { "del" });

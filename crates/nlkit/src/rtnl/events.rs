@@ -33,9 +33,11 @@ pub enum Kind {
     Ipv6Netconf,
     /// Namespace ids (RTNLGRP_NSID).
     Nsid,
+    /// Bridge multicast database entries (RTNLGRP_MDB).
+    Mdb,
 }
 
-const KINDS: [Kind; 13] = [
+const KINDS: [Kind; 14] = [
     Kind::Link,
     Kind::Ipv4Addr,
     Kind::Ipv6Addr,
@@ -49,6 +51,7 @@ const KINDS: [Kind; 13] = [
     Kind::Ipv4Netconf,
     Kind::Ipv6Netconf,
     Kind::Nsid,
+    Kind::Mdb,
 ];
 
 impl Kind {
@@ -68,6 +71,7 @@ impl Kind {
             Kind::Ipv4Netconf => 24,
             Kind::Ipv6Netconf => 25,
             Kind::Nsid => 28,
+            Kind::Mdb => 26,
         }
     }
 
@@ -99,6 +103,7 @@ impl Kind {
             Kind::Ipv4Netconf => misc::netconf::dump(AF_INET),
             Kind::Ipv6Netconf => misc::netconf::dump(AF_INET6),
             Kind::Nsid => misc::nsid::dump(),
+            Kind::Mdb => super::bridge::mdb::dump(),
         };
         vec![Dump { tag: self.tag(), request }]
     }
@@ -116,6 +121,7 @@ impl Kind {
             Object::Rule(r) if r.family == AF_INET6 => Kind::Ipv6Rule,
             Object::Tc(_) => Kind::Tc,
             Object::Nexthop(n) if n.bucket.is_none() => Kind::Nexthop,
+            Object::Mdb(_) => Kind::Mdb,
             Object::Record(r) => match (r.kind, r.fields.get("family")) {
                 (RecordKind::Netconf, Some(Value::Int(4))) => Kind::Ipv4Netconf,
                 (RecordKind::Netconf, Some(Value::Int(6))) => Kind::Ipv6Netconf,
@@ -183,6 +189,14 @@ impl Changes {
     }
 
     fn names_for(&self, obj: &Object) -> Vec<(u32, String)> {
+        let name = |i: u32| self.names.get(&i).map(|n| (i, n.clone()));
+        if let Object::Mdb(m) = obj {
+            let mut idx: Vec<u32> =
+                std::iter::once(m.bridge).chain(m.entries.iter().map(|e| e.port)).chain(m.routers.iter().copied()).collect();
+            idx.sort_unstable();
+            idx.dedup();
+            return idx.into_iter().filter_map(name).collect();
+        }
         let idx: [Option<u32>; 2] = match obj {
             Object::Link(l) => [l.master, l.link.filter(|_| l.link_netnsid.is_none())],
             Object::Addr(a) => [Some(a.index), None],
@@ -193,8 +207,9 @@ impl Changes {
             Object::Nexthop(n) => [n.oif, None],
             Object::Stats(st) => [Some(st.index), None],
             Object::Record(r) => [r.index, None],
+            Object::Mdb(_) => [None, None],
         };
-        idx.into_iter().flatten().filter_map(|i| self.names.get(&i).map(|n| (i, n.clone()))).collect()
+        idx.into_iter().flatten().filter_map(name).collect()
     }
 }
 
@@ -221,6 +236,9 @@ fn identity(obj: &Object) -> u64 {
         }
         Object::Nexthop(n) => (6u8, n.id, n.bucket.map(|b| b.index)).hash(&mut h),
         Object::Stats(st) => (7u8, st.index).hash(&mut h),
+        Object::Mdb(m) => {
+            (9u8, m.bridge, m.entries.iter().map(|e| (e.port, format!("{:?}", e.group), e.vid, e.source)).collect::<Vec<_>>()).hash(&mut h)
+        }
         Object::Record(r) => {
             (8u8, r.kind, r.index).hash(&mut h);
             for k in ["family", "name", "nsid", "prefix"] {

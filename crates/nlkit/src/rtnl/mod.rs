@@ -1,6 +1,7 @@
 //! Typed rtnetlink messages: one module per message family, plus the shared decoding entry point.
 
 pub mod addr;
+pub mod bridge;
 pub mod events;
 mod events_tc;
 pub mod link;
@@ -53,6 +54,8 @@ pub enum Object {
     Stats(link::stats::Stats),
     /// A record of one of the smaller tables (netconf, nsid, addrlabel, ntable).
     Record(misc::Record),
+    /// A bridge's multicast database entries (RTM_NEWMDB/DELMDB).
+    Mdb(bridge::mdb::Mdb),
 }
 
 /// Decodes a data message into an object; `Ok(None)` for message types nlkit does not model.
@@ -70,6 +73,8 @@ pub fn decode(msg: &Message<'_>) -> Result<Option<(Action, Object)>, WireError> 
         route::RTM_DELROUTE => (Del, Object::Route(route::decode(msg.payload)?)),
         neigh::RTM_NEWNEIGH => (New, Object::Neigh(neigh::decode(msg.payload)?)),
         neigh::RTM_DELNEIGH => (Del, Object::Neigh(neigh::decode(msg.payload)?)),
+        bridge::mdb::RTM_NEWMDB | bridge::mdb::RTM_GETMDB => (New, Object::Mdb(bridge::mdb::decode(msg.payload)?)),
+        bridge::mdb::RTM_DELMDB => (Del, Object::Mdb(bridge::mdb::decode(msg.payload)?)),
         link::stats::RTM_NEWSTATS => (New, Object::Stats(link::stats::decode(msg.payload)?)),
         rule::RTM_NEWRULE => (New, Object::Rule(rule::decode(msg.payload)?)),
         rule::RTM_DELRULE => (Del, Object::Rule(rule::decode(msg.payload)?)),
@@ -102,6 +107,7 @@ impl Filter {
         match obj {
             Object::Link(_) | Object::Stats(_) => true,
             Object::Record(r) => self.index.is_none_or(|i| r.index == Some(i)),
+            Object::Mdb(m) => self.index.is_none_or(|i| m.bridge == i),
             Object::Nexthop(n) => self.index.is_none_or(|i| n.oif == Some(i)),
             Object::Tc(t) => self.index.is_none_or(|i| i == t.ifindex),
             Object::Neigh(n) => self.family.is_none_or(|f| f == n.family) && self.index.is_none_or(|i| i == n.index),

@@ -9,6 +9,7 @@ pub mod tun;
 
 pub use spec::{add, add_veth, set, Encoded, LinkSpec};
 
+use crate::rtnl::bridge::vlan;
 use crate::rtnl::settings::Settings;
 use crate::wire::{self, attr_str, attr_u32, attr_u8, attrs, fixed, MsgBuilder, WireError};
 use crate::wire::{NLM_F_ACK, NLM_F_CREATE, NLM_F_DUMP, NLM_F_EXCL};
@@ -154,6 +155,8 @@ pub struct Link {
     pub proto_down_reason: Option<u32>,
     /// Port settings (IFLA_INFO_SLAVE_DATA) decoded by the master's kind ([`ports`]).
     pub port: Option<Settings>,
+    /// The bridge VLANs of an AF_BRIDGE link message (`bridge vlan show`).
+    pub vlans: Vec<crate::rtnl::bridge::vlan::Vlan>,
 }
 
 impl Link {
@@ -263,6 +266,7 @@ pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
             IFLA_QDISC => l.qdisc = Some(attr_str(v)),
             IFLA_IFALIAS => l.alias = Some(attr_str(v)).filter(|s| !s.is_empty()),
             IFLA_STATS64 => l.stats = Some(decode_stats64(v)),
+            vlan::AF_SPEC if h[0] == vlan::FAMILY => l.vlans = vlan::decode_af_spec(v),
             IFLA_PROTO_DOWN => l.proto_down = attr_u8(v).map(|x| x != 0),
             IFLA_PROTO_DOWN_REASON => {
                 for (rty, rv) in attrs(v).map_while(Result::ok) {
