@@ -6,7 +6,10 @@
  * @module
  */
 
+import type { BpfOptions } from './kinds/bpf.js'
 import type { U32Options } from './kinds/u32.js'
+
+export type { BpfInsn, BpfOptions } from './kinds/bpf.js'
 
 export type {
   U32EtherMatch,
@@ -33,4 +36,6 @@ export type {
 export interface FilterKindOptions {
   /** `u32`'s options. */
   u32: U32Options
+  /** `bpf`'s options. */
+  bpf: BpfOptions
 }

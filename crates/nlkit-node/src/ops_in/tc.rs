@@ -7,7 +7,7 @@ use nlkit::rtnl::tc::{self, handle, kind, Role, TcOp, TcSpec, TcType};
 use nlkit::rtnl::{Filter, Request};
 use nlkit::Error;
 
-use super::route::{bad, invalid, on_link, on_optional_link, Args};
+use super::route::{bad, invalid, keeping, on_link, on_optional_link, Args};
 
 type R<T> = Result<T, Error>;
 
@@ -56,8 +56,9 @@ fn action_request(a: &Args, op: &str) -> R<Request> {
     let index = || a.u32("index")?.ok_or_else(|| invalid("index (required)"));
     let list = || a.0.get("actions").ok_or_else(|| invalid("actions (required)"));
     Ok(match op {
-        "actionAdd" => Request::ack(standalone::encode(list()?, ActOp::Add).map_err(bad)?),
-        "actionReplace" => Request::ack(standalone::encode(list()?, ActOp::Replace).map_err(bad)?),
+        // Descriptors the encode opened (pinned programs) stay open until the answer.
+        "actionAdd" => keeping(Request::ack(standalone::encode(list()?, ActOp::Add).map_err(bad)?), tc::take_kept()),
+        "actionReplace" => keeping(Request::ack(standalone::encode(list()?, ActOp::Replace).map_err(bad)?), tc::take_kept()),
         "actionDel" => Request::ack(standalone::by_index(kind()?, index()?, true).map_err(bad)?),
         "actionGet" => Request::get(standalone::by_index(kind()?, index()?, false).map_err(bad)?),
         "actionFlush" => Request::ack(standalone::all_of(kind()?, true).map_err(bad)?),
@@ -90,9 +91,11 @@ pub fn request(a: &Args, op: &str) -> R<Request> {
             // Encoded now, so a bad option fails before anything is sent; the link's index goes
             // into the tcmsg once a named link is resolved.
             let mut bytes = tc::encode(ty, &spec(a, ty)?, op).map_err(bad)?;
+            // Descriptors the encode opened (pinned programs) stay open until the answer.
+            let kept = tc::take_kept();
             on_link(a, move |ifindex| {
                 tc::set_ifindex(&mut bytes, ifindex);
-                Ok(if op == TcOp::Get { Request::get(bytes) } else { Request::ack(bytes) })
+                Ok(keeping(if op == TcOp::Get { Request::get(bytes) } else { Request::ack(bytes) }, kept))
             })
         }
     }

@@ -1,7 +1,9 @@
 //! Classifier kinds (`tc filter ... <kind>`): one module per kind.
 
+pub mod bpf;
+pub mod common;
 pub mod u32;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND];
+pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND, &bpf::BPF_KIND];
