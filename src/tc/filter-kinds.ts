@@ -7,9 +7,11 @@
  */
 
 import type { BpfOptions } from './kinds/bpf.js'
+import type { MatchallOptions } from './kinds/matchall.js'
 import type { U32Options } from './kinds/u32.js'
 
 export type { BpfInsn, BpfOptions } from './kinds/bpf.js'
+export type { MatchallOptions, MatchallStats } from './kinds/matchall.js'
 
 export type {
   U32EtherMatch,
@@ -38,4 +40,6 @@ export interface FilterKindOptions {
   u32: U32Options
   /** `bpf`'s options. */
   bpf: BpfOptions
+  /** `matchall`'s options. */
+  matchall: MatchallOptions
 }

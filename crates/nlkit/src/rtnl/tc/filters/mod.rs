@@ -2,8 +2,11 @@
 
 pub mod bpf;
 pub mod common;
+pub mod matchall;
+#[cfg(test)]
+mod test_util;
 pub mod u32;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND, &bpf::BPF_KIND];
+pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND, &bpf::BPF_KIND, &matchall::MATCHALL_KIND];

@@ -3,51 +3,8 @@
 //! scratch namespace (nlmsg seq zeroed), in testdata/bN.hex. b5 is `pinned`: tc's descriptor of
 //! the program was 4, given here as `fd`.
 
+use super::super::test_util::*;
 use super::*;
-use crate::rtnl::tc::handle::TC_H_INGRESS;
-use crate::rtnl::tc::{encode, filter_info, TcOp, TcSpec, TcType};
-
-pub fn hex(s: &str) -> Vec<u8> {
-    let s = s.trim();
-    (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
-}
-
-pub fn testdata(dir: &str, name: &str) -> Vec<u8> {
-    let path = format!("{}/src/rtnl/tc/filters/{dir}/testdata/{name}.hex", env!("CARGO_MANIFEST_DIR"));
-    hex(std::fs::read_to_string(path).unwrap().lines().next().unwrap())
-}
-
-pub fn st(s: &str) -> Value {
-    Value::Str(s.into())
-}
-pub fn int(i: i64) -> Value {
-    Value::Int(i)
-}
-pub fn map(kv: &[(&str, Value)]) -> Value {
-    let mut s = Settings::new();
-    for (k, v) in kv {
-        s.set(k, v.clone());
-    }
-    Value::Map(s)
-}
-pub fn settings(kv: &[(&str, Value)]) -> Settings {
-    let Value::Map(s) = map(kv) else { unreachable!() };
-    s
-}
-pub fn redirect(ifindex: i64) -> Value {
-    map(&[("kind", st("mirred")), ("direction", st("egress")), ("action", st("redirect")), ("ifindex", int(ifindex))])
-}
-
-pub const IP: u16 = 0x0800;
-pub const ALL: u16 = 0x0003;
-pub const INGRESS: u32 = TC_H_INGRESS + 1;
-
-/// A filter add of `kind` on ifindex 3, as the captures were made.
-pub fn add(kind: &str, parent: u32, pref: u16, protocol: u16, handle: u32, options: Settings) -> Result<Vec<u8>, String> {
-    let spec =
-        TcSpec { ifindex: 3, handle, parent, info: filter_info(pref, protocol), kind: Some(kind.into()), options, ..Default::default() };
-    encode(TcType::Filter, &spec, TcOp::Add)
-}
 
 const UDP_7101: &str =
     "11,40 0 0 12,21 0 8 2048,48 0 0 23,21 0 6 17,40 0 0 20,69 4 0 8191,177 0 0 14,72 0 0 16,21 0 1 7101,6 0 0 4294967295,6 0 0 0";
