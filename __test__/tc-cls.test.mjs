@@ -388,3 +388,35 @@ kindTests(
     [{ match: [] }, /unknown setting "match"/],
   ],
 )
+
+kindTests(
+  'flower',
+  ['action', 'mirred', 'egress', 'redirect', 'dev', 'p1'],
+  (p) => ({
+    protocol: 'ip',
+    ipProto: 'udp',
+    dstIp: '10.178.1.0/24',
+    dstPort: 53,
+    srcMac: '02:00:00:00:00:00/24',
+    actions: [redirectTo(p)],
+  }),
+  (t, ours, theirs, p) => {
+    const k = theirs.options.keys
+    t.like(ours.options, { ipProto: k.ip_proto, dstIp: k.dst_ip, dstPort: k.dst_port, srcMac: k.src_mac })
+    t.is(ours.options.actions[0].ifindex, p.index[theirs.options.actions[0].to_dev])
+  },
+  [
+    [{ protocol: 'all', dstIp: '10.178.0.1' }, /dstIp needs protocol ip or ipv6/],
+    [{ protocol: 'ip', dstIp: '2001:db8::1' }, /dstIp: .* is not an IPv4/],
+    [{ protocol: 'ip', dstPort: 80 }, /dstPort needs ipProto tcp, udp or sctp/],
+    [{ protocol: 'ip', ipProto: 'tcp', dstPort: { start: 20, end: 10 } }, /end must be greater/],
+    [{ protocol: 'ip', ipProto: 'tcpx' }, /ipProto: unknown protocol/],
+    [{ protocol: 'ip', vlanId: 5 }, /vlanId needs protocol 802.1q/],
+    [{ protocol: '802.1q', vlanId: 4096 }, /vlanId must be between 0 and 4095/],
+    [{ srcMac: '02:00:00:00:00' }, /srcMac/],
+    [{ protocol: 'ip', ipTos: 256 }, /ipTos must be 0 to 255/],
+    [{ protocol: 'ip', ipFlags: 'frag/df' }, /ipFlags must be tc's form/],
+    [{ skipHw: true, skipSw: true }, /mutually exclusive/],
+    [{ ethType: 'ip' }, /unknown setting "ethType"/],
+  ],
+)

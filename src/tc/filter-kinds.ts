@@ -7,10 +7,12 @@
  */
 
 import type { BpfOptions } from './kinds/bpf.js'
+import type { FlowerOptions } from './kinds/flower.js'
 import type { MatchallOptions } from './kinds/matchall.js'
 import type { U32Options } from './kinds/u32.js'
 
 export type { BpfInsn, BpfOptions } from './kinds/bpf.js'
+export type { FlowerIpFlags, FlowerMasked, FlowerOptions, FlowerPortRange } from './kinds/flower.js'
 export type { MatchallOptions, MatchallStats } from './kinds/matchall.js'
 
 export type {
@@ -42,4 +44,6 @@ export interface FilterKindOptions {
   bpf: BpfOptions
   /** `matchall`'s options. */
   matchall: MatchallOptions
+  /** `flower`'s options. */
+  flower: FlowerOptions
 }

@@ -176,7 +176,7 @@ pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
     }
     match (&spec.kind, op) {
         (Some(kind), TcOp::Add | TcOp::Replace | TcOp::Change) => {
-            let cx = kind::Ctx { change: op == TcOp::Change, handle, parent: spec.parent };
+            let cx = kind::Ctx { change: op == TcOp::Change, handle, parent: spec.parent, protocol: u16::from_be(spec.info as u16) };
             kind::encode(ty.role(), kind, &spec.options, &mut b, &cx)?;
         }
         (Some(kind), _) => kind::check_known(ty.role(), kind)?,

@@ -2,6 +2,7 @@
 
 pub mod bpf;
 pub mod common;
+pub mod flower;
 pub mod matchall;
 #[cfg(test)]
 mod test_util;
@@ -9,4 +10,4 @@ pub mod u32;
 
 use super::kind::TcKind;
 
-pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND, &bpf::BPF_KIND, &matchall::MATCHALL_KIND];
+pub static KINDS: &[&dyn TcKind] = &[&u32::U32_KIND, &bpf::BPF_KIND, &matchall::MATCHALL_KIND, &flower::FLOWER_KIND];
