@@ -407,7 +407,7 @@ kindTests(
   },
   [
     [{ protocol: 'all', dstIp: '10.178.0.1' }, /dstIp needs protocol ip or ipv6/],
-    [{ protocol: 'ip', dstIp: '2001:db8::1' }, /dstIp: .* is not an IPv4/],
+    [{ protocol: 'ip', dstIp: '2001:db8:ffff::1' }, /dstIp: .* is not an IPv4/],
     [{ protocol: 'ip', dstPort: 80 }, /dstPort needs ipProto tcp, udp or sctp/],
     [{ protocol: 'ip', ipProto: 'tcp', dstPort: { start: 20, end: 10 } }, /end must be greater/],
     [{ protocol: 'ip', ipProto: 'tcpx' }, /ipProto: unknown protocol/],
