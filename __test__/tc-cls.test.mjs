@@ -420,3 +420,35 @@ kindTests(
     [{ ethType: 'ip' }, /unknown setting "ethType"/],
   ],
 )
+
+kindTests(
+  'fw',
+  ['classid', '1:1'],
+  (p) => ({ handle: 5, mask: 0xff, classid: '1:5', indev: p.b, actions: [redirectTo(p)] }),
+  (t, ours, theirs) => {
+    t.like(ours.options, { classid: theirs.options.classid, mask: Number(theirs.options.fw.mask), indev: theirs.options.indev })
+    t.is(ours.handle, theirs.options.fw.mark)
+  },
+  [
+    [{ handle: 5, mask: -1 }, /mask must be between/],
+    [{ handle: 5, indev: 'a-name-too-long-x' }, /indev must be a device name/],
+    [{ handle: 5, classid: '1:1', flowid: '1:2' }, /give one/],
+    [{ handle: 5, skipHw: true }, /unknown setting "skipHw"/],
+  ],
+)
+
+kindTests(
+  'basic',
+  ['classid', '1:1'],
+  (p) => ({ classid: '1:2', actions: [redirectTo(p)] }),
+  (t, ours, theirs, p) => {
+    t.is(ours.options.flowid, theirs.options.flowid)
+    t.is(ours.options.actions[0].ifindex, p.index[theirs.options.actions[0].to_dev])
+  },
+  [
+    [{ match: 'cmp(u8 at 0 layer 1 eq 1)' }, /match: basic's extended matches .* not supported/],
+    [{ classid: 5 }, /classid must be a class id/],
+    [{ actions: [{ kind: 'nosuch' }] }, /unknown kind/],
+    [{ indev: 'x' }, /unknown setting "indev"/],
+  ],
+)
