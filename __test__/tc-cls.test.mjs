@@ -452,3 +452,85 @@ kindTests(
     [{ indev: 'x' }, /unknown setting "indev"/],
   ],
 )
+
+// ---- actions this kernel may lack (tunnel_key, bpf): tc's bytes are the core's unit tests.
+
+function actionProbe(args) {
+  const ns = `${own.netns[0]}probe-${process.pid}-act-${args[0]}`
+  run('ip', ['netns', 'add', ns])
+  try {
+    tcIn(ns, ['actions', 'add', 'action', ...args])
+    return true
+  } catch (e) {
+    if (/Failed to load TC action module|Unknown action/.test(String(e.stderr))) return false
+    throw e
+  } finally {
+    run('ip', ['netns', 'del', ns])
+  }
+}
+
+const actionsOf = (ns, kind) => {
+  const out = tcIn(ns, ['-j', 'actions', 'ls', 'action', kind]).trim()
+  return out ? JSON.parse(out) : []
+}
+
+function actionTests(kind, tcArgs, good, check, bad) {
+  const has = actionProbe([kind, ...tcArgs])
+  test(`action ${kind}: bad specs are refused before anything is sent`, async (t) => {
+    const p = await place(t)
+    for (const [a, why] of bad) {
+      const e = await t.throwsAsync(p.c.actionAdd([{ kind, ...a }]), undefined, JSON.stringify(a))
+      t.true(e instanceof TypeError || e instanceof RangeError, `${e.constructor.name}: ${e.message}`)
+      t.regex(e.message, why)
+    }
+    if (has) t.deepEqual(actionsOf(p.ns, kind), [])
+  })
+  if (has) {
+    test(`action ${kind}: added by nlkit, listed the same by tc -j`, async (t) => {
+      const p = await place(t)
+      await p.c.actionAdd([{ kind, index: 3, ...good }])
+      const [ours] = await p.c.actionList({ kind })
+      check(t, ours, actionsOf(p.ns, kind))
+    })
+    return
+  }
+  test(`action ${kind}: this kernel lacks it: the kernel refuses it`, async (t) => {
+    const p = await place(t)
+    const e = await t.throwsAsync(p.c.actionAdd([{ kind, ...good }]))
+    t.truthy(e.code, e.message)
+  })
+  test.skip(`action ${kind}: against tc -j (skipped: this kernel lacks the ${kind} action)`, () => {})
+}
+
+actionTests(
+  'tunnel_key',
+  ['set', 'src_ip', '192.0.2.1', 'dst_ip', '192.0.2.2', 'id', '5'],
+  { mode: 'set', srcIp: '10.178.2.1', dstIp: '10.178.2.2', keyId: 42, dstPort: 4789, ttl: 64 },
+  (t, ours, theirs) => t.like(ours, { srcIp: theirs[0].actions[0].src_ip, keyId: theirs[0].actions[0].key_id }),
+  [
+    [{}, /mode is required/],
+    [{ mode: 'push' }, /mode must be one of set, unset/],
+    [{ mode: 'set', dstIp: '10.178.2.2' }, /srcIp is required/],
+    [{ mode: 'set', srcIp: '10.178.2.1', dstIp: '2001:db8:ffff::2' }, /one family/],
+    [{ mode: 'set', srcIp: '10.178.2.1', dstIp: '10.178.2.2', dstPort: 65536 }, /dstPort must be/],
+    [{ mode: 'unset', ttl: 1 }, /ttl is for mode 'set'/],
+    [{ mode: 'unset', geneveOpts: 'x' }, /unknown setting "geneveOpts"/],
+  ],
+)
+
+actionTests(
+  'bpf',
+  ['bytecode', '1,6 0 0 4294967295'],
+  { bytecode: '1,6 0 0 4294967295' },
+  (t, ours, theirs) => {
+    t.is(ours.bytecode, '1,6 0 0 4294967295')
+    t.is(theirs[0].actions[0].kind, 'bpf')
+  },
+  [
+    [{}, /a program is required/],
+    [{ bytecode: '1,6 0 0' }, /bytecode: instruction 0/],
+    [{ bytecode: '1,6 0 0 0', fd: 3 }, /give one/],
+    [{ pinned: '/nonexistent/prog' }, /pinned "\/nonexistent\/prog"/],
+    [{ bytecode: '1,6 0 0 0', da: true }, /unknown setting "da"/],
+  ],
+)

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { ControlAction } from './gact.js'
+
 /**
  * One classic BPF instruction, `struct sock_filter`: `[code, jt, jf, k]`.
  *
@@ -41,6 +43,31 @@ export interface BpfOptions {
   inHw?: boolean
   /** Listed: not offloaded (ignored when given back). */
   notInHw?: boolean
+  /** Listed: the eBPF program's tag, hex (ignored when given back). */
+  tag?: string
+  /** Listed: the eBPF program's id (ignored when given back). */
+  id?: number
+}
+
+/**
+ * The bpf action's options (`tc ... action bpf bytecode ...`): one program, whose verdict is
+ * the action's.
+ *
+ * @category Traffic control
+ */
+export interface BpfActionOptions {
+  /** A classic program: tc's string or its instructions (listed as the string). */
+  bytecode?: string | BpfInsn[]
+  /** An eBPF program (type sched_act) by an open descriptor of this process. */
+  fd?: number
+  /** An eBPF program pinned in a bpf filesystem. */
+  pinned?: string
+  /** The eBPF program's name (default as tc names it). */
+  name?: string
+  /** The verdict when the program returns TC_ACT_UNSPEC (default `'pipe'`). */
+  controlAction?: ControlAction
+  /** The action's index (standalone actions; default: the kernel picks one). */
+  index?: number
   /** Listed: the eBPF program's tag, hex (ignored when given back). */
   tag?: string
   /** Listed: the eBPF program's id (ignored when given back). */

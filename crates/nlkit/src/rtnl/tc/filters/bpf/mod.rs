@@ -38,7 +38,7 @@ pub struct Bpf;
 pub static BPF_KIND: Bpf = Bpf;
 
 /// One classic BPF instruction, `struct sock_filter`.
-type Insn = (u16, u8, u8, u32);
+pub type Insn = (u16, u8, u8, u32);
 
 /// tc's bytecode string: `N,code jt jf k,code jt jf k,...` (N instructions; a trailing comma
 /// is allowed, as tc allows it).
@@ -65,7 +65,7 @@ fn parse_string(key: &str, s: &str) -> Result<Vec<Insn>, String> {
 }
 
 /// `bytecode` as tc's string or a list of `[code, jt, jf, k]`.
-fn program(v: &Value) -> Result<Vec<Insn>, String> {
+pub fn program(v: &Value) -> Result<Vec<Insn>, String> {
     let insns = match v {
         Value::Str(s) => parse_string("bytecode", s)?,
         Value::List(l) => l
