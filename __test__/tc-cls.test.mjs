@@ -534,3 +534,59 @@ actionTests(
     [{ bytecode: '1,6 0 0 0', da: true }, /unknown setting "da"/],
   ],
 )
+
+test("mirred's device by name: looked up in the connection's namespace, for a filter's actions and standalone actions", async (t) => {
+  const p = await place(t)
+  // Names only: the filter's link and both mirred targets (the ifb exists only in p.ns).
+  await p.c.filterAdd({
+    dev: p.a,
+    parent: 'ingress',
+    protocol: 'ip',
+    pref: 1,
+    kind: 'bpf',
+    bytecode: '1,6 0 0 4294967295',
+    actions: [
+      { kind: 'mirred', action: 'mirror', dev: p.b },
+      { kind: 'mirred', action: 'redirect', dev: p.ifb },
+    ],
+  })
+  const [f] = tcFilters(p.ns, p.a, 'ingress').filter((x) => x.options?.handle)
+  t.deepEqual(
+    f.options.actions.map((a) => [a.mirred_action, a.to_dev]),
+    [
+      ['mirror', p.b],
+      ['redirect', p.ifb],
+    ],
+  )
+  const [ours] = rules(await p.c.filterList({ dev: p.a, parent: 'ingress' }))
+  t.deepEqual(
+    ours.options.actions.map((a) => a.ifindex),
+    [p.index[p.b], p.index[p.ifb]],
+  )
+
+  await p.c.actionAdd([{ kind: 'mirred', action: 'redirect', dev: p.ifb, index: 40 }])
+  // tc -j lists standalone actions as [{ total_acts }, { actions: [...] }].
+  const [, body] = actionsOf(p.ns, 'mirred')
+  const a40 = body?.actions?.find((a) => a.index === 40)
+  t.is(a40?.to_dev, p.ifb, JSON.stringify(body))
+
+  // A name that is not there: the lookup's ENODEV, nothing added; bad names refused before sending.
+  const before = tcFilters(p.ns, p.a, 'ingress')
+  const spec = { dev: p.a, parent: 'ingress', protocol: 'ip', pref: 2, kind: 'bpf', bytecode: '1,6 0 0 0' }
+  const e = await t.throwsAsync(p.c.filterAdd({ ...spec, actions: [{ kind: 'mirred', action: 'redirect', dev: `${p.ifb}x` }] }))
+  t.is(e.code, 'ENODEV', e.message)
+  for (const [dev, why] of [
+    ['', /actions\[0\]\.dev must be a device name/],
+    ['a-name-too-long-x', /actions\[0\]\.dev must be a device name/],
+    [7, /actions\[0\]\.dev must be a device name/],
+  ]) {
+    const r = await t.throwsAsync(p.c.filterAdd({ ...spec, actions: [{ kind: 'mirred', action: 'redirect', dev }] }))
+    t.true(r instanceof TypeError || r instanceof RangeError, `${r.constructor.name}: ${r.message}`)
+    t.regex(r.message, why)
+  }
+  const both = await t.throwsAsync(p.c.filterAdd({ ...spec, actions: [{ kind: 'mirred', action: 'redirect', dev: p.ifb, ifindex: 1 }] }))
+  t.regex(both.message, /dev and ifindex both name the device/)
+  const missing = await t.throwsAsync(p.c.actionAdd([{ kind: 'mirred', action: 'redirect', dev: 'nlk-nosuch' }]))
+  t.is(missing.code, 'ENODEV', missing.message)
+  t.deepEqual(tcFilters(p.ns, p.a, 'ingress'), before, 'tc unchanged')
+})
