@@ -133,6 +133,8 @@ const REGISTRY = {
   'tc-filters': { prefix: 'tf', netns: ['nlk-tf-'], v4: ['10.171.0.0/16'], v6: ['2001:db8:171::/48'] },
   'tc-kinds': { prefix: 'tk' },
   'tc-kinds-more': { prefix: 'tm' },
+  'tc-cls': { prefix: 'tcl', netns: ['nlk-tcl-'], v4: ['10.178.0.0/16'] },
+  'tc-cls-kinds': { prefix: 'tcm', netns: ['nlk-tcm-'], v4: ['10.179.0.0/16'] },
 
   // ---- the command line (nlkit's CLI run as a child process) -----------------------------------------
   cli: {

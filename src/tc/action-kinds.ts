@@ -12,6 +12,8 @@ import type { SkbeditOptions } from './kinds/skbedit.js'
 import type { VlanOptions } from './kinds/vlan.js'
 import type { CsumOptions } from './kinds/csum.js'
 import type { MirredOptions } from './kinds/mirred.js'
+import type { TunnelKeyOptions } from './kinds/tunnel_key.js'
+import type { BpfActionOptions } from './kinds/bpf.js'
 
 export type { ControlAction, GactOptions, GactRandom } from './kinds/gact.js'
 export type { PoliceOptions } from './kinds/police.js'
@@ -19,6 +21,8 @@ export type { SkbeditOptions } from './kinds/skbedit.js'
 export type { VlanOptions } from './kinds/vlan.js'
 export type { CsumOptions, CsumTarget } from './kinds/csum.js'
 export type { MirredOptions } from './kinds/mirred.js'
+export type { TunnelKeyOptions } from './kinds/tunnel_key.js'
+export type { BpfActionOptions } from './kinds/bpf.js'
 
 /**
  * Each action kind's options, by kind.
@@ -38,6 +42,10 @@ export interface ActionKindOptions {
   csum: CsumOptions
   /** `mirred`'s options. */
   mirred: MirredOptions
+  /** `tunnel_key`'s options. */
+  tunnel_key: TunnelKeyOptions
+  /** `bpf`'s options. */
+  bpf: BpfActionOptions
 }
 
 /**

@@ -6,7 +6,18 @@
  * @module
  */
 
+import type { BasicOptions } from './kinds/basic.js'
+import type { BpfOptions } from './kinds/bpf.js'
+import type { FlowerOptions } from './kinds/flower.js'
+import type { FwOptions } from './kinds/fw.js'
+import type { MatchallOptions } from './kinds/matchall.js'
 import type { U32Options } from './kinds/u32.js'
+
+export type { BasicOptions } from './kinds/basic.js'
+export type { BpfInsn, BpfOptions } from './kinds/bpf.js'
+export type { FlowerIpFlags, FlowerMasked, FlowerOptions, FlowerPortRange } from './kinds/flower.js'
+export type { FwOptions } from './kinds/fw.js'
+export type { MatchallOptions, MatchallStats } from './kinds/matchall.js'
 
 export type {
   U32EtherMatch,
@@ -33,4 +44,14 @@ export type {
 export interface FilterKindOptions {
   /** `u32`'s options. */
   u32: U32Options
+  /** `bpf`'s options. */
+  bpf: BpfOptions
+  /** `matchall`'s options. */
+  matchall: MatchallOptions
+  /** `flower`'s options. */
+  flower: FlowerOptions
+  /** `fw`'s options. */
+  fw: FwOptions
+  /** `basic`'s options. */
+  basic: BasicOptions
 }

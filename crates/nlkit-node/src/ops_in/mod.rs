@@ -13,5 +13,6 @@ mod nexthop;
 pub mod raw;
 pub mod route;
 mod tc;
+mod tc_dev;
 
 pub use json::parse;

@@ -4,10 +4,11 @@
 
 use nlkit::rtnl::tc::standalone::{self, ActOp};
 use nlkit::rtnl::tc::{self, handle, kind, Role, TcOp, TcSpec, TcType};
-use nlkit::rtnl::{Filter, Request};
+use nlkit::rtnl::{after_link, Filter, LinkRef, Request};
 use nlkit::Error;
 
-use super::route::{bad, invalid, on_link, on_optional_link, Args};
+use super::route::{bad, invalid, keeping, on_link, on_optional_link, Args};
+use super::tc_dev;
 
 type R<T> = Result<T, Error>;
 
@@ -56,8 +57,21 @@ fn action_request(a: &Args, op: &str) -> R<Request> {
     let index = || a.u32("index")?.ok_or_else(|| invalid("index (required)"));
     let list = || a.0.get("actions").ok_or_else(|| invalid("actions (required)"));
     Ok(match op {
-        "actionAdd" => Request::ack(standalone::encode(list()?, ActOp::Add).map_err(bad)?),
-        "actionReplace" => Request::ack(standalone::encode(list()?, ActOp::Replace).map_err(bad)?),
+        "actionAdd" | "actionReplace" => {
+            let op = if op == "actionAdd" { ActOp::Add } else { ActOp::Replace };
+            let list = list()?.clone();
+            let names = tc_dev::names(Some(&list))?;
+            // Descriptors the encode opened (pinned programs) stay open until the answer.
+            let encode = move |idx: &[u32]| -> R<Request> {
+                let bytes = standalone::encode(&tc_dev::with_indexes(&list, idx), op).map_err(bad)?;
+                Ok(keeping(Request::ack(bytes), tc::take_kept()))
+            };
+            if names.is_empty() {
+                return encode(&[]);
+            }
+            encode(&vec![1; names.len()])?; // checked with stand-in indexes before anything is sent
+            return tc_dev::resolve(names, Vec::new(), Box::new(move |idx| encode(&idx)));
+        }
         "actionDel" => Request::ack(standalone::by_index(kind()?, index()?, true).map_err(bad)?),
         "actionGet" => Request::get(standalone::by_index(kind()?, index()?, false).map_err(bad)?),
         "actionFlush" => Request::ack(standalone::all_of(kind()?, true).map_err(bad)?),
@@ -89,11 +103,35 @@ pub fn request(a: &Args, op: &str) -> R<Request> {
         Some(op) => {
             // Encoded now, so a bad option fails before anything is sent; the link's index goes
             // into the tcmsg once a named link is resolved.
-            let mut bytes = tc::encode(ty, &spec(a, ty)?, op).map_err(bad)?;
-            on_link(a, move |ifindex| {
+            let sp = spec(a, ty)?;
+            let names = if ty == TcType::Filter { tc_dev::names(sp.options.get("actions"))? } else { Vec::new() };
+            let bytes = tc::encode(ty, &TcSpec { options: tc_dev::options_with(&sp.options, &vec![1; names.len()]), ..sp.clone() }, op)
+                .map_err(bad)?;
+            // Descriptors the encode opened (pinned programs) stay open until the answer.
+            let kept = tc::take_kept();
+            let send = move |mut bytes: Vec<u8>, kept, ifindex| {
                 tc::set_ifindex(&mut bytes, ifindex);
-                Ok(if op == TcOp::Get { Request::get(bytes) } else { Request::ack(bytes) })
-            })
+                Ok(keeping(if op == TcOp::Get { Request::get(bytes) } else { Request::ack(bytes) }, kept))
+            };
+            if names.is_empty() {
+                return on_link(a, move |ifindex| send(bytes, kept, ifindex));
+            }
+            // mirred devices by name: resolved first, then the request encoded with their
+            // indexes (the one above only checked it), then the filter's own link.
+            drop((bytes, kept));
+            let link = a.link_ref()?.ok_or_else(|| invalid("link"))?;
+            tc_dev::resolve(
+                names,
+                Vec::new(),
+                Box::new(move |idx| {
+                    let bytes = tc::encode(ty, &TcSpec { options: tc_dev::options_with(&sp.options, &idx), ..sp }, op).map_err(bad)?;
+                    let kept = tc::take_kept();
+                    match link {
+                        LinkRef::Index(i) => send(bytes, kept, i as u32),
+                        LinkRef::Name(n) => Ok(after_link(&n, move |i| send(bytes, kept, i))),
+                    }
+                }),
+            )
         }
     }
 }

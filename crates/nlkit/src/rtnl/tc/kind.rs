@@ -24,6 +24,8 @@ pub struct Ctx {
     /// The handle the request names (u32's hash table and node come from it).
     pub handle: u32,
     pub parent: u32,
+    /// A filter's ethernet protocol, host order (flower matches on it and the keys it allows).
+    pub protocol: u16,
 }
 
 pub trait TcKind: Sync {

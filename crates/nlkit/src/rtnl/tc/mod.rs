@@ -144,8 +144,10 @@ pub fn set_ifindex(msg: &mut [u8], ifindex: u32) {
 }
 
 /// Encodes a request as `tc` does: TCA_KIND, TCA_CHAIN, then the kind's options. A delete
-/// sends the kind (the kernel checks it matches) but no options.
+/// sends the kind (the kernel checks it matches) but no options. Descriptors the options
+/// opened (pinned BPF programs) are the caller's to keep until the answer: [`take_kept`].
 pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
+    drop(take_kept()); // left by an earlier encode that failed
     let (new, del, get) = ty.messages();
     let (msg, flags) = match op {
         TcOp::Add => (new, NLM_F_CREATE | NLM_F_EXCL),
@@ -174,7 +176,7 @@ pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
     }
     match (&spec.kind, op) {
         (Some(kind), TcOp::Add | TcOp::Replace | TcOp::Change) => {
-            let cx = kind::Ctx { change: op == TcOp::Change, handle, parent: spec.parent };
+            let cx = kind::Ctx { change: op == TcOp::Change, handle, parent: spec.parent, protocol: u16::from_be(spec.info as u16) };
             kind::encode(ty.role(), kind, &spec.options, &mut b, &cx)?;
         }
         (Some(kind), _) => kind::check_known(ty.role(), kind)?,
@@ -183,6 +185,8 @@ pub fn encode(ty: TcType, spec: &TcSpec, op: TcOp) -> Result<Vec<u8>, String> {
     }
     Ok(b.finish())
 }
+
+pub use filters::common::take_kept;
 
 /// A dump of one type on one link (0: every link, for qdiscs), under `parent` (0: all) and, for
 /// filters, in one chain.

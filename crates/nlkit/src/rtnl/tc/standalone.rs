@@ -37,6 +37,7 @@ pub fn encode(list: &Value, op: ActOp) -> Result<Vec<u8>, String> {
         ActOp::Add => NLM_F_CREATE | NLM_F_EXCL,
         ActOp::Replace => NLM_F_CREATE | NLM_F_REPLACE,
     };
+    drop(super::filters::common::take_kept()); // left by an earlier encode that failed
     let mut b = MsgBuilder::new(RTM_NEWACTION, flags | NLM_F_ACK);
     b.push(&TCAMSG);
     actions::encode_list(TCA_ACT_TAB, list, &mut b)?;

@@ -1,6 +1,6 @@
 //! mirred, redirect or mirror to a device (`tc ... action mirred egress redirect dev X`):
 //! TCA_MIRRED_PARMS, `struct tc_mirred` = tc_gen + eaction + ifindex. The device travels as its
-//! index (`ifindex`): src/tc/actions.ts resolves a `dev` name first.
+//! index (`ifindex`): the binding resolves a `dev` name first (crates/nlkit-node/src/ops_in/tc_dev.rs).
 
 use super::gen::{self, GEN_LEN};
 use super::TCA_ACT_OPTIONS;

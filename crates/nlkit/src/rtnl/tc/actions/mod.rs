@@ -2,12 +2,14 @@
 //! numbered from 1 in order, each with TCA_ACT_KIND and the kind's TCA_ACT_OPTIONS), and one
 //! module per action kind.
 
+mod bpf;
 mod csum;
 mod gact;
 pub mod gen;
 mod mirred;
 mod police;
 mod skbedit;
+mod tunnel_key;
 mod vlan;
 
 use super::kind::{self, Ctx, Role, TcKind};
@@ -24,7 +26,8 @@ pub const TCA_ACT_COOKIE: u16 = 6;
 /// At most this many actions in one list (the kernel's TCA_ACT_MAX_PRIO).
 pub const MAX_ACTIONS: usize = 32;
 
-pub static KINDS: &[&dyn TcKind] = &[&gact::GACT, &mirred::MIRRED, &police::POLICE, &skbedit::SKBEDIT, &vlan::VLAN, &csum::CSUM];
+pub static KINDS: &[&dyn TcKind] =
+    &[&gact::GACT, &mirred::MIRRED, &police::POLICE, &skbedit::SKBEDIT, &vlan::VLAN, &csum::CSUM, &tunnel_key::TUNNEL_KEY, &bpf::BPF_ACT];
 
 /// What a listed action reports but a request does not carry: given back to an add, they are
 /// left out (so a listed action can be added again).
@@ -130,6 +133,14 @@ pub(super) mod tests {
         s.set_str("kind", kind);
         f(&mut s);
         encode_tab(&[s])
+    }
+
+    /// A capture in testdata/NAME.hex (one message, seq and pid zeroed).
+    pub fn testdata(name: &str) -> Vec<u8> {
+        let path = format!("{}/src/rtnl/tc/actions/testdata/{name}.hex", env!("CARGO_MANIFEST_DIR"));
+        let s = std::fs::read_to_string(path).unwrap();
+        let s = s.trim();
+        (0..s.len() / 2).map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).unwrap()).collect()
     }
 
     pub fn hex(b: &[u8]) -> String {
