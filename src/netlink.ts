@@ -6,23 +6,16 @@
  */
 
 import { RawNetlink, type RawOpenOptions } from './raw.js'
-import type { RawEvents, RawEventsOptions } from './raw-events.js'
 import { GenlConn } from './genl/conn.js'
-import * as ethtool from './genl/ethtool.js'
-import { type EthtoolMonitor, ethtoolMonitor } from './genl/ethtool-monitor.js'
-import type * as et from './genl/ethtool-types.js'
-import * as genl from './genl/families.js'
-import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
 import * as addresses from './addresses.js'
 import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './addresses.js'
 import { Engine } from './engine.js'
 import { Subscription, type EventGroup, type SubscribeOptions } from './events.js'
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
-import * as misc from './misc-tables.js'
-import * as bridge from './bridge.js'
-import type { BridgeVlanEntry, MdbEntry, MdbSpec, VlanSpec } from './bridge.js'
-import type { AddrLabel, AddrLabelSpec, NetconfEntry, NetconfFilter, NsidEntry, Ntable, NtableChange, NtableFilter } from './misc-tables.js'
+import { installGenl } from './netlink-genl.js'
+import { installTables } from './netlink-tables.js'
+import { installTc } from './netlink-tc.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
 import * as neighbours from './neighbours.js'
@@ -34,13 +27,6 @@ import * as routes from './routes.js'
 import type { DefaultRouteOptions, DelDefaultRouteOptions, Route, RouteFilter, RouteGetOptions, RouteSpec } from './routes.js'
 import * as rules from './rules.js'
 import type { Rule, RuleSpec } from './rules.js'
-import * as tc from './tc/objects.js'
-import type { ChainFilter, ClassFilter, FilterFilter, QdiscFilter } from './tc/objects.js'
-import type { ChainSpec, ClassDelSpec, ClassSpec, FilterDelSpec, FilterSpec, QdiscDelSpec, QdiscSpec } from './tc/specs.js'
-import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
-import * as tcActions from './tc/standalone.js'
-import type { Action } from './tc/action-kinds.js'
-import type { ActionFilter, ActionRef, ListedAction } from './tc/standalone.js'
 import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 
 /**
@@ -54,6 +40,12 @@ export class Netlink {
   readonly #opts: OpenOptions
   /** The NETLINK_GENERIC connection, opened in the same namespace on the first generic call. */
   #genlConn: GenlConn | undefined
+
+  static {
+    installTables(Netlink.prototype, (n) => n.#e)
+    installGenl(Netlink.prototype, (n) => n.#g)
+    installTc(Netlink.prototype, (n) => n.#e)
+  }
 
   /** Use {@link open}. */
   constructor(opts: OpenOptions = {}) {
@@ -160,90 +152,6 @@ export class Netlink {
    */
   linkStats(o?: LinkStatsOptions): Promise<LinkStatsEntry[]> {
     return linkExtras.linkStats(this.#e, o)
-  }
-
-  // ---- bridge tables -------------------------------------------------------------------------
-
-  /** Multicast database entries (`bridge -j mdb show [dev BR]`), one per port and group. */
-  mdbList(filter?: { dev?: LinkRef }, o?: CallOptions): Promise<MdbEntry[]> {
-    return bridge.mdbList(this.#e, filter, o)
-  }
-
-  /** Adds a port to a multicast group on a bridge (`bridge mdb add dev BR port P grp G [src S] [vid N] [permanent|temp]`). */
-  mdbAdd(spec: MdbSpec, o?: CallOptions): Promise<void> {
-    return bridge.mdb(this.#e, 'mdbAdd', spec, o)
-  }
-
-  /** Adds or replaces a multicast database entry (`bridge mdb replace`). */
-  mdbReplace(spec: MdbSpec, o?: CallOptions): Promise<void> {
-    return bridge.mdb(this.#e, 'mdbReplace', spec, o)
-  }
-
-  /** Removes a multicast database entry (`bridge mdb del`). */
-  mdbDel(spec: MdbSpec, o?: CallOptions): Promise<void> {
-    return bridge.mdb(this.#e, 'mdbDel', spec, o)
-  }
-
-  /** Bridge VLANs of ports and bridges (`bridge -j vlan show`); empty where VLAN filtering is compiled out. */
-  vlanList(filter?: { dev?: LinkRef }, o?: CallOptions): Promise<BridgeVlanEntry[]> {
-    return bridge.vlanList(this.#e, filter, o)
-  }
-
-  /** Adds a VLAN (or range) to a bridge port or bridge (`bridge vlan add dev D vid N[-M] [pvid] [untagged] [self] [master]`). */
-  vlanAdd(spec: VlanSpec, o?: CallOptions): Promise<void> {
-    return bridge.vlan(this.#e, 'vlanAdd', spec, o)
-  }
-
-  /** Removes a VLAN (or range) from a bridge port or bridge (`bridge vlan del`). */
-  vlanDel(spec: VlanSpec, o?: CallOptions): Promise<void> {
-    return bridge.vlan(this.#e, 'vlanDel', spec, o)
-  }
-
-  // ---- the smaller tables --------------------------------------------------------------------
-
-  /** Per-device IP settings (`ip -j netconf show [dev X]`): forwarding, rp_filter, proxy_neigh, ... */
-  netconfList(filter?: NetconfFilter, o?: CallOptions): Promise<NetconfEntry[]> {
-    return misc.netconfList(this.#e, filter, o)
-  }
-
-  /** The ids this namespace assigned to others (`ip -j netns list-id`), with their names. */
-  nsidList(o?: CallOptions): Promise<NsidEntry[]> {
-    return misc.nsidList(this.#e, o)
-  }
-
-  /** The id this namespace knows `netns` by, or `undefined` when it has none. */
-  nsidGet(netns: NetnsRef, o?: CallOptions): Promise<number | undefined> {
-    return misc.nsidGet(this.#e, netns, o)
-  }
-
-  /** Assigns an id to another namespace (`ip netns set NAME ID`); `EEXIST` if it has one. */
-  nsidSet(netns: NetnsRef, nsid: number, o?: CallOptions): Promise<void> {
-    return misc.nsidSet(this.#e, netns, nsid, o)
-  }
-
-  /** IPv6 address labels (`ip -j addrlabel list`). */
-  addrlabelList(o?: CallOptions): Promise<AddrLabel[]> {
-    return misc.addrlabelList(this.#e, o)
-  }
-
-  /** Adds an IPv6 address label (`ip addrlabel add prefix P label N [dev D]`). */
-  addrlabelAdd(spec: AddrLabelSpec, o?: CallOptions): Promise<void> {
-    return misc.addrlabel(this.#e, 'addrlabelAdd', spec, o)
-  }
-
-  /** Removes an IPv6 address label (`ip addrlabel del prefix P label N [dev D]`). */
-  addrlabelDel(spec: AddrLabelSpec, o?: CallOptions): Promise<void> {
-    return misc.addrlabel(this.#e, 'addrlabelDel', spec, o)
-  }
-
-  /** Neighbour tables (`ip -j ntable show [name N] [dev D]`): the tables and each device's parameters. */
-  ntableList(filter?: NtableFilter, o?: CallOptions): Promise<Ntable[]> {
-    return misc.ntableList(this.#e, filter, o)
-  }
-
-  /** Changes a neighbour table or one device's parameters in it (`ip ntable change name N [dev D] ...`). */
-  ntableChange(change: NtableChange, o?: CallOptions): Promise<void> {
-    return misc.ntableChange(this.#e, change, o)
   }
 
   // ---- addresses -----------------------------------------------------------------------------
@@ -401,249 +309,6 @@ export class Netlink {
   /** The buckets of resilient groups (`ip -j nexthop bucket show [id N] [nhid M]`). */
   nexthopBucketList(filter: { id?: number; nhid?: number } = {}, o?: CallOptions): Promise<NexthopBucket[]> {
     return nexthops.nexthopBucketList(this.#e, filter, o)
-  }
-
-  // ---- traffic control -----------------------------------------------------------------------
-
-  /** Qdiscs with their statistics (`tc -s -j qdisc show [dev]`), of every link without `filter.dev`. */
-  qdiscList(filter: QdiscFilter = {}, o?: CallOptions): Promise<Qdisc[]> {
-    return tc.tcList<Qdisc>(this.#e, 'qdisc', filter, o)
-  }
-
-  /** Adds a qdisc (`tc qdisc add`); `EEXIST` if its place is taken. */
-  qdiscAdd(spec: QdiscSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'qdisc', 'Add', spec, o)
-  }
-
-  /** Adds a qdisc or replaces the one in its place (`tc qdisc replace`). */
-  qdiscReplace(spec: QdiscSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'qdisc', 'Replace', spec, o)
-  }
-
-  /** Changes an existing qdisc's options (`tc qdisc change`). */
-  qdiscChange(spec: QdiscSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'qdisc', 'Change', spec, o)
-  }
-
-  /** Deletes a qdisc (`tc qdisc del`), and its classes and filters with it. */
-  qdiscDel(spec: QdiscDelSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'qdisc', 'Del', spec, o)
-  }
-
-  /** A link's classes with their statistics (`tc -s -j class show dev`), of one qdisc with `filter.parent`. */
-  classList(filter: ClassFilter, o?: CallOptions): Promise<TcClass[]> {
-    return tc.tcList<TcClass>(this.#e, 'class', filter, o)
-  }
-
-  /** Adds a class (`tc class add`); `EEXIST` if the class id is taken. */
-  classAdd(spec: ClassSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Add', spec, o)
-  }
-
-  /** Adds a class or replaces the one with its id (`tc class replace`). */
-  classReplace(spec: ClassSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Replace', spec, o)
-  }
-
-  /** Changes an existing class's options (`tc class change`). */
-  classChange(spec: ClassSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Change', spec, o)
-  }
-
-  /** Deletes a class (`tc class del`). */
-  classDel(spec: ClassDelSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'class', 'Del', spec, o)
-  }
-
-  /** The filters of a qdisc or class (`tc -s -j filter show dev .. parent ..`), of one chain with `filter.chain`. */
-  filterList(filter: FilterFilter, o?: CallOptions): Promise<Filter[]> {
-    return tc.tcList<Filter>(this.#e, 'filter', filter, o)
-  }
-
-  /** Adds a filter (`tc filter add`); `EEXIST` if its handle is taken. */
-  filterAdd(spec: FilterSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Add', spec, o)
-  }
-
-  /** Adds a filter or changes the one with its handle (`tc filter replace`; a u32 rule keeps its matches). */
-  filterReplace(spec: FilterSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Replace', spec, o)
-  }
-
-  /** Changes an existing filter (`tc filter change`); `ENOENT` without one. */
-  filterChange(spec: FilterSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Change', spec, o)
-  }
-
-  /** Deletes filters (`tc filter del`): all of the parent without `pref`, one classifier with `pref`, one rule with `handle`. */
-  filterDel(spec: FilterDelSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'filter', 'Del', spec, o)
-  }
-
-  /** The filter chains of a qdisc (`tc -j chain show dev .. parent ..`). */
-  chainList(filter: ChainFilter, o?: CallOptions): Promise<Chain[]> {
-    return tc.tcList<Chain>(this.#e, 'chain', filter, o)
-  }
-
-  /** Adds an empty filter chain (`tc chain add`). */
-  chainAdd(spec: ChainSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'chain', 'Add', spec, o)
-  }
-
-  /** Deletes a filter chain and its filters (`tc chain del`). */
-  chainDel(spec: ChainSpec, o?: CallOptions): Promise<void> {
-    return tc.tcModify(this.#e, 'chain', 'Del', spec, o)
-  }
-
-  /** A kind's standalone actions with their statistics (`tc -s -j actions ls action <kind>`). */
-  async actionList(filter: ActionFilter, o?: CallOptions): Promise<ListedAction[]> {
-    return tcActions.actionRead(this.#e, filter, false, o)
-  }
-
-  /** One standalone action (`tc -s actions get action <kind> index N`); `ENOENT` if there is none. */
-  async actionGet(ref: ActionRef, o?: CallOptions): Promise<ListedAction> {
-    const [a] = await tcActions.actionRead(this.#e, ref, true, o)
-    if (a === undefined) throw new Error(`no ${ref.kind} action ${ref.index} in the reply`)
-    return a
-  }
-
-  /** Adds standalone actions (`tc actions add action ... [action ...]`); `EEXIST` if an index is taken. */
-  actionAdd(actions: Action[], o?: CallOptions): Promise<void> {
-    return tcActions.actionModify(this.#e, 'Add', actions, o)
-  }
-
-  /** Adds standalone actions or replaces those of the same kind and index (`tc actions replace`). */
-  actionReplace(actions: Action[], o?: CallOptions): Promise<void> {
-    return tcActions.actionModify(this.#e, 'Replace', actions, o)
-  }
-
-  /** Deletes a standalone action (`tc actions del action <kind> index N`). */
-  actionDel(ref: ActionRef, o?: CallOptions): Promise<void> {
-    return tcActions.actionRemove(this.#e, ref, o)
-  }
-
-  /** Deletes every standalone action of a kind not bound to a filter (`tc actions flush action <kind>`). */
-  actionFlush(filter: ActionFilter, o?: CallOptions): Promise<void> {
-    return tcActions.actionRemove(this.#e, filter, o, true)
-  }
-
-  // ---- generic netlink (on a second socket, opened on first use) ------------------------------
-
-  /**
-   * Every generic netlink family with its version, header size, operations and multicast groups,
-   * like `genl ctrl list`.
-   */
-  genlFamilies(o?: CallOptions): Promise<GenlFamily[]> {
-    return genl.genlFamilies(this.#g, o)
-  }
-
-  /**
-   * One generic family by name (`genl ctrl get name NAME`); a family the kernel does not have
-   * rejects with a {@link NetlinkError} `ENOENT` naming it.
-   */
-  genlFamily(name: string, o?: CallOptions): Promise<GenlFamily> {
-    return genl.genlFamily(this.#g, name, o)
-  }
-
-  /**
-   * A raw request to a generic family by name: `{ family, cmd, version?, attrs?, dump? }`. The
-   * family id is resolved once per connection (and again after the family goes away and comes
-   * back); resolves every message of the reply (before the ACK, or up to NLMSG_DONE for a dump).
-   */
-  genlRequest(req: GenlRequest, o?: CallOptions): Promise<GenlMessage[]> {
-    return genl.genlRequest(this.#g, req, o)
-  }
-
-  /**
-   * Joins a generic family's multicast groups by name (`genlSubscribe('ethtool', ['monitor'])`)
-   * and yields their messages as a raw subscription (`{ type: 'message', message }`, where the
-   * payload starts with genlmsghdr).
-   */
-  genlSubscribe(family: string, groups: string[], o?: RawEventsOptions): Promise<RawEvents> {
-    return genl.genlSubscribe(this.#g, family, groups, o)
-  }
-
-  /**
-   * Link info of a device (`ethtool DEV`: port, PHY address, MDI-X, transceiver).
-   */
-  ethtoolLinkInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkInfo> {
-    return ethtool.ethtoolLinkInfo(this.#g, dev, o)
-  }
-
-  /**
-   * Link modes of a device (`ethtool DEV`: speed, duplex, autoneg, supported / advertised modes
-   * by the kernel's link mode names).
-   */
-  ethtoolLinkModes(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkModes> {
-    return ethtool.ethtoolLinkModes(this.#g, dev, o)
-  }
-
-  /**
-   * Link state of a device (`ethtool DEV`: "Link detected").
-   */
-  ethtoolLinkState(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkState> {
-    return ethtool.ethtoolLinkState(this.#g, dev, o)
-  }
-
-  /**
-   * A device's features by the kernel's names, each `{ active, requested, fixed }` (`ethtool -k`).
-   */
-  ethtoolFeatures(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolFeatures> {
-    return ethtool.ethtoolFeatures(this.#g, dev, o)
-  }
-
-  /**
-   * Turns features on or off by the kernel's names (`ethtool -K`), e.g. `{ 'rx-gro': true }`. A
-   * name the kernel does not know rejects with its `EOPNOTSUPP` ("bit name not found"); a
-   * fixed feature stays as it is (as with `ethtool -K`: read it back with {@link ethtoolFeatures}).
-   */
-  ethtoolFeaturesSet(dev: LinkRef, features: Record<string, boolean>, o?: CallOptions): Promise<void> {
-    return ethtool.ethtoolFeaturesSet(this.#g, dev, features, o)
-  }
-
-  /**
-   * A device's channels (`ethtool -l`).
-   */
-  ethtoolChannels(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolChannels> {
-    return ethtool.ethtoolChannels(this.#g, dev, o)
-  }
-
-  /**
-   * A device's ring sizes (`ethtool -g`); a driver without them rejects with `EOPNOTSUPP`.
-   */
-  ethtoolRings(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolRings> {
-    return ethtool.ethtoolRings(this.#g, dev, o)
-  }
-
-  /**
-   * A device's interrupt coalescing (`ethtool -c`); a driver without it rejects with `EOPNOTSUPP`.
-   */
-  ethtoolCoalesce(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolCoalesce> {
-    return ethtool.ethtoolCoalesce(this.#g, dev, o)
-  }
-
-  /**
-   * A device's timestamping capabilities (`ethtool -T`).
-   */
-  ethtoolTsInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolTsInfo> {
-    return ethtool.ethtoolTsInfo(this.#g, dev, o)
-  }
-
-  /**
-   * The strings of a string set by name or number (`'features'`, `'link-modes'`, ...): the
-   * kernel's global set with `dev` null/undefined, or a device's (its statistics names, ...).
-   */
-  ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
-    return ethtool.ethtoolStrings(this.#g, dev, set, o)
-  }
-
-  /**
-   * ethtool's notifications (its "monitor" group) in this connection's namespace, decoded: a
-   * change of a device's link settings, features, channels, rings or coalescing, shaped like
-   * the get of its kind.
-   */
-  ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor> {
-    return ethtoolMonitor(this.#g, o)
   }
 
   // ---- events and lifetime -------------------------------------------------------------------

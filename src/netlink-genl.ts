@@ -1,0 +1,159 @@
+/**
+ * {@link Netlink}'s generic-netlink methods (families, raw generic requests, ethtool): declared
+ * on the class by declaration merging and installed on its prototype. They run on the
+ * connection's second socket (NETLINK_GENERIC), opened in the same namespace on first use.
+ *
+ * @module
+ */
+
+import type { GenlConn } from './genl/conn.js'
+import * as ethtool from './genl/ethtool.js'
+import { type EthtoolMonitor, ethtoolMonitor } from './genl/ethtool-monitor.js'
+import type * as et from './genl/ethtool-types.js'
+import * as genl from './genl/families.js'
+import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
+import type { Netlink } from './netlink.js'
+import type { RawEvents, RawEventsOptions } from './raw-events.js'
+import type { CallOptions, LinkRef } from './types.js'
+
+declare module './netlink.js' {
+  interface Netlink {
+    /**
+     * Every generic netlink family with its version, header size, operations and multicast groups,
+     * like `genl ctrl list`.
+     */
+    genlFamilies(o?: CallOptions): Promise<GenlFamily[]>
+
+    /**
+     * One generic family by name (`genl ctrl get name NAME`); a family the kernel does not have
+     * rejects with a {@link NetlinkError} `ENOENT` naming it.
+     */
+    genlFamily(name: string, o?: CallOptions): Promise<GenlFamily>
+
+    /**
+     * A raw request to a generic family by name: `{ family, cmd, version?, attrs?, dump? }`. The
+     * family id is resolved once per connection (and again after the family goes away and comes
+     * back); resolves every message of the reply (before the ACK, or up to NLMSG_DONE for a dump).
+     */
+    genlRequest(req: GenlRequest, o?: CallOptions): Promise<GenlMessage[]>
+
+    /**
+     * Joins a generic family's multicast groups by name (`genlSubscribe('ethtool', ['monitor'])`)
+     * and yields their messages as a raw subscription (`{ type: 'message', message }`, where the
+     * payload starts with genlmsghdr).
+     */
+    genlSubscribe(family: string, groups: string[], o?: RawEventsOptions): Promise<RawEvents>
+
+    /**
+     * Link info of a device (`ethtool DEV`: port, PHY address, MDI-X, transceiver).
+     */
+    ethtoolLinkInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkInfo>
+
+    /**
+     * Link modes of a device (`ethtool DEV`: speed, duplex, autoneg, supported / advertised modes
+     * by the kernel's link mode names).
+     */
+    ethtoolLinkModes(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkModes>
+
+    /**
+     * Link state of a device (`ethtool DEV`: "Link detected").
+     */
+    ethtoolLinkState(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkState>
+
+    /**
+     * A device's features by the kernel's names, each `{ active, requested, fixed }` (`ethtool -k`).
+     */
+    ethtoolFeatures(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolFeatures>
+
+    /**
+     * Turns features on or off by the kernel's names (`ethtool -K`), e.g. `{ 'rx-gro': true }`. A
+     * name the kernel does not know rejects with its `EOPNOTSUPP` ("bit name not found"); a
+     * fixed feature stays as it is (as with `ethtool -K`: read it back with {@link ethtoolFeatures}).
+     */
+    ethtoolFeaturesSet(dev: LinkRef, features: Record<string, boolean>, o?: CallOptions): Promise<void>
+
+    /**
+     * A device's channels (`ethtool -l`).
+     */
+    ethtoolChannels(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolChannels>
+
+    /**
+     * A device's ring sizes (`ethtool -g`); a driver without them rejects with `EOPNOTSUPP`.
+     */
+    ethtoolRings(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolRings>
+
+    /**
+     * A device's interrupt coalescing (`ethtool -c`); a driver without it rejects with `EOPNOTSUPP`.
+     */
+    ethtoolCoalesce(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolCoalesce>
+
+    /**
+     * A device's timestamping capabilities (`ethtool -T`).
+     */
+    ethtoolTsInfo(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolTsInfo>
+
+    /**
+     * The strings of a string set by name or number (`'features'`, `'link-modes'`, ...): the
+     * kernel's global set with `dev` null/undefined, or a device's (its statistics names, ...).
+     */
+    ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]>
+
+    /**
+     * ethtool's notifications (its "monitor" group) in this connection's namespace, decoded: a
+     * change of a device's link settings, features, channels, rings or coalescing, shaped like
+     * the get of its kind.
+     */
+    ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor>
+  }
+}
+
+/** Installs the methods above on Netlink's prototype; `genlOf` opens (once) a connection's generic socket. */
+export function installGenl(proto: Netlink, genlOf: (n: Netlink) => GenlConn): void {
+  Object.assign(proto, {
+    genlFamilies(this: Netlink, o?: CallOptions): Promise<GenlFamily[]> {
+      return genl.genlFamilies(genlOf(this), o)
+    },
+    genlFamily(this: Netlink, name: string, o?: CallOptions): Promise<GenlFamily> {
+      return genl.genlFamily(genlOf(this), name, o)
+    },
+    genlRequest(this: Netlink, req: GenlRequest, o?: CallOptions): Promise<GenlMessage[]> {
+      return genl.genlRequest(genlOf(this), req, o)
+    },
+    genlSubscribe(this: Netlink, family: string, groups: string[], o?: RawEventsOptions): Promise<RawEvents> {
+      return genl.genlSubscribe(genlOf(this), family, groups, o)
+    },
+    ethtoolLinkInfo(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkInfo> {
+      return ethtool.ethtoolLinkInfo(genlOf(this), dev, o)
+    },
+    ethtoolLinkModes(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkModes> {
+      return ethtool.ethtoolLinkModes(genlOf(this), dev, o)
+    },
+    ethtoolLinkState(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolLinkState> {
+      return ethtool.ethtoolLinkState(genlOf(this), dev, o)
+    },
+    ethtoolFeatures(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolFeatures> {
+      return ethtool.ethtoolFeatures(genlOf(this), dev, o)
+    },
+    ethtoolFeaturesSet(this: Netlink, dev: LinkRef, features: Record<string, boolean>, o?: CallOptions): Promise<void> {
+      return ethtool.ethtoolFeaturesSet(genlOf(this), dev, features, o)
+    },
+    ethtoolChannels(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolChannels> {
+      return ethtool.ethtoolChannels(genlOf(this), dev, o)
+    },
+    ethtoolRings(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolRings> {
+      return ethtool.ethtoolRings(genlOf(this), dev, o)
+    },
+    ethtoolCoalesce(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolCoalesce> {
+      return ethtool.ethtoolCoalesce(genlOf(this), dev, o)
+    },
+    ethtoolTsInfo(this: Netlink, dev: LinkRef, o?: CallOptions): Promise<et.EthtoolTsInfo> {
+      return ethtool.ethtoolTsInfo(genlOf(this), dev, o)
+    },
+    ethtoolStrings(this: Netlink, dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
+      return ethtool.ethtoolStrings(genlOf(this), dev, set, o)
+    },
+    ethtoolMonitor(this: Netlink, o?: RawEventsOptions): Promise<EthtoolMonitor> {
+      return ethtoolMonitor(genlOf(this), o)
+    },
+  })
+}
