@@ -159,7 +159,15 @@ export type {
   NtableFilter,
   NtableSettings,
 } from './src/misc-tables.js'
-export type { BondPortSettings, BridgePortSettings, LinkExtraChanges, LinkStatsEntry, LinkStatsOptions } from './src/link-extras.js'
+export type {
+  BondPortSettings,
+  BridgePortSettings,
+  LinkExtraChanges,
+  LinkStatsEntry,
+  LinkStatsOptions,
+  XdpAttach,
+  XdpAttached,
+} from './src/link-extras.js'
 export type { DynamicLinkAddSpec, KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
 export type * from './src/link-kinds.js'
 export type * from './src/link-tunnels.js'

@@ -3,11 +3,15 @@
 // kernel's EOPNOTSUPP coming through), protodown and its reasons (on vxlan, which supports it),
 // bridge port settings written and read back (and the master's kind checked first: iproute2's
 // `type bond_slave queue_id 1` on a bridge port sets the port's BPDU guard), alternative names,
-// RTM_GETSTATS with every 64-bit counter after real traffic between two namespaces.
+// RTM_GETSTATS with every 64-bit counter after real traffic between two namespaces, XDP attach
+// (a pinned program loaded by support/bpf-prog.py), replace with force, and detach.
 //
 // Everything happens in namespaces of this file's own (its entry in support/registry.mjs).
 
 import { execFileSync } from 'node:child_process'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import test from 'ava'
 import * as nl from '../index.js'
 import { nsConn } from './support/netns.mjs'
@@ -296,4 +300,56 @@ test('linkStats: every counter after real traffic, equal to ip -s and ip stats s
   await t.throwsAsync(c.linkStats({ groups: ['xstats'] }), { instanceOf: RangeError, message: /unknown statistics group "xstats"/ })
   await t.throwsAsync(c.linkStats({ groups: [] }), { instanceOf: TypeError })
   await t.throwsAsync(c.linkStats({ dev: 'nlk-none0' }), { instanceOf: NetlinkError, message: /ENODEV/ })
+})
+
+/** An XDP program returning XDP_PASS, pinned in a bpf filesystem of the test's own. */
+function xdpProgram(t) {
+  const dir = mkdtempSync(join(tmpdir(), 'nlk-lxe-bpf-'))
+  execFileSync('mount', ['-t', 'bpf', 'bpf', dir])
+  t.teardown(() => {
+    execFileSync('umount', [dir])
+    rmSync(dir, { recursive: true })
+  })
+  const path = join(dir, 'pass')
+  execFileSync('python3', [new URL('./support/bpf-prog.py', import.meta.url).pathname, path, '2', 'xdp'])
+  return path
+}
+
+test('XDP: attach a pinned program in generic mode, read it back as ip shows it, refuse a second without force, detach', async (t) => {
+  const { ns, c, a } = await setup(t)
+  t.is((await c.linkGet(a)).xdp, undefined, 'nothing attached')
+  const path = xdpProgram(t)
+  await c.linkSet(a, { xdp: { pinned: path, mode: 'generic' } })
+  const ipx = ipl(ns, a).xdp
+  t.is(ipx.mode, 2, 'ip: XDP_ATTACHED_SKB')
+  const g = await c.linkGet(a)
+  t.deepEqual(g.xdp, { mode: 'generic', progId: ipx.prog.id, attached: [{ mode: 'generic', progId: ipx.prog.id }] })
+  // Without force the kernel refuses to replace it (EBUSY), as ip without -force.
+  const busy = await t.throwsAsync(c.linkSet(a, { xdp: { pinned: path, mode: 'generic' } }), { instanceOf: NetlinkError })
+  t.is(busy.code, 'EBUSY')
+  await c.linkSet(a, { xdp: { pinned: path, mode: 'generic', force: true } })
+  t.is(ipl(ns, a).xdp.mode, 2)
+  // Detaching another mode leaves it; detaching its own mode removes it.
+  await c.linkSet(a, { xdp: { off: true, mode: 'generic' } })
+  t.is(ipl(ns, a).xdp, undefined)
+  t.is((await c.linkGet(a)).xdp, undefined)
+  // A detach with nothing attached is fine (as `ip link set X xdp off`).
+  await c.linkSet(a, { xdp: null })
+})
+
+test('XDP refusals: bad options before anything is sent; a missing pinned path names it', async (t) => {
+  const { ns, c, a } = await setup(t)
+  const before = ipl(ns, a)
+  for (const [xdp, type, re] of [
+    [{}, TypeError, /exactly one of/],
+    [{ fd: 3, pinned: '/x' }, TypeError, /exactly one of/],
+    [{ fd: -2 }, RangeError, /xdp.fd/],
+    [{ off: false }, TypeError, /xdp.off/],
+    [{ off: true, mode: 'skb' }, RangeError, /xdp.mode/],
+    [{ off: true, replace: true }, RangeError, /unknown xdp option "replace"/],
+    [{ pinned: '/nonexistent/nlk-prog' }, RangeError, /xdp.pinned/],
+  ]) {
+    await t.throwsAsync(c.linkSet(a, { xdp }), { instanceOf: type, message: re }, JSON.stringify(xdp))
+  }
+  t.deepEqual(ipl(ns, a), before)
 })

@@ -128,6 +128,46 @@ export interface LinkExtraChanges {
   bridgePort?: BridgePortSettings
   /** Port settings under a bond master (`type bond_slave ...`). */
   bondPort?: BondPortSettings
+  /** Attach an XDP program, or detach one (`{ off: true }`; `null` is `{ off: true }` in the default mode). */
+  xdp?: XdpAttach | null
+}
+
+/**
+ * An XDP program to attach to a link (`ip link set DEV xdp{generic,drv,offload} pinned P`), or
+ * a detach (`off`).
+ *
+ * @category Links
+ */
+export interface XdpAttach {
+  /** A loaded program's file descriptor in this process. */
+  fd?: number
+  /** A program pinned in a bpf filesystem. */
+  pinned?: string
+  /** Detach the program of `mode`. */
+  off?: true
+  /** `'generic'` (skb), `'driver'` (native) or `'offload'`; the kernel's choice (driver where it can) when absent. */
+  mode?: 'generic' | 'driver' | 'offload'
+  /** Replace an attached program (otherwise that is refused with EBUSY, as without ip's `-force`). */
+  force?: boolean
+}
+
+/**
+ * The XDP programs attached to a link, as {@link linkGet} reads them.
+ *
+ * @category Links
+ */
+export interface XdpAttached {
+  /** `'generic'`, `'driver'`, `'offload'` or `'multi'` (several modes at once). */
+  mode: string
+  /** The program's id (one mode). */
+  progId?: number
+  /** The program of each mode. */
+  attached: {
+    /** The mode. */
+    mode: string
+    /** The program's id. */
+    progId: number
+  }[]
 }
 
 /** Keys of {@link LinkExtraChanges} (what linkSet accepts besides its basic keys). */
@@ -146,6 +186,7 @@ export const EXTRA_KEYS = [
   'protodownReason',
   'bridgePort',
   'bondPort',
+  'xdp',
 ] as const
 
 /** IFF_* bits the boolean keys set (arp is inverted: NOARP). */
@@ -153,7 +194,7 @@ const FLAG_BITS = { promisc: 0x100, allmulticast: 0x200, multicast: 0x1000, arp:
 const LIMITS = ['gsoMaxSize', 'groMaxSize', 'gsoIpv4MaxSize', 'groIpv4MaxSize'] as const
 
 /** Keys linkAdd leaves alone: the kernel applies them only to an existing link (and a Link read back carries them). */
-export const SET_ONLY_KEYS = ['carrier', 'protodown', 'protodownReason', 'bridgePort', 'bondPort'] as const
+export const SET_ONLY_KEYS = ['carrier', 'protodown', 'protodownReason', 'bridgePort', 'bondPort', 'xdp'] as const
 
 /**
  * Validates the extra changes into the binding's fields (nothing is sent on a bad value). For
@@ -188,6 +229,7 @@ export function extraFields(c: LinkExtraChanges, creating: boolean): LinkSpecFie
       0,
     )
   }
+  if (c.xdp !== undefined) Object.assign(f, xdpFields(c.xdp))
   const ports = (['bridgePort', 'bondPort'] as const).filter((k) => c[k] !== undefined)
   if (ports.length > 1) throw new TypeError('give bridgePort or bondPort, not both')
   if (ports[0] !== undefined) {
@@ -197,6 +239,34 @@ export function extraFields(c: LinkExtraChanges, creating: boolean): LinkSpecFie
     f.portKind = k === 'bridgePort' ? 'bridge' : 'bond'
     f.port = checkPlain(v, k) as Record<string, unknown>
   }
+  return f
+}
+
+const XDP_MODES = { generic: 2, driver: 4, offload: 8 } as const
+
+function xdpFields(x: XdpAttach | null): LinkSpecFields {
+  const v: XdpAttach = x === null ? { off: true } : x
+  if (typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`xdp must be an object or null, got ${describe(x)}`)
+  for (const k of Object.keys(v)) {
+    if (!['fd', 'pinned', 'off', 'mode', 'force'].includes(k))
+      throw new RangeError(`unknown xdp option ${describe(k)}; expected fd, pinned, off, mode, force`)
+  }
+  const given = [v.fd !== undefined, v.pinned !== undefined, v.off !== undefined].filter(Boolean).length
+  if (given !== 1) throw new TypeError('xdp needs exactly one of fd, pinned or off: true')
+  if (v.off !== undefined && v.off !== true) throw new TypeError(`xdp.off must be true, got ${describe(v.off)}`)
+  let flags = v.force === undefined || !checkBool(v.force, 'xdp.force') ? 1 : 0
+  if (v.mode !== undefined) {
+    if (!Object.hasOwn(XDP_MODES, v.mode))
+      throw new RangeError(`xdp.mode must be 'generic', 'driver' or 'offload', got ${describe(v.mode)}`)
+    flags |= XDP_MODES[v.mode]
+  }
+  const f: LinkSpecFields = { xdpFlags: flags }
+  if (v.fd !== undefined) f.xdpFd = checkInt(v.fd, 'xdp.fd', 0, 0x7fffffff)
+  if (v.pinned !== undefined) {
+    if (typeof v.pinned !== 'string' || v.pinned.length === 0) throw new TypeError(`xdp.pinned must be a path, got ${describe(v.pinned)}`)
+    f.xdpPinned = checkText(v.pinned, 'xdp.pinned')
+  }
+  if (v.off) f.xdpFd = -1
   return f
 }
 

@@ -4,7 +4,7 @@
  * @module
  */
 
-import type { BondPortSettings, BridgePortSettings } from './link-extras.js'
+import type { BondPortSettings, BridgePortSettings, XdpAttached } from './link-extras.js'
 
 /**
  * A network interface, with the names `ip -j link` uses.
@@ -102,6 +102,8 @@ export interface Link {
   bridgePort?: BridgePortSettings
   /** This link's settings as a bond port (when its master is a bond). */
   bondPort?: BondPortSettings
+  /** The XDP programs attached (absent when none). */
+  xdp?: XdpAttached
 }
 
 /**

@@ -78,6 +78,10 @@ export interface LinkSpecFields {
   portKind?: string
   /** Port settings (IFLA_INFO_SLAVE_DATA), checked by the core's port registry. */
   port?: Record<string, unknown>
+  /** IFLA_XDP: a program fd (-1 detaches) or a pinned path, and XDP_FLAGS_*. */
+  xdpFd?: number
+  xdpPinned?: string
+  xdpFlags?: number
 }
 
 /** ops.rs `addr_spec`. */
@@ -357,6 +361,9 @@ const LINK_SPEC = {
   protodownReasonValue: 'number',
   portKind: 'string',
   port: 'object',
+  xdpFd: 'number',
+  xdpPinned: 'string',
+  xdpFlags: 'number',
 } as const
 const ADDR_SPEC = {
   address: 'string',

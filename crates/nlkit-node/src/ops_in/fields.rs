@@ -52,6 +52,9 @@ const LINK_SPEC: Fields = &[
     ("protodownReasonValue", Int),
     ("portKind", Str),
     ("port", Map),
+    ("xdpFd", Int),
+    ("xdpPinned", Str),
+    ("xdpFlags", Int),
 ];
 const ADDR_SPEC: Fields = &[
     ("address", Str),

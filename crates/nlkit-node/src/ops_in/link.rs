@@ -2,7 +2,7 @@
 //! statistics -> core requests. src/links.ts has checked and resolved every field.
 
 use nlkit::netns::NetnsRef;
-use nlkit::rtnl::link::{self, stats, LinkSpec};
+use nlkit::rtnl::link::{self, stats, xdp, LinkSpec};
 use nlkit::rtnl::settings::Settings;
 use nlkit::rtnl::{after_link, Filter, LinkRef, Request};
 use nlkit::Error;
@@ -48,6 +48,18 @@ fn link_spec(a: &Args) -> R<LinkSpec> {
             (Some(k), Some(s)) => Some((k.to_string(), s.clone())),
             (None, None) => None,
             _ => return Err(invalid("port settings need their master's kind")),
+        },
+        xdp: match (a.0.int("xdpFd", -1, i32::MAX as i64).map_err(bad)?, a.str("xdpPinned")?, a.u32("xdpFlags")?) {
+            (None, None, None) => None,
+            (fd, pinned, flags) => Some(xdp::Attach {
+                prog: match (fd, pinned) {
+                    (Some(-1) | None, None) => xdp::Prog::Detach,
+                    (Some(fd), None) => xdp::Prog::Fd(fd as i32),
+                    (None, Some(p)) => xdp::Prog::Pinned(p.to_string()),
+                    (Some(_), Some(_)) => return Err(invalid("xdp: fd or pinned, not both")),
+                },
+                flags: flags.unwrap_or(xdp::UPDATE_IF_NOEXIST),
+            }),
         },
     })
 }

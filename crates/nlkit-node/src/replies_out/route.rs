@@ -75,6 +75,22 @@ pub fn link(o: &mut String, l: &Link, names: Names<'_>) {
     if let Some(s) = &l.stats {
         link_stats(j.raw("stats"), s);
     }
+    if let Some(x) = l.xdp.as_ref().filter(|x| x.mode != "none") {
+        let mut xj = Obj::new(j.raw("xdp"));
+        xj.str("mode", x.mode).opt_num("progId", x.prog_id);
+        let o = xj.raw("attached");
+        o.push('[');
+        for (i, (mode, id)) in x.progs.iter().enumerate() {
+            if i > 0 {
+                o.push(',');
+            }
+            let mut pj = Obj::new(o);
+            pj.str("mode", mode).num("progId", *id);
+            pj.end();
+        }
+        o.push(']');
+        xj.end();
+    }
     if !l.vlans.is_empty() {
         super::bridge::vlans(j.raw("vlans"), &l.vlans);
     }

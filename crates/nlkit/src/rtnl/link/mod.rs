@@ -6,6 +6,7 @@ pub mod ports;
 mod spec;
 pub mod stats;
 pub mod tun;
+pub mod xdp;
 
 pub use spec::{add, add_veth, set, Encoded, LinkSpec};
 
@@ -157,6 +158,8 @@ pub struct Link {
     pub port: Option<Settings>,
     /// The bridge VLANs of an AF_BRIDGE link message (`bridge vlan show`).
     pub vlans: Vec<crate::rtnl::bridge::vlan::Vlan>,
+    /// The XDP programs attached (IFLA_XDP), when the kernel reports the attribute.
+    pub xdp: Option<xdp::Attached>,
 }
 
 impl Link {
@@ -267,6 +270,7 @@ pub fn decode(payload: &[u8]) -> Result<Link, WireError> {
             IFLA_IFALIAS => l.alias = Some(attr_str(v)).filter(|s| !s.is_empty()),
             IFLA_STATS64 => l.stats = Some(decode_stats64(v)),
             vlan::AF_SPEC if h[0] == vlan::FAMILY => l.vlans = vlan::decode_af_spec(v),
+            xdp::ATTR => l.xdp = Some(xdp::decode(v)),
             IFLA_PROTO_DOWN => l.proto_down = attr_u8(v).map(|x| x != 0),
             IFLA_PROTO_DOWN_REASON => {
                 for (rty, rv) in attrs(v).map_while(Result::ok) {

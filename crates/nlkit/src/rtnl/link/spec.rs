@@ -39,6 +39,8 @@ pub struct LinkSpec {
     pub proto_down_reason: Option<(u32, u32)>,
     /// Port settings for the link's master, by the master's kind (`"bridge"`, `"bond"`).
     pub port: Option<(String, Settings)>,
+    /// An XDP program to attach, or a detach.
+    pub xdp: Option<super::xdp::Attach>,
 }
 
 /// An encoded link request with what must stay alive until it is sent.
@@ -110,6 +112,9 @@ fn encode_spec(ty: u16, flags: u16, index: i32, spec: &LinkSpec, set_name: bool)
         }
         b.attr_u32(IFLA_PROTO_DOWN_REASON_VALUE, value);
         b.nest_end(n);
+    }
+    if let Some(x) = &spec.xdp {
+        super::xdp::encode(x, &mut b, &mut ctx)?;
     }
     if let Some(ns) = &spec.netns {
         match ns {
