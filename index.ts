@@ -133,6 +133,7 @@ export {
 } from './src/default-nexthop.js'
 export { linkAltnameAdd, linkAltnameDel, linkStats, neighAppend } from './src/default-link.js'
 export {
+  maddrList,
   netconfList,
   nsidList,
   nsidGet,
@@ -151,6 +152,7 @@ export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './s
 export type {
   AddrLabel,
   AddrLabelSpec,
+  MulticastAddress,
   NetconfEntry,
   NetconfFilter,
   NsidEntry,

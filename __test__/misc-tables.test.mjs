@@ -3,9 +3,10 @@
 // IPv6 address labels (added, listed, removed, on a device) and neighbour tables (listed,
 // changed per device and for the table, refused bad input). Everything happens in namespaces of
 // this file's own (its entry in support/registry.mjs): netconf, nsids, labels and ntable device
-// parameters are per namespace.
+// parameters are per namespace. Multicast groups: listed as ip maddr shows them, one joined by a
+// socket in the namespace.
 
-import { execFileSync } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import test from 'ava'
 import * as nl from '../index.js'
 import { Collector } from './support/events.mjs'
@@ -229,4 +230,35 @@ test("subscribe(['netconf', 'nsid']): listExisting equals netconfList; a sysctl 
     what: 'nsid 31 released with its namespace',
   })
   t.false((await c.nsidList()).some((x) => x.nsid === 31))
+})
+
+test('maddrList: IP groups as ip maddr show lists them, including one a socket joins while it is open', async (t) => {
+  const { ns, c, a, sh } = await setup(t)
+  ipDo(['-n', ns, 'link', 'set', a, 'up'])
+  ipDo(['-n', ns, 'addr', 'add', '10.163.0.1/24', 'dev', a])
+  /** `ip maddr show dev X`'s inet/inet6 groups. */
+  const ipMaddr = (dev) =>
+    sh('ip', 'maddr', 'show', 'dev', dev)
+      .split('\n')
+      .map((l) => l.trim().match(/^(inet6?)\s+(\S+)/))
+      .filter(Boolean)
+      .map((m) => `${m[1] === 'inet' ? 4 : 6} ${m[2]}`)
+      .sort()
+  const mine = async (dev) => (await c.maddrList({ dev })).map((m) => `${m.family} ${m.address}`).sort()
+  t.deepEqual(await mine(a), ipMaddr(a))
+  t.deepEqual(await mine('lo'), ipMaddr('lo'))
+  // A socket in the namespace joins 239.1.63.5 on the link; the group is listed while it stays open.
+  const join = `const s = require('dgram').createSocket('udp4'); s.bind(0, () => { s.addMembership('239.1.63.5', '10.163.0.1'); console.log('joined') }); setTimeout(() => s.close(), 3000)`
+  const child = execFile('ip', ['netns', 'exec', ns, process.execPath, '-e', join])
+  await new Promise((resolve) => child.stdout.once('data', resolve))
+  t.true((await mine(a)).includes('4 239.1.63.5'))
+  t.deepEqual(await mine(a), ipMaddr(a))
+  const all = await c.maddrList()
+  t.true(all.every((m) => m.dev !== undefined && (m.family === 4 || m.family === 6)))
+  t.deepEqual(
+    (await c.maddrList({ family: 6 })).every((m) => m.family === 6),
+    true,
+  )
+  child.kill()
+  await t.throwsAsync(c.maddrList({ family: 5 }), { instanceOf: RangeError, message: /filter.family/ })
 })

@@ -7,8 +7,27 @@
  */
 
 import { conn } from './default.js'
-import type { AddrLabel, AddrLabelSpec, NetconfEntry, NetconfFilter, NsidEntry, Ntable, NtableChange, NtableFilter } from './misc-tables.js'
-import type { CallOptions, NetnsRef } from './types.js'
+import type {
+  AddrLabel,
+  AddrLabelSpec,
+  MulticastAddress,
+  NetconfEntry,
+  NetconfFilter,
+  NsidEntry,
+  Ntable,
+  NtableChange,
+  NtableFilter,
+} from './misc-tables.js'
+import type { CallOptions, LinkRef, NetnsRef } from './types.js'
+
+/**
+ * IP multicast groups the links have joined (`ip maddr show [dev X]`, inet and inet6).
+ *
+ * @category Addresses
+ */
+export function maddrList(filter?: { dev?: LinkRef; family?: 4 | 6 }, o?: CallOptions): Promise<MulticastAddress[]> {
+  return conn().maddrList(filter, o)
+}
 
 /**
  * Per-device IP settings (`ip -j netconf show [dev X]`): forwarding, rp_filter, proxy_neigh, ...

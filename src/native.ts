@@ -266,7 +266,7 @@ export type Op =
   | ({ op: 'linkSet' } & LinkSpecFields & LinkSel)
   | ({ op: 'linkAltnameAdd' | 'linkAltnameDel'; altnames: string[] } & LinkSel)
   | ({ op: 'linkStats'; groups: number } & OptLinkSel)
-  | { op: 'netconfList'; family: number; index?: number }
+  | { op: 'netconfList' | 'maddrList'; family: number; index?: number }
   | { op: 'nsidList' | 'addrlabelList' }
   | { op: 'nsidGet'; netns: NetnsSpec }
   | { op: 'nsidSet'; netns: NetnsSpec; nsid: number }
@@ -489,6 +489,7 @@ export const OP_FIELDS = {
   linkAltnameDel: { ...COMMON, ...LINK, altnames: 'array' },
   linkStats: { ...COMMON, ...LINK, groups: 'number' },
   netconfList: { ...COMMON, ...FAMILY, index: 'number' },
+  maddrList: { ...COMMON, ...FAMILY, index: 'number' },
   nsidList: { ...COMMON },
   nsidGet: { ...COMMON, netns: 'object' },
   nsidSet: { ...COMMON, netns: 'object', nsid: 'number' },

@@ -167,7 +167,7 @@ const REGISTRY = {
     v4: ['10.162.0.0/16', '239.1.62.0/24'],
     v6: ['2001:db8:162::/48', 'ff0e::1:62:0/112'],
   },
-  'misc-tables': { prefix: 'mst', netns: ['nlk-mst-'], v6: ['2001:db8:15a::/48'] },
+  'misc-tables': { prefix: 'mst', netns: ['nlk-mst-'], v4: ['10.163.0.0/16', '239.1.63.0/24'], v6: ['2001:db8:15a::/48'] },
   'links-extras': { prefix: 'lxe', netns: ['nlk-lxe-'], v4: ['10.159.0.0/16'] },
   'events-subscribe': {
     prefix: 'evf',

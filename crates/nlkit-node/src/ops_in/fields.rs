@@ -176,6 +176,7 @@ pub const OPS: &[(&str, &[Fields])] = &[
     ("linkAltnameDel", &[LINK, ALTNAMES]),
     ("linkStats", &[LINK, STATS_GROUPS]),
     ("netconfList", &[FAMILY, &[("index", Int)]]),
+    ("maddrList", &[FAMILY, &[("index", Int)]]),
     ("nsidList", &[]),
     ("nsidGet", &[NETNS_REF]),
     ("nsidSet", &[NETNS_REF, &[("nsid", Int)]]),

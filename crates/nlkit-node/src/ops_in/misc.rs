@@ -6,7 +6,7 @@ use std::net::IpAddr;
 use std::os::fd::AsRawFd;
 
 use nlkit::netns::NetnsRef;
-use nlkit::rtnl::misc::{addrlabel, netconf, nsid, ntable};
+use nlkit::rtnl::misc::{addrlabel, maddr, netconf, nsid, ntable};
 use nlkit::rtnl::settings::Settings;
 use nlkit::rtnl::{Filter, Request};
 use nlkit::Error;
@@ -57,6 +57,13 @@ pub(super) fn request(a: &Args, name: &str) -> R<Request> {
             let (t, keep) = target(a)?;
             let id = a.0.int("nsid", -1, i32::MAX as i64).map_err(bad)?.ok_or_else(|| invalid("nsid"))?;
             keeping(Request::ack(nsid::set(t, id as i32)), keep)
+        }
+        "maddrList" => {
+            let f = match family(a)? {
+                0 => return Err(invalid("family (the kernel dumps one at a time)")),
+                f => f,
+            };
+            Request::dump(maddr::dump(f), Filter { index: a.u32("index")?, ..Default::default() })
         }
         "addrlabelList" => Request::dump(addrlabel::dump(), Filter::default()),
         "addrlabelAdd" | "addrlabelDel" => Request::ack(addrlabel::encode(&label(a)?, name == "addrlabelAdd")),

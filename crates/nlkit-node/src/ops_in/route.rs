@@ -374,8 +374,8 @@ pub fn request(op: &Settings, netns: Option<&NetnsRef>) -> R<Request> {
             Request::dump(rule::dump(fam), Filter { family: (fam != 0).then_some(fam), ..Default::default() })
         }
         other if other.starts_with("nexthop") => super::nexthop::request(&a, other)?,
-        other @ ("netconfList" | "nsidList" | "nsidGet" | "nsidSet" | "addrlabelList" | "addrlabelAdd" | "addrlabelDel" | "ntableList"
-        | "ntableChange") => super::misc::request(&a, other)?,
+        other @ ("netconfList" | "maddrList" | "nsidList" | "nsidGet" | "nsidSet" | "addrlabelList" | "addrlabelAdd" | "addrlabelDel"
+        | "ntableList" | "ntableChange") => super::misc::request(&a, other)?,
         other @ ("mdbList" | "mdbAdd" | "mdbReplace" | "mdbDel" | "vlanList" | "vlanAdd" | "vlanDel") => super::bridge::request(&a, other)?,
         // Anything else is traffic control's (which refuses what it does not know).
         other => super::tc::request(&a, other)?,

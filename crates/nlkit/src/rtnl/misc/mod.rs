@@ -1,10 +1,12 @@
 //! The smaller rtnetlink tables, each a list of flat records with `ip -j`'s names in camelCase:
 //! per-device IP settings (`ip netconf`), network namespace ids (`ip netns set/list-id`), IPv6
-//! address labels (`ip addrlabel`) and neighbour tables (`ip ntable`). A record is
+//! address labels (`ip addrlabel`), neighbour tables (`ip ntable`) and IP multicast
+//! memberships (`ip maddr`). A record is
 //! [`Settings`] (keys in the module's table) rather than a struct per table: what they hold is
 //! a handful of scalars each, decoded by one table per module.
 
 pub mod addrlabel;
+pub mod maddr;
 pub mod netconf;
 pub mod nsid;
 pub mod ntable;
@@ -18,6 +20,7 @@ pub enum RecordKind {
     Nsid,
     AddrLabel,
     Ntable,
+    Maddr,
 }
 
 impl RecordKind {
@@ -27,6 +30,7 @@ impl RecordKind {
             RecordKind::Nsid => "nsid",
             RecordKind::AddrLabel => "addrlabel",
             RecordKind::Ntable => "ntable",
+            RecordKind::Maddr => "maddr",
         }
     }
 }
@@ -47,11 +51,12 @@ pub fn decode(msg: &Message<'_>) -> Option<Result<Record, WireError>> {
         nsid::RTM_NEWNSID | nsid::RTM_DELNSID => nsid::decode(msg.payload),
         addrlabel::RTM_NEWADDRLABEL | addrlabel::RTM_DELADDRLABEL => addrlabel::decode(msg.payload),
         ntable::RTM_NEWNEIGHTBL => ntable::decode(msg.payload),
+        maddr::RTM_NEWMULTICAST | maddr::RTM_DELMULTICAST | maddr::RTM_GETMULTICAST => maddr::decode(msg.payload),
         _ => return None,
     })
 }
 
 /// Whether a message of type `ty` deletes its record.
 pub fn is_del(ty: u16) -> bool {
-    matches!(ty, netconf::RTM_DELNETCONF | nsid::RTM_DELNSID | addrlabel::RTM_DELADDRLABEL)
+    matches!(ty, netconf::RTM_DELNETCONF | nsid::RTM_DELNSID | addrlabel::RTM_DELADDRLABEL | maddr::RTM_DELMULTICAST)
 }
