@@ -260,6 +260,39 @@ test('mpls and ioam6 encaps: added where the kernel has them, else skipped namin
   t.pass()
 })
 
+test('seg6local count and flavors (psp, next-csid with lblen/nflen): as ip -j -d and ip -s show them', async (t) => {
+  const { ns, c, a } = await setup(t)
+  await c.routeAdd({ dst: '2001:db8:213:20::/64', dev: a, encap: { type: 'seg6local', action: 'End', count: true } })
+  await c.routeAdd({ dst: '2001:db8:213:21::/64', dev: a, encap: { type: 'seg6local', action: 'End', flavors: ['psp'] } })
+  await c.routeAdd({
+    dst: '2001:db8:213:22::/64',
+    dev: a,
+    encap: { type: 'seg6local', action: 'End', flavors: ['next-csid'], lblen: 32, nflen: 16 },
+  })
+  const raw = (dst, s = []) =>
+    JSON.parse(execFileSync('ip', ['-n', ns, '-j', '-d', ...s, '-6', 'route', 'show', dst], { encoding: 'utf8' }))[0]
+  const counted = await listed(c, '2001:db8:213:20::/64')
+  t.like(counted.encap, { type: 'seg6local', action: 'End', count: true, counters: { packets: 0, bytes: 0, errors: 0 } })
+  const ipc = raw('2001:db8:213:20::/64', ['-s'])
+  if (ipc.packets !== undefined) t.is(counted.encap.counters.packets, ipc.packets)
+  t.deepEqual(raw('2001:db8:213:21::/64').flavors, ['psp'])
+  t.deepEqual((await listed(c, '2001:db8:213:21::/64')).encap.flavors, ['psp'])
+  t.like(raw('2001:db8:213:22::/64'), { flavors: ['next-csid'], lblen: 32, nflen: 16 })
+  t.like((await listed(c, '2001:db8:213:22::/64')).encap, { flavors: ['next-csid'], lblen: 32, nflen: 16 })
+  // A listed route given back (counters included) replaces it unchanged.
+  await c.routeReplace({ dst: '2001:db8:213:20::/64', dev: a, encap: counted.encap })
+  t.true((await listed(c, '2001:db8:213:20::/64')).encap.count)
+  await t.throwsAsync(c.routeAdd({ dst: '2001:db8:213:23::/64', dev: a, encap: { type: 'seg6local', action: 'End', flavors: ['fast'] } }), {
+    instanceOf: RangeError,
+    message: /encap.flavors\[0\]/,
+  })
+  await t.throwsAsync(c.routeAdd({ dst: '2001:db8:213:23::/64', dev: a, encap: { type: 'seg6local', action: 'End', lblen: 32 } }), {
+    instanceOf: RangeError,
+    message: /flavors/,
+  })
+  t.is(ipRoute(ns, 6, '2001:db8:213:23::/64'), undefined)
+})
+
 /** LWT programs (`r0 = BPF_OK; exit`) pinned in a bpf filesystem of the test's own. */
 function lwtPrograms(t) {
   const dir = mkdtempSync(join(tmpdir(), 'nlk-rte-bpf-'))
@@ -295,7 +328,10 @@ test('bpf encap with pinned programs on every hook: listed as ip -d route shows 
   const raw = JSON.parse(execFileSync('ip', ['-n', ns, '-j', '-d', 'route', 'show', '10.213.9.0/24'], { encoding: 'utf8' }))[0]
   t.like(raw, { encap: 'bpf', in: 'hin', out: 'hout', xmit: 'hxmit' })
   // Given back (by name only, no program): refused before anything is sent.
-  await t.throwsAsync(c.routeReplace({ dst: '10.213.9.0/24', dev: a, encap: mine.encap }), { instanceOf: TypeError, message: /encap.in takes either fd or pinned/ })
+  await t.throwsAsync(c.routeReplace({ dst: '10.213.9.0/24', dev: a, encap: mine.encap }), {
+    instanceOf: TypeError,
+    message: /encap.in takes either fd or pinned/,
+  })
   // stdin (fd 0) is no BPF program: the kernel refuses it and nothing is added.
   const e = await t.throwsAsync(c.routeAdd({ dst: '10.213.10.0/24', dev: a, encap: { type: 'bpf', xmit: { fd: 0, name: 'x' } } }))
   t.true(['EBADF', 'EINVAL'].includes(e.code), e.message)

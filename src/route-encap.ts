@@ -51,6 +51,23 @@ export interface Seg6LocalEncap {
   segments?: string[]
   /** HMAC key id of that SRH. */
   hmac?: number
+  /** Keep packet/byte/error counters for the route (`count`; read with `counters`). */
+  count?: boolean
+  /** The counters, when `count` was asked for (read-only). */
+  counters?: {
+    /** Packets processed. */
+    packets: number
+    /** Bytes processed. */
+    bytes: number
+    /** Packets dropped on errors. */
+    errors: number
+  }
+  /** SRv6 flavors (`flavors psp,usp,usd,next-csid`). */
+  flavors?: ('psp' | 'usp' | 'usd' | 'next-csid')[]
+  /** Locator-block length in bits, with next-csid (`lblen`). */
+  lblen?: number
+  /** Node-function length in bits, with next-csid (`nflen`). */
+  nflen?: number
 }
 
 /**
@@ -246,6 +263,15 @@ const TYPES: Record<string, { keys: Record<string, Check>; required: string[] }>
       oif: INDEX,
       segments,
       hmac: U32,
+      count: (v: unknown, n: string) => checkBool(v, n),
+      // What the kernel reports for `count`; accepted back and not sent.
+      counters: () => undefined,
+      flavors: (v: unknown, n: string) => {
+        if (!Array.isArray(v) || v.length === 0) throw new TypeError(`${n} must be a non-empty array of 'psp', 'usp', 'usd', 'next-csid'`)
+        return v.map((f, i) => oneOf(['psp', 'usp', 'usd', 'next-csid'])(f, `${n}[${i}]`))
+      },
+      lblen: (v: unknown, n: string) => checkInt(v, n, 1, 255),
+      nflen: (v: unknown, n: string) => checkInt(v, n, 1, 255),
     },
     required: ['action'],
   },

@@ -8,7 +8,10 @@ use crate::rtnl::settings::{Settings, Value};
 use crate::wire::{attrs, fixed, u32_at, MsgBuilder};
 
 pub(super) const KEYS: &[&str] = &["type", "mode", "segments", "hmac"];
-pub(super) const LOCAL_KEYS: &[&str] = &["type", "action", "table", "vrftable", "nh4", "nh6", "iif", "oif", "segments", "hmac"];
+/// `counters` is what the kernel reports for `count`: accepted back and not sent.
+pub(super) const LOCAL_KEYS: &[&str] = &[
+    "type", "action", "table", "vrftable", "nh4", "nh6", "iif", "oif", "segments", "hmac", "count", "counters", "flavors", "lblen", "nflen",
+];
 
 /// The most segments one SRH takes here (its length must fit hdrlen's byte).
 pub const MAX_SEGMENTS: usize = 64;
@@ -28,6 +31,16 @@ const SEG6_LOCAL_NH6: u16 = 5;
 const SEG6_LOCAL_IIF: u16 = 6;
 const SEG6_LOCAL_OIF: u16 = 7;
 const SEG6_LOCAL_VRFTABLE: u16 = 9;
+const SEG6_LOCAL_COUNTERS: u16 = 10;
+const SEG6_LOCAL_FLAVORS: u16 = 11;
+const SEG6_LOCAL_CNT_PACKETS: u16 = 2;
+const SEG6_LOCAL_CNT_BYTES: u16 = 3;
+const SEG6_LOCAL_CNT_ERRORS: u16 = 4;
+const SEG6_LOCAL_FLV_OPERATION: u16 = 1;
+const SEG6_LOCAL_FLV_LCBLOCK_BITS: u16 = 2;
+const SEG6_LOCAL_FLV_LCNODE_FN_BITS: u16 = 3;
+/// SEG6_LOCAL_FLV_OP_* bit numbers, as ip names them.
+const FLAVORS: &[(&str, u32)] = &[("psp", 1), ("usp", 2), ("usd", 3), ("next-csid", 4)];
 const END_B6_ENCAPS: u32 = 10;
 pub const ACTIONS: &[(&str, u32)] = &[
     ("End", 1),
@@ -156,7 +169,70 @@ pub(super) fn encode_local(s: &Settings, b: &mut MsgBuilder) -> Result<(), Strin
         None if s.get("hmac").is_some() => return Err("encap.hmac goes with encap.segments".into()),
         None => {}
     }
+    // `count`: ask for per-route counters (iproute2 sends the three zeroed).
+    if s.bool("count").map_err(|e| format!("encap.{e}"))? == Some(true) {
+        let n = b.nest_start(SEG6_LOCAL_COUNTERS);
+        for ty in [SEG6_LOCAL_CNT_PACKETS, SEG6_LOCAL_CNT_BYTES, SEG6_LOCAL_CNT_ERRORS] {
+            b.attr(ty, &0u64.to_ne_bytes());
+        }
+        b.nest_end(n);
+    }
+    let flavors = super::list(s, "flavors", "flavor names", |v| match v {
+        Value::Str(n) => FLAVORS.iter().find(|(f, _)| f == n).map(|(_, bit)| *bit),
+        _ => None,
+    })?;
+    let (lblen, nflen) = (int(s, "lblen", 1, 255)?, int(s, "nflen", 1, 255)?);
+    if let Some(f) = flavors {
+        let n = b.nest_start(SEG6_LOCAL_FLAVORS);
+        b.attr_u32(SEG6_LOCAL_FLV_OPERATION, f.iter().fold(0, |m, bit| m | 1 << bit));
+        if let Some(l) = lblen {
+            b.attr(SEG6_LOCAL_FLV_LCBLOCK_BITS, &[l as u8]);
+        }
+        if let Some(l) = nflen {
+            b.attr(SEG6_LOCAL_FLV_LCNODE_FN_BITS, &[l as u8]);
+        }
+        b.nest_end(n);
+    } else if lblen.is_some() || nflen.is_some() {
+        return Err("encap.lblen and encap.nflen go with encap.flavors".into());
+    }
     Ok(())
+}
+
+fn decode_flavors(v: &[u8], s: &mut Settings) {
+    for (ty, a) in attrs(v).map_while(Result::ok) {
+        match ty {
+            SEG6_LOCAL_FLV_OPERATION if a.len() >= 4 => {
+                let ops = u32_at(a, 0);
+                let names = FLAVORS.iter().filter(|(_, bit)| ops & (1 << bit) != 0).map(|(n, _)| Value::Str(n.to_string()));
+                s.set("flavors", Value::List(names.collect()));
+            }
+            SEG6_LOCAL_FLV_LCBLOCK_BITS if !a.is_empty() => {
+                s.set_int("lblen", a[0]);
+            }
+            SEG6_LOCAL_FLV_LCNODE_FN_BITS if !a.is_empty() => {
+                s.set_int("nflen", a[0]);
+            }
+            _ => {}
+        }
+    }
+}
+
+/// The counters the kernel keeps for a route asked to `count` (`ip -s route`).
+fn decode_counters(v: &[u8], s: &mut Settings) {
+    s.set_bool("count", true);
+    let mut c = Settings::new();
+    for (ty, a) in attrs(v).map_while(Result::ok) {
+        let key = match ty {
+            SEG6_LOCAL_CNT_PACKETS => "packets",
+            SEG6_LOCAL_CNT_BYTES => "bytes",
+            SEG6_LOCAL_CNT_ERRORS => "errors",
+            _ => continue,
+        };
+        if let Some(b) = a.get(..8) {
+            c.set_int(key, u64::from_ne_bytes(b.try_into().unwrap_or_default()).min(i64::MAX as u64) as i64);
+        }
+    }
+    s.set("counters", Value::Map(c));
 }
 
 pub(super) fn decode_local(v: &[u8], s: &mut Settings) {
@@ -186,6 +262,8 @@ pub(super) fn decode_local(v: &[u8], s: &mut Settings) {
             SEG6_LOCAL_NH6 if a.len() == 16 => {
                 s.set_str("nh6", Ipv6Addr::from(fixed::<16>(a)).to_string());
             }
+            SEG6_LOCAL_FLAVORS => decode_flavors(a, s),
+            SEG6_LOCAL_COUNTERS => decode_counters(a, s),
             _ => {}
         }
     }

@@ -58,7 +58,7 @@ fn enc(pairs: &[(&str, &str)]) -> Settings {
     };
     let mut s = Settings::new();
     for (k, v) in pairs {
-        let list = matches!(*k, "segments" | "labels");
+        let list = matches!(*k, "segments" | "labels" | "flavors");
         s.set(k, if list { Value::List(v.split(',').map(one).collect()) } else { one(v) });
     }
     s
@@ -340,4 +340,30 @@ fn bpf_by_descriptor_is_laid_out_as_ip_does() {
     back.set_int("headroom", 14);
     assert_eq!(e.settings(), back);
     assert_eq!(AF_INET, 2);
+}
+
+/// `encap seg6local action End count`, `... flavors psp` and `... flavors next-csid lblen 32
+/// nflen 16` (iproute2 6.1): the RTA_ENCAP contents, and decoded back.
+#[test]
+fn seg6local_count_and_flavors_equal_iproute2() {
+    let count = built(&[("type", "seg6local"), ("action", "End"), ("count", "true")]);
+    let mut want = hex("080001000100000028000a800c00020000000000000000000c00030000000000000000000c0004000000000000000000");
+    assert_eq!(count.data, want);
+    let psp = built(&[("type", "seg6local"), ("action", "End"), ("flavors", "psp")]);
+    assert_eq!(psp.data, hex("08000100010000000c000b800800010002000000"));
+    let csid = built(&[("type", "seg6local"), ("action", "End"), ("flavors", "next-csid"), ("lblen", "32"), ("nflen", "16")]);
+    // iproute2's u8 padding bytes are garbage (f0 01 00, e1 01 00): nlkit sends zeros.
+    assert_eq!(csid.data, hex("08000100010000001c000b80080001001000000005000200200000000500030010000000"));
+    let s = csid.settings();
+    assert_eq!(s.get("flavors"), Some(&Value::List(vec![Value::Str("next-csid".into())])));
+    assert_eq!((s.get("lblen"), s.get("nflen")), (Some(&Value::Int(32)), Some(&Value::Int(16))));
+    // Counters as the kernel reports them, given back: not sent again.
+    want[16] = 5;
+    let c = Encap { ty: count.ty, data: want }.settings();
+    assert_eq!(c.get("count"), Some(&Value::Bool(true)));
+    let Some(Value::Map(m)) = c.get("counters") else { panic!("counters: {c:?}") };
+    assert_eq!(m.get("packets"), Some(&Value::Int(5)));
+    assert_eq!(Encap::from_settings(&c).unwrap().encap.data, count.data);
+    assert!(Encap::from_settings(&enc(&[("type", "seg6local"), ("action", "End"), ("lblen", "32")])).unwrap_err().contains("flavors"));
+    assert!(Encap::from_settings(&enc(&[("type", "seg6local"), ("action", "End"), ("flavors", "fast")])).is_err());
 }
