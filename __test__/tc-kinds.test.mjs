@@ -6,35 +6,18 @@
 // bad options before anything is sent (tc unchanged after each). Links: this file's veth pairs
 // (prefix in support/registry.mjs), kept down.
 
-import { execFileSync } from 'node:child_process'
 import test from 'ava'
 import * as nl from '../index.js'
 import { namer } from './support/names.mjs'
 import { owned } from './support/registry.mjs'
-import { tc, tcStats } from './support/tc.mjs'
+import { tc, tcStats, qdiscKinds, UNKNOWN_QDISC } from './support/tc.mjs'
 import { veth } from './support/veth.mjs'
 
 const own = owned('tc-kinds')
 const name = namer(own.prefix)
 
-const UNKNOWN = /Specified qdisc kind is unknown/
-
-/** Whether the kernel knows a qdisc kind: tried on a scratch veth pair of this file's. */
-function probe(kind) {
-  const [a, b] = [name(), name()]
-  execFileSync('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b])
-  try {
-    execFileSync('tc', ['qdisc', 'add', 'dev', a, 'root', kind], { stdio: ['ignore', 'pipe', 'pipe'] })
-    return true
-  } catch (e) {
-    if (UNKNOWN.test(String(e.stderr))) return false
-    throw e
-  } finally {
-    execFileSync('ip', ['link', 'del', a])
-  }
-}
-
-const HAS = Object.fromEntries(['netem', 'prio', 'sfq'].map((k) => [k, probe(k)]))
+const UNKNOWN = UNKNOWN_QDISC
+const HAS = qdiscKinds(['netem', 'prio', 'sfq'], name)
 
 /** nlkit's qdiscs of `dev` and tc's, comparable (options compared by each test). */
 async function both(dev) {

@@ -79,3 +79,27 @@ export function tcFilters(ns, dev, parent) {
   if (keys.length !== json.length) throw new Error(`tc printed ${keys.length} filters as text, ${json.length} as JSON`)
   return json.map((f, i) => (f.options && keys[i].length ? { ...f, options: { ...f.options, match: keys[i] } } : f))
 }
+
+/** What tc and nlkit report for a qdisc kind this kernel lacks. */
+export const UNKNOWN_QDISC = /Specified qdisc kind is unknown/
+
+/**
+ * Which of `kinds` the kernel knows as qdiscs: each tried on a scratch veth pair named by
+ * `name()` (the calling file's own names), deleted again.
+ */
+export function qdiscKinds(kinds, name) {
+  const probe = (kind) => {
+    const [a, b] = [name(), name()]
+    execFileSync('ip', ['link', 'add', a, 'type', 'veth', 'peer', 'name', b])
+    try {
+      execFileSync('tc', ['qdisc', 'add', 'dev', a, 'root', kind], { stdio: ['ignore', 'pipe', 'pipe'] })
+      return true
+    } catch (e) {
+      if (UNKNOWN_QDISC.test(String(e.stderr))) return false
+      throw e
+    } finally {
+      execFileSync('ip', ['link', 'del', a])
+    }
+  }
+  return Object.fromEntries(kinds.map((k) => [k, probe(k)]))
+}
