@@ -88,15 +88,7 @@ mod tests {
     #[test]
     fn requests_are_byte_equal_to_tc_and_decode_back() {
         assert_captures("basic", ".", &cases());
-        for (file, parent, pref, proto, handle, _) in cases() {
-            let want = testdata(".", file);
-            let opts = options_of(&want);
-            let back = BASIC_KIND.decode(&opts);
-            assert_eq!(hexs(&add("basic", parent, pref, proto, handle, back.clone()).unwrap()), hexs(&want), "{file}: {back:?}");
-            for cut in 0..opts.len() {
-                let _ = BASIC_KIND.decode(&opts[..cut]);
-            }
-        }
+        assert_decoded_back("basic", ".", &cases(), |o| BASIC_KIND.decode(o));
     }
 
     #[test]

@@ -108,15 +108,7 @@ mod tests {
     fn requests_are_byte_equal_to_tc_and_decode_back() {
         let dir = ".";
         assert_captures("fw", dir, &cases());
-        for (file, parent, pref, proto, handle, _) in cases() {
-            let want = testdata(dir, file);
-            let opts = options_of(&want);
-            let back = FW_KIND.decode(&opts);
-            assert_eq!(hexs(&add("fw", parent, pref, proto, handle, back.clone()).unwrap()), hexs(&want), "{file}: {back:?}");
-            for cut in 0..opts.len() {
-                let _ = FW_KIND.decode(&opts[..cut]);
-            }
-        }
+        assert_decoded_back("fw", dir, &cases(), |o| FW_KIND.decode(o));
     }
 
     #[test]

@@ -66,6 +66,20 @@ pub fn assert_captures(kind: &str, dir: &str, cases: &[Capture]) {
     }
 }
 
+/// Each capture's options, decoded, encode to the same request; every cut of them decodes
+/// without a panic.
+pub fn assert_decoded_back(kind: &str, dir: &str, cases: &[Capture], decode: impl Fn(&[u8]) -> Settings) {
+    for (file, parent, pref, proto, handle, _) in cases {
+        let want = testdata(dir, file);
+        let opts = options_of(&want);
+        let back = decode(&opts);
+        assert_eq!(hexs(&add(kind, *parent, *pref, *proto, *handle, back.clone()).unwrap()), hexs(&want), "{file}: {back:?}");
+        for cut in 0..opts.len() {
+            let _ = decode(&opts[..cut]);
+        }
+    }
+}
+
 /// A request's TCA_OPTIONS payload (empty without one).
 pub fn options_of(msg: &[u8]) -> Vec<u8> {
     crate::wire::attrs(&msg[36..])

@@ -128,15 +128,7 @@ fn requests_are_byte_equal_to_tc() {
 
 #[test]
 fn decoded_requests_encode_the_same() {
-    for (file, parent, pref, proto, handle, _) in cases() {
-        let want = testdata("flower", file);
-        let opts = options_of(&want);
-        let back = FLOWER_KIND.decode(&opts);
-        assert_eq!(hexs(&add("flower", parent, pref, proto, handle, back.clone()).unwrap()), hexs(&want), "{file}: {back:?}");
-        for cut in 0..opts.len() {
-            let _ = FLOWER_KIND.decode(&opts[..cut]);
-        }
-    }
+    assert_decoded_back("flower", "flower", &cases(), |o| FLOWER_KIND.decode(o));
     let f4 = FLOWER_KIND.decode(&options_of(&testdata("flower", "f4")));
     assert_eq!(f4.str("vlanEthtype"), Ok(Some("ip")));
     assert_eq!(f4.get("dstPort"), Some(&masked(80, 0xff00)));

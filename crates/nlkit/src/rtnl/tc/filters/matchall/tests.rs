@@ -47,15 +47,7 @@ fn requests_are_byte_equal_to_tc() {
 
 #[test]
 fn decoded_requests_encode_the_same() {
-    for (file, parent, pref, proto, handle, _) in cases() {
-        let want = testdata("matchall", file);
-        let opts = options_of(&want);
-        let back = MATCHALL_KIND.decode(&opts);
-        assert_eq!(hexs(&add("matchall", parent, pref, proto, handle, back.clone()).unwrap()), hexs(&want), "{file}: {back:?}");
-        for cut in 0..opts.len() {
-            let _ = MATCHALL_KIND.decode(&opts[..cut]);
-        }
-    }
+    assert_decoded_back("matchall", "matchall", &cases(), |o| MATCHALL_KIND.decode(o));
 }
 
 #[test]
