@@ -19,6 +19,28 @@ use crate::{envelope, ops_in};
 /// (bounds the time the event loop spends in one call).
 pub const COLLECT_MAX: usize = 64;
 
+/// Turns operations carrying a token and a deadline into requests (one that cannot be built
+/// completes at once with its error), submits the rest and returns what completed at once: the
+/// raw and generic handles' `submit`.
+pub(super) fn submit_tokened<P: nlkit::Protocol, O>(
+    conn: &nlkit::conn::Conn<P>,
+    ops: &[O],
+    meta: impl Fn(&O) -> (u32, Option<u32>),
+    request: impl Fn(&O) -> nlkit::Result<nlkit::conn::Request<P>>,
+) -> Vec<nlkit::conn::Done<P::Object>> {
+    let mut batch = Vec::with_capacity(ops.len());
+    let mut done = Vec::new();
+    for op in ops {
+        let (token, timeout) = meta(op);
+        match request(op) {
+            Ok(r) => batch.push((token as u64, r, timeout.map(|t| Duration::from_millis(t as u64)))),
+            Err(e) => done.push(nlkit::conn::Done::new(token as u64, Err(e))),
+        }
+    }
+    done.append(&mut conn.submit_and_collect(batch, COLLECT_MAX));
+    done
+}
+
 type DoneFn = ThreadsafeFunction<String, (), String, Status, false, true>;
 
 /// Shared by the completer (any thread) and ref/unref (JS thread, needs `&mut`).

@@ -3,7 +3,6 @@
 //! the raw layer's records (see replies_out/genl.rs).
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -11,7 +10,7 @@ use napi_derive::napi;
 use nlkit::conn::{Completer, Conn, Done};
 use nlkit::genl::{Genl, Object};
 
-use super::conn::{options, ConnOptions, COLLECT_MAX};
+use super::conn::{options, submit_tokened, ConnOptions};
 use crate::envelope;
 use crate::ops_in::genl::{request, GenlOp};
 use crate::replies_out::genl;
@@ -68,16 +67,7 @@ impl NativeGenlConn {
     #[napi(catch_unwind)]
     pub fn submit(&self, ops: Vec<GenlOp>) -> Result<Option<Buffer>> {
         let conn = self.conn.as_ref().ok_or_else(|| Error::from_reason("connection not open"))?;
-        let mut batch = Vec::with_capacity(ops.len());
-        let mut done = Vec::new();
-        for op in &ops {
-            let token = op.token as u64;
-            match request(op) {
-                Ok(r) => batch.push((token, r, op.timeout.map(|t| Duration::from_millis(t as u64)))),
-                Err(e) => done.push(Done::new(token, Err(e))),
-            }
-        }
-        done.append(&mut conn.submit_and_collect(batch, COLLECT_MAX));
+        let done = submit_tokened(conn, &ops, |op| (op.token, op.timeout), request);
         Ok((!done.is_empty()).then(|| genl::batch(&done).into()))
     }
 

@@ -3,7 +3,6 @@
 //! read at the consumer's pace). Replies cross as bytes (see replies_out/raw.rs).
 
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use napi::bindgen_prelude::*;
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
@@ -12,7 +11,7 @@ use nlkit::conn::{Completer, Conn, Done};
 use nlkit::monitor::Monitor;
 use nlkit::raw::{Groups, Raw, RawMessage};
 
-use super::conn::{options, ConnOptions, COLLECT_MAX};
+use super::conn::{options, submit_tokened, ConnOptions};
 use super::monitor::{monitor_options, JsNotify, ReadyFn};
 use super::netns::NetnsSpec;
 use crate::envelope;
@@ -81,16 +80,7 @@ impl NativeRawConn {
     #[napi(catch_unwind)]
     pub fn submit(&self, ops: Vec<RawOp>) -> Result<Option<Buffer>> {
         let conn = self.conn.as_ref().ok_or_else(|| Error::from_reason("connection not open"))?;
-        let mut batch = Vec::with_capacity(ops.len());
-        let mut done = Vec::new();
-        for op in &ops {
-            let token = op.token as u64;
-            match request(op) {
-                Ok(r) => batch.push((token, r, op.timeout.map(|t| Duration::from_millis(t as u64)))),
-                Err(e) => done.push(Done::new(token, Err(e))),
-            }
-        }
-        done.append(&mut conn.submit_and_collect(batch, COLLECT_MAX));
+        let done = submit_tokened(conn, &ops, |op| (op.token, op.timeout), request);
         Ok((!done.is_empty()).then(|| raw::batch(&done).into()))
     }
 
