@@ -185,7 +185,7 @@ test('ip and ip6 encaps, and seg6local actions, both ways', async (t) => {
   t.deepEqual((await listed(c, '2001:db8:213:20::/64')).encap, { type: 'seg6', mode: 'encap', segments: ['2001:db8:213:ff::7'] })
 })
 
-test('via (an IPv6 next hop for an IPv4 route) and expires, both ways', async (t) => {
+test('via (an IPv6 next hop for an IPv4 route, also per multipath path) and expires, both ways', async (t) => {
   const { ns, c, a } = await setup(t)
   await c.routeAdd({ dst: '10.213.5.0/24', dev: a, via: '2001:db8:213::2' })
   const theirs = ipRoute(ns, 4, '10.213.5.0/24').route
@@ -198,6 +198,30 @@ test('via (an IPv6 next hop for an IPv4 route) and expires, both ways', async (t
   t.is(ipRoute(ns, 4, '10.213.5.0/24'), undefined)
   ipDo(['-n', ns, 'route', 'add', '10.213.6.0/24', 'via', 'inet6', '2001:db8:213::3', 'dev', a])
   t.deepEqual((await listed(c, '10.213.6.0/24')).via, { family: 'inet6', host: '2001:db8:213::3' })
+  // via inside multipath paths: as ip -j prints them, and a listed route given back.
+  await c.routeAdd({
+    dst: '10.213.16.0/24',
+    nexthops: [
+      { via: '2001:db8:213::2', dev: a },
+      { via: { family: 'inet6', host: '2001:db8:213::3' }, dev: a },
+    ],
+  })
+  const ipMp = JSON.parse(execFileSync('ip', ['-n', ns, '-j', 'route', 'show', '10.213.16.0/24'], { encoding: 'utf8' }))[0]
+  const mp = await listed(c, '10.213.16.0/24')
+  t.deepEqual(
+    mp.nexthops.map((n) => n.via),
+    ipMp.nexthops.map((n) => n.via),
+  )
+  t.deepEqual(
+    ipMp.nexthops.map((n) => n.via.host),
+    ['2001:db8:213::2', '2001:db8:213::3'],
+  )
+  await c.routeReplace({ ...mp, nexthops: mp.nexthops.map(({ via, dev, weight }) => ({ via, dev, weight })) })
+  t.deepEqual((await listed(c, '10.213.16.0/24')).nexthops, mp.nexthops)
+  await t.throwsAsync(c.routeAdd({ dst: '10.213.17.0/24', nexthops: [{ via: '2001:db8:213::2', gateway: '10.213.0.2', dev: a }] }), {
+    instanceOf: TypeError,
+    message: /nexthops\[0\]: give either gateway or via/,
+  })
 
   await c.routeAdd({ dst: '2001:db8:213:30::/64', dev: a, expires: 300 })
   const ipExpires = ipRoute(ns, 6, '2001:db8:213:30::/64').route.expires

@@ -101,6 +101,8 @@ export interface AddrFields {
 /** ops.rs `nexthops`: one path of a multipath route. */
 export interface NexthopFields {
   gateway?: string
+  /** A gateway of the other family (RTA_VIA). */
+  via?: string
   oif?: number
   weight?: number
   onlink?: boolean

@@ -87,6 +87,8 @@ export interface RouteVia {
 export interface RouteNexthop {
   /** Gateway address. */
   gateway?: string
+  /** A gateway of the other family (RTA_VIA), as `ip -j` prints it. */
+  via?: RouteVia
   /** Output interface name. */
   dev?: string
   /** Output interface index. */
@@ -153,6 +155,8 @@ export interface RouteSpec {
 export interface NexthopSpec {
   /** Gateway address of this path. */
   gateway?: string
+  /** A gateway of the other family (`nexthop via inet6 ADDR` for an IPv4 route): an address, or a listed path's `via`. */
+  via?: string | RouteVia
   /** Output interface of this path. */
   dev?: LinkRef
   /** 1..256 (default 1). */

@@ -14,7 +14,7 @@ import { netnsSpec } from './netns.js'
 import { appendRoutes } from './route-decode.js'
 import { RouteStream } from './route-stream.js'
 import { checkEncap } from './route-encap.js'
-import type { NexthopSpec, Route, RouteFilter, RouteGetOptions, RouteSpec } from './route-types.js'
+import type { NexthopSpec, Route, RouteFilter, RouteGetOptions, RouteSpec, RouteVia } from './route-types.js'
 import type { CallOptions } from './types.js'
 
 // The route shapes live in route-types.ts and route-encap.ts (this module stays short);
@@ -53,6 +53,15 @@ export function routeWrite(e: Engine, opName: RouteFields['op'], r: RouteSpec, o
   return routeMultipath(e, opName, subject, r.nexthops, f, o)
 }
 
+/** A gateway of the other family: an address, or `{ family, host }` as a listed route gives it. */
+function checkVia(via: string | RouteVia, name: string): string {
+  const v = typeof via === 'object' && via !== null ? via.host : via
+  const a = checkIp(v, name)
+  if (typeof via === 'object' && via.family !== (a.family === 4 ? 'inet' : 'inet6'))
+    throw new TypeError(`${name}.family ${describe(via.family)} does not match ${name}.host`)
+  return a.address
+}
+
 async function routeMultipath(
   e: Engine,
   opName: string,
@@ -67,6 +76,10 @@ async function routeMultipath(
       if (typeof nh !== 'object' || nh === null) throw new TypeError(`nexthops[${i}] must be an object`)
       const out: NexthopFields = {}
       if (nh.gateway !== undefined) out.gateway = checkIp(nh.gateway, `nexthops[${i}].gateway`, family).address
+      if (nh.via !== undefined) {
+        if (nh.gateway !== undefined) throw new TypeError(`nexthops[${i}]: give either gateway or via, not both`)
+        out.via = checkVia(nh.via, `nexthops[${i}].via`)
+      }
       if (nh.weight !== undefined) out.weight = checkInt(nh.weight, `nexthops[${i}].weight`, 1, 256)
       if (nh.onlink !== undefined) out.onlink = checkBool(nh.onlink, `nexthops[${i}].onlink`)
       if (nh.encap !== undefined) out.encap = checkEncap(nh.encap, `nexthops[${i}].encap`)
@@ -154,12 +167,8 @@ function routeFields(opName: RouteFields['op'], r: RouteSpec, o?: CallOptions): 
   if (r.metrics !== undefined) f.metrics = checkMetrics(r.metrics)
   if (r.encap !== undefined) f.encap = checkEncap(r.encap)
   if (r.via !== undefined) {
-    const v = typeof r.via === 'object' && r.via !== null ? r.via.host : r.via
-    const a = checkIp(v, 'via')
-    if (typeof r.via === 'object' && r.via.family !== (a.family === 4 ? 'inet' : 'inet6'))
-      throw new TypeError(`via.family ${describe(r.via.family)} does not match via.host`)
     if (r.gateway !== undefined) throw new TypeError('give either gateway or via, not both')
-    f.via = a.address
+    f.via = checkVia(r.via, 'via')
   }
   if (r.expires !== undefined) {
     f.expires = checkInt(r.expires, 'expires', 0, MAX_U32)

@@ -160,6 +160,7 @@ fn nexthops(a: &Args, keep: &mut Vec<OwnedFd>) -> R<Vec<Nexthop>> {
                 weight: n.0.int("weight", 1, 256).map_err(bad)?.unwrap_or(1) as u16,
                 flags: if n.bool("onlink")?.unwrap_or(false) { route::RTNH_F_ONLINK as u8 } else { 0 },
                 encap: encap(&n, keep)?,
+                via: n.ip("via")?,
             })
         })
         .collect()

@@ -110,6 +110,13 @@ pub fn link_stats(o: &mut String, s: &LinkStats) {
     st.end();
 }
 
+/// A gateway of the other family as `ip -j` prints it: `{"family":"inet6","host":"fe80::1"}`.
+fn via(o: &mut String, v: &IpAddr) {
+    let mut j = Obj::new(o);
+    j.str("family", if v.is_ipv6() { "inet6" } else { "inet" }).ip("host", v, None);
+    j.end();
+}
+
 pub fn address(o: &mut String, a: &Address, names: Names<'_>) {
     let mut j = Obj::new(o);
     j.num("index", a.index).opt_str("link", names(a.index)).num("family", family(a.family));
@@ -193,10 +200,7 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
         settings(j.raw("encap"), &e.settings());
     }
     if let Some(v) = &r.via {
-        // As `ip -j` prints it: {"family":"inet6","host":"fe80::1"}.
-        let mut o = Obj::new(j.raw("via"));
-        o.str("family", if v.is_ipv6() { "inet6" } else { "inet" }).ip("host", v, None);
-        o.end();
+        via(j.raw("via"), v);
     }
     j.opt_num("expires", r.expires);
     if let Some(t) = r.ttl_propagate {
@@ -217,6 +221,9 @@ pub fn route(o: &mut String, r: &Route, names: Names<'_>) {
             }
             let mut n = Obj::new(o);
             n.opt_ip("gateway", nh.gateway);
+            if let Some(v) = &nh.via {
+                via(n.raw("via"), v);
+            }
             n.opt_str("dev", names(nh.oif)).num("oif", nh.oif).num("weight", nh.weight);
             n.str_iter("flags", RTNH_FLAGS.iter().filter(|(b, _)| nh.flags as u32 & b != 0).map(|(_, n)| *n));
             if let Some(e) = &nh.encap {

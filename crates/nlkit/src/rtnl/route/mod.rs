@@ -28,7 +28,7 @@ const RTA_MULTIPATH: u16 = 9;
 const RTA_CACHEINFO: u16 = 12;
 const RTA_TABLE: u16 = 15;
 const RTA_MARK: u16 = 16;
-const RTA_VIA: u16 = 18;
+pub(super) const RTA_VIA: u16 = 18;
 const RTA_PREF: u16 = 20;
 pub const RTA_ENCAP_TYPE: u16 = 21;
 pub const RTA_ENCAP: u16 = 22;
@@ -73,6 +73,8 @@ pub struct Nexthop {
     pub flags: u8,
     /// This path's own encapsulation.
     pub encap: Option<Encap>,
+    /// A gateway of the other family (RTA_VIA inside the path: `nexthop via inet6 ADDR`).
+    pub via: Option<IpAddr>,
 }
 pub const RT_TABLE_MAIN: u32 = 254;
 const RT_TABLE_COMPAT: u8 = 252;
@@ -260,13 +262,13 @@ pub fn encode(spec: &RouteSpec, op: RouteOp) -> Vec<u8> {
 }
 
 /// struct rtvia: the family (u16) and the address.
-fn via_bytes(v: &IpAddr) -> Vec<u8> {
+pub(super) fn via_bytes(v: &IpAddr) -> Vec<u8> {
     let mut out = (super::family_of(v) as u16).to_ne_bytes().to_vec();
     out.extend(ip_bytes(v));
     out
 }
 
-fn via_from(v: &[u8]) -> Option<IpAddr> {
+pub(super) fn via_from(v: &[u8]) -> Option<IpAddr> {
     ip_from(u8::try_from(wire::u16_at(v, 0)).ok()?, v.get(2..)?)
 }
 

@@ -1,7 +1,7 @@
 //! RTA_MULTIPATH: the paths of an ECMP route, each a struct rtnexthop (length, flags, weight - 1,
-//! ifindex) followed by its own attributes (gateway, encapsulation).
+//! ifindex) followed by its own attributes (gateway or via, encapsulation).
 
-use super::{Encap, Nexthop, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_GATEWAY};
+use super::{via_bytes, via_from, Encap, Nexthop, RTA_ENCAP, RTA_ENCAP_TYPE, RTA_GATEWAY, RTA_VIA};
 use crate::rtnl::{ip_bytes, ip_from};
 use crate::wire::{self, attrs, MsgBuilder};
 
@@ -17,6 +17,9 @@ pub(super) fn encode(paths: &[Nexthop]) -> Vec<u8> {
         }
         if let Some(g) = &nh.gateway {
             attrs.attr(RTA_GATEWAY, &ip_bytes(g));
+        }
+        if let Some(v) = &nh.via {
+            attrs.attr(RTA_VIA, &via_bytes(v));
         }
         let attrs = attrs.finish();
         let body = &attrs[wire::NLMSG_HDRLEN..];
@@ -42,6 +45,7 @@ pub(super) fn decode(family: u8, mut v: &[u8]) -> Vec<Nexthop> {
         for (t, av) in attrs(&v[RTNEXTHOP_LEN..len]).flatten() {
             match t {
                 RTA_GATEWAY => nh.gateway = ip_from(family, av),
+                RTA_VIA => nh.via = via_from(av),
                 RTA_ENCAP_TYPE => ty = Some(av),
                 RTA_ENCAP => data = Some(av),
                 _ => {}
