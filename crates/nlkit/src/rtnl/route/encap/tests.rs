@@ -231,7 +231,7 @@ fn via_expires_ttl_propagate_and_paths_as_ip_sends_them() {
     assert_eq!(without_main_table(m.clone()), theirs(TTL_PROP));
     assert_eq!(route::decode(&m[16..]).unwrap().ttl_propagate, Some(false));
     // ip route add 10.9.8.0/24 nexthop encap mpls 100 via 10.9.0.2 dev <3> nexthop via 10.9.0.3 dev <3>
-    let path = |gw: &str, encap: Option<Encap>| Nexthop { gateway: Some(ip(gw)), oif: 3, weight: 1, flags: 0, encap };
+    let path = |gw: &str, encap: Option<Encap>| Nexthop { gateway: Some(ip(gw)), oif: 3, weight: 1, flags: 0, encap, via: None };
     let mp = RouteSpec {
         oif: None,
         nexthops: vec![path("10.9.0.2", Some(built(&[("type", "mpls"), ("labels", "100")]))), path("10.9.0.3", None)],
