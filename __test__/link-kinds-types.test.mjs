@@ -28,6 +28,7 @@ function rustKeys(file) {
 const CASES = {
   BondSettings: 'bond.rs',
   BridgeSettings: 'bridge.rs',
+  GeneveSettings: 'geneve.rs',
   GreSettings: 'gre.rs',
   IptunSettings: 'ipip.rs',
   IpvlanSettings: 'ipvlan.rs',

@@ -17,7 +17,7 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
-import type { Gre4Settings, Gre6Settings, IpipSettings, IptunSettings } from './link-tunnels.js'
+import type { GeneveSettings, Gre4Settings, Gre6Settings, IpipSettings, IptunSettings } from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -80,6 +80,8 @@ export interface LinkKindSettings {
   ipip: IpipSettings
   /** `sit`'s settings. */
   sit: IptunSettings
+  /** `geneve`'s settings. */
+  geneve: GeneveSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

@@ -14,7 +14,11 @@ export async function linkKindMisuse(): Promise<void> {
   // @ts-expect-error: a bridge setting on a dummy
   await nl.linkAdd({ kind: 'dummy', name: 'd0', stpState: 1 })
   // @ts-expect-error: a kind nlkit does not know takes no kind settings (the core refuses them)
-  await nl.linkAdd({ kind: 'geneve', name: 'g0', id: 5 })
+  await nl.linkAdd({ kind: 'batadv', name: 'b0', id: 5 })
+  // @ts-expect-error: geneve's flow label is `label` (ip -j's name), not `flowlabel`
+  await nl.linkAdd({ kind: 'geneve', name: 'g0', id: 5, flowlabel: 1 })
+  // @ts-expect-error: geneve's df is one of unset/set/inherit
+  await nl.linkAdd({ kind: 'geneve', name: 'g0', df: 1 })
   // @ts-expect-error: bond's mode is one of the kernel's names
   await nl.linkAdd({ kind: 'bond', name: 'b0', mode: 'lacp' })
   // @ts-expect-error: tos is an IPv4 GRE setting, not ip6gre's

@@ -408,6 +408,30 @@ pub mod testing {
         }
     }
 
+    /// `ip link add NAME type KIND ...` as iproute2 6.1 sends it (`hex`, the whole RTM_NEWLINK
+    /// captured with strace) equals nlkit's request for `s`, seq and pid zeroed in both; and
+    /// the captured IFLA_INFO_DATA decodes back to `s`. Two framing differences are the same
+    /// for every kind and the kernel takes both: nlkit marks the two nests NLA_F_NESTED and
+    /// sends IFLA_INFO_KIND with its NUL (same padded size); they are masked, all else equal.
+    pub fn assert_iproute2(kind: &str, name: &str, s: &Settings, hex: &str) {
+        let mut want: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        want[8..16].fill(0);
+        let spec = crate::rtnl::link::LinkSpec { name: Some(name.into()), kind: Some(kind.into()), info: s.clone(), ..Default::default() };
+        let mut got = crate::rtnl::link::add(&spec).expect("encode").bytes;
+        got[8..16].fill(0);
+        // IFLA_IFNAME, then IFLA_LINKINFO { IFLA_INFO_KIND, IFLA_INFO_DATA } ending the message.
+        let linkinfo = 32 + 4 + (name.len() + 1).div_ceil(4) * 4;
+        let data = linkinfo + 8 + (kind.len() + 1).div_ceil(4) * 4;
+        if got.len() > data + 4 && want.len() > data + 4 {
+            got[linkinfo + 3] &= !0x80;
+            got[data + 3] &= !0x80;
+            got[linkinfo + 4] = want[linkinfo + 4];
+        }
+        assert_eq!(got, want, "{kind}: request differs from iproute2's");
+        let back = lookup(kind).unwrap().decode(&want[data + 4..]);
+        assert_eq!(sorted(&back), sorted(s), "{kind}: decode of iproute2's data");
+    }
+
     /// The module's keys list names every table field, without duplicates.
     pub fn assert_keys_cover(kind: &str, fields: &[super::Field]) {
         let k = lookup(kind).expect("registered kind");

@@ -5,6 +5,7 @@
 mod bond;
 mod bridge;
 pub(crate) mod common;
+mod geneve;
 mod gre;
 mod ipip;
 mod ipvlan;
@@ -67,6 +68,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &ipip::IPIP,
     &ipip::SIT,
     &tun::Tun,
+    &geneve::Geneve,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
