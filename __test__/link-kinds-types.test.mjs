@@ -37,6 +37,7 @@ const CASES = {
   VethSettings: 'veth.rs',
   VlanSettings: 'vlan.rs',
   VrfSettings: 'vrf.rs',
+  VtiSettings: 'vti.rs',
   VxlanSettings: 'vxlan.rs',
 }
 

@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve):
+// geneve, vti, vti6):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -210,6 +210,18 @@ const OPTIONAL_KINDS = [
     { id: own.vni(0), remote: '10.151.9.9', ttl: 64, df: 'set', port: 6081 },
     ['id', 'remote', 'ttl', 'df', 'port'],
   ],
+  [
+    'vti',
+    (n, p) => ({ kind: 'vti', name: n, local: '10.151.9.11', remote: '10.151.9.12', ikey: 5, okey: 6, dev: p }),
+    { local: '10.151.9.11', remote: '10.151.9.12' },
+    ['local', 'remote'],
+  ],
+  [
+    'vti6',
+    (n) => ({ kind: 'vti6', name: n, local: '2001:db8:151:9::11', remote: '2001:db8:151:9::12', fwmark: 3 }),
+    { local: '2001:db8:151:9::11', remote: '2001:db8:151:9::12' },
+    ['local', 'remote'],
+  ],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -254,6 +266,10 @@ const BAD_KIND_SETTINGS = [
   ['geneve', { label: 1 << 20 }, 'label'],
   ['geneve', { port: 65536 }, 'port'],
   ['geneve', { flowlabel: 1 }, 'flowlabel'],
+  ['vti', { ikey: -1 }, 'ikey'],
+  ['vti', { local: '2001:db8:151:9::1' }, 'local'],
+  ['vti6', { remote: '10.151.9.1' }, 'remote'],
+  ['vti6', { okey: 2 ** 32 }, 'okey'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

@@ -17,7 +17,7 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
-import type { GeneveSettings, Gre4Settings, Gre6Settings, IpipSettings, IptunSettings } from './link-tunnels.js'
+import type { GeneveSettings, Gre4Settings, Gre6Settings, IpipSettings, IptunSettings, VtiSettings } from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -82,6 +82,10 @@ export interface LinkKindSettings {
   sit: IptunSettings
   /** `geneve`'s settings. */
   geneve: GeneveSettings
+  /** `vti`'s settings. */
+  vti: VtiSettings
+  /** `vti6`'s settings. */
+  vti6: VtiSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

@@ -1,6 +1,6 @@
 /**
  * The settings of the IP tunnel kinds in {@link linkAdd} (gre, gretap, ip6gre, ip6gretap, ipip,
- * sit, geneve), split from link-kinds.ts to keep each file short.
+ * sit, geneve, vti, vti6), split from link-kinds.ts to keep each file short.
  *
  * @module
  */
@@ -137,4 +137,24 @@ export interface GeneveSettings {
   udpZeroCsum6Rx?: boolean
   /** `true` sets the flag (IFLA_GENEVE_INNER_PROTO_INHERIT). */
   innerProtoInherit?: boolean
+}
+
+/**
+ * The vti / vti6 settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/vti.rs accepts them.
+ *
+ * @category Links
+ */
+export interface VtiSettings {
+  /** Input key matching the xfrm policies, a 32-bit integer (IFLA_VTI_IKEY). */
+  ikey?: number
+  /** Output key, a 32-bit integer (IFLA_VTI_OKEY). */
+  okey?: number
+  /** Local address, IPv4 for vti, IPv6 for vti6 (IFLA_VTI_LOCAL). */
+  local?: string
+  /** Remote address, of the same family (IFLA_VTI_REMOTE). */
+  remote?: string
+  /** An integer (IFLA_VTI_FWMARK). */
+  fwmark?: number
+  /** The underlay link, by name or index (IFLA_VTI_LINK). */
+  dev?: LinkRef
 }

@@ -25,6 +25,8 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'ip6gre', name: 'g6', tos: 1 })
   // @ts-expect-error: isatap is sit's, not ipip's
   await nl.linkAdd({ kind: 'ipip', name: 'i0', isatap: true })
+  // @ts-expect-error: vti takes no ttl
+  await nl.linkAdd({ kind: 'vti', name: 'vt0', ttl: 64 })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -14,6 +14,7 @@ mod tun;
 mod veth;
 mod vlan;
 mod vrf;
+mod vti;
 mod vxlan;
 
 use std::os::fd::OwnedFd;
@@ -69,6 +70,8 @@ static KINDS: &[&dyn LinkKind] = &[
     &ipip::SIT,
     &tun::Tun,
     &geneve::Geneve,
+    &vti::VTI,
+    &vti::VTI6,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
