@@ -39,6 +39,7 @@ const CASES = {
   VrfSettings: 'vrf.rs',
   VtiSettings: 'vti.rs',
   VxlanSettings: 'vxlan.rs',
+  XfrmSettings: 'xfrm.rs',
 }
 
 for (const [name, file] of Object.entries(CASES)) {

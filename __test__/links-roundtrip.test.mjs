@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6):
+// geneve, vti, vti6, xfrm):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -222,6 +222,7 @@ const OPTIONAL_KINDS = [
     { local: '2001:db8:151:9::11', remote: '2001:db8:151:9::12' },
     ['local', 'remote'],
   ],
+  ['xfrm', (n, p) => ({ kind: 'xfrm', name: n, ifId: 151, dev: p }), { if_id: '0x97' }, []],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -270,6 +271,8 @@ const BAD_KIND_SETTINGS = [
   ['vti', { local: '2001:db8:151:9::1' }, 'local'],
   ['vti6', { remote: '10.151.9.1' }, 'remote'],
   ['vti6', { okey: 2 ** 32 }, 'okey'],
+  ['xfrm', { ifId: 0 }, 'ifId'],
+  ['xfrm', { if_id: 5 }, 'if_id'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

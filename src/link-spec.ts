@@ -17,7 +17,7 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
-import type { GeneveSettings, Gre4Settings, Gre6Settings, IpipSettings, IptunSettings, VtiSettings } from './link-tunnels.js'
+import type { GeneveSettings, Gre4Settings, Gre6Settings, IpipSettings, IptunSettings, VtiSettings, XfrmSettings } from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -86,6 +86,8 @@ export interface LinkKindSettings {
   vti: VtiSettings
   /** `vti6`'s settings. */
   vti6: VtiSettings
+  /** `xfrm`'s settings. */
+  xfrm: XfrmSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

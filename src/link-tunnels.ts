@@ -1,6 +1,6 @@
 /**
  * The settings of the IP tunnel kinds in {@link linkAdd} (gre, gretap, ip6gre, ip6gretap, ipip,
- * sit, geneve, vti, vti6), split from link-kinds.ts to keep each file short.
+ * sit, geneve, vti, vti6, xfrm), split from link-kinds.ts to keep each file short.
  *
  * @module
  */
@@ -157,4 +157,18 @@ export interface VtiSettings {
   fwmark?: number
   /** The underlay link, by name or index (IFLA_VTI_LINK). */
   dev?: LinkRef
+}
+
+/**
+ * The xfrm interface settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/xfrm.rs accepts them.
+ *
+ * @category Links
+ */
+export interface XfrmSettings {
+  /** The xfrm interface id, an integer in [1..2^32-1] (IFLA_XFRM_IF_ID). */
+  ifId?: number
+  /** The underlay link, by name or index (IFLA_XFRM_LINK). */
+  dev?: LinkRef
+  /** `true` sets the flag: collect metadata (IFLA_XFRM_COLLECT_METADATA). */
+  external?: boolean
 }

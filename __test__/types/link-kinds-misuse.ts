@@ -27,6 +27,8 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'ipip', name: 'i0', isatap: true })
   // @ts-expect-error: vti takes no ttl
   await nl.linkAdd({ kind: 'vti', name: 'vt0', ttl: 64 })
+  // @ts-expect-error: xfrm's id is `ifId`, not `if_id`
+  await nl.linkAdd({ kind: 'xfrm', name: 'xf0', if_id: 5 })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -16,6 +16,7 @@ mod vlan;
 mod vrf;
 mod vti;
 mod vxlan;
+mod xfrm;
 
 use std::os::fd::OwnedFd;
 
@@ -72,6 +73,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &geneve::Geneve,
     &vti::VTI,
     &vti::VTI6,
+    &xfrm::Xfrm,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
