@@ -26,6 +26,7 @@ function rustKeys(file) {
 }
 
 const CASES = {
+  BareudpSettings: 'bareudp.rs',
   BondSettings: 'bond.rs',
   BridgeSettings: 'bridge.rs',
   GeneveSettings: 'geneve.rs',

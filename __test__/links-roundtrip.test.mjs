@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm):
+// geneve, vti, vti6, xfrm, bareudp):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -223,6 +223,12 @@ const OPTIONAL_KINDS = [
     ['local', 'remote'],
   ],
   ['xfrm', (n, p) => ({ kind: 'xfrm', name: n, ifId: 151, dev: p }), { if_id: '0x97' }, []],
+  [
+    'bareudp',
+    (n) => ({ kind: 'bareudp', name: n, dstport: 6635, ethertype: 'mpls_uc', srcportmin: 2000 }),
+    { dstport: 6635, ethertype: 'mpls_uc', srcportmin: 2000 },
+    ['dstport', 'ethertype', 'srcportmin'],
+  ],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -273,6 +279,8 @@ const BAD_KIND_SETTINGS = [
   ['vti6', { okey: 2 ** 32 }, 'okey'],
   ['xfrm', { ifId: 0 }, 'ifId'],
   ['xfrm', { if_id: 5 }, 'if_id'],
+  ['bareudp', { ethertype: 'arp' }, 'ethertype'],
+  ['bareudp', { dstport: -1 }, 'dstport'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

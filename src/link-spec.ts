@@ -17,7 +17,16 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
-import type { GeneveSettings, Gre4Settings, Gre6Settings, IpipSettings, IptunSettings, VtiSettings, XfrmSettings } from './link-tunnels.js'
+import type {
+  BareudpSettings,
+  GeneveSettings,
+  Gre4Settings,
+  Gre6Settings,
+  IpipSettings,
+  IptunSettings,
+  VtiSettings,
+  XfrmSettings,
+} from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -88,6 +97,8 @@ export interface LinkKindSettings {
   vti6: VtiSettings
   /** `xfrm`'s settings. */
   xfrm: XfrmSettings
+  /** `bareudp`'s settings. */
+  bareudp: BareudpSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

@@ -1,6 +1,6 @@
 /**
  * The settings of the IP tunnel kinds in {@link linkAdd} (gre, gretap, ip6gre, ip6gretap, ipip,
- * sit, geneve, vti, vti6, xfrm), split from link-kinds.ts to keep each file short.
+ * sit, geneve, vti, vti6, xfrm, bareudp), split from link-kinds.ts to keep each file short.
  *
  * @module
  */
@@ -171,4 +171,20 @@ export interface XfrmSettings {
   dev?: LinkRef
   /** `true` sets the flag: collect metadata (IFLA_XFRM_COLLECT_METADATA). */
   external?: boolean
+}
+
+/**
+ * The bareudp settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/bareudp.rs accepts them.
+ *
+ * @category Links
+ */
+export interface BareudpSettings {
+  /** UDP destination port (IFLA_BAREUDP_PORT). */
+  dstport?: number
+  /** The tunnelled protocol; 'ip' and 'ipv4' are the same (IFLA_BAREUDP_ETHERTYPE). */
+  ethertype?: 'ip' | 'ipv4' | 'ipv6' | 'mpls_uc' | 'mpls_mc'
+  /** Lowest UDP source port (IFLA_BAREUDP_SRCPORT_MIN). */
+  srcportmin?: number
+  /** `true` sets the flag (IFLA_BAREUDP_MULTIPROTO_MODE). */
+  multiproto?: boolean
 }

@@ -2,6 +2,7 @@
 //! [`Settings`] and decoding it back into the same keys (so `linkGet` output round-trips into
 //! `linkAdd`). Kinds without settings of their own (ifb, dummy, ...) need no module.
 
+mod bareudp;
 mod bond;
 mod bridge;
 pub(crate) mod common;
@@ -74,6 +75,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &vti::VTI,
     &vti::VTI6,
     &xfrm::Xfrm,
+    &bareudp::Bareudp,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
