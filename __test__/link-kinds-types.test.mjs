@@ -26,8 +26,10 @@ function rustKeys(file) {
 }
 
 const CASES = {
+  BareudpSettings: 'bareudp.rs',
   BondSettings: 'bond.rs',
   BridgeSettings: 'bridge.rs',
+  GeneveSettings: 'geneve.rs',
   GreSettings: 'gre.rs',
   IptunSettings: 'ipip.rs',
   IpvlanSettings: 'ipvlan.rs',
@@ -36,7 +38,9 @@ const CASES = {
   VethSettings: 'veth.rs',
   VlanSettings: 'vlan.rs',
   VrfSettings: 'vrf.rs',
+  VtiSettings: 'vti.rs',
   VxlanSettings: 'vxlan.rs',
+  XfrmSettings: 'xfrm.rs',
 }
 
 for (const [name, file] of Object.entries(CASES)) {

@@ -1,6 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
-// (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard):
+// (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
+// geneve, vti, vti6, xfrm, bareudp):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -203,6 +204,31 @@ const OPTIONAL_KINDS = [
     ['local', 'remote', 'ttl'],
   ],
   ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
+  [
+    'geneve',
+    (n) => ({ kind: 'geneve', name: n, id: own.vni(0), remote: '10.151.9.9', ttl: 64, df: 'set', port: 6081 }),
+    { id: own.vni(0), remote: '10.151.9.9', ttl: 64, df: 'set', port: 6081 },
+    ['id', 'remote', 'ttl', 'df', 'port'],
+  ],
+  [
+    'vti',
+    (n, p) => ({ kind: 'vti', name: n, local: '10.151.9.11', remote: '10.151.9.12', ikey: 5, okey: 6, dev: p }),
+    { local: '10.151.9.11', remote: '10.151.9.12' },
+    ['local', 'remote'],
+  ],
+  [
+    'vti6',
+    (n) => ({ kind: 'vti6', name: n, local: '2001:db8:151:9::11', remote: '2001:db8:151:9::12', fwmark: 3 }),
+    { local: '2001:db8:151:9::11', remote: '2001:db8:151:9::12' },
+    ['local', 'remote'],
+  ],
+  ['xfrm', (n, p) => ({ kind: 'xfrm', name: n, ifId: 151, dev: p }), { if_id: '0x97' }, []],
+  [
+    'bareudp',
+    (n) => ({ kind: 'bareudp', name: n, dstport: 6635, ethertype: 'mpls_uc', srcportmin: 2000 }),
+    { dstport: 6635, ethertype: 'mpls_uc', srcportmin: 2000 },
+    ['dstport', 'ethertype', 'srcportmin'],
+  ],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -233,5 +259,35 @@ for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
     t.is(g.kind, kind)
     for (const k of keys) t.deepEqual(g.linkinfo?.[k], want[k], `linkGet: ${k}`)
     await roundTrip(t, n)
+  })
+}
+
+// ---- bad settings of the kinds this kernel may lack: refused before anything is sent ----------
+
+/** Each: kind, settings, the key the RangeError must name. */
+const BAD_KIND_SETTINGS = [
+  ['geneve', { id: 1 << 24 }, 'id'],
+  ['geneve', { remote: '2001:db8:151:9::1' }, 'remote'],
+  ['geneve', { remote6: '10.151.9.1' }, 'remote6'],
+  ['geneve', { df: 'maybe' }, 'df'],
+  ['geneve', { label: 1 << 20 }, 'label'],
+  ['geneve', { port: 65536 }, 'port'],
+  ['geneve', { flowlabel: 1 }, 'flowlabel'],
+  ['vti', { ikey: -1 }, 'ikey'],
+  ['vti', { local: '2001:db8:151:9::1' }, 'local'],
+  ['vti6', { remote: '10.151.9.1' }, 'remote'],
+  ['vti6', { okey: 2 ** 32 }, 'okey'],
+  ['xfrm', { ifId: 0 }, 'ifId'],
+  ['xfrm', { if_id: 5 }, 'if_id'],
+  ['bareudp', { ethertype: 'arp' }, 'ethertype'],
+  ['bareudp', { dstport: -1 }, 'dstport'],
+]
+
+for (const [kind, settings, key] of BAD_KIND_SETTINGS) {
+  test(`${kind}: ${JSON.stringify(settings)} is a RangeError naming ${key}, nothing made`, async (t) => {
+    const n = delLinkAfter(t, name())
+    const err = await t.throwsAsync(linkAdd({ kind, name: n, ...settings }), { instanceOf: RangeError })
+    t.true(err.message.includes(key), err.message)
+    t.is(ipLink(n), undefined, 'nothing created')
   })
 }

@@ -17,7 +17,16 @@ import type {
   VrfSettings,
   VxlanSettings,
 } from './link-kinds.js'
-import type { Gre4Settings, Gre6Settings, IpipSettings, IptunSettings } from './link-tunnels.js'
+import type {
+  BareudpSettings,
+  GeneveSettings,
+  Gre4Settings,
+  Gre6Settings,
+  IpipSettings,
+  IptunSettings,
+  VtiSettings,
+  XfrmSettings,
+} from './link-tunnels.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -80,6 +89,16 @@ export interface LinkKindSettings {
   ipip: IpipSettings
   /** `sit`'s settings. */
   sit: IptunSettings
+  /** `geneve`'s settings. */
+  geneve: GeneveSettings
+  /** `vti`'s settings. */
+  vti: VtiSettings
+  /** `vti6`'s settings. */
+  vti6: VtiSettings
+  /** `xfrm`'s settings. */
+  xfrm: XfrmSettings
+  /** `bareudp`'s settings. */
+  bareudp: BareudpSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

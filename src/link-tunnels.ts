@@ -1,6 +1,6 @@
 /**
  * The settings of the IP tunnel kinds in {@link linkAdd} (gre, gretap, ip6gre, ip6gretap, ipip,
- * sit), split from link-kinds.ts to keep each file short.
+ * sit, geneve, vti, vti6, xfrm, bareudp), split from link-kinds.ts to keep each file short.
  *
  * @module
  */
@@ -101,4 +101,90 @@ export type Gre6Settings = Omit<GreSettings, 'tos' | 'pmtudisc' | 'ignoreDf'>
 export type IpipSettings = Omit<IptunSettings, 'isatap' | 'mode'> & {
   /** The inner protocol (IFLA_IPTUN_PROTO). */
   mode?: 'ipip' | 'mplsip' | 'any'
+}
+
+/**
+ * The geneve settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/geneve.rs accepts them; names as `ip -d -j link show` prints them.
+ *
+ * @category Links
+ */
+export interface GeneveSettings {
+  /** The VNI, an integer in [0..2^24-1] (IFLA_GENEVE_ID). */
+  id?: number
+  /** Remote IPv4 address (IFLA_GENEVE_REMOTE); not with `remote6`. */
+  remote?: string
+  /** Remote IPv6 address (IFLA_GENEVE_REMOTE6); not with `remote`. */
+  remote6?: string
+  /** An integer in [0..255], 0 = auto (IFLA_GENEVE_TTL). */
+  ttl?: number
+  /** Inherit the TTL from the inner packet (IFLA_GENEVE_TTL_INHERIT). */
+  ttlInherit?: boolean
+  /** An integer in [0..255], 1 = inherit (IFLA_GENEVE_TOS). */
+  tos?: number
+  /** The outer DF bit (IFLA_GENEVE_DF). */
+  df?: 'unset' | 'set' | 'inherit'
+  /** IPv6 flow label, an integer in [0..2^20-1] (IFLA_GENEVE_LABEL). */
+  label?: number
+  /** UDP destination port (IFLA_GENEVE_PORT). */
+  port?: number
+  /** `true` sets the flag: collect metadata (IFLA_GENEVE_COLLECT_METADATA). */
+  external?: boolean
+  /** A boolean (IFLA_GENEVE_UDP_CSUM). */
+  udpCsum?: boolean
+  /** A boolean (IFLA_GENEVE_UDP_ZERO_CSUM6_TX). */
+  udpZeroCsum6Tx?: boolean
+  /** A boolean (IFLA_GENEVE_UDP_ZERO_CSUM6_RX). */
+  udpZeroCsum6Rx?: boolean
+  /** `true` sets the flag (IFLA_GENEVE_INNER_PROTO_INHERIT). */
+  innerProtoInherit?: boolean
+}
+
+/**
+ * The vti / vti6 settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/vti.rs accepts them.
+ *
+ * @category Links
+ */
+export interface VtiSettings {
+  /** Input key matching the xfrm policies, a 32-bit integer (IFLA_VTI_IKEY). */
+  ikey?: number
+  /** Output key, a 32-bit integer (IFLA_VTI_OKEY). */
+  okey?: number
+  /** Local address, IPv4 for vti, IPv6 for vti6 (IFLA_VTI_LOCAL). */
+  local?: string
+  /** Remote address, of the same family (IFLA_VTI_REMOTE). */
+  remote?: string
+  /** An integer (IFLA_VTI_FWMARK). */
+  fwmark?: number
+  /** The underlay link, by name or index (IFLA_VTI_LINK). */
+  dev?: LinkRef
+}
+
+/**
+ * The xfrm interface settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/xfrm.rs accepts them.
+ *
+ * @category Links
+ */
+export interface XfrmSettings {
+  /** The xfrm interface id, an integer in [1..2^32-1] (IFLA_XFRM_IF_ID). */
+  ifId?: number
+  /** The underlay link, by name or index (IFLA_XFRM_LINK). */
+  dev?: LinkRef
+  /** `true` sets the flag: collect metadata (IFLA_XFRM_COLLECT_METADATA). */
+  external?: boolean
+}
+
+/**
+ * The bareudp settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/bareudp.rs accepts them.
+ *
+ * @category Links
+ */
+export interface BareudpSettings {
+  /** UDP destination port (IFLA_BAREUDP_PORT). */
+  dstport?: number
+  /** The tunnelled protocol; 'ip' and 'ipv4' are the same (IFLA_BAREUDP_ETHERTYPE). */
+  ethertype?: 'ip' | 'ipv4' | 'ipv6' | 'mpls_uc' | 'mpls_mc'
+  /** Lowest UDP source port (IFLA_BAREUDP_SRCPORT_MIN). */
+  srcportmin?: number
+  /** `true` sets the flag (IFLA_BAREUDP_MULTIPROTO_MODE). */
+  multiproto?: boolean
 }

@@ -14,13 +14,21 @@ export async function linkKindMisuse(): Promise<void> {
   // @ts-expect-error: a bridge setting on a dummy
   await nl.linkAdd({ kind: 'dummy', name: 'd0', stpState: 1 })
   // @ts-expect-error: a kind nlkit does not know takes no kind settings (the core refuses them)
-  await nl.linkAdd({ kind: 'geneve', name: 'g0', id: 5 })
+  await nl.linkAdd({ kind: 'batadv', name: 'b0', id: 5 })
+  // @ts-expect-error: geneve's flow label is `label` (ip -j's name), not `flowlabel`
+  await nl.linkAdd({ kind: 'geneve', name: 'g0', id: 5, flowlabel: 1 })
+  // @ts-expect-error: geneve's df is one of unset/set/inherit
+  await nl.linkAdd({ kind: 'geneve', name: 'g0', df: 1 })
   // @ts-expect-error: bond's mode is one of the kernel's names
   await nl.linkAdd({ kind: 'bond', name: 'b0', mode: 'lacp' })
   // @ts-expect-error: tos is an IPv4 GRE setting, not ip6gre's
   await nl.linkAdd({ kind: 'ip6gre', name: 'g6', tos: 1 })
   // @ts-expect-error: isatap is sit's, not ipip's
   await nl.linkAdd({ kind: 'ipip', name: 'i0', isatap: true })
+  // @ts-expect-error: vti takes no ttl
+  await nl.linkAdd({ kind: 'vti', name: 'vt0', ttl: 64 })
+  // @ts-expect-error: xfrm's id is `ifId`, not `if_id`
+  await nl.linkAdd({ kind: 'xfrm', name: 'xf0', if_id: 5 })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -408,6 +408,35 @@ pub mod testing {
         }
     }
 
+    /// `ip link add NAME type KIND ...` as iproute2 6.1 sends it (`hex`, the whole RTM_NEWLINK
+    /// captured with strace) equals nlkit's request for `s`, seq and pid zeroed in both; and
+    /// the captured IFLA_INFO_DATA decodes back to `s`. Two framing differences are the same
+    /// for every kind and the kernel takes both: nlkit marks the two nests NLA_F_NESTED and
+    /// sends IFLA_INFO_KIND with its NUL; so the lengths and kind attribute are compared
+    /// apart, everything else byte for byte (header, IFLA_IFNAME, the whole IFLA_INFO_DATA).
+    pub fn assert_iproute2(kind: &str, name: &str, s: &Settings, hex: &str) {
+        let want: Vec<u8> = (0..hex.len()).step_by(2).map(|i| u8::from_str_radix(&hex[i..i + 2], 16).unwrap()).collect();
+        let spec = crate::rtnl::link::LinkSpec { name: Some(name.into()), kind: Some(kind.into()), info: s.clone(), ..Default::default() };
+        let got = crate::rtnl::link::add(&spec).expect("encode").bytes;
+        // (header from nlmsg_type on without seq/pid, IFLA_IFNAME, kind without NUL, INFO_DATA)
+        let split = |m: &[u8]| {
+            let linkinfo = 32 + 4 + (name.len() + 1).div_ceil(4) * 4;
+            let mut head = m[4..8].to_vec();
+            head.extend_from_slice(&m[16..linkinfo]);
+            let k = linkinfo + 4;
+            let klen = u16::from_ne_bytes([m[k], m[k + 1]]) as usize;
+            let kind = m[k + 4..k + klen].strip_suffix(&[0]).unwrap_or(&m[k + 4..k + klen]).to_vec();
+            let data = k + klen.div_ceil(4) * 4;
+            let mut info = m[data..].to_vec();
+            info[3] &= !0x80;
+            (head, kind, info)
+        };
+        let (w, g) = (split(&want), split(&got));
+        assert_eq!(g, w, "{kind}: request differs from iproute2's");
+        let back = lookup(kind).unwrap().decode(&w.2[4..]);
+        assert_eq!(sorted(&back), sorted(s), "{kind}: decode of iproute2's data");
+    }
+
     /// The module's keys list names every table field, without duplicates.
     pub fn assert_keys_cover(kind: &str, fields: &[super::Field]) {
         let k = lookup(kind).expect("registered kind");

@@ -2,9 +2,11 @@
 //! [`Settings`] and decoding it back into the same keys (so `linkGet` output round-trips into
 //! `linkAdd`). Kinds without settings of their own (ifb, dummy, ...) need no module.
 
+mod bareudp;
 mod bond;
 mod bridge;
 pub(crate) mod common;
+mod geneve;
 mod gre;
 mod ipip;
 mod ipvlan;
@@ -13,7 +15,9 @@ mod tun;
 mod veth;
 mod vlan;
 mod vrf;
+mod vti;
 mod vxlan;
+mod xfrm;
 
 use std::os::fd::OwnedFd;
 
@@ -67,6 +71,11 @@ static KINDS: &[&dyn LinkKind] = &[
     &ipip::IPIP,
     &ipip::SIT,
     &tun::Tun,
+    &geneve::Geneve,
+    &vti::VTI,
+    &vti::VTI6,
+    &xfrm::Xfrm,
+    &bareudp::Bareudp,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
