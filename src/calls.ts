@@ -102,6 +102,15 @@ export class Calls<P extends Call> {
     return gone ? ops.filter((op) => this.pending.has(op.token)) : ops
   }
 
+  /**
+   * The queued calls still pending, at most FLUSH_SLICE of them; the rest is returned to stay
+   * queued (the caller schedules another flush when `rest` is not empty).
+   */
+  takeSlice<O extends Queued>(queue: O[]): { ops: O[]; rest: O[] } {
+    const live = queue.filter((op) => this.pending.has(op.token))
+    return live.length > FLUSH_SLICE ? { ops: live.slice(0, FLUSH_SLICE), rest: live.slice(FLUSH_SLICE) } : { ops: live, rest: [] }
+  }
+
   /** Forgets a call that is settled (or given up) and runs its cleanup. */
   settle(token: number, p: P): void {
     this.pending.delete(token)

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { Calls, DEFAULT_MAX_PENDING, DEFAULT_TIMEOUT_MS, FLUSH_SLICE } from './calls.js'
+import { Calls, DEFAULT_MAX_PENDING, DEFAULT_TIMEOUT_MS } from './calls.js'
 import { abortError, busyError, closedError, fromNative, nativeResult, timeoutError } from './errors.js'
 import { NativeRawConn, type RawOp } from './native.js'
 import { netnsSpec } from './netns.js'
@@ -299,16 +299,13 @@ export class RawNetlink {
   #flush = (): void => {
     this.#flushScheduled = false
     if (this.#closed) return
-    let ops = this.#queue.filter((op) => this.#calls.pending.has(op.token))
-    if (ops.length > FLUSH_SLICE) {
-      this.#queue = ops.slice(FLUSH_SLICE)
-      ops = ops.slice(0, FLUSH_SLICE)
+    const slice = this.#calls.takeSlice(this.#queue)
+    this.#queue = slice.rest
+    if (slice.rest.length > 0) {
       this.#flushScheduled = true
       setImmediate(this.#flush)
-    } else {
-      this.#queue = []
     }
-    ops = this.#calls.stampDeadlines(ops, this.#timeout, (p) => timeoutError('request', p.subject))
+    const ops = this.#calls.stampDeadlines(slice.ops, this.#timeout, (p) => timeoutError('request', p.subject))
     if (ops.length === 0) {
       this.#calls.updateRef(this.#closed)
       return
