@@ -259,6 +259,7 @@ test('linkStats: every counter after real traffic, equal to ip -s and ip stats s
   const [s] = await c.linkStats({ dev: a })
   const st = ipn(ns, ['stats', 'show', 'dev', a, 'group', 'link'])[0].stats64
   t.is(s.name, a)
+  t.is((await c.linkStats({ dev: s.index }))[0].name, a, 'named by index too')
   t.true(s.link.txPackets >= 5, `tx ${s.link.txPackets}`)
   const map = {
     rxBytes: st.rx.bytes,

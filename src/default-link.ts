@@ -46,7 +46,7 @@ export function linkAltnameDel(ref: LinkRef, names: string | string[], o?: CallO
 
 /**
  * Link statistics through RTM_GETSTATS (`ip -j stats show [dev X] group link|offload`): only
- * the groups asked for travel, so polling counters costs less than {@link linkList}.
+ * the groups asked for travel: a link's counters without the rest of its attributes.
  *
  * @example
  * ```ts

@@ -365,10 +365,17 @@ export async function linkStats(e: Engine, o: LinkStatsOptions = {}): Promise<Li
   checkCallOptions(call)
   const subject = dev === undefined ? '' : String(dev)
   const sel = dev === undefined ? {} : refFields(dev)
-  const [got, names] = await Promise.all([
+  // Names: given, one RTM_GETLINK for a link given by index, a link dump for all of them.
+  const names = async (): Promise<Map<number, string>> => {
+    if (typeof dev === 'string') return new Map()
+    if (dev === undefined) return linkNames(e, 'linkStats', subject, call)
+    const [l] = await e.call<Link>('linkStats', subject, { op: 'linkGet', index: dev }, call)
+    return new Map(l ? [[l.index, l.name]] : [])
+  }
+  const [got, byIndex] = await Promise.all([
     e.call<LinkStatsEntry>('linkStats', subject, { op: 'linkStats', ...sel, groups: mask }, call),
-    typeof dev === 'string' ? undefined : linkNames(e, 'linkStats', subject, call),
+    names(),
   ])
-  for (const s of got) s.name = typeof dev === 'string' ? dev : names?.get(s.index)
+  for (const s of got) s.name = typeof dev === 'string' ? dev : byIndex.get(s.index)
   return got
 }

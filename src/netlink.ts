@@ -148,7 +148,7 @@ export class Netlink {
 
   /**
    * Link statistics through RTM_GETSTATS (`ip -j stats show [dev X] group link|offload`): only
-   * the groups asked for travel, so polling counters costs less than {@link linkList}.
+   * the groups asked for travel: a link's counters without the rest of its attributes.
    */
   linkStats(o?: LinkStatsOptions): Promise<LinkStatsEntry[]> {
     return linkExtras.linkStats(this.#e, o)
