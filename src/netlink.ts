@@ -7,6 +7,7 @@
 
 import { RawNetlink, type RawOpenOptions } from './raw.js'
 import { GenlConn } from './genl/conn.js'
+import type { TypedConnOptions } from './typed-conn.js'
 import * as addresses from './addresses.js'
 import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './addresses.js'
 import { Engine } from './engine.js'
@@ -30,6 +31,12 @@ import type { Rule, RuleSpec } from './rules.js'
 import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 
 /**
+ * A {@link Netlink}'s connection of another protocol, opened by `make` on first use (a family's
+ * install function hands it to its methods).
+ */
+let typedConnOf: <C extends { close(): void }>(n: Netlink, key: string, make: (o: TypedConnOptions) => C) => C
+
+/**
  * A netlink connection: one socket and one I/O thread, many requests in flight. An idle
  * connection does not keep the process alive; a pending request does.
  *
@@ -38,24 +45,31 @@ import type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './types.js'
 export class Netlink {
   #e: Engine
   readonly #opts: OpenOptions
-  /** The NETLINK_GENERIC connection, opened in the same namespace on the first generic call. */
-  #genlConn: GenlConn | undefined
+  /**
+   * The connections of other protocols (generic netlink, ...), each opened in the same
+   * namespace with the same options on the first call of its family, by key.
+   */
+  readonly #typed = new Map<string, { close(): void }>()
 
   static {
     installTables(Netlink.prototype, (n) => n.#e)
-    installGenl(Netlink.prototype, (n) => n.#g)
+    installGenl(Netlink.prototype, (n) => typedConnOf(n, 'genl', (o) => new GenlConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
+    typedConnOf = (n, key, make) => {
+      let c = n.#typed.get(key)
+      if (!c) {
+        const { netns, timeout, maxPending, trace } = n.#opts
+        c = make({ netns, timeout, maxPending, trace })
+        n.#typed.set(key, c)
+      }
+      return c as ReturnType<typeof make>
+    }
   }
 
   /** Use {@link open}. */
   constructor(opts: OpenOptions = {}) {
     this.#e = new Engine(opts)
     this.#opts = opts
-  }
-
-  get #g(): GenlConn {
-    const { netns, timeout, maxPending, trace } = this.#opts
-    return (this.#genlConn ??= new GenlConn({ netns, timeout, maxPending, trace }))
   }
 
   // ---- links ---------------------------------------------------------------------------------
@@ -321,7 +335,7 @@ export class Netlink {
   /** Rejects everything in flight with a "connection closed" error and releases the socket. */
   close(): void {
     this.#e.close()
-    this.#genlConn?.close()
+    for (const c of this.#typed.values()) c.close()
   }
 
   /** `await using`: closes the connection. */

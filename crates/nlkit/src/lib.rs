@@ -20,6 +20,7 @@ pub mod rtnl;
 pub mod stream;
 pub mod sys;
 pub mod trace;
+pub mod typed;
 pub mod wire;
 
 pub use conn::{Completer, Mode, Options, Part, Protocol, Token, Transport};

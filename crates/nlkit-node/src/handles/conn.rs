@@ -22,7 +22,7 @@ pub const COLLECT_MAX: usize = 64;
 /// Turns operations carrying a token and a deadline into requests (one that cannot be built
 /// completes at once with its error), submits the rest and returns what completed at once: the
 /// raw and generic handles' `submit`.
-pub(super) fn submit_tokened<P: nlkit::Protocol, O>(
+pub(crate) fn submit_tokened<P: nlkit::Protocol, O>(
     conn: &nlkit::conn::Conn<P>,
     ops: &[O],
     meta: impl Fn(&O) -> (u32, Option<u32>),

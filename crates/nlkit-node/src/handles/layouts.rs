@@ -48,7 +48,7 @@ pub fn layouts() -> Layouts {
         route: route::ROUTE_LAYOUT.iter().map(|s| s.to_string()).collect(),
         raw_record_header: raw::RECORD_HEADER as u32,
         raw_message_header: raw::MESSAGE_HEADER as u32,
-        raw_format_json: crate::replies_out::genl::FORMAT_JSON as u32,
+        raw_format_json: crate::replies_out::typed::FORMAT_JSON as u32,
     }
 }
 
@@ -89,5 +89,5 @@ pub fn genl_layout_sample() -> Buffer {
         Done { part: Part::More, ..Done::new(3, Ok(vec![Object::Tree(a), Object::Tree(b)])) },
         Done::new(4, Ok(vec![Object::Message(m)])),
     ];
-    crate::replies_out::genl::batch(&done).into()
+    crate::replies_out::typed::batch(&done).into()
 }

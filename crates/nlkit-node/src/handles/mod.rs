@@ -7,3 +7,4 @@ pub mod monitor;
 pub mod netns;
 pub mod raw;
 pub mod trace;
+pub mod typed;

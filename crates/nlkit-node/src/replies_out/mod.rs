@@ -9,3 +9,4 @@ pub mod raw;
 pub mod route;
 pub mod route_batch;
 pub mod tc;
+pub mod typed;

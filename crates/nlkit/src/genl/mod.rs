@@ -3,7 +3,7 @@
 //! A generic family's id is dynamic: a request names its family, and the engine resolves the
 //! name with CTRL_CMD_GETFAMILY on the same socket first (see [`request`]), answered from the
 //! per-connection family cache ([`cache`]) when it can be. Replies decode as raw messages
-//! ([`Decode::Raw`]) or, for the controller and typed families, into a [`Settings`] tree.
+//! ([`Decode::Raw`]) or, for the controller and typed families, into a [`Settings`](crate::rtnl::settings::Settings) tree.
 //!
 //! - [`ctrl`]: the controller: family get/dump and their decoding
 //! - [`cache`]: family name -> id, kept exact by the controller's notifications
@@ -17,7 +17,7 @@ use crate::conn::{self, open_socket_in, Mode, NameCache, Protocol};
 use crate::error::{Error, Result};
 use crate::netns::NetnsRef;
 use crate::raw::RawMessage;
-use crate::rtnl::settings::{Settings, Value};
+use crate::rtnl::settings::Value;
 use crate::wire::{self, Message, WireError, NLM_F_ACK, NLM_F_DUMP};
 
 /// struct genlmsghdr: cmd u8, version u8, reserved u16.
@@ -46,12 +46,7 @@ pub enum Decode {
     Ethtool(ethtool::Kind),
 }
 
-/// A decoded reply message.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Object {
-    Message(RawMessage),
-    Tree(Settings),
-}
+pub use crate::typed::Object;
 
 impl Protocol for Genl {
     type Object = Object;
