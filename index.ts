@@ -57,6 +57,31 @@ export type {
   EthtoolTsInfo,
 } from './src/genl/ethtool-types.js'
 
+// TCP metrics, MPTCP, netdev, taskstats (generic families)
+export {
+  tcpMetricsList,
+  tcpMetricsGet,
+  tcpMetricsDel,
+  tcpMetricsFlush,
+  mptcpEndpointList,
+  mptcpEndpointGet,
+  mptcpEndpointAdd,
+  mptcpEndpointDel,
+  mptcpEndpointChange,
+  mptcpEndpointFlush,
+  mptcpLimitsGet,
+  mptcpLimitsSet,
+  netdevDevGet,
+  netdevDevList,
+  netdevQueueList,
+  netdevNapiList,
+  taskstatsGet,
+} from './src/default-genl-families.js'
+export type { TcpMetricsEntry, TcpMetricsKeyOptions } from './src/genl/tcp-metrics.js'
+export type { MptcpEndpoint, MptcpEndpointFlag, MptcpEndpointSpec, MptcpLimits } from './src/genl/mptcp.js'
+export type { NetdevDevice, NetdevListOptions, NetdevNapi, NetdevQueue } from './src/genl/netdev.js'
+export type { TaskRef, Taskstats } from './src/genl/taskstats.js'
+
 // Errors
 export { NetlinkError } from './src/errors.js'
 

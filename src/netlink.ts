@@ -15,6 +15,7 @@ import { Subscription, type EventGroup, type SubscribeOptions } from './events.j
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
 import { installGenl } from './netlink-genl.js'
+import { installGenlFamilies } from './netlink-genl-families.js'
 import { installTables } from './netlink-tables.js'
 import { installTc } from './netlink-tc.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
@@ -53,7 +54,9 @@ export class Netlink {
 
   static {
     installTables(Netlink.prototype, (n) => n.#e)
-    installGenl(Netlink.prototype, (n) => typedConnOf(n, 'genl', (o) => new GenlConn(o)))
+    const genlOf = (n: Netlink) => typedConnOf(n, 'genl', (o) => new GenlConn(o))
+    installGenl(Netlink.prototype, genlOf)
+    installGenlFamilies(Netlink.prototype, genlOf)
     installTc(Netlink.prototype, (n) => n.#e)
     typedConnOf = (n, key, make) => {
       let c = n.#typed.get(key)

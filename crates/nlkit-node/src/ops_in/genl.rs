@@ -12,6 +12,7 @@ use nlkit::Error;
 /// - `family` (`family`), `families`: the controller
 /// - `ethtool`: `kind` (linkInfo, linkModes, ...), `devIndex` or `devName`, `set` (strings)
 /// - `ethtoolFeaturesSet`: the device, `featuresOn`, `featuresOff`
+/// - `tcpMetrics`, `mptcp`, `netdev`, `taskstats`: `kind` and `args` (see genl_families.rs)
 #[napi(object)]
 pub struct GenlOp {
     pub token: u32,
@@ -30,6 +31,8 @@ pub struct GenlOp {
     pub set: Option<u32>,
     pub features_on: Option<Vec<String>>,
     pub features_off: Option<Vec<String>>,
+    /// A typed family's arguments: one JSON object.
+    pub args: Option<String>,
 }
 
 fn u8_of(v: Option<u32>, what: &str, default: u8) -> Result<u8, Error> {
@@ -77,6 +80,7 @@ pub fn request(op: &GenlOp) -> Result<Request, Error> {
             let changes: Vec<_> = on.chain(op.features_off.iter().flatten().map(|n| (n.clone(), false))).collect();
             genl::request(ethtool::FAMILY, ethtool::features_set(&d, &changes)?)
         }
+        "tcpMetrics" | "mptcp" | "netdev" | "taskstats" => super::genl_families::request(op),
         other => Err(Error::invalid(format!("unknown generic operation {other:?}"))),
     }
 }

@@ -6,6 +6,7 @@
 mod bridge;
 pub mod fields;
 pub mod genl;
+mod genl_families;
 mod json;
 mod link;
 mod misc;

@@ -8,10 +8,20 @@
 //! - [`ctrl`]: the controller: family get/dump and their decoding
 //! - [`cache`]: family name -> id, kept exact by the controller's notifications
 //! - [`ethtool`]: the ethtool family
+//! - [`mptcp`]: the MPTCP path manager's endpoints and limits
+//! - [`netdev`]: devices' XDP features, queues and NAPI instances
+//! - [`taskstats`]: per-task accounting
+//! - [`tcp_metrics`]: the TCP metrics cache
+//! - [`table`]: table-driven attribute decoding the typed families share
 
 pub mod cache;
 pub mod ctrl;
 pub mod ethtool;
+pub mod mptcp;
+pub mod netdev;
+pub mod table;
+pub mod taskstats;
+pub mod tcp_metrics;
 
 use crate::conn::{self, open_socket_in, Mode, NameCache, Protocol};
 use crate::error::{Error, Result};
@@ -44,6 +54,14 @@ pub enum Decode {
     Family,
     /// An ethtool reply of this kind.
     Ethtool(ethtool::Kind),
+    /// TCP metrics entries.
+    TcpMetrics,
+    /// MPTCP path manager replies.
+    Mptcp(mptcp::Reply),
+    /// netdev replies of this kind.
+    Netdev(netdev::Kind),
+    /// A task's statistics.
+    Taskstats,
 }
 
 pub use crate::typed::Object;
@@ -68,6 +86,10 @@ impl Protocol for Genl {
             }
             Decode::Family => (cmd == ctrl::CTRL_CMD_NEWFAMILY).then(|| ctrl::decode_family(attrs)).map(Object::Tree),
             Decode::Ethtool(kind) => ethtool::decode(*kind, attrs).map(Object::Tree),
+            Decode::TcpMetrics => Some(Object::Tree(tcp_metrics::decode(attrs))),
+            Decode::Mptcp(r) => mptcp::decode(*r, attrs).map(Object::Tree),
+            Decode::Netdev(k) => Some(Object::Tree(netdev::decode(*k, attrs))),
+            Decode::Taskstats => taskstats::decode(attrs).map(Object::Tree),
         })
     }
 
