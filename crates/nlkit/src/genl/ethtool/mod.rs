@@ -158,10 +158,7 @@ pub fn notification(cmd: u8, attrs: &[u8]) -> Option<(&'static str, Settings)> {
     decode(kind, attrs).map(|s| (name, s))
 }
 
-/// The attributes of a reply, stopping at the first malformed one.
-pub(crate) fn attrs(a: &[u8]) -> impl Iterator<Item = (u16, &[u8])> {
-    wire::attrs(a).map_while(|x| x.ok())
-}
+pub(crate) use super::table::attrs;
 
 #[cfg(test)]
 mod tests {

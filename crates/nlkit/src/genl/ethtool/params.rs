@@ -1,17 +1,8 @@
 //! Channels (`ethtool -l`), rings (`-g`) and coalesce (`-c`): flat sets of numbers, one table
 //! each (attribute, key, width). A device reports only what it has; absent keys are left out.
 
+use crate::genl::table::{self, Table, W};
 use crate::rtnl::settings::Settings;
-use crate::wire;
-
-#[derive(Clone, Copy)]
-pub enum W {
-    U8,
-    U32,
-    Bool,
-}
-
-pub type Table = &'static [(u16, &'static str, W)];
 
 pub const CHANNELS: Table = &[
     (2, "rxMax", W::U32),
@@ -69,21 +60,15 @@ pub const COALESCE: Table = &[
     (25, "useCqeModeRx", W::Bool),
 ];
 
-pub fn decode(table: Table, attrs: &[u8], s: &mut Settings) {
-    for (t, v) in super::attrs(attrs) {
-        let Some((_, key, w)) = table.iter().find(|(a, _, _)| *a == t) else { continue };
-        match w {
-            W::U32 => wire::attr_u32(v).map(|n| s.set_int(key, n)),
-            W::U8 => wire::attr_u8(v).map(|n| s.set_int(key, n)),
-            W::Bool => wire::attr_u8(v).map(|n| s.set_bool(key, n != 0)),
-        };
-    }
+pub fn decode(t: Table, attrs: &[u8], s: &mut Settings) {
+    table::decode_into(t, attrs, s);
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::rtnl::settings::Value;
+    use crate::wire;
 
     #[test]
     fn decodes_known_keys_and_skips_short_or_unknown() {
