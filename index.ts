@@ -38,7 +38,10 @@ export {
   ethtoolTsInfo,
   ethtoolStrings,
   ethtoolMonitor,
+  genlSpec,
+  genlSpecFile,
 } from './src/default-genl.js'
+export type { GenlSpecEvent, GenlSpecFamily, GenlSpecSubscription } from './src/genl/ynl/family.js'
 export type { EthtoolEvent, EthtoolMonitor } from './src/genl/ethtool-monitor.js'
 export { GENL_OP_FLAGS } from './src/genl/families.js'
 export type { GenlFamily, GenlMcastGroup, GenlMessage, GenlOperation, GenlRequest } from './src/genl/families.js'

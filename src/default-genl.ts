@@ -9,6 +9,7 @@ import { conn } from './default.js'
 import type { EthtoolMonitor } from './genl/ethtool-monitor.js'
 import type * as et from './genl/ethtool-types.js'
 import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
+import type { GenlSpecFamily } from './genl/ynl/family.js'
 import type { RawEvents, RawEventsOptions } from './raw-events.js'
 import type { CallOptions, LinkRef } from './types.js'
 
@@ -178,4 +179,31 @@ export function ethtoolStrings(dev: LinkRef | null | undefined, set: et.EthtoolS
  */
 export function ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor> {
   return conn().ethtoolMonitor(o)
+}
+
+/**
+ * A generic family driven by its YNL spec (YAML text, or the parsed document): call any of
+ * its operations by name with named attributes, replies decoded by the spec, on this
+ * connection's generic socket.
+ *
+ * @example
+ * ```ts
+ * const netdev = await genlSpecFile('linux/Documentation/netlink/specs/netdev.yaml')
+ * const devs = await netdev.dump('dev-get') // [{ ifindex: 1, xdpFeatures: [], ... }, ...]
+ * ```
+ *
+ * @category Generic netlink
+ */
+export function genlSpec(spec: string | object): Promise<GenlSpecFamily> {
+  return conn().genlSpec(spec)
+}
+
+/**
+ * A generic family driven by a YNL spec file (e.g. a kernel tree's
+ * `Documentation/netlink/specs/netdev.yaml`); see {@link genlSpec}.
+ *
+ * @category Generic netlink
+ */
+export function genlSpecFile(path: string | URL): Promise<GenlSpecFamily> {
+  return conn().genlSpecFile(path)
 }

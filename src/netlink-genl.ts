@@ -12,6 +12,7 @@ import { type EthtoolMonitor, ethtoolMonitor } from './genl/ethtool-monitor.js'
 import type * as et from './genl/ethtool-types.js'
 import * as genl from './genl/families.js'
 import type { GenlFamily, GenlMessage, GenlRequest } from './genl/families.js'
+import { type GenlSpecFamily, loadSpec, loadSpecFile, SpecFamily } from './genl/ynl/family.js'
 import type { Netlink } from './netlink.js'
 import type { RawEvents, RawEventsOptions } from './raw-events.js'
 import type { CallOptions, LinkRef } from './types.js'
@@ -104,6 +105,19 @@ declare module './netlink.js' {
      * the get of its kind.
      */
     ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor>
+
+    /**
+     * A generic family driven by its YNL spec (YAML text, or the parsed document): call any of
+     * its operations by name with named attributes, replies decoded by the spec, on this
+     * connection's generic socket.
+     */
+    genlSpec(spec: string | object): Promise<GenlSpecFamily>
+
+    /**
+     * A generic family driven by a YNL spec file (e.g. a kernel tree's
+     * `Documentation/netlink/specs/netdev.yaml`); see {@link genlSpec}.
+     */
+    genlSpecFile(path: string | URL): Promise<GenlSpecFamily>
   }
 }
 
@@ -151,6 +165,12 @@ export function installGenl(proto: Netlink, genlOf: (n: Netlink) => GenlConn): v
     },
     ethtoolStrings(this: Netlink, dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
       return ethtool.ethtoolStrings(genlOf(this), dev, set, o)
+    },
+    async genlSpec(this: Netlink, spec: string | object): Promise<GenlSpecFamily> {
+      return new SpecFamily(await loadSpec(spec), () => genlOf(this))
+    },
+    async genlSpecFile(this: Netlink, path: string | URL): Promise<GenlSpecFamily> {
+      return new SpecFamily(await loadSpecFile(path), () => genlOf(this))
     },
     ethtoolMonitor(this: Netlink, o?: RawEventsOptions): Promise<EthtoolMonitor> {
       return ethtoolMonitor(genlOf(this), o)
