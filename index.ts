@@ -79,7 +79,11 @@ export {
   netdevQueueList,
   netdevNapiList,
   taskstatsGet,
+  wgDeviceGet,
+  wgDeviceSet,
 } from './src/default-genl-families.js'
+export { wgGenerateKey, wgGeneratePresharedKey, wgPublicKey } from './src/genl/wireguard.js'
+export type { WgDevice, WgDeviceSpec, WgPeer, WgPeerSpec } from './src/genl/wireguard.js'
 export type { TcpMetricsEntry, TcpMetricsKeyOptions } from './src/genl/tcp-metrics.js'
 export type { MptcpEndpoint, MptcpEndpointFlag, MptcpEndpointSpec, MptcpLimits } from './src/genl/mptcp.js'
 export type { NetdevDevice, NetdevListOptions, NetdevNapi, NetdevQueue } from './src/genl/netdev.js'

@@ -1,5 +1,5 @@
 /**
- * The module-level TCP metrics, MPTCP, netdev and taskstats functions: each is the
+ * The module-level TCP metrics, MPTCP, netdev, taskstats and WireGuard functions: each is the
  * {@link Netlink} method of the same name, on the default connection (its generic socket
  * opened on the first call).
  *
@@ -11,6 +11,7 @@ import type { MptcpEndpoint, MptcpEndpointFlag, MptcpEndpointSpec, MptcpLimits }
 import type { NetdevDevice, NetdevListOptions, NetdevNapi, NetdevQueue } from './genl/netdev.js'
 import type { TaskRef, Taskstats } from './genl/taskstats.js'
 import type { TcpMetricsEntry, TcpMetricsKeyOptions } from './genl/tcp-metrics.js'
+import type { WgDevice, WgDeviceSpec } from './genl/wireguard.js'
 import type { CallOptions, LinkRef } from './types.js'
 
 /**
@@ -170,4 +171,32 @@ export function netdevNapiList(o?: NetdevListOptions): Promise<NetdevNapi[]> {
  */
 export function taskstatsGet(task: TaskRef, o?: CallOptions): Promise<Taskstats> {
   return conn().taskstatsGet(task, o)
+}
+
+/**
+ * A WireGuard device: keys, port, mark and every peer with its allowed IPs (`wg show DEV`).
+ *
+ * @category WireGuard
+ */
+export function wgDeviceGet(dev: LinkRef, o?: CallOptions): Promise<WgDevice> {
+  return conn().wgDeviceGet(dev, o)
+}
+
+/**
+ * Changes a WireGuard device and its peers (`wg set` / `wg setconf`), in as many messages as it takes.
+ *
+ * @example
+ * ```ts
+ * const privateKey = wgGenerateKey()
+ * await wgDeviceSet('wg0', {
+ *   privateKey,
+ *   listenPort: 51820,
+ *   peers: [{ publicKey: peerKey, endpoint: '192.0.2.1:51820', allowedIps: ['10.8.0.2/32'] }],
+ * })
+ * ```
+ *
+ * @category WireGuard
+ */
+export function wgDeviceSet(dev: LinkRef, spec: WgDeviceSpec, o?: CallOptions): Promise<void> {
+  return conn().wgDeviceSet(dev, spec, o)
 }

@@ -41,7 +41,10 @@ export class NetlinkError extends Error {
   readonly errno: number
   /** The operation, e.g. `'addrAdd'`. */
   readonly op: string
-  /** The kernel's own explanation (extended ACK), when it gave one. */
+  /**
+   * The kernel's own explanation (extended ACK), when it gave one; for a generic family the
+   * kernel does not have, nlkit's (`the kernel has no generic family "wireguard"`: nlctrl gives none).
+   */
   readonly extack?: string
   /** Byte offset of the offending attribute in the request, when the kernel gave one. */
   readonly offset?: number

@@ -14,6 +14,7 @@ export {
   NativeConn,
   NativeGenlConn,
   ethtoolNotification,
+  wireguardSetBodies,
   NativeMonitor,
   NativeRawConn,
   NativeRawMonitor,

@@ -1,6 +1,6 @@
 /**
  * {@link Netlink}'s methods for the typed generic families beside ethtool: TCP metrics, the
- * MPTCP path manager, netdev and taskstats. Declared by declaration merging, installed on the
+ * MPTCP path manager, netdev, taskstats and WireGuard. Declared by declaration merging, installed on the
  * prototype; they run on the connection's generic socket, and device names resolve on its
  * rtnetlink socket (both in the connection's namespace).
  *
@@ -16,6 +16,8 @@ import * as taskstats from './genl/taskstats.js'
 import type { TaskRef, Taskstats } from './genl/taskstats.js'
 import * as tcpMetrics from './genl/tcp-metrics.js'
 import type { TcpMetricsEntry, TcpMetricsKeyOptions } from './genl/tcp-metrics.js'
+import * as wireguard from './genl/wireguard.js'
+import type { WgDevice, WgDeviceSpec } from './genl/wireguard.js'
 import type { Netlink } from './netlink.js'
 import type { CallOptions, LinkRef } from './types.js'
 
@@ -71,6 +73,12 @@ declare module './netlink.js' {
 
     /** A thread's (`{ pid }`) or a process's (`{ tgid }`) accounting: delays, CPU times, I/O (`TASKSTATS`). */
     taskstatsGet(task: TaskRef, o?: CallOptions): Promise<Taskstats>
+
+    /** A WireGuard device: keys, port, mark and every peer with its allowed IPs (`wg show DEV`). */
+    wgDeviceGet(dev: LinkRef, o?: CallOptions): Promise<WgDevice>
+
+    /** Changes a WireGuard device and its peers (`wg set` / `wg setconf`), in as many messages as it takes. */
+    wgDeviceSet(dev: LinkRef, spec: WgDeviceSpec, o?: CallOptions): Promise<void>
   }
 }
 
@@ -128,6 +136,12 @@ export function installGenlFamilies(proto: Netlink, genlOf: (n: Netlink) => Genl
     },
     taskstatsGet(this: Netlink, task: TaskRef, o?: CallOptions) {
       return taskstats.taskstatsGet(genlOf(this), task, o)
+    },
+    wgDeviceGet(this: Netlink, dev: LinkRef, o?: CallOptions) {
+      return wireguard.wgDeviceGet(genlOf(this), dev, o)
+    },
+    wgDeviceSet(this: Netlink, dev: LinkRef, spec: WgDeviceSpec, o?: CallOptions) {
+      return wireguard.wgDeviceSet(genlOf(this), dev, spec, o)
     },
   })
 }

@@ -125,6 +125,7 @@ const REGISTRY = {
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
   genl: { prefix: 'gn', netns: ['nlk-gn-'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
+  'genl-wireguard': { prefix: 'wg', netns: ['nlk-wg-'], v4: ['10.185.0.0/16'], v6: ['2001:db8:185::/48'] },
   'genl-ynl': { prefix: 'gy', netns: ['nlk-gy-'], v4: ['10.184.0.0/16'], v6: ['2001:db8:184::/48'] },
   'genl-families': { prefix: 'gm', netns: ['nlk-gm-'], v4: ['10.183.0.0/16'], v6: ['2001:db8:183::/48'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },

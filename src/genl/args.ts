@@ -26,7 +26,7 @@ export function checkObject<T extends object>(v: T | undefined, allowed: Readonl
  */
 export function familyCall<T>(
   g: GenlConn,
-  op: 'tcpMetrics' | 'mptcp' | 'netdev' | 'taskstats',
+  op: 'tcpMetrics' | 'mptcp' | 'netdev' | 'taskstats' | 'wireguard',
   kind: string,
   name: string,
   subject: string,

@@ -32,7 +32,8 @@ pub struct Error {
     pub kind: ErrorKind,
     /// Positive errno.
     pub errno: i32,
-    /// The kernel's extended-ACK message, or our own detail for non-kernel kinds.
+    /// The kernel's extended-ACK message, or our own detail for non-kernel kinds (and for a
+    /// name lookup the kernel answered without one: see `Protocol::lookup_failed`).
     pub detail: Option<String>,
     /// Extended-ACK offset of the offending attribute in the request.
     pub offset: Option<u32>,

@@ -12,7 +12,7 @@ use nlkit::Error;
 /// - `family` (`family`), `families`: the controller
 /// - `ethtool`: `kind` (linkInfo, linkModes, ...), `devIndex` or `devName`, `set` (strings)
 /// - `ethtoolFeaturesSet`: the device, `featuresOn`, `featuresOff`
-/// - `tcpMetrics`, `mptcp`, `netdev`, `taskstats`: `kind` and `args` (see genl_families.rs)
+/// - `tcpMetrics`, `mptcp`, `netdev`, `taskstats`, `wireguard`: `kind` and `args` (see genl_families.rs)
 #[napi(object)]
 pub struct GenlOp {
     pub token: u32,
@@ -80,7 +80,7 @@ pub fn request(op: &GenlOp) -> Result<Request, Error> {
             let changes: Vec<_> = on.chain(op.features_off.iter().flatten().map(|n| (n.clone(), false))).collect();
             genl::request(ethtool::FAMILY, ethtool::features_set(&d, &changes)?)
         }
-        "tcpMetrics" | "mptcp" | "netdev" | "taskstats" => super::genl_families::request(op),
+        "tcpMetrics" | "mptcp" | "netdev" | "taskstats" | "wireguard" => super::genl_families::request(op),
         other => Err(Error::invalid(format!("unknown generic operation {other:?}"))),
     }
 }

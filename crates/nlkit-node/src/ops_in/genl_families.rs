@@ -1,10 +1,11 @@
-//! The typed generic families with arguments (tcp_metrics, mptcp_pm, netdev, TASKSTATS): each
+//! The typed generic families with arguments (tcp_metrics, mptcp_pm, netdev, TASKSTATS,
+//! wireguard's get): each
 //! operation's `kind` names the request and `args` (one JSON object, checked in src/genl/)
 //! carries its fields, read here into the core's typed arguments.
 
 use std::net::IpAddr;
 
-use nlkit::genl::{self, mptcp, netdev, taskstats, tcp_metrics, Request};
+use nlkit::genl::{self, mptcp, netdev, taskstats, tcp_metrics, wireguard, Request};
 use nlkit::rtnl::settings::Settings;
 use nlkit::Error;
 
@@ -33,6 +34,7 @@ pub fn request(op: &GenlOp) -> Result<Request, Error> {
             };
             (taskstats::FAMILY, taskstats::get(task)?)
         }
+        "wireguard" if kind == "get" => (wireguard::FAMILY, wireguard::get(&super::wireguard::dev(&a)?)?),
         _ => return Err(unknown(op)),
     };
     genl::request(family, call)
@@ -42,7 +44,7 @@ fn unknown(op: &GenlOp) -> Error {
     Error::invalid(format!("unknown {} kind {:?}", op.op, op.kind))
 }
 
-fn args(op: &GenlOp) -> Result<Settings, Error> {
+pub fn args(op: &GenlOp) -> Result<Settings, Error> {
     let Some(text) = &op.args else { return Ok(Settings::new()) };
     let mut list = super::parse(&format!("[{text}]")).map_err(Error::invalid)?;
     list.pop().ok_or_else(|| Error::invalid("args must be an object"))

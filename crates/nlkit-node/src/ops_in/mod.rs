@@ -15,5 +15,6 @@ pub mod raw;
 pub mod route;
 mod tc;
 mod tc_dev;
+pub mod wireguard;
 
 pub use json::parse;

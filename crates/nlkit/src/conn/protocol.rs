@@ -23,6 +23,12 @@ pub trait Protocol: Send + Sync + 'static {
         None
     }
 
+    /// A name lookup's failure as its caller sees it (generic netlink names the family the
+    /// kernel does not have).
+    fn lookup_failed(&self, _name: &str, e: crate::Error) -> crate::Error {
+        e
+    }
+
     /// A cache of resolved names, opened in the connection's namespace; `None`: every lookup
     /// goes to the kernel.
     fn open_names(&self, _netns: Option<&NetnsRef>) -> Option<Box<dyn NameCache>> {

@@ -185,6 +185,10 @@ fn finish<P: Protocol>(sh: &Shared<P>, st: &mut State<P>, seq: u32, r: Result<()
         (Err(e), _) | (Ok(()), Some(e)) => Err(e),
         (Ok(()), None) => Ok(p.objects),
     };
+    let result = match (result, &p.then, &p.cache_as) {
+        (Err(e), Some(_), Some((name, _))) => Err(sh.proto.lookup_failed(name, e)),
+        (r, ..) => r,
+    };
     match (result, p.then) {
         (Ok(objs), Some(then)) => resolved(sh, st, p.token, p.deadline, p.cache_as, objs, then),
         (result, _) => st.done.push(Done { ordered: p.mode == Mode::Dump, ..Done::new(p.token, result) }),

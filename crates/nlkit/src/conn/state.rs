@@ -31,7 +31,7 @@ pub(super) struct Pending<P: Protocol> {
     pub part_bytes: usize,
     /// Dropped with the pending request.
     pub keep: Option<Box<dyn Send>>,
-    /// A lookup's name and the name cache's generation when it was sent.
+    /// A lookup's name and the name cache's generation when it was sent (0 without a cache).
     pub cache_as: Option<(String, u64)>,
 }
 
@@ -195,10 +195,7 @@ impl<P: Protocol> State<P> {
         self.out.buf.extend_from_slice(&bytes);
         self.out.seqs.push(seq);
         self.deadlines.push(Reverse((deadline, Key::Seq(seq))));
-        let cache_as = match (&self.names, req.name) {
-            (Some(c), Some(name)) => Some((name, c.generation())),
-            _ => None,
-        };
+        let cache_as = req.name.map(|name| (name, self.names.as_ref().map_or(0, |c| c.generation())));
         self.in_flight.insert(
             seq,
             Pending {

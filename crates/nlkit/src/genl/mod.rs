@@ -12,6 +12,7 @@
 //! - [`netdev`]: devices' XDP features, queues and NAPI instances
 //! - [`taskstats`]: per-task accounting
 //! - [`tcp_metrics`]: the TCP metrics cache
+//! - [`wireguard`]: WireGuard devices and peers
 //! - [`table`]: table-driven attribute decoding the typed families share
 
 pub mod cache;
@@ -22,6 +23,7 @@ pub mod netdev;
 pub mod table;
 pub mod taskstats;
 pub mod tcp_metrics;
+pub mod wireguard;
 
 use crate::conn::{self, open_socket_in, Mode, NameCache, Protocol};
 use crate::error::{Error, Result};
@@ -62,6 +64,8 @@ pub enum Decode {
     Netdev(netdev::Kind),
     /// A task's statistics.
     Taskstats,
+    /// One message of a WireGuard device.
+    Wireguard,
 }
 
 pub use crate::typed::Object;
@@ -90,6 +94,7 @@ impl Protocol for Genl {
             Decode::Mptcp(r) => mptcp::decode(*r, attrs).map(Object::Tree),
             Decode::Netdev(k) => Some(Object::Tree(netdev::decode(*k, attrs))),
             Decode::Taskstats => taskstats::decode(attrs).map(Object::Tree),
+            Decode::Wireguard => Some(Object::Tree(wireguard::decode(attrs))),
         })
     }
 
@@ -105,6 +110,13 @@ impl Protocol for Genl {
             }
             Object::Message(_) => None,
         })
+    }
+
+    fn lookup_failed(&self, name: &str, mut e: Error) -> Error {
+        if e.errno == libc::ENOENT && e.detail.is_none() {
+            e.detail = Some(format!("the kernel has no generic family {name:?}"));
+        }
+        e
     }
 
     fn open_names(&self, netns: Option<&NetnsRef>) -> Option<Box<dyn NameCache>> {
