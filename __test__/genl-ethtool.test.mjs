@@ -187,6 +187,36 @@ t2('ethtoolMonitor: a features change arrives decoded, as ethtool -k then shows 
   t.deepEqual(await mon.next(), { value: undefined, done: true })
 })
 
+t2("subscribe(['link', 'ethtool']): ethtool's notifications and link events in one stream", async (t) => {
+  const sub = c.subscribe(['link', 'ethtool'])
+  t.teardown(() => sub.close())
+  await sub.ready()
+  const gro = ethtoolFeatures(DEV)['rx-gro'].active
+  await c.ethtoolFeaturesSet(DEV, { 'rx-gro': !gro })
+  t.teardown(() => c.ethtoolFeaturesSet(DEV, { 'rx-gro': gro }))
+  const mtu = (await c.linkGet(PEER)).mtu
+  await c.linkSetMtu(PEER, mtu - 1)
+  t.teardown(() => c.linkSetMtu(PEER, mtu))
+  let features
+  let link
+  for await (const ev of sub) {
+    if (ev.type === 'ethtool' && ev.kind === 'features' && ev.data.ifname === DEV) features = ev
+    if (ev.type === 'link' && ev.link.name === PEER && ev.link.mtu === mtu - 1) link = ev
+    if (features && link) break
+  }
+  t.is(features.data.features['rx-gro'].active, !gro)
+  t.deepEqual(features.data.features['rx-gro'], ethtoolFeatures(DEV)['rx-gro'])
+  t.is(link.action, 'new')
+  t.deepEqual(await sub.next(), { value: undefined, done: true }, 'break ended both sockets')
+  await t.throwsAsync(
+    (async () => {
+      const s = c.subscribe(['ethtool', 'bogus'])
+      await s.ready()
+    })(),
+    { instanceOf: RangeError, message: /bogus/ },
+  )
+})
+
 t2('bad arguments are TypeError/RangeError before anything is sent; features unchanged', async (t) => {
   const before = ethtoolFeatures(DEV)
   const bad = [

@@ -4,29 +4,25 @@
  * @module
  */
 
-import type { Address } from './addresses.js'
 import { fromNative, nativeResult, type NativeError } from './errors.js'
-import type { Link } from './links.js'
 import { NativeMonitor, type WireRoutes } from './native.js'
-import type { MdbMessage } from './bridge.js'
-import type { NetconfEntry, NsidEntry } from './misc-tables.js'
-import type { Neighbour } from './neighbours.js'
-import type { NexthopObject } from './nexthops.js'
 import { checkMonitorOptions } from './monitor-options.js'
 import { applyTrace, type TraceOption } from './trace.js'
 import { routeFromWire } from './route-decode.js'
 import { TAKE_BATCH } from './route-stream.js'
-import type { Route } from './routes.js'
-import type { Rule } from './rules.js'
-import type { ListedAction } from './tc/standalone.js'
-import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
 import type { NetnsRef } from './types.js'
 import { describe } from './validate.js'
+import type { NetlinkEvent } from './event-types.js'
+
+export type { EventBase, NetlinkEvent } from './event-types.js'
+import { type EventSource, pump, type SourceEvent, type SourceFactory } from './event-sources.js'
+import { ethtoolSource } from './genl/ethtool-monitor.js'
 
 /**
  * Groups to subscribe to: `'addr'`, `'route'`, `'rule'` and `'netconf'` mean both IPv4 and IPv6;
  * `'tc'` is traffic control (qdiscs, classes, filters, chains and standalone actions); `'nsid'`
- * namespace ids.
+ * namespace ids; `'ethtool'` ethtool's notifications (on a generic netlink socket of the
+ * subscription's own).
  *
  * @category Events
  */
@@ -49,11 +45,16 @@ export type EventGroup =
   | 'ipv6-netconf'
   | 'nsid'
   | 'mdb'
+  | 'ethtool'
+
+/** Groups on another protocol's socket, each a source of its own (see event-sources.ts). */
+type ForeignGroup = 'ethtool'
+const FOREIGN: Record<ForeignGroup, SourceFactory> = { ethtool: ethtoolSource }
 
 const SUBSCRIBE_OPTIONS: ReadonlySet<string> = new Set(['listExisting', 'signal', 'bufferSize', 'netns', 'trace'])
 
 /** The binding's per-family group names of each group. */
-const GROUPS: Record<EventGroup, string[]> = {
+const GROUPS: Record<Exclude<EventGroup, ForeignGroup>, string[]> = {
   link: ['link'],
   addr: ['ipv4-addr', 'ipv6-addr'],
   route: ['ipv4-route', 'ipv6-route'],
@@ -92,118 +93,12 @@ export interface SubscribeOptions {
   trace?: TraceOption
 }
 
-/**
- * What every object event has: whether the object was added (or changed) or removed.
- *
- * @category Events
- */
-export interface EventBase {
-  /** `'new'`: added or changed; `'del'`: removed. */
-  action: 'new' | 'del'
-  /** Part of a listing of existing objects (listExisting, or the resync after an overflow). */
-  existing?: true
-}
-
-/**
- * One item of a subscription.
- *
- * @category Events
- */
-export type NetlinkEvent =
-  | (EventBase & {
-      /** A link event. */
-      type: 'link'
-      /** The link. */
-      link: Link
-    })
-  | (EventBase & {
-      /** A addr event. */
-      type: 'addr'
-      /** The address. */
-      address: Address
-    })
-  | (EventBase & {
-      /** A route event. */
-      type: 'route'
-      /** The route. */
-      route: Route
-    })
-  | (EventBase & {
-      /** A neigh event. */
-      type: 'neigh'
-      /** The neighbour entry. */
-      neigh: Neighbour
-    })
-  | (EventBase & {
-      /** A rule event. */
-      type: 'rule'
-      /** The rule. */
-      rule: Rule
-    })
-  | (EventBase & {
-      /** A nexthop-object event. */
-      type: 'nexthop'
-      /** The nexthop object. */
-      nexthop: NexthopObject
-    })
-  | (EventBase & {
-      /** A qdisc event (`tc qdisc add|change|replace|del`). */
-      type: 'qdisc'
-      /** The qdisc, as `qdiscList` lists it. */
-      qdisc: Qdisc
-    })
-  | (EventBase & {
-      /** A class event. */
-      type: 'class'
-      /** The class, as `classList` lists it. */
-      class: TcClass
-    })
-  | (EventBase & {
-      /** A filter event. A qdisc's deletion removes its filters without an event of their own. */
-      type: 'filter'
-      /** The filter, as `filterList` lists it. */
-      filter: Filter
-    })
-  | (EventBase & {
-      /** A filter-chain event. */
-      type: 'chain'
-      /** The chain, as `chainList` lists it. */
-      chain: Chain
-    })
-  | (EventBase & {
-      /** A standalone-action event (`tc actions add|replace|del`); listed, one per batch the kernel sent. */
-      type: 'action'
-      /** The actions, as `actionList` lists them (a deletion names kind and index). */
-      actions: ListedAction[]
-    })
-  | (EventBase & {
-      /** A device's IP settings changed (a sysctl under /proc/sys/net/ipv{4,6}/conf), or a device came or went. */
-      type: 'netconf'
-      /** The settings, as `netconfList` lists them (a notification may carry only the setting that changed). */
-      netconf: NetconfEntry
-    })
-  | (EventBase & {
-      /** A namespace id assigned or released. */
-      type: 'nsid'
-      /** The id (`name` is not resolved in events). */
-      nsid: NsidEntry
-    })
-  | (EventBase & {
-      /** Bridge multicast database entries added or removed (`bridge monitor mdb`). */
-      type: 'mdb'
-      /** The bridge (`index`, `dev`) and the entries of the message. */
-      mdb: MdbMessage
-    })
-  /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
-  | {
-      /** Events were lost. */
-      type: 'overflow'
-    }
-
 /** An event as the binding sends it (json.rs `event`): routes positional, errors as envelopes. */
 export type RawEvent = NetlinkEvent | { type: 'error'; error: NativeError }
 
 type Waiter = { resolve: (r: IteratorResult<NetlinkEvent>) => void; reject: (e: Error) => void }
+/** An event of a foreign source, with what tells its pump it was delivered. */
+type Pulled = { ev: SourceEvent | Error; delivered: () => void }
 
 /**
  * A live stream of netlink events (`ip monitor`). Iterate it with `for await`; `break`, `close()`,
@@ -213,31 +108,74 @@ type Waiter = { resolve: (r: IteratorResult<NetlinkEvent>) => void; reject: (e: 
  */
 export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
   #native: NativeMonitor | undefined
+  #open = false
   #buf: RawEvent[] = []
   #pos = 0
   #waiters: Waiter[] = []
   #onAbort: (() => void) | undefined
   #signal: AbortSignal | undefined
+  /** Foreign sources' events, at most one per source; the sources, to close. */
+  #pulled: Pulled[] = []
+  #sources: EventSource[] = []
+  /** Alternates between rtnetlink's events and the foreign ones when both wait. */
+  #foreignTurn = false
+  #joins: Promise<void>[] = []
 
   /** Use {@link subscribe}. @internal */
   constructor(groups: EventGroup[], o: SubscribeOptions = {}) {
     if (!Array.isArray(groups) || groups.length === 0) throw new TypeError('groups must be a non-empty array')
     const kinds = new Set<string>()
+    const foreign = new Set<string>()
     for (const g of groups) {
-      const k = GROUPS[g as EventGroup]
-      if (!k) throw new RangeError(`unknown group ${describe(g)}; expected one of ${Object.keys(GROUPS).join(', ')}`)
+      if (typeof g === 'string' && Object.hasOwn(FOREIGN, g)) {
+        foreign.add(g)
+        continue
+      }
+      const k = GROUPS[g as keyof typeof GROUPS]
+      if (!k)
+        throw new RangeError(
+          `unknown group ${describe(g)}; expected one of ${[...Object.keys(GROUPS), ...Object.keys(FOREIGN)].join(', ')}`,
+        )
       for (const x of k) kinds.add(x)
     }
     const netns = checkMonitorOptions(o, SUBSCRIBE_OPTIONS)
     if (o.signal?.aborted) return // an already-aborted subscription is simply over
-    const n = new NativeMonitor(() => this.#drain())
-    applyTrace(n, o.trace)
-    this.#native = nativeResult(
-      'subscribe',
-      groups.join(','),
-      n,
-      n.open({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }),
-    )
+    if (kinds.size > 0) {
+      const n = new NativeMonitor(() => this.#drain())
+      applyTrace(n, o.trace)
+      this.#native = nativeResult(
+        'subscribe',
+        groups.join(','),
+        n,
+        n.open({ kinds: [...kinds], listExisting: !!o.listExisting, bufferSize: o.bufferSize, netns }),
+      )
+    }
+    this.#open = true
+    const so = { netns: o.netns, trace: o.trace, bufferSize: o.bufferSize, listExisting: !!o.listExisting }
+    for (const g of foreign) {
+      const take = (ev: SourceEvent | Error) =>
+        new Promise<void>((delivered) => {
+          this.#pulled.push({ ev, delivered })
+          this.#drain()
+        })
+      let joined!: () => void
+      let failed!: (e: Error) => void
+      const p = new Promise<void>((res, rej) => {
+        joined = res
+        failed = rej
+      })
+      p.catch(() => {}) // also delivered as the stream's error; ready() rethrows it
+      this.#joins.push(p)
+      const own = (s: EventSource) => {
+        this.#sources.push(s)
+        joined()
+      }
+      const taking = (ev: SourceEvent | Error) => {
+        if (ev instanceof Error) failed(ev)
+        return take(ev)
+      }
+      void pump(FOREIGN[g as ForeignGroup], so, taking, () => !this.#open, own).finally(joined)
+    }
     if (o.signal) {
       this.#signal = o.signal
       this.#onAbort = () => this.close()
@@ -256,12 +194,33 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
   }
 
   #drain(): void {
-    while (this.#waiters.length > 0 && (this.#pos < this.#buf.length || this.#fill())) {
-      this.#deliver(this.#waiters.shift()!)
-    }
+    while (this.#waiters.length > 0 && this.#ready()) this.#deliver(this.#waiters.shift()!)
+  }
+
+  /** An event waits (rtnetlink's buffer refilled from the native queue when empty). */
+  #ready(): boolean {
+    return this.#pulled.length > 0 || this.#pos < this.#buf.length || this.#fill()
   }
 
   #deliver(w: Waiter): void {
+    const native = this.#pos < this.#buf.length || (this.#pulled.length === 0 && this.#fill())
+    this.#foreignTurn = !this.#foreignTurn
+    if (this.#pulled.length > 0 && (!native || this.#foreignTurn)) this.#deliverPulled(w)
+    else this.#deliverNative(w)
+  }
+
+  #deliverPulled(w: Waiter): void {
+    const p = this.#pulled.shift()!
+    p.delivered()
+    if (p.ev instanceof Error) {
+      this.close()
+      w.reject(p.ev)
+      return
+    }
+    w.resolve({ value: p.ev as NetlinkEvent, done: false })
+  }
+
+  #deliverNative(w: Waiter): void {
     const ev = this.#buf[this.#pos++]
     if (ev.type === 'route') ev.route = routeFromWire(ev.route as unknown as WireRoutes, 0)
     else if (ev.type === 'error') {
@@ -273,12 +232,21 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
     w.resolve({ value: ev, done: false })
   }
 
+  /**
+   * Resolves once every group is joined. rtnetlink's are joined before {@link subscribe}
+   * returns; a group on a socket of its own (`'ethtool'`) is joined asynchronously: await this
+   * before making a change the subscription must see. Rejects if such a group cannot be joined.
+   */
+  async ready(): Promise<void> {
+    await Promise.all(this.#joins)
+  }
+
   /** The next event; done once the subscription has ended. */
   next(): Promise<IteratorResult<NetlinkEvent>> {
     return new Promise((resolve, reject) => {
       const w = { resolve, reject }
-      if (this.#waiters.length === 0 && (this.#pos < this.#buf.length || this.#fill())) return this.#deliver(w)
-      if (!this.#native) return resolve({ value: undefined, done: true })
+      if (this.#waiters.length === 0 && this.#ready()) return this.#deliver(w)
+      if (!this.#open) return resolve({ value: undefined, done: true })
       this.#waiters.push(w)
     })
   }
@@ -296,12 +264,15 @@ export class Subscription implements AsyncIterableIterator<NetlinkEvent> {
 
   /** Ends the subscription: pending `next()` calls finish, the socket and thread are released. Idempotent. */
   close(): void {
+    if (!this.#open) return
+    this.#open = false
     const n = this.#native
-    if (!n) return
     this.#native = undefined
     this.#buf = []
     this.#pos = 0
-    n.close()
+    n?.close()
+    for (const s of this.#sources.splice(0)) s.close()
+    for (const p of this.#pulled.splice(0)) p.delivered()
     if (this.#onAbort) this.#signal?.removeEventListener('abort', this.#onAbort)
     for (const w of this.#waiters.splice(0)) w.resolve({ value: undefined, done: true })
   }

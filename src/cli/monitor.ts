@@ -75,8 +75,12 @@ export function eventLine(ev: NetlinkEvent): string {
       return ev.mdb.entries
         .map((m) => `mdb ${ev.action} dev ${ev.mdb.dev ?? ev.mdb.index} port ${m.port ?? m.portIndex} grp ${m.grp} ${m.state}`)
         .join('\n')
+    case 'ethtool': {
+      const d = ev.data as { ifname?: string } | undefined
+      return `ethtool ${ev.kind}${d?.ifname ? ` dev ${d.ifname}` : ''}${ev.cmd === undefined ? '' : ` cmd ${ev.cmd}`}`
+    }
     case 'overflow':
-      return 'overflow: the kernel dropped events (too slow a reader)'
+      return `overflow${ev.group ? ` (${ev.group})` : ''}: the kernel dropped events (too slow a reader)`
   }
 }
 

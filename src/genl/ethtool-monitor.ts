@@ -5,10 +5,11 @@
  * @module
  */
 
+import { type EventSource, overflowOf, rawOptions, type SourceFactory } from '../event-sources.js'
 import { ethtoolNotification } from '../native.js'
 import type { RawEvents, RawEventsOptions } from '../raw-events.js'
 import type { EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolLinkInfo, EthtoolLinkModes, EthtoolRings } from './ethtool-types.js'
-import type { GenlConn } from './conn.js'
+import { GenlConn } from './conn.js'
 import { ethtoolStrings } from './ethtool.js'
 import { genlSubscribe } from './families.js'
 
@@ -147,4 +148,32 @@ export async function ethtoolMonitor(g: GenlConn, o?: RawEventsOptions): Promise
   // The names first: a subscription must not start before the call can still fail.
   const [features, linkModes] = await Promise.all([ethtoolStrings(g, null, 'features'), ethtoolStrings(g, null, 'link-modes')])
   return decode(await genlSubscribe(g, 'ethtool', ['monitor'], o), { features, linkModes })
+}
+
+/**
+ * The `'ethtool'` group of {@link subscribe}: this monitor on a generic socket of the
+ * subscription's own, its notifications as `{ type: 'ethtool', kind, data }`.
+ */
+export const ethtoolSource: SourceFactory = async (o) => {
+  const g = new GenlConn({ netns: o.netns, trace: o.trace })
+  let m: EthtoolMonitor
+  try {
+    m = await ethtoolMonitor(g, rawOptions(o))
+  } catch (e) {
+    g.close()
+    throw e
+  }
+  const src: EventSource = {
+    async next() {
+      const r = await m.next()
+      if (r.done) return { value: undefined, done: true }
+      const { type, ...rest } = r.value
+      return { value: type === 'overflow' ? overflowOf('ethtool') : { type: 'ethtool', ...rest }, done: false }
+    },
+    close() {
+      m.close()
+      g.close()
+    },
+  }
+  return src
 }
