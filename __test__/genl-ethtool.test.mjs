@@ -217,6 +217,39 @@ t2("subscribe(['link', 'ethtool']): ethtool's notifications and link events in o
   )
 })
 
+t2(
+  'pause, EEE and link modes set on veth are EOPNOTSUPP as with ethtool; standard statistics equal ethtool --json -S --all-groups',
+  async (t) => {
+    t.throws(() => ethtool('-a', DEV))
+    await rejectsCode(t, c.ethtoolPause(DEV), 'EOPNOTSUPP', 'ethtoolPause')
+    await rejectsCode(t, c.ethtoolPause(DEV, { stats: true }), 'EOPNOTSUPP', 'ethtoolPause')
+    await rejectsCode(t, c.ethtoolEee(DEV), 'EOPNOTSUPP', 'ethtoolEee')
+    await rejectsCode(t, c.ethtoolPauseSet(DEV, { rx: true }), 'EOPNOTSUPP', 'ethtoolPauseSet')
+    await rejectsCode(t, c.ethtoolEeeSet(DEV, { enabled: true, txLpiTimer: 100 }), 'EOPNOTSUPP', 'ethtoolEeeSet')
+    const before = settings(DEV)
+    await rejectsCode(t, c.ethtoolLinkModesSet(DEV, { speed: 1000, duplex: 'full', autoneg: false }), 'EOPNOTSUPP', 'ethtoolLinkModesSet')
+    t.deepEqual(settings(DEV), before)
+    const theirs = ethtoolJson('-S', DEV, '--all-groups')
+    const ours = await c.ethtoolStats(DEV)
+    t.is(ours.ifname, DEV)
+    for (const g of ['eth-phy', 'eth-mac', 'eth-ctrl', 'rmon']) t.deepEqual(ours.groups[g] ?? {}, theirs[g], g)
+    const mac = await c.ethtoolStats(DEV, { groups: ['eth-mac'] })
+    t.deepEqual(mac.groups['eth-mac'] ?? {}, theirs['eth-mac'])
+    const bad = [
+      [() => c.ethtoolPauseSet(DEV, {}), TypeError],
+      [() => c.ethtoolPauseSet(DEV, { rx: 1 }), TypeError],
+      [() => c.ethtoolPauseSet(DEV, { rxx: true }), RangeError],
+      [() => c.ethtoolEeeSet(DEV, { txLpiTimer: -1 }), RangeError],
+      [() => c.ethtoolLinkModesSet(DEV, { duplex: 'double' }), RangeError],
+      [() => c.ethtoolLinkModesSet(DEV, { speed: 0 }), RangeError],
+      [() => c.ethtoolStats(DEV, { groups: ['eth-nope'] }), RangeError],
+      [() => c.ethtoolPause(DEV, { stats: 'yes' }), TypeError],
+    ]
+    for (const [fn, cls] of bad) await rejectsWith(t, fn, cls, fn.toString())
+    t.deepEqual(settings(DEV), before)
+  },
+)
+
 t2('bad arguments are TypeError/RangeError before anything is sent; features unchanged', async (t) => {
   const before = ethtoolFeatures(DEV)
   const bad = [

@@ -207,3 +207,61 @@ export function genlSpec(spec: string | object): Promise<GenlSpecFamily> {
 export function genlSpecFile(path: string | URL): Promise<GenlSpecFamily> {
   return conn().genlSpecFile(path)
 }
+
+/**
+ * Pause frame settings of a device (`ethtool -a`; with `{ stats: true }` its pause counters, `ethtool -I -a`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolPause(dev: LinkRef, o?: CallOptions & { stats?: boolean }): Promise<et.EthtoolPause> {
+  return conn().ethtoolPause(dev, o)
+}
+
+/**
+ * Changes a device's pause frame settings (`ethtool -A DEV autoneg|rx|tx on|off`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolPauseSet(dev: LinkRef, pause: Pick<et.EthtoolPause, 'autoneg' | 'rx' | 'tx'>, o?: CallOptions): Promise<void> {
+  return conn().ethtoolPauseSet(dev, pause, o)
+}
+
+/**
+ * Energy-Efficient Ethernet settings of a device (`ethtool --show-eee`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolEee(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolEee> {
+  return conn().ethtoolEee(dev, o)
+}
+
+/**
+ * Changes a device's EEE settings (`ethtool --set-eee DEV eee|tx-lpi on|off tx-timer N`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolEeeSet(
+  dev: LinkRef,
+  eee: Pick<et.EthtoolEee, 'enabled' | 'txLpiEnabled' | 'txLpiTimer' | 'advertised'>,
+  o?: CallOptions,
+): Promise<void> {
+  return conn().ethtoolEeeSet(dev, eee, o)
+}
+
+/**
+ * Standard statistics of a device by group and the kernel's counter names (`ethtool -S DEV --all-groups`, or `{ groups }`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolStats(dev: LinkRef, o?: CallOptions & { groups?: string[] }): Promise<et.EthtoolStats> {
+  return conn().ethtoolStats(dev, o)
+}
+
+/**
+ * Changes a device's link modes: speed, duplex, autoneg, lanes, advertised modes (`ethtool -s`).
+ *
+ * @category Ethtool
+ */
+export function ethtoolLinkModesSet(dev: LinkRef, modes: et.EthtoolLinkModesSpec, o?: CallOptions): Promise<void> {
+  return conn().ethtoolLinkModesSet(dev, modes, o)
+}

@@ -9,9 +9,11 @@ import type { MdbMessage } from './bridge.js'
 import type {
   EthtoolChannels,
   EthtoolCoalesce,
+  EthtoolEee,
   EthtoolFeatures,
   EthtoolLinkInfo,
   EthtoolLinkModes,
+  EthtoolPause,
   EthtoolRings,
 } from './genl/ethtool-types.js'
 import type { Link } from './links.js'
@@ -129,9 +131,17 @@ export type NetlinkEvent =
       /** An ethtool notification (group `'ethtool'`), as {@link ethtoolMonitor} yields it. */
       type: 'ethtool'
       /** What changed (`'other'`: a notification nlkit does not decode yet). */
-      kind: 'linkInfo' | 'linkModes' | 'features' | 'rings' | 'channels' | 'coalesce' | 'other'
+      kind: 'linkInfo' | 'linkModes' | 'features' | 'rings' | 'channels' | 'coalesce' | 'pause' | 'eee' | 'other'
       /** The new state, shaped like the get of `kind` (absent for `'other'`). */
-      data?: EthtoolLinkInfo | EthtoolLinkModes | EthtoolFeatures | EthtoolRings | EthtoolChannels | EthtoolCoalesce
+      data?:
+        | EthtoolLinkInfo
+        | EthtoolLinkModes
+        | EthtoolFeatures
+        | EthtoolRings
+        | EthtoolChannels
+        | EthtoolCoalesce
+        | EthtoolPause
+        | EthtoolEee
       /** For `'other'`: its ETHTOOL_MSG_*_NTF command. */
       cmd?: number
     }

@@ -106,6 +106,28 @@ declare module './netlink.js' {
      */
     ethtoolMonitor(o?: RawEventsOptions): Promise<EthtoolMonitor>
 
+    /** Pause frame settings of a device (`ethtool -a`; with `{ stats: true }` its pause counters, `ethtool -I -a`). */
+    ethtoolPause(dev: LinkRef, o?: CallOptions & { stats?: boolean }): Promise<et.EthtoolPause>
+
+    /** Changes a device's pause frame settings (`ethtool -A DEV autoneg|rx|tx on|off`). */
+    ethtoolPauseSet(dev: LinkRef, pause: Pick<et.EthtoolPause, 'autoneg' | 'rx' | 'tx'>, o?: CallOptions): Promise<void>
+
+    /** Energy-Efficient Ethernet settings of a device (`ethtool --show-eee`). */
+    ethtoolEee(dev: LinkRef, o?: CallOptions): Promise<et.EthtoolEee>
+
+    /** Changes a device's EEE settings (`ethtool --set-eee DEV eee|tx-lpi on|off tx-timer N`). */
+    ethtoolEeeSet(
+      dev: LinkRef,
+      eee: Pick<et.EthtoolEee, 'enabled' | 'txLpiEnabled' | 'txLpiTimer' | 'advertised'>,
+      o?: CallOptions,
+    ): Promise<void>
+
+    /** Standard statistics of a device by group and the kernel's counter names (`ethtool -S DEV --all-groups`, or `{ groups }`). */
+    ethtoolStats(dev: LinkRef, o?: CallOptions & { groups?: string[] }): Promise<et.EthtoolStats>
+
+    /** Changes a device's link modes: speed, duplex, autoneg, lanes, advertised modes (`ethtool -s`). */
+    ethtoolLinkModesSet(dev: LinkRef, modes: et.EthtoolLinkModesSpec, o?: CallOptions): Promise<void>
+
     /**
      * A generic family driven by its YNL spec (YAML text, or the parsed document): call any of
      * its operations by name with named attributes, replies decoded by the spec, on this
@@ -165,6 +187,29 @@ export function installGenl(proto: Netlink, genlOf: (n: Netlink) => GenlConn): v
     },
     ethtoolStrings(this: Netlink, dev: LinkRef | null | undefined, set: et.EthtoolStringSet, o?: CallOptions): Promise<string[]> {
       return ethtool.ethtoolStrings(genlOf(this), dev, set, o)
+    },
+    ethtoolPause(this: Netlink, dev: LinkRef, o?: CallOptions & { stats?: boolean }) {
+      return ethtool.ethtoolPause(genlOf(this), dev, o)
+    },
+    ethtoolPauseSet(this: Netlink, dev: LinkRef, p: Pick<et.EthtoolPause, 'autoneg' | 'rx' | 'tx'>, o?: CallOptions) {
+      return ethtool.ethtoolPauseSet(genlOf(this), dev, p, o)
+    },
+    ethtoolEee(this: Netlink, dev: LinkRef, o?: CallOptions) {
+      return ethtool.ethtoolEee(genlOf(this), dev, o)
+    },
+    ethtoolEeeSet(
+      this: Netlink,
+      dev: LinkRef,
+      e: Pick<et.EthtoolEee, 'enabled' | 'txLpiEnabled' | 'txLpiTimer' | 'advertised'>,
+      o?: CallOptions,
+    ) {
+      return ethtool.ethtoolEeeSet(genlOf(this), dev, e, o)
+    },
+    ethtoolStats(this: Netlink, dev: LinkRef, o?: CallOptions & { groups?: string[] }) {
+      return ethtool.ethtoolStats(genlOf(this), dev, o)
+    },
+    ethtoolLinkModesSet(this: Netlink, dev: LinkRef, m: et.EthtoolLinkModesSpec, o?: CallOptions) {
+      return ethtool.ethtoolLinkModesSet(genlOf(this), dev, m, o)
     },
     async genlSpec(this: Netlink, spec: string | object): Promise<GenlSpecFamily> {
       return new SpecFamily(await loadSpec(spec), () => genlOf(this))

@@ -8,7 +8,16 @@
 import { type EventSource, overflowOf, rawOptions, type SourceFactory } from '../event-sources.js'
 import { ethtoolNotification } from '../native.js'
 import type { RawEvents, RawEventsOptions } from '../raw-events.js'
-import type { EthtoolChannels, EthtoolCoalesce, EthtoolFeatures, EthtoolLinkInfo, EthtoolLinkModes, EthtoolRings } from './ethtool-types.js'
+import type {
+  EthtoolChannels,
+  EthtoolCoalesce,
+  EthtoolEee,
+  EthtoolFeatures,
+  EthtoolLinkInfo,
+  EthtoolLinkModes,
+  EthtoolPause,
+  EthtoolRings,
+} from './ethtool-types.js'
 import { GenlConn } from './conn.js'
 import { ethtoolStrings } from './ethtool.js'
 import { genlSubscribe } from './families.js'
@@ -69,7 +78,23 @@ export type EthtoolEvent =
       data: EthtoolCoalesce
     }
   | {
-      /** A notification nlkit does not decode yet (debug, WoL, pause, EEE, cable tests, ...). */
+      /** A notification. */
+      type: 'notification'
+      /** What changed. */
+      kind: 'pause'
+      /** The new state. */
+      data: EthtoolPause
+    }
+  | {
+      /** A notification. */
+      type: 'notification'
+      /** What changed. */
+      kind: 'eee'
+      /** The new state. */
+      data: EthtoolEee
+    }
+  | {
+      /** A notification nlkit does not decode yet (debug, WoL, cable tests, ...). */
       type: 'notification'
       /** Not decoded. */
       kind: 'other'

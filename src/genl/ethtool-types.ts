@@ -211,3 +211,92 @@ export interface EthtoolTsInfo extends EthtoolDevice {
   /** The PTP hardware clock's index; absent: none. */
   phcIndex?: number
 }
+
+/**
+ * Pause frame settings (`ethtool -a`), with counters when asked (`ethtool -I -a`).
+ * @category Ethtool
+ */
+export interface EthtoolPause extends EthtoolDevice {
+  /** Pause autonegotiation. */
+  autoneg?: boolean
+  /** Receive pause frames. */
+  rx?: boolean
+  /** Transmit pause frames. */
+  tx?: boolean
+  /** Pause frames sent and received (with `{ stats: true }`, where the driver counts them). */
+  stats?: {
+    /** Pause frames sent. */
+    txFrames?: number
+    /** Pause frames received. */
+    rxFrames?: number
+  }
+}
+
+/**
+ * Energy-Efficient Ethernet (`ethtool --show-eee`).
+ * @category Ethtool
+ */
+export interface EthtoolEee extends EthtoolDevice {
+  /** EEE link modes the device supports, by the kernel's link mode names. */
+  supported?: string[]
+  /** Those it advertises. */
+  advertised?: string[]
+  /** Those the link partner advertises. */
+  peerAdvertised?: string[]
+  /** EEE negotiated and active. */
+  active?: boolean
+  /** EEE enabled. */
+  enabled?: boolean
+  /** Transmit low-power idle enabled. */
+  txLpiEnabled?: boolean
+  /** Transmit LPI timer, µs. */
+  txLpiTimer?: number
+}
+
+/**
+ * Standard statistics (`ethtool -S DEV --all-groups`): each group the driver reports, its
+ * counters by the kernel's names (`FramesTransmittedOK`, ...); RMON's size histograms as
+ * buckets.
+ * @category Ethtool
+ */
+export interface EthtoolStats extends EthtoolDevice {
+  /** Counters by group (`eth-phy`, `eth-mac`, `eth-ctrl`, `rmon`), then by name. */
+  groups: Record<string, Record<string, number>>
+  /** RMON's receive and transmit frame-size histograms, where the driver has them. */
+  rmonHistograms?: {
+    /** Received frames by size. */
+    rx: EthtoolHistogramBucket[]
+    /** Sent frames by size. */
+    tx: EthtoolHistogramBucket[]
+  }
+}
+
+/**
+ * One bucket of an RMON frame-size histogram.
+ * @category Ethtool
+ */
+export interface EthtoolHistogramBucket {
+  /** Smallest frame size, bytes. */
+  low: number
+  /** Largest frame size, bytes (0: no limit). */
+  high: number
+  /** Frames. */
+  value: number
+}
+
+/**
+ * A link modes change (`ethtool -s`).
+ * @category Ethtool
+ */
+export interface EthtoolLinkModesSpec {
+  /** Speed, Mb/s (with autoneg off). */
+  speed?: number
+  /** Duplex (with autoneg off). */
+  duplex?: 'half' | 'full'
+  /** Autonegotiation. */
+  autoneg?: boolean
+  /** Lanes. */
+  lanes?: number
+  /** Exactly these link modes advertised, by the kernel's names (`1000baseT/Full`). */
+  advertised?: string[]
+}

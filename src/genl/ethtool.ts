@@ -7,11 +7,16 @@
 
 import type { CallOptions, LinkRef } from '../types.js'
 import { checkBool, checkInt, checkLinkRef, describe } from '../validate.js'
+import { checkObject } from './args.js'
 import type { GenlConn } from './conn.js'
 import {
   ETHTOOL_STRING_SETS,
   type EthtoolChannels,
   type EthtoolCoalesce,
+  type EthtoolEee,
+  type EthtoolLinkModesSpec,
+  type EthtoolPause,
+  type EthtoolStats,
   type EthtoolFeature,
   type EthtoolFeatures,
   type EthtoolLinkInfo,
@@ -23,15 +28,16 @@ import {
 } from './ethtool-types.js'
 
 /** ops_in/genl.rs `ethtool` kinds, by the public function that asks for them. */
-type Kind = 'linkInfo' | 'linkModes' | 'linkState' | 'features' | 'channels' | 'rings' | 'coalesce' | 'tsInfo'
+type Kind = 'linkInfo' | 'linkModes' | 'linkState' | 'features' | 'channels' | 'rings' | 'coalesce' | 'tsInfo' | 'pause' | 'eee' | 'stats'
 
 function devFields(dev: unknown): { devIndex: number } | { devName: string } {
   const ref = checkLinkRef(dev, 'dev')
   return typeof ref === 'number' ? { devIndex: ref } : { devName: ref }
 }
 
-async function get<T>(g: GenlConn, op: string, kind: Kind, dev: LinkRef, o?: CallOptions): Promise<T> {
-  const [r] = await g.call<T>(op, String(dev), { op: 'ethtool', kind, ...devFields(dev) }, o)
+async function get<T>(g: GenlConn, op: string, kind: Kind, dev: LinkRef, o?: CallOptions, args?: object): Promise<T> {
+  const record = { op: 'ethtool', kind, ...devFields(dev), args: args && JSON.stringify(args) }
+  const [r] = await g.call<T>(op, String(dev), record, o)
   if (r === undefined) throw new RangeError(`${op} ${dev}: the kernel sent no reply`)
   return r
 }
@@ -100,3 +106,95 @@ export async function ethtoolStrings(
   const [r] = await g.call<{ strings: string[] }>('ethtoolStrings', subject, { op: 'ethtool', kind: 'strings', ...d, set: id }, o)
   return r?.strings ?? []
 }
+
+export function ethtoolPause(g: GenlConn, dev: LinkRef, o?: CallOptions & { stats?: boolean }): Promise<EthtoolPause> {
+  try {
+    const { stats } = checkObject(o, new Set(['stats', 'timeout', 'signal']), 'options')
+    if (stats !== undefined) checkBool(stats, 'options.stats')
+    return get<EthtoolPause>(g, 'ethtoolPause', 'pause', dev, o && { timeout: o.timeout, signal: o.signal }, { stats })
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+export const ethtoolEee = (g: GenlConn, dev: LinkRef, o?: CallOptions) => get<EthtoolEee>(g, 'ethtoolEee', 'eee', dev, o)
+
+/** Sends an `ethtoolSet` of `kind` with `args` (checked by the caller). */
+async function set(g: GenlConn, op: string, kind: string, dev: LinkRef, args: object, o?: CallOptions): Promise<void> {
+  if (Object.values(args).every((v) => v === undefined)) throw new TypeError(`${op}: nothing to change`)
+  await g.call(op, String(dev), { op: 'ethtoolSet', kind, ...devFields(dev), args: JSON.stringify(args) }, o)
+}
+
+const bools = (v: Record<string, unknown>, keys: string[], name: string) => {
+  for (const k of keys) if (v[k] !== undefined) checkBool(v[k], `${name}.${k}`)
+}
+
+export async function ethtoolPauseSet(g: GenlConn, dev: LinkRef, p: Pick<EthtoolPause, 'autoneg' | 'rx' | 'tx'>, o?: CallOptions) {
+  const v = checkObject(p, new Set(['autoneg', 'rx', 'tx']), 'pause')
+  bools(v, ['autoneg', 'rx', 'tx'], 'pause')
+  await set(g, 'ethtoolPauseSet', 'pause', dev, { autoneg: v.autoneg, rx: v.rx, tx: v.tx }, o)
+}
+
+export async function ethtoolEeeSet(
+  g: GenlConn,
+  dev: LinkRef,
+  e: Pick<EthtoolEee, 'enabled' | 'txLpiEnabled' | 'txLpiTimer' | 'advertised'>,
+  o?: CallOptions,
+) {
+  const v = checkObject(e, new Set(['enabled', 'txLpiEnabled', 'txLpiTimer', 'advertised']), 'eee')
+  bools(v, ['enabled', 'txLpiEnabled'], 'eee')
+  if (v.txLpiTimer !== undefined) checkInt(v.txLpiTimer, 'eee.txLpiTimer', 0, 0xffffffff)
+  if (v.advertised !== undefined) checkNames(v.advertised, 'eee.advertised')
+  await set(g, 'ethtoolEeeSet', 'eee', dev, { ...v }, o)
+}
+
+function checkNames(v: unknown, name: string): string[] {
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || !FEATURE_NAME.test(x)))
+    throw new TypeError(`${name} must be an array of the kernel's names, got ${describe(v)}`)
+  return v
+}
+
+export async function ethtoolLinkModesSet(g: GenlConn, dev: LinkRef, m: EthtoolLinkModesSpec, o?: CallOptions): Promise<void> {
+  const v = checkObject(m, new Set(['speed', 'duplex', 'autoneg', 'lanes', 'advertised']), 'modes')
+  if (v.speed !== undefined) checkInt(v.speed, 'modes.speed', 1, 0xfffffffe)
+  if (v.duplex !== undefined && v.duplex !== 'half' && v.duplex !== 'full')
+    throw new RangeError(`modes.duplex must be 'half' or 'full', got ${describe(v.duplex)}`)
+  bools(v, ['autoneg'], 'modes')
+  if (v.lanes !== undefined) checkInt(v.lanes, 'modes.lanes', 1, 0xffffffff)
+  if (v.advertised !== undefined) checkNames(v.advertised, 'modes.advertised')
+  await set(g, 'ethtoolLinkModesSet', 'linkModes', dev, { ...v }, o)
+}
+
+/** The standard statistics groups, by their ETH_SS_STATS_STD names. */
+const STATS_GROUPS: ReadonlySet<string> = new Set(['eth-phy', 'eth-mac', 'eth-ctrl', 'rmon'])
+
+interface WireGroup {
+  group: string | number
+  ssId: number
+  stats: Record<string, number>
+  histRx?: { low: number; high: number; value: number }[]
+  histTx?: { low: number; high: number; value: number }[]
+}
+
+export async function ethtoolStats(g: GenlConn, dev: LinkRef, o?: CallOptions & { groups?: string[] }): Promise<EthtoolStats> {
+  const { groups } = checkObject(o, new Set(['groups', 'timeout', 'signal']), 'options')
+  if (groups !== undefined) {
+    checkNames(groups, 'options.groups')
+    for (const x of groups)
+      if (!STATS_GROUPS.has(x))
+        throw new RangeError(`options.groups: unknown group ${describe(x)}; expected ${[...STATS_GROUPS].join(', ')}`)
+  }
+  const r = await get<EthtoolDeviceStats>(g, 'ethtoolStats', 'stats', dev, o && { timeout: o.timeout, signal: o.signal }, { groups })
+  // Counters come by index into each group's string set: name them from it.
+  const names = new Map<number, string[]>()
+  await Promise.all([...new Set(r.groups.map((x) => x.ssId))].map(async (id) => names.set(id, await ethtoolStrings(g, null, id))))
+  const out: EthtoolStats = { ifindex: r.ifindex, ifname: r.ifname, groups: {} }
+  for (const grp of r.groups) {
+    const n = names.get(grp.ssId) ?? []
+    out.groups[String(grp.group)] = Object.fromEntries(Object.entries(grp.stats).map(([i, v]) => [n[Number(i)] || i, v]))
+    if (grp.histRx || grp.histTx) out.rmonHistograms = { rx: grp.histRx ?? [], tx: grp.histTx ?? [] }
+  }
+  return out
+}
+
+type EthtoolDeviceStats = { ifindex: number; ifname: string; groups: WireGroup[] }

@@ -12,6 +12,7 @@ use nlkit::Error;
 /// - `family` (`family`), `families`: the controller
 /// - `ethtool`: `kind` (linkInfo, linkModes, ...), `devIndex` or `devName`, `set` (strings)
 /// - `ethtoolFeaturesSet`: the device, `featuresOn`, `featuresOff`
+/// - `ethtoolSet`: `kind` (pause, eee, linkModes), the device, `args` (see ethtool_sets.rs)
 /// - `tcpMetrics`, `mptcp`, `netdev`, `taskstats`, `wireguard`: `kind` and `args` (see genl_families.rs)
 #[napi(object)]
 pub struct GenlOp {
@@ -39,7 +40,7 @@ fn u8_of(v: Option<u32>, what: &str, default: u8) -> Result<u8, Error> {
     v.map_or(Ok(default), |n| u8::try_from(n).map_err(|_| Error::invalid(format!("{what} must be below 256"))))
 }
 
-fn dev(op: &GenlOp) -> Result<Option<ethtool::Dev>, Error> {
+pub(super) fn dev(op: &GenlOp) -> Result<Option<ethtool::Dev>, Error> {
     Ok(match (op.dev_index, &op.dev_name) {
         (Some(_), Some(_)) => return Err(Error::invalid("dev: give an index or a name, not both")),
         (Some(i), None) => Some(ethtool::Dev::Index(i)),
@@ -72,7 +73,16 @@ pub fn request(op: &GenlOp) -> Result<Request, Error> {
         }
         "ethtool" => {
             let kind = op.kind.as_deref().and_then(ethtool::Kind::from_name).ok_or_else(|| Error::invalid("unknown ethtool kind"))?;
-            genl::request(ethtool::FAMILY, ethtool::get(kind, dev(op)?.as_ref(), op.set)?)
+            let d = dev(op)?;
+            let call = match (kind, &d) {
+                (ethtool::Kind::Stats | ethtool::Kind::Pause, Some(d)) => super::ethtool_sets::get(kind, d, op)?,
+                _ => ethtool::get(kind, d.as_ref(), op.set)?,
+            };
+            genl::request(ethtool::FAMILY, call)
+        }
+        "ethtoolSet" => {
+            let d = dev(op)?.ok_or_else(|| Error::invalid("dev is required"))?;
+            genl::request(ethtool::FAMILY, super::ethtool_sets::set(op.kind.as_deref().unwrap_or(""), &d, op)?)
         }
         "ethtoolFeaturesSet" => {
             let d = dev(op)?.ok_or_else(|| Error::invalid("dev is required"))?;

@@ -4,6 +4,7 @@
 //! of napi, so the fuzz targets build them on their own.
 
 mod bridge;
+mod ethtool_sets;
 pub mod fields;
 pub mod genl;
 mod genl_families;

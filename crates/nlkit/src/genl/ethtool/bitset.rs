@@ -91,6 +91,28 @@ pub fn put_named(b: &mut wire::MsgBuilder, ty: u16, bits: &[(String, bool)]) {
     b.nest_end(at);
 }
 
+/// A verbose NOMASK bitset of exactly these bits, all set (what ethtool sends for a list of
+/// names: `--groups eth-mac rmon`, `advertise ...`).
+pub fn put_exactly(b: &mut wire::MsgBuilder, ty: u16, names: &[String]) {
+    let at = b.nest_start(ty);
+    b.attr(NOMASK, &[]);
+    let list = b.nest_start(BITS);
+    for name in names {
+        let e = b.nest_start(BITS_BIT);
+        b.attr_str(BIT_NAME, name);
+        b.nest_end(e);
+    }
+    b.nest_end(list);
+    b.nest_end(at);
+}
+
+/// A compact NOMASK bitset of `size` bits, every one set (`--all-groups`).
+pub fn put_compact_all(b: &mut wire::MsgBuilder, ty: u16, size: u32) {
+    let at = b.nest_start(ty);
+    b.attr(NOMASK, &[]).attr_u32(SIZE, size).attr_u32(VALUE, if size >= 32 { u32::MAX } else { (1 << size) - 1 });
+    b.nest_end(at);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

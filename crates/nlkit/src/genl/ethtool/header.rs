@@ -6,6 +6,8 @@ use crate::wire;
 const DEV_INDEX: u16 = 1;
 const DEV_NAME: u16 = 2;
 const FLAGS: u16 = 3;
+/// ETHTOOL_FLAG_STATS: the reply carries the kind's statistics too (`ethtool -I`).
+pub const FLAG_STATS: u32 = 1 << 2;
 /// ETHTOOL_FLAG_OMIT_REPLY: a set is answered by its ACK only.
 pub const FLAG_OMIT_REPLY: u32 = 1 << 1;
 /// IFNAMSIZ, NUL included.
@@ -19,7 +21,12 @@ pub enum Dev {
 }
 
 pub fn put(b: &mut wire::MsgBuilder, dev: &Dev, flags: u32) -> crate::Result<()> {
-    let at = b.nest_start(super::A_HEADER);
+    put_at(b, super::A_HEADER, dev, flags)
+}
+
+/// The header as attribute `ty` (ETHTOOL_A_STATS_HEADER is 2, not 1).
+pub fn put_at(b: &mut wire::MsgBuilder, ty: u16, dev: &Dev, flags: u32) -> crate::Result<()> {
+    let at = b.nest_start(ty);
     match dev {
         Dev::Index(0) => return Err(crate::Error::invalid("dev index must be positive")),
         Dev::Index(i) => b.attr_u32(DEV_INDEX, *i),
@@ -37,7 +44,11 @@ pub fn put(b: &mut wire::MsgBuilder, dev: &Dev, flags: u32) -> crate::Result<()>
 
 /// `ifindex` and `ifname` from the reply's header.
 pub fn decode(attrs: &[u8], s: &mut Settings) {
-    let Some((_, h)) = super::attrs(attrs).find(|(t, _)| *t == super::A_HEADER) else { return };
+    decode_at(attrs, super::A_HEADER, s)
+}
+
+pub fn decode_at(attrs: &[u8], ty: u16, s: &mut Settings) {
+    let Some((_, h)) = super::attrs(attrs).find(|(t, _)| *t == ty) else { return };
     for (t, v) in super::attrs(h) {
         match t {
             DEV_INDEX => {

@@ -9,6 +9,8 @@
 //! - [`features`]: features get and set
 //! - [`params`]: channels, rings, coalesce (flat tables of numbers)
 //! - [`tsinfo`]: timestamping capabilities
+//! - [`pause`]: pause frames, EEE, and the link modes set
+//! - [`stats`]: standard statistics (IEEE 802.3 and RMON groups)
 //! - [`strset`]: string sets
 
 pub mod bitset;
@@ -16,6 +18,8 @@ pub mod features;
 pub mod header;
 pub mod link;
 pub mod params;
+pub mod pause;
+pub mod stats;
 pub mod strset;
 pub mod tsinfo;
 
@@ -56,6 +60,9 @@ pub enum Kind {
     Coalesce,
     TsInfo,
     Strings,
+    Pause,
+    Eee,
+    Stats,
 }
 
 impl Kind {
@@ -70,6 +77,9 @@ impl Kind {
             "coalesce" => Kind::Coalesce,
             "tsInfo" => Kind::TsInfo,
             "strings" => Kind::Strings,
+            "pause" => Kind::Pause,
+            "eee" => Kind::Eee,
+            "stats" => Kind::Stats,
             _ => return None,
         })
     }
@@ -85,6 +95,9 @@ impl Kind {
             Kind::Coalesce => MSG_COALESCE_GET,
             Kind::TsInfo => MSG_TSINFO_GET,
             Kind::Strings => MSG_STRSET_GET,
+            Kind::Pause => pause::MSG_PAUSE_GET,
+            Kind::Eee => pause::MSG_EEE_GET,
+            Kind::Stats => stats::MSG_STATS_GET,
         }
     }
 }
@@ -120,7 +133,7 @@ pub fn features_set(dev: &Dev, changes: &[(String, bool)]) -> crate::Result<Call
 }
 
 /// A builder's attributes (the netlink header it starts with dropped).
-fn body(b: wire::MsgBuilder) -> Vec<u8> {
+pub(crate) fn body(b: wire::MsgBuilder) -> Vec<u8> {
     b.finish().split_off(wire::NLMSG_HDRLEN)
 }
 
@@ -138,6 +151,9 @@ pub fn decode(kind: Kind, attrs: &[u8]) -> Option<Settings> {
         Kind::Coalesce => params::decode(params::COALESCE, attrs, &mut s),
         Kind::TsInfo => tsinfo::decode(attrs, &mut s),
         Kind::Strings => strset::decode(attrs, &mut s),
+        Kind::Pause => pause::pause(attrs, &mut s),
+        Kind::Eee => pause::eee(attrs, &mut s),
+        Kind::Stats => stats::decode(attrs, &mut s),
     }
     Some(s)
 }
@@ -153,6 +169,8 @@ pub fn notification(cmd: u8, attrs: &[u8]) -> Option<(&'static str, Settings)> {
         17 => ("rings", Kind::Rings),
         19 => ("channels", Kind::Channels),
         21 => ("coalesce", Kind::Coalesce),
+        23 => ("pause", Kind::Pause),
+        25 => ("eee", Kind::Eee),
         _ => return None,
     };
     decode(kind, attrs).map(|s| (name, s))
@@ -222,6 +240,9 @@ mod tests {
             Kind::Coalesce,
             Kind::TsInfo,
             Kind::Strings,
+            Kind::Pause,
+            Kind::Eee,
+            Kind::Stats,
         ] {
             for n in 0..=a.len() {
                 decode(kind, &a[..n]);
