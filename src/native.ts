@@ -12,7 +12,9 @@ import type { NativeError } from './errors.js'
 
 export {
   NativeConn,
+  NativeConntrackConn,
   NativeGenlConn,
+  conntrackEvent,
   ethtoolNotification,
   NativeMonitor,
   NativeRawConn,
@@ -22,6 +24,8 @@ export {
   nameTables,
   opFields,
   rawLayoutSample,
+  type ConntrackOp,
+  type ConntrackTupleOp,
   type GenlOp,
   type NetnsSpec,
   type RawOp,

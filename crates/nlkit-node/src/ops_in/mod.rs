@@ -4,6 +4,7 @@
 //! of napi, so the fuzz targets build them on their own.
 
 mod bridge;
+pub mod conntrack;
 pub mod fields;
 pub mod genl;
 mod json;

@@ -1,0 +1,73 @@
+/**
+ * {@link Netlink}'s connection tracking methods: declared on the class by declaration merging
+ * and installed on its prototype. They run on a NETLINK_NETFILTER socket opened in the same
+ * namespace on first use.
+ *
+ * @module
+ */
+
+import type { ConntrackConn } from './conntrack/conn.js'
+import * as ct from './conntrack/entries.js'
+import { type ConntrackEvents, type ConntrackEventsOptions, conntrackEvents } from './conntrack/events.js'
+import type * as t from './conntrack/types.js'
+import type { Netlink } from './netlink.js'
+import type { CallOptions } from './types.js'
+
+declare module './netlink.js' {
+  interface Netlink {
+    /** The connection tracking table (`conntrack -L`), or the entries a filter selects. */
+    conntrackList(filter?: t.ConntrackFilter, o?: CallOptions): Promise<t.ConntrackEntry[]>
+    /** One entry by its original tuple (`conntrack -G`); `ENOENT` when there is none. */
+    conntrackGet(key: t.ConntrackKey, o?: CallOptions): Promise<t.ConntrackEntry>
+    /** Creates an entry (`conntrack -I`); `EEXIST` when it exists (unless `exclusive: false`). */
+    conntrackCreate(spec: t.ConntrackSpec, o?: CallOptions): Promise<void>
+    /** Changes an entry (`conntrack -U`): timeout, status, state, mark, labels; `ENOENT` when there is none. */
+    conntrackUpdate(update: t.ConntrackUpdate, o?: CallOptions): Promise<void>
+    /**
+     * Deletes one entry by key (`conntrack -D` with a full tuple; `ENOENT` when there is none),
+     * or every entry `{ filter }` selects; resolves how many were deleted.
+     */
+    conntrackDelete(target: t.ConntrackKey | { filter: t.ConntrackFilter }, o?: CallOptions): Promise<number>
+    /** Deletes every entry (`conntrack -F`), or those a filter selects. */
+    conntrackFlush(filter?: t.ConntrackFilter, o?: CallOptions): Promise<void>
+    /** The number of entries in the table (`conntrack -C`). */
+    conntrackCount(o?: CallOptions): Promise<number>
+    /** Per-CPU statistics (`conntrack -S`). */
+    conntrackStats(o?: CallOptions): Promise<t.ConntrackCpuStats[]>
+    /** Conntrack events (`conntrack -E`): new, update and destroy, optionally after the table's entries. */
+    conntrackEvents(o?: ConntrackEventsOptions): Promise<ConntrackEvents>
+  }
+}
+
+/** Installs the methods above on Netlink's prototype; `ctOf` opens (once) a connection's netfilter socket. */
+export function installConntrack(proto: Netlink, ctOf: (n: Netlink) => ConntrackConn): void {
+  Object.assign(proto, {
+    conntrackList(this: Netlink, filter?: t.ConntrackFilter, o?: CallOptions) {
+      return ct.conntrackList(ctOf(this), filter, o)
+    },
+    conntrackGet(this: Netlink, key: t.ConntrackKey, o?: CallOptions) {
+      return ct.conntrackGet(ctOf(this), key, o)
+    },
+    conntrackCreate(this: Netlink, spec: t.ConntrackSpec, o?: CallOptions) {
+      return ct.conntrackCreate(ctOf(this), spec, o)
+    },
+    conntrackUpdate(this: Netlink, update: t.ConntrackUpdate, o?: CallOptions) {
+      return ct.conntrackUpdate(ctOf(this), update, o)
+    },
+    conntrackDelete(this: Netlink, target: t.ConntrackKey | { filter: t.ConntrackFilter }, o?: CallOptions) {
+      return ct.conntrackDelete(ctOf(this), target, o)
+    },
+    conntrackFlush(this: Netlink, filter?: t.ConntrackFilter, o?: CallOptions) {
+      return ct.conntrackFlush(ctOf(this), filter, o)
+    },
+    conntrackCount(this: Netlink, o?: CallOptions) {
+      return ct.conntrackCount(ctOf(this), o)
+    },
+    conntrackStats(this: Netlink, o?: CallOptions) {
+      return ct.conntrackStats(ctOf(this), o)
+    },
+    conntrackEvents(this: Netlink, o?: ConntrackEventsOptions) {
+      return conntrackEvents(ctOf(this), o)
+    },
+  })
+}
