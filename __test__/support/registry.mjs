@@ -125,6 +125,7 @@ const REGISTRY = {
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
   genl: { prefix: 'gn', netns: ['nlk-gn-'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
+  conntrack: { prefix: 'ct', netns: ['nlk-ct-'], v4: ['10.180.0.0/16'], v6: ['2001:db8:180::/48'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
   // ---- traffic control ------------------------------------------------------------------------------
