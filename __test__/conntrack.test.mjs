@@ -346,3 +346,18 @@ t1('bad arguments throw TypeError/RangeError naming them, and change nothing', a
     before.map((e) => ({ ...e, timeout: 0 })),
   )
 })
+
+t1('the module-level functions work on the default connection (this namespace), by tuple', async (t) => {
+  const k = { protocol: 'udp', orig: { src: '10.180.9.1', dst: '10.180.9.2', sport: 9, dport: 9 } }
+  await nl.conntrackCreate({ ...k, timeout: 30, mark: 9 })
+  t.teardown(() => nl.conntrackDelete(k).catch(() => {}))
+  t.like(await nl.conntrackGet(k), { mark: 9, protocol: 'udp' })
+  t.is((await nl.conntrackList({ protocol: 'udp', orig: { src: '10.180.9.1' } })).length, 1)
+  await nl.conntrackUpdate({ ...k, mark: 10 })
+  t.is((await nl.conntrackGet(k)).mark, 10)
+  t.true((await nl.conntrackCount()) >= 1)
+  t.true((await nl.conntrackStats()).length >= 1)
+  t.is(await nl.conntrackDelete(k), 1)
+  await nl.conntrackFlush({ mark: 10 }) // nothing left with it
+  t.is((await nl.conntrackList({ orig: { src: '10.180.9.1' } })).length, 0)
+})

@@ -15,26 +15,50 @@ import type { CallOptions } from './types.js'
 
 declare module './netlink.js' {
   interface Netlink {
-    /** The connection tracking table (`conntrack -L`), or the entries a filter selects. */
+    /**
+     * The connection tracking table (`conntrack -L -o extended`), or the entries a filter selects
+     * (see {@link ConntrackFilter}: the kernel filters what it can, nlkit checks each entry again).
+     * A fresh namespace tracks nothing until a rule needs conntrack (e.g. nftables `ct state`).
+     */
     conntrackList(filter?: t.ConntrackFilter, o?: CallOptions): Promise<t.ConntrackEntry[]>
-    /** One entry by its original tuple (`conntrack -G`); `ENOENT` when there is none. */
+    /**
+     * One entry by its original tuple (`conntrack -G`); a {@link NetlinkError} `ENOENT` when there is none.
+     */
     conntrackGet(key: t.ConntrackKey, o?: CallOptions): Promise<t.ConntrackEntry>
-    /** Creates an entry (`conntrack -I`); `EEXIST` when it exists (unless `exclusive: false`). */
+    /**
+     * Creates an entry (`conntrack -I`): both tuples (the reply defaults to the original reversed)
+     * and a timeout; `EEXIST` when it exists, unless `exclusive: false` (then it is updated).
+     */
     conntrackCreate(spec: t.ConntrackSpec, o?: CallOptions): Promise<void>
-    /** Changes an entry (`conntrack -U`): timeout, status, state, mark, labels; `ENOENT` when there is none. */
+    /**
+     * Changes an entry (`conntrack -U`): timeout, status bits, state, mark (under a mask), labels;
+     * `ENOENT` when there is none.
+     */
     conntrackUpdate(update: t.ConntrackUpdate, o?: CallOptions): Promise<void>
     /**
-     * Deletes one entry by key (`conntrack -D` with a full tuple; `ENOENT` when there is none),
-     * or every entry `{ filter }` selects; resolves how many were deleted.
+     * Deletes one entry by key (`ENOENT` when there is none), or every entry `{ filter }` selects
+     * (`conntrack -D` with a filter); resolves how many were deleted.
      */
     conntrackDelete(target: t.ConntrackKey | { filter: t.ConntrackFilter }, o?: CallOptions): Promise<number>
-    /** Deletes every entry (`conntrack -F`), or those a filter selects. */
+    /**
+     * Deletes every entry (`conntrack -F`), or those a filter selects: the kernel flushes by
+     * family, mark, zone and status itself; other fields list and delete.
+     */
     conntrackFlush(filter?: t.ConntrackFilter, o?: CallOptions): Promise<void>
-    /** The number of entries in the table (`conntrack -C`). */
+    /**
+     * The number of entries in the table (`conntrack -C`).
+     */
     conntrackCount(o?: CallOptions): Promise<number>
-    /** Per-CPU statistics (`conntrack -S`). */
+    /**
+     * Per-CPU statistics (`conntrack -S`): found, invalid, insert, insertFailed, drop, earlyDrop,
+     * error, searchRestart, clashResolve, chaintoolong.
+     */
     conntrackStats(o?: CallOptions): Promise<t.ConntrackCpuStats[]>
-    /** Conntrack events (`conntrack -E`): new, update and destroy, optionally after the table's entries. */
+    /**
+     * Conntrack events (`conntrack -E`): `{ type: 'new' | 'update' | 'destroy', entry }`, and
+     * `{ type: 'overflow' }` where the kernel dropped some; `types` selects the groups,
+     * `listExisting` lists the table first (then `{ type: 'sync' }`).
+     */
     conntrackEvents(o?: ConntrackEventsOptions): Promise<ConntrackEvents>
   }
 }

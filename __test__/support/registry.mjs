@@ -126,6 +126,7 @@ const REGISTRY = {
   genl: { prefix: 'gn', netns: ['nlk-gn-'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
   conntrack: { prefix: 'ct', netns: ['nlk-ct-'], v4: ['10.180.0.0/16'], v6: ['2001:db8:180::/48'] },
+  'conntrack-events': { netns: ['nlk-cv-'], v4: ['10.181.0.0/16'], v6: ['2001:db8:181::/48'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
   // ---- traffic control ------------------------------------------------------------------------------

@@ -126,9 +126,19 @@ export interface ConntrackEntry {
   /** The entry's id (`-o id`). */
   id?: number
   /** Counters per direction (with `net.netfilter.nf_conntrack_acct=1`). */
-  counters?: { orig?: ConntrackCounters; reply?: ConntrackCounters }
+  counters?: {
+    /** The original direction's. */
+    orig?: ConntrackCounters
+    /** The reply direction's. */
+    reply?: ConntrackCounters
+  }
   /** Start (and, once it ended, stop) in ns since the epoch (with `net.netfilter.nf_conntrack_timestamp=1`). */
-  timestamp?: { start: bigint; stop?: bigint }
+  timestamp?: {
+    /** When the entry was made. */
+    start: bigint
+    /** When it ended (a destroy event's). */
+    stop?: bigint
+  }
   /** The label bits set (`-o labels`, by number rather than connlabel.conf name). */
   labels?: number[]
   /** The helper attached (`helper=ftp`). */
@@ -141,7 +151,12 @@ export interface ConntrackEntry {
    * Where NAT took the connection: `src` after source NAT (status `SRC_NAT`: the reply's
    * destination), `dst` after destination NAT (`DST_NAT`: the reply's source).
    */
-  nat?: { src?: ConntrackNatTarget; dst?: ConntrackNatTarget }
+  nat?: {
+    /** The source after source NAT. */
+    src?: ConntrackNatTarget
+    /** The destination after destination NAT. */
+    dst?: ConntrackNatTarget
+  }
 }
 
 /**
