@@ -124,3 +124,8 @@ d, p = u.recvfrom(100); u.sendto(b"r" * 20, p); v.recv(100)
 `
   run(ns, 'python3', ['-c', py])
 }
+
+/** An nftables rule matching a ct label: the kernel gives entries a label extension only then. */
+export function labelRule(ns) {
+  run(ns, NFT, ['-f', '-'], 'table inet nlklabel {\n chain out {\n  type filter hook output priority 0;\n  ct label 1 accept\n }\n}\n')
+}
