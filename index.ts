@@ -24,6 +24,7 @@ export type { TraceOption } from './src/trace.js'
 // Connection tracking
 export {
   conntrackList,
+  conntrackListStream,
   conntrackGet,
   conntrackCreate,
   conntrackUpdate,
@@ -34,6 +35,7 @@ export {
   conntrackEvents,
 } from './src/default-conntrack.js'
 export type { ConntrackEvent, ConntrackEvents, ConntrackEventsOptions } from './src/conntrack/events.js'
+export type { ConntrackStream } from './src/conntrack/stream.js'
 export type {
   ConntrackCounters,
   ConntrackCpuStats,

@@ -6,8 +6,10 @@
  */
 
 import type { ConntrackEvents, ConntrackEventsOptions } from './conntrack/events.js'
+import type { ConntrackStream } from './conntrack/stream.js'
 import type * as t from './conntrack/types.js'
 import { conn } from './default.js'
+import type { RawEventsOptions } from './raw-events.js'
 import type { CallOptions } from './types.js'
 
 /**
@@ -24,6 +26,21 @@ import type { CallOptions } from './types.js'
  */
 export function conntrackList(filter?: t.ConntrackFilter, o?: CallOptions): Promise<t.ConntrackEntry[]> {
   return conn().conntrackList(filter, o)
+}
+
+/**
+ * The listing of {@link conntrackList} in batches read at the consumer's pace, on a socket of
+ * its own: memory stays flat however large the table (options: `bufferSize`, `signal`, `netns`, `trace`).
+ *
+ * @example
+ * ```ts
+ * for await (const batch of await conntrackListStream({ protocol: 'udp' })) n += batch.length
+ * ```
+ *
+ * @category Conntrack
+ */
+export function conntrackListStream(filter?: t.ConntrackFilter, o?: RawEventsOptions): Promise<ConntrackStream> {
+  return conn().conntrackListStream(filter, o)
 }
 
 /**

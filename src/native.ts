@@ -15,6 +15,8 @@ export {
   NativeConntrackConn,
   NativeGenlConn,
   conntrackEvent,
+  conntrackListPayload,
+  conntrackListed,
   ethtoolNotification,
   NativeMonitor,
   NativeRawConn,

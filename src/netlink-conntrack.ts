@@ -9,8 +9,10 @@
 import type { ConntrackConn } from './conntrack/conn.js'
 import * as ct from './conntrack/entries.js'
 import { type ConntrackEvents, type ConntrackEventsOptions, conntrackEvents } from './conntrack/events.js'
+import { type ConntrackStream, conntrackListStream } from './conntrack/stream.js'
 import type * as t from './conntrack/types.js'
 import type { Netlink } from './netlink.js'
+import type { RawEventsOptions } from './raw-events.js'
 import type { CallOptions } from './types.js'
 
 declare module './netlink.js' {
@@ -21,6 +23,11 @@ declare module './netlink.js' {
      * A fresh namespace tracks nothing until a rule needs conntrack (e.g. nftables `ct state`).
      */
     conntrackList(filter?: t.ConntrackFilter, o?: CallOptions): Promise<t.ConntrackEntry[]>
+    /**
+     * The listing of {@link conntrackList} in batches read at the consumer's pace, on a socket of
+     * its own: memory stays flat however large the table (options: `bufferSize`, `signal`, `netns`, `trace`).
+     */
+    conntrackListStream(filter?: t.ConntrackFilter, o?: RawEventsOptions): Promise<ConntrackStream>
     /**
      * One entry by its original tuple (`conntrack -G`); a {@link NetlinkError} `ENOENT` when there is none.
      */
@@ -68,6 +75,9 @@ export function installConntrack(proto: Netlink, ctOf: (n: Netlink) => Conntrack
   Object.assign(proto, {
     conntrackList(this: Netlink, filter?: t.ConntrackFilter, o?: CallOptions) {
       return ct.conntrackList(ctOf(this), filter, o)
+    },
+    conntrackListStream(this: Netlink, filter?: t.ConntrackFilter, o?: RawEventsOptions) {
+      return conntrackListStream(ctOf(this), filter, o)
     },
     conntrackGet(this: Netlink, key: t.ConntrackKey, o?: CallOptions) {
       return ct.conntrackGet(ctOf(this), key, o)

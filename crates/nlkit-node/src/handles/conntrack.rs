@@ -5,7 +5,7 @@ use napi::bindgen_prelude::*;
 use napi_derive::napi;
 use nlkit::nfnl::conntrack::{self, Conntrack};
 
-use crate::ops_in::conntrack::{request, ConntrackOp};
+use crate::ops_in::conntrack::{filter, request, ConntrackOp};
 use crate::replies_out::json;
 
 crate::typed_conn!(
@@ -24,4 +24,30 @@ pub fn conntrack_event(ty: u32, flags: u32, payload: Buffer) -> Option<String> {
     let mut out = String::new();
     json::settings(&mut out, &s);
     Some(out)
+}
+
+/// The payload (after nlmsghdr) of the dump a listing's filter sends, for a stream read by the
+/// raw monitor (src/conntrack/stream.ts).
+#[napi(catch_unwind)]
+pub fn conntrack_list_payload(op: ConntrackOp) -> Result<Buffer> {
+    let f = filter(&op).map_err(|e| Error::from_reason(e.to_string()))?;
+    Ok(conntrack::list(f).bytes.split_off(nlkit::wire::NLMSG_HDRLEN).into())
+}
+
+/// A stream's batch of dump messages (payloads) as a JSON array of the entries the listing's
+/// filter selects (checked here again, as a listing's are).
+#[napi(catch_unwind)]
+pub fn conntrack_listed(op: ConntrackOp, payloads: Vec<Buffer>) -> Result<String> {
+    let f = filter(&op).map_err(|e| Error::from_reason(e.to_string()))?;
+    let mut out = String::from("[");
+    for p in &payloads {
+        if let Ok(Some(s)) = conntrack::decode_listed(p, &f) {
+            if out.len() > 1 {
+                out.push(',');
+            }
+            json::settings(&mut out, &s);
+        }
+    }
+    out.push(']');
+    Ok(out)
 }

@@ -96,7 +96,7 @@ fn masked(v: Option<u32>, mask: Option<u32>) -> Option<(u32, u32)> {
     v.map(|v| (v, mask.unwrap_or(u32::MAX)))
 }
 
-fn filter(op: &ConntrackOp) -> Result<Filter, Error> {
+pub fn filter(op: &ConntrackOp) -> Result<Filter, Error> {
     Ok(Filter {
         family: family(op)?,
         proto: small(op.protocol, "protocol")?,

@@ -68,15 +68,24 @@ impl Protocol for Conntrack {
         }
         let (family, res_id, attrs) = split(msg.payload).ok_or(WireError("netfilter message shorter than nfgenmsg"))?;
         Ok(match decode {
-            Decode::Entries(f) if ty == IPCTNL_MSG_CT_NEW => {
-                let e = Entry::decode(family, attrs)?;
-                f.matches(&e).then(|| Object::Tree(e.to_settings()))
-            }
+            Decode::Entries(f) if ty == IPCTNL_MSG_CT_NEW => entry_if(f, family, attrs)?.map(Object::Tree),
             Decode::Count if ty == IPCTNL_MSG_CT_GET_STATS => Some(Object::Tree(stats::decode_global(attrs)?)),
             Decode::Cpu if ty == IPCTNL_MSG_CT_GET_STATS_CPU => Some(Object::Tree(stats::decode_cpu(res_id, attrs)?)),
             _ => None,
         })
     }
+}
+
+fn entry_if(f: &Filter, family: u8, attrs: &[u8]) -> Result<Option<Settings>, WireError> {
+    let e = Entry::decode(family, attrs)?;
+    Ok(f.matches(&e).then(|| e.to_settings()))
+}
+
+/// One message of a dump read elsewhere (a stream): its payload as an entry's tree, if `f`
+/// selects it.
+pub fn decode_listed(payload: &[u8], f: &Filter) -> Result<Option<Settings>, WireError> {
+    let (family, _, attrs) = split(payload).ok_or(WireError("netfilter message shorter than nfgenmsg"))?;
+    entry_if(f, family, attrs)
 }
 
 /// An entry by its original tuple (and zone); `id` (CTA_ID) makes a delete miss an entry that
