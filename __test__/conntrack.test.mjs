@@ -378,31 +378,3 @@ t1('the module-level functions work on the default connection (this namespace), 
   await nl.conntrackFlush({ mark: 10 }) // nothing left with it
   t.is((await nl.conntrackList({ orig: { src: '10.180.9.1' } })).length, 0)
 })
-
-t1('conntrackListStream reads the table in batches: the same entries as conntrackList and conntrack -L', async (t) => {
-  const { ns, c } = await setup(t)
-  const N = 3000
-  const made = []
-  for (let i = 0; i < N; i++) {
-    const orig = { src: '10.180.5.1', dst: `10.180.${6 + (i >> 8)}.${i & 0xff}`, sport: 7, dport: 7 }
-    made.push(c.conntrackCreate({ protocol: i % 3 ? 'udp' : 'tcp', orig, timeout: 60, ...(i % 3 ? {} : { state: 'ESTABLISHED' }) }))
-  }
-  await Promise.all(made)
-  let batches = 0
-  const streamed = []
-  for await (const batch of await c.conntrackListStream({ protocol: 'udp' })) {
-    batches++
-    streamed.push(...batch)
-  }
-  t.true(batches > 1, `${batches} batches`)
-  const ids = (l) => l.map((e) => e.id).sort((a, b) => a - b)
-  t.deepEqual(ids(streamed), ids(await c.conntrackList({ protocol: 'udp' })))
-  t.deepEqual(ids(streamed), ids(ctList(ns, '-p', 'udp')))
-  t.is(streamed.length, N - N / 3)
-  // Stopped early, it lets the rest go.
-  for await (const batch of await c.conntrackListStream()) {
-    t.true(batch.length > 0)
-    break
-  }
-  await t.throwsAsync(c.conntrackListStream({ protocol: 'udp' }, { colour: 1 }), { instanceOf: RangeError, message: /colour/ })
-})
