@@ -33,7 +33,12 @@ export {
   conntrackCount,
   conntrackStats,
   conntrackEvents,
+  conntrackExpectList,
+  conntrackExpectCreate,
+  conntrackExpectDelete,
+  conntrackExpectFlush,
 } from './src/default-conntrack.js'
+export type { ConntrackExpect, ConntrackExpectFlag, ConntrackExpectKey, ConntrackExpectSpec } from './src/conntrack/expect.js'
 export type { ConntrackEvent, ConntrackEvents, ConntrackEventsOptions } from './src/conntrack/events.js'
 export type { ConntrackStream } from './src/conntrack/stream.js'
 export type {

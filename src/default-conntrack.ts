@@ -6,6 +6,7 @@
  */
 
 import type { ConntrackEvents, ConntrackEventsOptions } from './conntrack/events.js'
+import type * as ex from './conntrack/expect.js'
 import type { ConntrackStream } from './conntrack/stream.js'
 import type * as t from './conntrack/types.js'
 import { conn } from './default.js'
@@ -131,4 +132,42 @@ export function conntrackStats(o?: CallOptions): Promise<t.ConntrackCpuStats[]> 
  */
 export function conntrackEvents(o?: ConntrackEventsOptions): Promise<ConntrackEvents> {
   return conn().conntrackEvents(o)
+}
+
+/**
+ * Expectations (`conntrack -L expect`): the connections helpers expect masters to open, of one
+ * family or all.
+ *
+ * @category Conntrack
+ */
+export function conntrackExpectList(filter?: { family?: t.ConntrackFamily }, o?: CallOptions): Promise<ex.ConntrackExpect[]> {
+  return conn().conntrackExpectList(filter, o)
+}
+
+/**
+ * Creates an expectation (`conntrack -I expect`) for a master connection that has a helper;
+ * `EEXIST` when one has the tuple.
+ *
+ * @category Conntrack
+ */
+export function conntrackExpectCreate(spec: ex.ConntrackExpectSpec, o?: CallOptions): Promise<void> {
+  return conn().conntrackExpectCreate(spec, o)
+}
+
+/**
+ * Deletes an expectation by its expected tuple (`conntrack -D expect`); `ENOENT` when there is none.
+ *
+ * @category Conntrack
+ */
+export function conntrackExpectDelete(key: ex.ConntrackExpectKey, o?: CallOptions): Promise<void> {
+  return conn().conntrackExpectDelete(key, o)
+}
+
+/**
+ * Deletes every expectation (`conntrack -F expect`), or those of one helper.
+ *
+ * @category Conntrack
+ */
+export function conntrackExpectFlush(filter?: { helper?: string }, o?: CallOptions): Promise<void> {
+  return conn().conntrackExpectFlush(filter, o)
 }

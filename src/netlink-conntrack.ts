@@ -9,6 +9,7 @@
 import type { ConntrackConn } from './conntrack/conn.js'
 import * as ct from './conntrack/entries.js'
 import { type ConntrackEvents, type ConntrackEventsOptions, conntrackEvents } from './conntrack/events.js'
+import * as ex from './conntrack/expect.js'
 import { type ConntrackStream, conntrackListStream } from './conntrack/stream.js'
 import type * as t from './conntrack/types.js'
 import type { Netlink } from './netlink.js'
@@ -67,6 +68,24 @@ declare module './netlink.js' {
      * `listExisting` lists the table first (then `{ type: 'sync' }`).
      */
     conntrackEvents(o?: ConntrackEventsOptions): Promise<ConntrackEvents>
+    /**
+     * Expectations (`conntrack -L expect`): the connections helpers expect masters to open, of one
+     * family or all.
+     */
+    conntrackExpectList(filter?: { family?: t.ConntrackFamily }, o?: CallOptions): Promise<ex.ConntrackExpect[]>
+    /**
+     * Creates an expectation (`conntrack -I expect`) for a master connection that has a helper;
+     * `EEXIST` when one has the tuple.
+     */
+    conntrackExpectCreate(spec: ex.ConntrackExpectSpec, o?: CallOptions): Promise<void>
+    /**
+     * Deletes an expectation by its expected tuple (`conntrack -D expect`); `ENOENT` when there is none.
+     */
+    conntrackExpectDelete(key: ex.ConntrackExpectKey, o?: CallOptions): Promise<void>
+    /**
+     * Deletes every expectation (`conntrack -F expect`), or those of one helper.
+     */
+    conntrackExpectFlush(filter?: { helper?: string }, o?: CallOptions): Promise<void>
   }
 }
 
@@ -102,6 +121,18 @@ export function installConntrack(proto: Netlink, ctOf: (n: Netlink) => Conntrack
     },
     conntrackEvents(this: Netlink, o?: ConntrackEventsOptions) {
       return conntrackEvents(ctOf(this), o)
+    },
+    conntrackExpectList(this: Netlink, filter?: { family?: t.ConntrackFamily }, o?: CallOptions) {
+      return ex.conntrackExpectList(ctOf(this), filter, o)
+    },
+    conntrackExpectCreate(this: Netlink, spec: ex.ConntrackExpectSpec, o?: CallOptions) {
+      return ex.conntrackExpectCreate(ctOf(this), spec, o)
+    },
+    conntrackExpectDelete(this: Netlink, key: ex.ConntrackExpectKey, o?: CallOptions) {
+      return ex.conntrackExpectDelete(ctOf(this), key, o)
+    },
+    conntrackExpectFlush(this: Netlink, filter?: { helper?: string }, o?: CallOptions) {
+      return ex.conntrackExpectFlush(ctOf(this), filter, o)
     },
   })
 }

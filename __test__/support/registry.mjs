@@ -128,6 +128,8 @@ const REGISTRY = {
   conntrack: { prefix: 'ct', netns: ['nlk-ct-'], v4: ['10.180.0.0/16'], v6: ['2001:db8:180::/48'] },
   'conntrack-events': { netns: ['nlk-cv-'], v4: ['10.181.0.0/16'], v6: ['2001:db8:181::/48'] },
   'conntrack-stream': { netns: ['nlk-cs-'], v4: ['10.182.0.0/16'] },
+  // 255.255.255.255: the expectation masks (no address of a link).
+  'conntrack-expect': { netns: ['nlk-cx-'], v4: ['10.183.0.0/16', '255.255.255.255/32'], v6: ['2001:db8:183::/48'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
   // ---- traffic control ------------------------------------------------------------------------------

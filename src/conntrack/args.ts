@@ -36,13 +36,13 @@ const SPEC_KEYS: ReadonlySet<string> = new Set([
 ])
 const UPDATE_KEYS: ReadonlySet<string> = new Set([...KEY_KEYS, 'timeout', 'status', 'state', 'mark', 'markMask', 'labels'])
 
-function object(v: unknown, name: string): Record<string, unknown> {
+export function object(v: unknown, name: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${name} must be an object, got ${describe(v)}`)
   return v as Record<string, unknown>
 }
 
 /** The family named, or implied by an address; both must agree. */
-class Family {
+export class Family {
   value: 4 | 6 | undefined
   constructor(v: unknown, name: string) {
     if (v !== undefined) this.value = named(FAMILIES, v, name, 0) === 2 ? 4 : 6
@@ -61,7 +61,7 @@ class Family {
  * A tuple: `full` (a key's) needs both addresses and the protocol's ports or ICMP fields, a
  * filter's any of them.
  */
-function tuple(v: unknown, name: string, proto: number | undefined, fam: Family, full: boolean): ConntrackTupleOp {
+export function tuple(v: unknown, name: string, proto: number | undefined, fam: Family, full: boolean): ConntrackTupleOp {
   const t = object(v, name)
   checkKeys(t, TUPLE_KEYS, name)
   const out: ConntrackTupleOp = {}
@@ -89,7 +89,7 @@ function tuple(v: unknown, name: string, proto: number | undefined, fam: Family,
   return out
 }
 
-function protocol(v: unknown, name = 'protocol'): number {
+export function protocol(v: unknown, name = 'protocol'): number {
   return named(PROTOCOLS, v, name, 255)
 }
 
@@ -136,7 +136,7 @@ export function filterCall(v: unknown, name = 'filter'): ConntrackCall & { op: s
   return out
 }
 
-function keyCall(k: Record<string, unknown>, name: string, op: string): ConntrackCall & { protocol: number } {
+export function keyCall(k: Record<string, unknown>, name: string, op: string): ConntrackCall & { protocol: number } {
   const fam = new Family(k.family, `${name}.family`)
   if (k.protocol === undefined) throw new TypeError(`${name}.protocol is required`)
   const proto = protocol(k.protocol, `${name}.protocol`)

@@ -27,6 +27,9 @@ pub struct ConntrackTupleOp {
 /// - `create` (`reply`, `exclusive`), `update`: the key and `ctTimeout`, `status`, `mark`,
 ///   `markMask`, `labels`, `labelsMask`, `state`, `helper`
 /// - `count`, `stats`: nothing
+/// - `expectList` (`family`), `expectFlush` (`helper`); `expectDelete`: `family`, `protocol`,
+///   `orig` (the expected tuple), `zone`; `expectCreate`: those and `mask`, `master`,
+///   `masterProtocol`, `helper`, `class`, `expectFlags`
 #[napi(object)]
 pub struct ConntrackOp {
     pub token: u32,
@@ -51,6 +54,11 @@ pub struct ConntrackOp {
     pub state: Option<u32>,
     pub helper: Option<String>,
     pub exclusive: Option<bool>,
+    pub mask: Option<ConntrackTupleOp>,
+    pub master: Option<ConntrackTupleOp>,
+    pub master_protocol: Option<u32>,
+    pub class: Option<u32>,
+    pub expect_flags: Option<u32>,
 }
 
 fn small<T: TryFrom<u32>>(v: Option<u32>, what: &str) -> Result<Option<T>, Error> {
@@ -146,6 +154,24 @@ pub fn request(op: &ConntrackOp) -> Result<Request, Error> {
             Ok(ct::create(&k, &reply, &change(op)?, op.exclusive.unwrap_or(true)))
         }
         "update" => Ok(ct::update(&key(op)?, &change(op)?)),
+        "expectList" => Ok(ct::expect::list(family(op)?)),
+        "expectDelete" => Ok(ct::expect::delete(&key(op)?)),
+        "expectFlush" => Ok(ct::expect::flush(op.helper.as_deref())),
+        "expectCreate" => {
+            let k = key(op)?;
+            let master_proto = small(op.master_protocol, "master protocol")?.unwrap_or(k.proto);
+            let master = Key { proto: master_proto, orig: tuple(&op.master, "master")?, ..k.clone() };
+            let spec = ct::expect::ExpectSpec {
+                proto: k.proto,
+                tuple: k.orig,
+                mask: tuple(&op.mask, "mask")?,
+                master,
+                helper: op.helper.clone(),
+                class: op.class,
+                flags: op.expect_flags,
+            };
+            Ok(ct::expect::create(&spec))
+        }
         "count" => Ok(ct::count()),
         "stats" => Ok(ct::cpu_stats()),
         other => Err(Error::invalid(format!("unknown conntrack operation {other:?}"))),

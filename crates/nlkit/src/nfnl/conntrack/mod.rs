@@ -6,10 +6,12 @@
 //! - [`entry`]: an entry decoded, and what a create or an update sends
 //! - [`filter`]: what a listing selects, in the kernel and again here
 //! - [`stats`]: the count and the per-CPU counters
+//! - [`expect`]: the expectations, a subsystem of their own on the same socket
 //! - [`attrs`]: message types, attribute numbers, filter flags
 
 pub mod attrs;
 pub mod entry;
+pub mod expect;
 pub mod filter;
 pub mod stats;
 pub mod tuple;
@@ -45,6 +47,8 @@ pub enum Decode {
     Count,
     /// GET_STATS_CPU replies: one tree per CPU.
     Cpu,
+    /// Expectations.
+    Expects,
 }
 
 impl Default for Decode {
@@ -63,10 +67,14 @@ impl Protocol for Conntrack {
 
     fn decode(&self, msg: &Message<'_>, decode: &Decode) -> Result<Option<Object>, WireError> {
         let (subsys, ty) = ((msg.header.ty >> 8) as u8, msg.header.ty as u8);
+        let (family, res_id, attrs) = split(msg.payload).ok_or(WireError("netfilter message shorter than nfgenmsg"))?;
+        if subsys == expect::NFNL_SUBSYS_CTNETLINK_EXP {
+            let keep = *decode == Decode::Expects && ty == expect::IPCTNL_MSG_EXP_NEW;
+            return Ok(if keep { Some(Object::Tree(expect::decode(family, attrs)?)) } else { None });
+        }
         if subsys != NFNL_SUBSYS_CTNETLINK {
             return Ok(None);
         }
-        let (family, res_id, attrs) = split(msg.payload).ok_or(WireError("netfilter message shorter than nfgenmsg"))?;
         Ok(match decode {
             Decode::Entries(f) if ty == IPCTNL_MSG_CT_NEW => entry_if(f, family, attrs)?.map(Object::Tree),
             Decode::Count if ty == IPCTNL_MSG_CT_GET_STATS => Some(Object::Tree(stats::decode_global(attrs)?)),

@@ -146,3 +146,40 @@ fn stats_decode_by_cpu() {
     });
     assert_eq!(decode(&bytes, &Decode::Count).unwrap().get("entries"), Some(&Value::Int(4)));
 }
+
+#[test]
+fn expectations_encode_three_tuples_and_decode_them() {
+    let master = Key { family: AF_INET, proto: IPPROTO_TCP, orig: tcp("10.183.0.1", "10.183.0.2", 1000, 21), ..Key::default() };
+    let spec = expect::ExpectSpec {
+        proto: IPPROTO_TCP,
+        tuple: Tuple { sport: Some(0), ..tcp("10.183.0.2", "10.183.0.1", 0, 30000) },
+        mask: Tuple { src: ip("255.255.255.255"), dst: ip("255.255.255.255"), sport: Some(0), dport: Some(0xffff), ..Tuple::default() },
+        master,
+        helper: Some("ftp".into()),
+        flags: Some(1),
+        ..expect::ExpectSpec::default()
+    };
+    let r = expect::create(&spec);
+    let m = wire::messages(&r.bytes).next().unwrap().unwrap();
+    assert_eq!(m.header.ty, 0x200);
+    assert_eq!(m.header.flags & (NLM_F_CREATE | NLM_F_EXCL), NLM_F_CREATE | NLM_F_EXCL);
+    // A dump reply carries the same attributes: decode what was encoded.
+    let mut reply = m.payload.to_vec();
+    reply[0] = AF_INET;
+    let bytes = {
+        let mut b = MsgBuilder::new(0x200, 0);
+        b.push(&reply);
+        b.finish()
+    };
+    let t = decode(&bytes, &Decode::Expects).unwrap();
+    let map = |k: &str| match t.get(k) {
+        Some(Value::Map(m)) => m.clone(),
+        o => panic!("{k}: {o:?}"),
+    };
+    assert_eq!(map("tuple").get("dport"), Some(&Value::Int(30000)));
+    assert_eq!(map("mask").get("src"), Some(&Value::Str("255.255.255.255".into())));
+    assert_eq!(map("master").get("protonum"), Some(&Value::Int(6)));
+    assert_eq!((t.get("helper"), t.get("flags")), (Some(&Value::Str("ftp".into())), Some(&Value::Int(1))));
+    // Entries are not expectations, nor the other way round.
+    assert_eq!(decode(&bytes, &Decode::default()), None);
+}
