@@ -286,6 +286,10 @@ t1('update, delete by key and by filter, flush by mark and all, as conntrack see
   t.deepEqual(tcp.flags, ['ASSURED', 'UNREPLIED'])
   await c.conntrackUpdate({ ...TCP, state: 'TIME_WAIT' })
   t.is(ctList(ns, '-p', 'tcp')[0].state, 'TIME_WAIT')
+  // A listed entry, changed and given back.
+  const [listed] = await c.conntrackList({ protocol: 'tcp' })
+  await c.conntrackUpdate({ ...listed, mark: 0x32 })
+  t.like(ctList(ns, '-p', 'tcp')[0], { mark: 0x32, state: 'TIME_WAIT', flags: ['ASSURED', 'UNREPLIED'] })
   await rejectsCode(t, c.conntrackUpdate({ ...TCP, zone: 1, mark: 1 }), 'ENOENT', 'conntrackUpdate')
   t.is(await c.conntrackDelete({ ...ICMP }), 1)
   await rejectsCode(t, c.conntrackDelete(ICMP), 'ENOENT', 'conntrackDelete')

@@ -15,6 +15,8 @@ import type { ConntrackFilter, ConntrackKey, ConntrackSpec, ConntrackUpdate } fr
 const TUPLE_KEYS: ReadonlySet<string> = new Set(['src', 'dst', 'sport', 'dport', 'type', 'code', 'id'])
 const FILTER_KEYS: ReadonlySet<string> = new Set(['family', 'protocol', 'orig', 'reply', 'mark', 'markMask', 'zone', 'status'])
 const KEY_KEYS = ['family', 'protocol', 'orig', 'zone', 'id']
+/** What a listed entry carries besides a spec's fields: accepted so one can be given back, not sent. */
+const LISTED = ['protonum', 'use', 'counters', 'timestamp', 'secctx', 'master', 'nat']
 const SPEC_KEYS: ReadonlySet<string> = new Set([
   ...KEY_KEYS,
   'reply',
@@ -25,16 +27,20 @@ const SPEC_KEYS: ReadonlySet<string> = new Set([
   'labels',
   'helper',
   'exclusive',
-  // What a listed entry carries besides: accepted so a listed entry can be given back, not sent.
-  'protonum',
-  'use',
-  'counters',
-  'timestamp',
-  'secctx',
-  'master',
-  'nat',
+  ...LISTED,
 ])
-const UPDATE_KEYS: ReadonlySet<string> = new Set([...KEY_KEYS, 'timeout', 'status', 'state', 'mark', 'markMask', 'labels'])
+const UPDATE_KEYS: ReadonlySet<string> = new Set([
+  ...KEY_KEYS,
+  'timeout',
+  'status',
+  'state',
+  'mark',
+  'markMask',
+  'labels',
+  'reply',
+  'helper',
+  ...LISTED,
+])
 
 export function object(v: unknown, name: string): Record<string, unknown> {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${name} must be an object, got ${describe(v)}`)

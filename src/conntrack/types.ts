@@ -233,7 +233,8 @@ export interface ConntrackSpec extends ConntrackKey {
 }
 
 /**
- * A change to an existing entry (`conntrack -U`): its key and what to change.
+ * A change to an existing entry (`conntrack -U`): its key and what to change. A listed
+ * {@link ConntrackEntry} can be given back (changed): its other fields are not sent.
  * @category Conntrack
  */
 export interface ConntrackUpdate extends ConntrackKey {
