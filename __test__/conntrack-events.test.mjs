@@ -4,6 +4,7 @@
 // a burst past a small socket buffer and the monitor's queue shows as an overflow.
 
 import test from 'ava'
+import { execFileSync } from 'node:child_process'
 import * as nl from '../index.js'
 import { asExtended, conntrack, ctList } from './support/conntrack.mjs'
 import { nsNamer } from './support/names.mjs'
@@ -54,6 +55,8 @@ async function take(sub, n) {
 t1('conntrack -I, -U and -D arrive as new, update and destroy events, entries as conntrack -L shows them', async (t) => {
   const ns = nsName()
   const c = await nsConn(t, ns)
+  // Timestamps: a destroy event says when the entry ended.
+  execFileSync('ip', ['netns', 'exec', ns, 'sysctl', '-qw', 'net.netfilter.nf_conntrack_timestamp=1'])
   const sub = await c.conntrackEvents()
   t.teardown(() => sub.close())
   insert(ns, 1000, '-m', 1)
@@ -68,6 +71,12 @@ t1('conntrack -I, -U and -D arrive as new, update and destroy events, entries as
   t.is(u.entry.mark, 2)
   t.deepEqual([u.entry.id, d.entry.id], [listed.id, listed.id])
   t.deepEqual(d.entry.orig, listed.orig)
+  // (Only destroy events carry counters and timestamps.)
+  t.is(typeof d.entry.timestamp?.start, 'bigint')
+  t.true(
+    d.entry.timestamp.stop >= d.entry.timestamp.start,
+    JSON.stringify(d.entry, (_, v) => (typeof v === 'bigint' ? String(v) : v)),
+  )
 })
 
 t1('types selects the groups: destroy only', async (t) => {

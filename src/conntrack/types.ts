@@ -75,7 +75,7 @@ export interface ConntrackTuple {
 
 /**
  * Packet and byte counters of one direction (`packets= bytes=`, with
- * `net.netfilter.nf_conntrack_acct=1`).
+ * `net.netfilter.nf_conntrack_acct=1`); exact up to 2^53.
  * @category Conntrack
  */
 export interface ConntrackCounters {
