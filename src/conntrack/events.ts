@@ -42,7 +42,7 @@ export type ConntrackEvent =
   | {
       /** A new entry, a change to one (status, timeout refresh, mark, ...), or its end. */
       type: 'new' | 'update' | 'destroy'
-      /** The entry (an update or destroy event carries only what the kernel put in it). */
+      /** The entry (what the kernel put in the event: a destroy's has counters and timestamps, no use count). */
       entry: ConntrackEntry
       /** Set on the entries `listExisting` lists. */
       existing?: true
