@@ -8,7 +8,7 @@
  *
  * This file is the package's public surface: it only re-exports. The code is in `src/`, one
  * module per area (links, addresses, routes, neighbours, rules, tc, generic netlink and ethtool
- * in `src/genl/`, events, netns, raw), with the
+ * in `src/genl/`, connection tracking in `src/conntrack/`, events, netns, raw), with the
  * connection's engine (`src/engine.ts`), errors, validation, kernel name tables and the native
  * boundary (`src/native.ts`, the one module that loads the binding) beside them.
  *
@@ -20,6 +20,42 @@ export { Netlink, open } from './src/netlink.js'
 export type { CallOptions, LinkRef, NetnsRef, OpenOptions } from './src/types.js'
 export type { NeighFlag, NudState, RouteProtocol, RoutePref, RouteTable, RouteType, RuleAction, Scope, IpProto } from './src/names.js'
 export type { TraceOption } from './src/trace.js'
+
+// Connection tracking
+export {
+  conntrackList,
+  conntrackListStream,
+  conntrackGet,
+  conntrackCreate,
+  conntrackUpdate,
+  conntrackDelete,
+  conntrackFlush,
+  conntrackCount,
+  conntrackStats,
+  conntrackEvents,
+  conntrackExpectList,
+  conntrackExpectCreate,
+  conntrackExpectDelete,
+  conntrackExpectFlush,
+} from './src/default-conntrack.js'
+export type { ConntrackExpect, ConntrackExpectFlag, ConntrackExpectKey, ConntrackExpectSpec } from './src/conntrack/expect.js'
+export type { ConntrackEvent, ConntrackEvents, ConntrackEventsOptions } from './src/conntrack/events.js'
+export type { ConntrackStream } from './src/conntrack/stream.js'
+export type {
+  ConntrackCounters,
+  ConntrackCpuStats,
+  ConntrackEntry,
+  ConntrackFamily,
+  ConntrackFilter,
+  ConntrackKey,
+  ConntrackNatTarget,
+  ConntrackProtocol,
+  ConntrackSpec,
+  ConntrackStatus,
+  ConntrackTuple,
+  ConntrackTupleFilter,
+  ConntrackUpdate,
+} from './src/conntrack/types.js'
 
 // Generic netlink and ethtool
 export {

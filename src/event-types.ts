@@ -6,6 +6,7 @@
 
 import type { Address } from './addresses.js'
 import type { MdbMessage } from './bridge.js'
+import type { ConntrackEntry } from './conntrack/types.js'
 import type {
   EthtoolChannels,
   EthtoolCoalesce,
@@ -145,10 +146,20 @@ export type NetlinkEvent =
       /** For `'other'`: its ETHTOOL_MSG_*_NTF command. */
       cmd?: number
     }
+  | {
+      /** A connection tracking event (group `'conntrack'`), as {@link conntrackEvents} yields it. */
+      type: 'conntrack'
+      /** `'new'`: an entry appeared; `'update'`: it changed; `'destroy'`: it ended. */
+      action: 'new' | 'update' | 'destroy'
+      /** The entry. */
+      entry: ConntrackEntry
+      /** Part of a listing of existing entries (listExisting, or the resync after an overflow). */
+      existing?: true
+    }
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
   | {
       /** Events were lost. */
       type: 'overflow'
-      /** The group whose socket lost them, for groups on a socket of their own (`'ethtool'`); absent: rtnetlink's. */
+      /** The group whose socket lost them, for groups on a socket of their own (`'ethtool'`, `'conntrack'`); absent: rtnetlink's. */
       group?: string
     }

@@ -16,13 +16,15 @@ import type { NetlinkEvent } from './event-types.js'
 
 export type { EventBase, NetlinkEvent } from './event-types.js'
 import { type EventSource, pump, type SourceEvent, type SourceFactory } from './event-sources.js'
+import { conntrackSource } from './conntrack/events.js'
 import { ethtoolSource } from './genl/ethtool-monitor.js'
 
 /**
  * Groups to subscribe to: `'addr'`, `'route'`, `'rule'` and `'netconf'` mean both IPv4 and IPv6;
  * `'tc'` is traffic control (qdiscs, classes, filters, chains and standalone actions); `'nsid'`
  * namespace ids; `'ethtool'` ethtool's notifications (on a generic netlink socket of the
- * subscription's own).
+ * subscription's own); `'conntrack'` connection tracking's new, update and destroy events (on
+ * a netfilter socket of its own).
  *
  * @category Events
  */
@@ -46,10 +48,11 @@ export type EventGroup =
   | 'nsid'
   | 'mdb'
   | 'ethtool'
+  | 'conntrack'
 
 /** Groups on another protocol's socket, each a source of its own (see event-sources.ts). */
-type ForeignGroup = 'ethtool'
-const FOREIGN: Record<ForeignGroup, SourceFactory> = { ethtool: ethtoolSource }
+type ForeignGroup = 'ethtool' | 'conntrack'
+const FOREIGN: Record<ForeignGroup, SourceFactory> = { ethtool: ethtoolSource, conntrack: conntrackSource }
 
 const SUBSCRIBE_OPTIONS: ReadonlySet<string> = new Set(['listExisting', 'signal', 'bufferSize', 'netns', 'trace'])
 

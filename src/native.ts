@@ -12,7 +12,11 @@ import type { NativeError } from './errors.js'
 
 export {
   NativeConn,
+  NativeConntrackConn,
   NativeGenlConn,
+  conntrackEvent,
+  conntrackListPayload,
+  conntrackListed,
   ethtoolNotification,
   wireguardSetBodies,
   NativeMonitor,
@@ -23,6 +27,8 @@ export {
   nameTables,
   opFields,
   rawLayoutSample,
+  type ConntrackOp,
+  type ConntrackTupleOp,
   type GenlOp,
   type NetnsSpec,
   type RawOp,

@@ -6,6 +6,7 @@
  */
 
 import { RawNetlink, type RawOpenOptions } from './raw.js'
+import { ConntrackConn } from './conntrack/conn.js'
 import { GenlConn } from './genl/conn.js'
 import type { TypedConnOptions } from './typed-conn.js'
 import * as addresses from './addresses.js'
@@ -14,6 +15,7 @@ import { Engine } from './engine.js'
 import { Subscription, type EventGroup, type SubscribeOptions } from './events.js'
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
+import { installConntrack } from './netlink-conntrack.js'
 import { installGenl } from './netlink-genl.js'
 import { installGenlFamilies } from './netlink-genl-families.js'
 import { installTables } from './netlink-tables.js'
@@ -57,6 +59,7 @@ export class Netlink {
     const genlOf = (n: Netlink) => typedConnOf(n, 'genl', (o) => new GenlConn(o))
     installGenl(Netlink.prototype, genlOf)
     installGenlFamilies(Netlink.prototype, genlOf)
+    installConntrack(Netlink.prototype, (n) => typedConnOf(n, 'conntrack', (o) => new ConntrackConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
     typedConnOf = (n, key, make) => {
       let c = n.#typed.get(key)

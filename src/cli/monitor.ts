@@ -79,6 +79,10 @@ export function eventLine(ev: NetlinkEvent): string {
       const d = ev.data as { ifname?: string } | undefined
       return `ethtool ${ev.kind}${d?.ifname ? ` dev ${d.ifname}` : ''}${ev.cmd === undefined ? '' : ` cmd ${ev.cmd}`}`
     }
+    case 'conntrack': {
+      const o = ev.entry.orig as { src?: string; dst?: string; sport?: number; dport?: number }
+      return `conntrack ${ev.action} ${ev.entry.protocol} src ${o.src} dst ${o.dst}${o.sport === undefined ? '' : ` sport ${o.sport} dport ${o.dport}`}`
+    }
     case 'overflow':
       return `overflow${ev.group ? ` (${ev.group})` : ''}: the kernel dropped events (too slow a reader)`
   }

@@ -5,8 +5,8 @@
 //! subscriptions with overflow signalling, for any protocol) and [`stream`] (a dump read at
 //! the consumer's pace); then one folder per protocol family: [`rtnl`] (NETLINK_ROUTE: typed
 //! link, address, route, neighbour and rule messages, the link cache, events), [`genl`]
-//! (NETLINK_GENERIC: families by name, the family cache, ethtool) and [`raw`] (any protocol,
-//! payloads as bytes). [`client`] is a blocking API over the engine for Rust
+//! (NETLINK_GENERIC: families by name, the family cache, ethtool), [`nfnl`] (NETLINK_NETFILTER:
+//! connection tracking) and [`raw`] (any protocol, payloads as bytes). [`client`] is a blocking API over the engine for Rust
 //! callers; [`netns`] opens sockets in other network namespaces.
 
 pub mod client;
@@ -15,6 +15,7 @@ pub mod error;
 pub mod genl;
 pub mod monitor;
 pub mod netns;
+pub mod nfnl;
 pub mod raw;
 pub mod rtnl;
 pub mod stream;

@@ -167,5 +167,12 @@ export async function loadSpec(source: unknown): Promise<Spec> {
 /** Reads a spec file (`Documentation/netlink/specs/netdev.yaml` from a kernel tree, ...). */
 export async function loadSpecFile(path: unknown): Promise<Spec> {
   if (typeof path !== 'string' && !(path instanceof URL)) throw new TypeError(`path must be a string or a URL, got ${describe(path)}`)
-  return loadSpec(await readFile(path, 'utf8'))
+  let text: string
+  try {
+    text = await readFile(path, 'utf8')
+  } catch (e) {
+    // A path that cannot be read is a bad argument like any other.
+    throw new RangeError(`path ${describe(String(path))}: cannot read the spec (${(e as NodeJS.ErrnoException).code ?? e})`, { cause: e })
+  }
+  return loadSpec(text)
 }

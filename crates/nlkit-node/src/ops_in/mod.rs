@@ -4,6 +4,7 @@
 //! of napi, so the fuzz targets build them on their own.
 
 mod bridge;
+pub mod conntrack;
 mod ethtool_sets;
 pub mod fields;
 pub mod genl;
