@@ -6,7 +6,7 @@
 //! the consumer's pace); then one folder per protocol family: [`rtnl`] (NETLINK_ROUTE: typed
 //! link, address, route, neighbour and rule messages, the link cache, events), [`genl`]
 //! (NETLINK_GENERIC: families by name, the family cache, ethtool) and [`raw`] (any protocol,
-//! payloads as bytes). [`client`] is a blocking API over the engine for Rust
+//! payloads as bytes), [`xfrm`] (NETLINK_XFRM: IPsec policies, states, notifications). [`client`] is a blocking API over the engine for Rust
 //! callers; [`netns`] opens sockets in other network namespaces.
 
 pub mod client;
@@ -22,6 +22,7 @@ pub mod sys;
 pub mod trace;
 pub mod typed;
 pub mod wire;
+pub mod xfrm;
 
 pub use conn::{Completer, Mode, Options, Part, Protocol, Token, Transport};
 pub use error::{Error, ErrorKind, Result};
