@@ -13,7 +13,9 @@ import type { NativeError } from './errors.js'
 export {
   NativeConn,
   NativeGenlConn,
+  NativeXfrmConn,
   ethtoolNotification,
+  xfrmNotification,
   NativeMonitor,
   NativeRawConn,
   NativeRawMonitor,
@@ -25,6 +27,7 @@ export {
   type GenlOp,
   type NetnsSpec,
   type RawOp,
+  type XfrmOp,
 } from '../load.cjs'
 import type { NetnsSpec } from '../load.cjs'
 

@@ -17,6 +17,8 @@ import * as linkExtras from './link-extras.js'
 import { installGenl } from './netlink-genl.js'
 import { installTables } from './netlink-tables.js'
 import { installTc } from './netlink-tc.js'
+import { installXfrm } from './netlink-xfrm.js'
+import { XfrmConn } from './xfrm/conn.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
 import * as neighbours from './neighbours.js'
@@ -55,6 +57,7 @@ export class Netlink {
     installTables(Netlink.prototype, (n) => n.#e)
     installGenl(Netlink.prototype, (n) => typedConnOf(n, 'genl', (o) => new GenlConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
+    installXfrm(Netlink.prototype, (n) => typedConnOf(n, 'xfrm', (o) => new XfrmConn(o)))
     typedConnOf = (n, key, make) => {
       let c = n.#typed.get(key)
       if (!c) {

@@ -14,5 +14,6 @@ pub mod raw;
 pub mod route;
 mod tc;
 mod tc_dev;
+pub mod xfrm;
 
 pub use json::parse;
