@@ -244,7 +244,7 @@ test('events: policies added and deleted by ip xfrm, an acquire, flushes', async
   ])
   t.is((await ev.next()).value.type, 'newPolicy')
   try {
-    execFileSync('ip', ['netns', 'exec', name, 'bash', '-c', 'echo x > /dev/udp/10.182.9.2/9'], { stdio: 'ignore' })
+    execFileSync('ip', ['netns', 'exec', name, 'bash', '-c', 'echo x > "/dev/udp/$0/9"', '10.182.9.2'], { stdio: 'ignore' })
   } catch {
     // EAGAIN: the packet waits for a state that never comes
   }
