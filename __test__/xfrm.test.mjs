@@ -6,7 +6,6 @@
 
 import { execFileSync } from 'node:child_process'
 import test from 'ava'
-import * as nl from '../index.js'
 import { nsNamer } from './support/names.mjs'
 import { nsConn } from './support/netns.mjs'
 import { owned } from './support/registry.mjs'
