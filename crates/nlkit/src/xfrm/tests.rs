@@ -288,3 +288,45 @@ fn info_replies_decode() {
     assert_eq!(t.map("ipv4Thresh").unwrap().unwrap().u8("remote").unwrap(), Some(32));
     assert_eq!(Xfrm.decode(&msg, &Decode::State).unwrap(), None);
 }
+
+#[test]
+fn notifications_decode() {
+    let pol = payload(&captured("pa2"));
+    let e = events::decode(XFRM_MSG_NEWPOLICY, &pol).unwrap().unwrap();
+    assert_eq!(e.str("type").unwrap(), Some("newPolicy"));
+    assert_eq!(e.map("policy").unwrap().unwrap().u32("ifId").unwrap(), Some(7));
+    // DELPOLICY: xfrm_userpolicy_id, XFRMA_POLICY (the info), then the policy's other attributes.
+    let mut del = vec![0u8; policy::ID_LEN];
+    let mut b = MsgBuilder::new(0, 0);
+    b.attr(XFRMA_POLICY, &pol[..policy::INFO_LEN]);
+    let attrs = b.finish()[wire::NLMSG_HDRLEN..].to_vec();
+    del.extend_from_slice(&attrs);
+    del.extend_from_slice(&pol[policy::INFO_LEN..]);
+    let e = events::decode(XFRM_MSG_DELPOLICY, &del).unwrap().unwrap();
+    let p = e.map("policy").unwrap().unwrap();
+    assert_eq!((p.str("dir").unwrap(), p.u32("priority").unwrap(), p.u32("ifId").unwrap()), (Some("out"), Some(100), Some(7)));
+    // DELSA: xfrm_usersa_id, XFRMA_SA, the algorithms.
+    let sa = payload(&captured("sa3"));
+    let mut del = vec![0u8; 24];
+    let mut b = MsgBuilder::new(0, 0);
+    b.attr(XFRMA_SA, &sa[..state::INFO_LEN]);
+    del.extend_from_slice(&b.finish()[wire::NLMSG_HDRLEN..]);
+    del.extend_from_slice(&sa[state::INFO_LEN..]);
+    let e = events::decode(XFRM_MSG_DELSA, &del).unwrap().unwrap();
+    let s = e.map("state").unwrap().unwrap();
+    assert_eq!(s.u32("spi").unwrap(), Some(0x102));
+    assert_eq!(s.map("auth").unwrap().unwrap().str("key").unwrap(), Some(A1));
+    // ACQUIRE: id, saddr, selector, policy, masks, seq.
+    let mut acq = vec![0u8; 280];
+    acq[..4].copy_from_slice(&[10, 182, 9, 2]);
+    acq[20] = 50;
+    acq[24..28].copy_from_slice(&[10, 182, 9, 1]);
+    acq[40 + 40..40 + 42].copy_from_slice(&addr::AF_INET.to_ne_bytes());
+    acq[96..96 + policy::INFO_LEN].copy_from_slice(&pol[..policy::INFO_LEN]);
+    acq[276..280].copy_from_slice(&9u32.to_ne_bytes());
+    let e = events::decode(XFRM_MSG_ACQUIRE, &acq).unwrap().unwrap();
+    assert_eq!((e.str("dst").unwrap(), e.str("proto").unwrap(), e.u32("seq").unwrap()), (Some("10.182.9.2"), Some("esp"), Some(9)));
+    let e = events::decode(XFRM_MSG_FLUSHSA, &[50]).unwrap().unwrap();
+    assert_eq!((e.str("type").unwrap(), e.str("proto").unwrap()), (Some("flushStates"), Some("esp")));
+    assert_eq!(events::decode(0x30, &[]).unwrap(), None);
+}
