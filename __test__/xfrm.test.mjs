@@ -6,6 +6,7 @@
 
 import { execFileSync } from 'node:child_process'
 import test from 'ava'
+import * as nl from '../index.js'
 import { nsNamer } from './support/names.mjs'
 import { nsConn } from './support/netns.mjs'
 import { owned } from './support/registry.mjs'
@@ -272,4 +273,15 @@ test('events: listExisting yields the policies there are, then sync', async (t) 
   t.is(a.type, 'newPolicy')
   t.is(a.policy.ifId, 7)
   t.is((await ev.next()).value.type, 'sync')
+})
+
+test('module-level functions: read-only calls on the default connection, refusals before sending', async (t) => {
+  // Only reads here: this namespace is shared with the other test files.
+  const spd = await nl.xfrmSpdInfo()
+  t.true(Number.isInteger(spd.outCount) && spd.hashMax > 0)
+  const sad = await nl.xfrmSadInfo()
+  t.true(Number.isInteger(sad.count))
+  const e = await t.throwsAsync(nl.xfrmPolicyAdd({ dir: 'up' }))
+  t.true(e instanceof RangeError)
+  t.regex(e.message, /^xfrmPolicyAdd up: dir must be one of/)
 })
