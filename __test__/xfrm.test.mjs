@@ -128,6 +128,8 @@ test('bad input is refused naming the argument, before anything is sent', async 
   await r(c.xfrmPolicyAdd({ ...P1, selector: { src: '10.182.1.0/40' } }), /selector\.src/)
   await r(c.xfrmPolicyAdd({ ...P1, templates: [{ mode: 'tunnel' }] }), /templates\[0\]\.proto/)
   await r(c.xfrmPolicyAdd(null), /policy must be an object/, TypeError)
+  await r(c.xfrmStateGet(null), /id must be an object/, TypeError)
+  await r(c.xfrmPolicyGet(7), /id must be an object/, TypeError)
   await r(c.xfrmPolicyAdd({ ...P1, priority: () => 1 }), /policy\.priority/, TypeError)
   const sa = { src: '10.182.0.1', dst: '10.182.0.2', proto: 'esp', spi: 0x300 }
   await r(

@@ -11,15 +11,6 @@ import { checkPlain, describe } from '../validate.js'
 import type { XfrmConn } from './conn.js'
 import type * as t from './types.js'
 
-/** The core's operation names of the getters. */
-const OPS: Record<string, string> = {
-  xfrmPolicyGet: 'policyGet',
-  xfrmSpdInfo: 'spdInfo',
-  xfrmStateGet: 'stateGet',
-  xfrmStateAllocSpi: 'stateAllocSpi',
-  xfrmSadInfo: 'sadInfo',
-}
-
 const ALG_KEYS = ['auth', 'crypt', 'aead', 'comp'] as const
 
 /** Key bytes as the hex text the core reads. */
@@ -41,10 +32,22 @@ function specText(v: unknown, name: string): string {
   return JSON.stringify(checkPlain(keysAsHex(v as Record<string, unknown>, name), name))
 }
 
-async function one<T>(c: XfrmConn, opName: string, subject: string, spec: string | undefined, o?: CallOptions): Promise<T> {
-  const op = OPS[opName] as string
-  const [r] = await c.call<T>(opName, subject, { op, spec }, o)
-  return r as T
+/** A getter: argument checked (before its subject is read), errors as rejections. */
+function one<T, A = undefined>(
+  c: XfrmConn,
+  name: string,
+  op: string,
+  arg: A,
+  argName: string,
+  subject: (a: A) => string,
+  o?: CallOptions,
+): Promise<T> {
+  try {
+    const spec = arg === undefined ? undefined : specText(arg, argName)
+    return c.call<T>(name, subject(arg), { op, spec }, o).then((r) => r[0] as T)
+  } catch (e) {
+    return Promise.reject(e)
+  }
 }
 
 const polSubject = (p: { dir?: unknown; selector?: { src?: unknown; dst?: unknown } }) =>
@@ -56,11 +59,7 @@ export function xfrmPolicyList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmPoli
 }
 
 export function xfrmPolicyGet(c: XfrmConn, id: t.XfrmPolicyId, o?: CallOptions): Promise<t.XfrmPolicy> {
-  try {
-    return one<t.XfrmPolicy>(c, 'xfrmPolicyGet', polSubject(id), specText(id, 'id'), o)
-  } catch (e) {
-    return Promise.reject(e)
-  }
+  return one<t.XfrmPolicy, t.XfrmPolicyId>(c, 'xfrmPolicyGet', 'policyGet', id, 'id', polSubject, o)
 }
 
 export function xfrmPolicyAdd(c: XfrmConn, p: t.XfrmPolicySpec, o?: CallOptions): Promise<void> {
@@ -80,7 +79,7 @@ export function xfrmPolicyFlush(c: XfrmConn, opts: { type?: 'main' | 'sub' } = {
 }
 
 export function xfrmSpdInfo(c: XfrmConn, o?: CallOptions): Promise<t.XfrmSpdInfo> {
-  return one<t.XfrmSpdInfo>(c, 'xfrmSpdInfo', '', undefined, o)
+  return one<t.XfrmSpdInfo>(c, 'xfrmSpdInfo', 'spdInfo', undefined, '', () => '', o)
 }
 
 export function xfrmSpdSet(c: XfrmConn, thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.XfrmThresh }, o?: CallOptions): Promise<void> {
@@ -92,11 +91,7 @@ export function xfrmStateList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmState
 }
 
 export function xfrmStateGet(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState> {
-  try {
-    return one<t.XfrmState>(c, 'xfrmStateGet', saSubject(id), specText(id, 'id'), o)
-  } catch (e) {
-    return Promise.reject(e)
-  }
+  return one<t.XfrmState, t.XfrmStateId>(c, 'xfrmStateGet', 'stateGet', id, 'id', saSubject, o)
 }
 
 export function xfrmStateAdd(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
@@ -116,15 +111,19 @@ export function xfrmStateFlush(c: XfrmConn, opts: { proto?: t.XfrmProto } = {}, 
 }
 
 export function xfrmStateAllocSpi(c: XfrmConn, s: t.XfrmAllocSpiSpec, o?: CallOptions): Promise<t.XfrmState> {
-  try {
-    return one<t.XfrmState>(c, 'xfrmStateAllocSpi', `${String(s?.dst)} ${String(s?.proto)}`, specText(s, 'spec'), o)
-  } catch (e) {
-    return Promise.reject(e)
-  }
+  return one<t.XfrmState, t.XfrmAllocSpiSpec>(
+    c,
+    'xfrmStateAllocSpi',
+    'stateAllocSpi',
+    s,
+    'spec',
+    (a) => `${String(a.dst)} ${String(a.proto)}`,
+    o,
+  )
 }
 
 export function xfrmSadInfo(c: XfrmConn, o?: CallOptions): Promise<t.XfrmSadInfo> {
-  return one<t.XfrmSadInfo>(c, 'xfrmSadInfo', '', undefined, o)
+  return one<t.XfrmSadInfo>(c, 'xfrmSadInfo', 'sadInfo', undefined, '', () => '', o)
 }
 
 /** A change: argument checked, errors as rejections. */
