@@ -85,6 +85,27 @@ export {
 } from './src/default-genl.js'
 export type { GenlSpecEvent, GenlSpecFamily, GenlSpecSubscription } from './src/genl/ynl/family.js'
 export type { EthtoolEvent, EthtoolMonitor } from './src/genl/ethtool-monitor.js'
+export {
+  xfrmPolicyList,
+  xfrmPolicyGet,
+  xfrmPolicyAdd,
+  xfrmPolicyUpdate,
+  xfrmPolicyDelete,
+  xfrmPolicyFlush,
+  xfrmSpdInfo,
+  xfrmSpdSet,
+  xfrmStateList,
+  xfrmStateGet,
+  xfrmStateAdd,
+  xfrmStateUpdate,
+  xfrmStateDelete,
+  xfrmStateFlush,
+  xfrmStateAllocSpi,
+  xfrmSadInfo,
+  xfrmEvents,
+} from './src/default-xfrm.js'
+export type { XfrmEvent, XfrmEvents, XfrmEventsOptions, XfrmGroup } from './src/xfrm/events.js'
+export type * from './src/xfrm/types.js'
 export { GENL_OP_FLAGS } from './src/genl/families.js'
 export type { GenlFamily, GenlMcastGroup, GenlMessage, GenlOperation, GenlRequest } from './src/genl/families.js'
 export { ETHTOOL_STRING_SETS } from './src/genl/ethtool-types.js'

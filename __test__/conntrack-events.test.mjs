@@ -155,43 +155,46 @@ t1('a burst past a small socket buffer and the queue shows as an overflow, then 
   t.is(typeof nl.conntrackEvents, 'function')
 })
 
-t1("subscribe(['conntrack', 'link'], { listExisting }): existing entries, then events, beside link events; after an overflow the table is listed again", async (t) => {
-  const ns = nsName()
-  const c = await nsConn(t, ns)
-  insert(ns, 4000)
-  const sub = c.subscribe(['conntrack', 'link'], { listExisting: true, bufferSize: 4096 })
-  t.teardown(() => sub.close())
-  await sub.ready()
-  insert(ns, 4001)
-  const seen = []
-  for await (const ev of sub) {
-    if (ev.type === 'conntrack') seen.push([ev.action, ev.entry.orig.sport, ev.existing ?? false])
-    if (seen.length === 2) break
-  }
-  t.deepEqual(seen, [
-    ['new', 4000, true],
-    ['new', 4001, false],
-  ])
+t1(
+  "subscribe(['conntrack', 'link'], { listExisting }): existing entries, then events, beside link events; after an overflow the table is listed again",
+  async (t) => {
+    const ns = nsName()
+    const c = await nsConn(t, ns)
+    insert(ns, 4000)
+    const sub = c.subscribe(['conntrack', 'link'], { listExisting: true, bufferSize: 4096 })
+    t.teardown(() => sub.close())
+    await sub.ready()
+    insert(ns, 4001)
+    const seen = []
+    for await (const ev of sub) {
+      if (ev.type === 'conntrack') seen.push([ev.action, ev.entry.orig.sport, ev.existing ?? false])
+      if (seen.length === 2) break
+    }
+    t.deepEqual(seen, [
+      ['new', 4000, true],
+      ['new', 4001, false],
+    ])
 
-  const s2 = c.subscribe(['conntrack'], { listExisting: true, bufferSize: 4096 })
-  t.teardown(() => s2.close())
-  await s2.ready()
-  const N = 12000
-  const made = []
-  for (let i = 0; i < N; i++) {
-    const dst = `10.186.${100 + (i >> 8)}.${i & 0xff}`
-    made.push(c.conntrackCreate({ protocol: 'udp', orig: { src: '10.186.1.1', dst, sport: 1, dport: 2 }, timeout: 60 }))
-  }
-  await Promise.all(made)
-  let overflow
-  let relisted = 0
-  const timer = setTimeout(() => s2.close(), 30000)
-  for await (const ev of s2) {
-    if (ev.type === 'overflow') overflow = ev
-    else if (overflow && ev.existing) relisted++
-    if (relisted === N + 2) break
-  }
-  clearTimeout(timer)
-  t.deepEqual(overflow, { type: 'overflow', group: 'conntrack' })
-  t.is(relisted, N + 2, 'the whole table, listed again after the loss')
-})
+    const s2 = c.subscribe(['conntrack'], { listExisting: true, bufferSize: 4096 })
+    t.teardown(() => s2.close())
+    await s2.ready()
+    const N = 12000
+    const made = []
+    for (let i = 0; i < N; i++) {
+      const dst = `10.186.${100 + (i >> 8)}.${i & 0xff}`
+      made.push(c.conntrackCreate({ protocol: 'udp', orig: { src: '10.186.1.1', dst, sport: 1, dport: 2 }, timeout: 60 }))
+    }
+    await Promise.all(made)
+    let overflow
+    let relisted = 0
+    const timer = setTimeout(() => s2.close(), 30000)
+    for await (const ev of s2) {
+      if (ev.type === 'overflow') overflow = ev
+      else if (overflow && ev.existing) relisted++
+      if (relisted === N + 2) break
+    }
+    clearTimeout(timer)
+    t.deepEqual(overflow, { type: 'overflow', group: 'conntrack' })
+    t.is(relisted, N + 2, 'the whole table, listed again after the loss')
+  },
+)

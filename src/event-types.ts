@@ -25,6 +25,7 @@ import type { Route } from './routes.js'
 import type { Rule } from './rules.js'
 import type { ListedAction } from './tc/standalone.js'
 import type { Chain, Filter, Qdisc, TcClass } from './tc/types.js'
+import type { XfrmEvent } from './xfrm/events.js'
 
 /**
  * What every object event has: whether the object was added (or changed) or removed.
@@ -156,10 +157,16 @@ export type NetlinkEvent =
       /** Part of a listing of existing entries (listExisting, or the resync after an overflow). */
       existing?: true
     }
+  | {
+      /** An IPsec notification (group `'xfrm'`), as {@link xfrmEvents} yields it. */
+      type: 'xfrm'
+      /** The notification (`newPolicy`, `delState`, `acquire`, `expire`, ...; `existing` on listed ones; never an overflow or a sync here). */
+      event: XfrmEvent
+    }
   /** The kernel dropped events here (the consumer was too slow). With listExisting, a fresh listing follows. */
   | {
       /** Events were lost. */
       type: 'overflow'
-      /** The group whose socket lost them, for groups on a socket of their own (`'ethtool'`, `'conntrack'`); absent: rtnetlink's. */
+      /** The group whose socket lost them, for groups on a socket of their own (`'ethtool'`, `'conntrack'`, `'xfrm'`); absent: rtnetlink's. */
       group?: string
     }

@@ -18,13 +18,15 @@ export type { EventBase, NetlinkEvent } from './event-types.js'
 import { type EventSource, pump, type SourceEvent, type SourceFactory } from './event-sources.js'
 import { conntrackSource } from './conntrack/events.js'
 import { ethtoolSource } from './genl/ethtool-monitor.js'
+import { xfrmSource } from './xfrm/events.js'
 
 /**
  * Groups to subscribe to: `'addr'`, `'route'`, `'rule'` and `'netconf'` mean both IPv4 and IPv6;
  * `'tc'` is traffic control (qdiscs, classes, filters, chains and standalone actions); `'nsid'`
  * namespace ids; `'ethtool'` ethtool's notifications (on a generic netlink socket of the
  * subscription's own); `'conntrack'` connection tracking's new, update and destroy events (on
- * a netfilter socket of its own).
+ * a netfilter socket of its own); `'xfrm'` IPsec's state, policy, acquire and expire
+ * notifications (on an xfrm socket of its own).
  *
  * @category Events
  */
@@ -49,10 +51,11 @@ export type EventGroup =
   | 'mdb'
   | 'ethtool'
   | 'conntrack'
+  | 'xfrm'
 
 /** Groups on another protocol's socket, each a source of its own (see event-sources.ts). */
-type ForeignGroup = 'ethtool' | 'conntrack'
-const FOREIGN: Record<ForeignGroup, SourceFactory> = { ethtool: ethtoolSource, conntrack: conntrackSource }
+type ForeignGroup = 'ethtool' | 'conntrack' | 'xfrm'
+const FOREIGN: Record<ForeignGroup, SourceFactory> = { ethtool: ethtoolSource, conntrack: conntrackSource, xfrm: xfrmSource }
 
 const SUBSCRIBE_OPTIONS: ReadonlySet<string> = new Set(['listExisting', 'signal', 'bufferSize', 'netns', 'trace'])
 

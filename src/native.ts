@@ -14,11 +14,13 @@ export {
   NativeConn,
   NativeConntrackConn,
   NativeGenlConn,
+  NativeXfrmConn,
   conntrackEvent,
   conntrackListPayload,
   conntrackListed,
   ethtoolNotification,
   wireguardSetBodies,
+  xfrmNotification,
   NativeMonitor,
   NativeRawConn,
   NativeRawMonitor,
@@ -32,6 +34,7 @@ export {
   type GenlOp,
   type NetnsSpec,
   type RawOp,
+  type XfrmOp,
 } from '../load.cjs'
 import type { NetnsSpec } from '../load.cjs'
 

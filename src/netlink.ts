@@ -20,6 +20,8 @@ import { installGenl } from './netlink-genl.js'
 import { installGenlFamilies } from './netlink-genl-families.js'
 import { installTables } from './netlink-tables.js'
 import { installTc } from './netlink-tc.js'
+import { installXfrm } from './netlink-xfrm.js'
+import { XfrmConn } from './xfrm/conn.js'
 import type { LinkStatsEntry, LinkStatsOptions } from './link-extras.js'
 import type { Link, LinkAddSpec, LinkChanges, VethOptions } from './links.js'
 import * as neighbours from './neighbours.js'
@@ -61,6 +63,7 @@ export class Netlink {
     installGenlFamilies(Netlink.prototype, genlOf)
     installConntrack(Netlink.prototype, (n) => typedConnOf(n, 'conntrack', (o) => new ConntrackConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
+    installXfrm(Netlink.prototype, (n) => typedConnOf(n, 'xfrm', (o) => new XfrmConn(o)))
     typedConnOf = (n, key, make) => {
       let c = n.#typed.get(key)
       if (!c) {

@@ -83,6 +83,8 @@ export function eventLine(ev: NetlinkEvent): string {
       const o = ev.entry.orig as { src?: string; dst?: string; sport?: number; dport?: number }
       return `conntrack ${ev.action} ${ev.entry.protocol} src ${o.src} dst ${o.dst}${o.sport === undefined ? '' : ` sport ${o.sport} dport ${o.dport}`}`
     }
+    case 'xfrm':
+      return `xfrm ${ev.event.type}`
     case 'overflow':
       return `overflow${ev.group ? ` (${ev.group})` : ''}: the kernel dropped events (too slow a reader)`
   }

@@ -5,8 +5,9 @@
 //! subscriptions with overflow signalling, for any protocol) and [`stream`] (a dump read at
 //! the consumer's pace); then one folder per protocol family: [`rtnl`] (NETLINK_ROUTE: typed
 //! link, address, route, neighbour and rule messages, the link cache, events), [`genl`]
-//! (NETLINK_GENERIC: families by name, the family cache, ethtool), [`nfnl`] (NETLINK_NETFILTER:
-//! connection tracking) and [`raw`] (any protocol, payloads as bytes). [`client`] is a blocking API over the engine for Rust
+//! (NETLINK_GENERIC: families by name, the family cache, ethtool, ...), [`nfnl`] (NETLINK_NETFILTER:
+//! connection tracking), [`xfrm`] (NETLINK_XFRM: IPsec policies, states, notifications) and
+//! [`raw`] (any protocol, payloads as bytes). [`client`] is a blocking API over the engine for Rust
 //! callers; [`netns`] opens sockets in other network namespaces.
 
 pub mod client;
@@ -23,6 +24,7 @@ pub mod sys;
 pub mod trace;
 pub mod typed;
 pub mod wire;
+pub mod xfrm;
 
 pub use conn::{Completer, Mode, Options, Part, Protocol, Token, Transport};
 pub use error::{Error, ErrorKind, Result};

@@ -9,3 +9,4 @@ pub mod netns;
 pub mod raw;
 pub mod trace;
 pub mod typed;
+pub mod xfrm;

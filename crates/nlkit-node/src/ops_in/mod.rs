@@ -18,5 +18,6 @@ pub mod route;
 mod tc;
 mod tc_dev;
 pub mod wireguard;
+pub mod xfrm;
 
 pub use json::parse;

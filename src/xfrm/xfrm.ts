@@ -1,0 +1,145 @@
+/**
+ * IPsec policies and states on an {@link XfrmConn}: each function checks its argument's
+ * shape (TypeError/RangeError naming it) and sends the spec as JSON; the core checks every key
+ * and value (a RangeError naming it) before anything is sent.
+ *
+ * @module
+ */
+
+import type { CallOptions } from '../types.js'
+import { checkPlain, describe } from '../validate.js'
+import type { XfrmConn } from './conn.js'
+import type * as t from './types.js'
+
+const ALG_KEYS = ['auth', 'crypt', 'aead', 'comp'] as const
+
+/** Key bytes as the hex text the core reads. */
+function keysAsHex(spec: Record<string, unknown>, name: string): Record<string, unknown> {
+  const out = { ...spec }
+  for (const k of ALG_KEYS) {
+    const a = out[k]
+    if (a === undefined || a === null) continue
+    if (typeof a !== 'object') throw new TypeError(`${name}.${k} must be an object, got ${describe(a)}`)
+    const key = (a as { key?: unknown }).key
+    if (key instanceof Uint8Array) out[k] = { ...a, key: `0x${Buffer.from(key).toString('hex')}` }
+  }
+  return out
+}
+
+/** The spec as the binding takes it (after its plain-data check). */
+function specText(v: unknown, name: string): string {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${name} must be an object, got ${describe(v)}`)
+  return JSON.stringify(checkPlain(keysAsHex(v as Record<string, unknown>, name), name))
+}
+
+/** A getter: argument checked (before its subject is read), errors as rejections. */
+function one<T, A = undefined>(
+  c: XfrmConn,
+  name: string,
+  op: string,
+  arg: A,
+  argName: string,
+  subject: (a: A) => string,
+  o?: CallOptions,
+): Promise<T> {
+  try {
+    const spec = arg === undefined ? undefined : specText(arg, argName)
+    return c.call<T>(name, subject(arg), { op, spec }, o).then((r) => r[0] as T)
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
+const polSubject = (p: { dir?: unknown; selector?: { src?: unknown; dst?: unknown } }) =>
+  [p.selector?.src, p.selector?.dst, p.dir].filter((x) => typeof x === 'string').join(' ')
+const saSubject = (s: { dst?: unknown; proto?: unknown; spi?: unknown }) => `${String(s.dst)} ${String(s.proto)} ${String(s.spi)}`
+
+export function xfrmPolicyList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+  return c.call<t.XfrmPolicy>('xfrmPolicyList', '', { op: 'policyList' }, o)
+}
+
+export function xfrmPolicyGet(c: XfrmConn, id: t.XfrmPolicyId, o?: CallOptions): Promise<t.XfrmPolicy> {
+  return one<t.XfrmPolicy, t.XfrmPolicyId>(c, 'xfrmPolicyGet', 'policyGet', id, 'id', polSubject, o)
+}
+
+export function xfrmPolicyAdd(c: XfrmConn, p: t.XfrmPolicySpec, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmPolicyAdd', 'policyAdd', p, 'policy', polSubject, o)
+}
+
+export function xfrmPolicyUpdate(c: XfrmConn, p: t.XfrmPolicySpec, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmPolicyUpdate', 'policyUpdate', p, 'policy', polSubject, o)
+}
+
+export function xfrmPolicyDelete(c: XfrmConn, id: t.XfrmPolicyId, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmPolicyDelete', 'policyDelete', id, 'id', polSubject, o)
+}
+
+export function xfrmPolicyFlush(c: XfrmConn, opts: { type?: 'main' | 'sub' } = {}, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmPolicyFlush', 'policyFlush', opts, 'opts', () => '', o)
+}
+
+export function xfrmSpdInfo(c: XfrmConn, o?: CallOptions): Promise<t.XfrmSpdInfo> {
+  return one<t.XfrmSpdInfo>(c, 'xfrmSpdInfo', 'spdInfo', undefined, '', () => '', o)
+}
+
+export function xfrmSpdSet(c: XfrmConn, thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.XfrmThresh }, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmSpdSet', 'spdSet', thresh, 'thresh', () => '', o)
+}
+
+export function xfrmStateList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmState[]> {
+  return c.call<t.XfrmState>('xfrmStateList', '', { op: 'stateList' }, o)
+}
+
+export function xfrmStateGet(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState> {
+  return one<t.XfrmState, t.XfrmStateId>(c, 'xfrmStateGet', 'stateGet', id, 'id', saSubject, o)
+}
+
+export function xfrmStateAdd(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmStateAdd', 'stateAdd', s, 'state', saSubject, o)
+}
+
+export function xfrmStateUpdate(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmStateUpdate', 'stateUpdate', s, 'state', saSubject, o)
+}
+
+export function xfrmStateDelete(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmStateDelete', 'stateDelete', id, 'id', saSubject, o)
+}
+
+export function xfrmStateFlush(c: XfrmConn, opts: { proto?: t.XfrmProto } = {}, o?: CallOptions): Promise<void> {
+  return call(c, 'xfrmStateFlush', 'stateFlush', opts, 'opts', () => '', o)
+}
+
+export function xfrmStateAllocSpi(c: XfrmConn, s: t.XfrmAllocSpiSpec, o?: CallOptions): Promise<t.XfrmState> {
+  return one<t.XfrmState, t.XfrmAllocSpiSpec>(
+    c,
+    'xfrmStateAllocSpi',
+    'stateAllocSpi',
+    s,
+    'spec',
+    (a) => `${String(a.dst)} ${String(a.proto)}`,
+    o,
+  )
+}
+
+export function xfrmSadInfo(c: XfrmConn, o?: CallOptions): Promise<t.XfrmSadInfo> {
+  return one<t.XfrmSadInfo>(c, 'xfrmSadInfo', 'sadInfo', undefined, '', () => '', o)
+}
+
+/** A change: argument checked, errors as rejections. */
+function call<A>(
+  c: XfrmConn,
+  name: string,
+  op: string,
+  arg: A,
+  argName: string,
+  subject: (a: A) => string,
+  o?: CallOptions,
+): Promise<void> {
+  try {
+    const spec = specText(arg, argName)
+    return c.call(name, subject(arg), { op, spec }, o).then(() => undefined)
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
