@@ -8,7 +8,7 @@
  *
  * This file is the package's public surface: it only re-exports. The code is in `src/`, one
  * module per area (links, addresses, routes, neighbours, rules, tc, generic netlink and ethtool
- * in `src/genl/`, events, netns, raw), with the
+ * in `src/genl/`, sockets in `src/diag/`, events, netns, raw), with the
  * connection's engine (`src/engine.ts`), errors, validation, kernel name tables and the native
  * boundary (`src/native.ts`, the one module that loads the binding) beside them.
  *
@@ -56,6 +56,21 @@ export type {
   EthtoolStringSet,
   EthtoolTsInfo,
 } from './src/genl/ethtool-types.js'
+
+// Sockets (sock_diag)
+export { socketList, socketDestroy } from './src/default-diag.js'
+export type {
+  InetSocket,
+  InetSocketFilter,
+  SocketExtension,
+  SocketMemInfo,
+  SocketPortRange,
+  SocketProtocol,
+  SocketState,
+  TcpInfo,
+  UnixSocket,
+  UnixSocketFilter,
+} from './src/diag/types.js'
 
 // Errors
 export { NetlinkError } from './src/errors.js'

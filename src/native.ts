@@ -13,6 +13,8 @@ import type { NativeError } from './errors.js'
 export {
   NativeConn,
   NativeGenlConn,
+  NativeSockDiagConn,
+  sockDiagNames,
   ethtoolNotification,
   NativeMonitor,
   NativeRawConn,
@@ -25,6 +27,7 @@ export {
   type GenlOp,
   type NetnsSpec,
   type RawOp,
+  type SockDiagOp,
 } from '../load.cjs'
 import type { NetnsSpec } from '../load.cjs'
 

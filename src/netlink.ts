@@ -7,6 +7,7 @@
 
 import { RawNetlink, type RawOpenOptions } from './raw.js'
 import { GenlConn } from './genl/conn.js'
+import { SockDiagConn } from './diag/conn.js'
 import type { TypedConnOptions } from './typed-conn.js'
 import * as addresses from './addresses.js'
 import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './addresses.js'
@@ -14,6 +15,7 @@ import { Engine } from './engine.js'
 import { Subscription, type EventGroup, type SubscribeOptions } from './events.js'
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
+import { installDiag } from './netlink-diag.js'
 import { installGenl } from './netlink-genl.js'
 import { installTables } from './netlink-tables.js'
 import { installTc } from './netlink-tc.js'
@@ -54,6 +56,7 @@ export class Netlink {
   static {
     installTables(Netlink.prototype, (n) => n.#e)
     installGenl(Netlink.prototype, (n) => typedConnOf(n, 'genl', (o) => new GenlConn(o)))
+    installDiag(Netlink.prototype, (n) => typedConnOf(n, 'sockdiag', (o) => new SockDiagConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
     typedConnOf = (n, key, make) => {
       let c = n.#typed.get(key)

@@ -1,6 +1,7 @@
 //! The objects JavaScript holds: connections, subscriptions, namespace calls.
 
 pub mod conn;
+pub mod diag;
 pub mod genl;
 pub mod layouts;
 pub mod monitor;

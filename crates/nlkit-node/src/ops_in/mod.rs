@@ -4,6 +4,7 @@
 //! of napi, so the fuzz targets build them on their own.
 
 mod bridge;
+pub mod diag;
 pub mod fields;
 pub mod genl;
 mod json;
