@@ -124,6 +124,10 @@ const REGISTRY = {
   // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
   genl: { prefix: 'gn', netns: ['nlk-gn-'] },
+  // ---- sock_diag: the sockets live in the files' own namespaces, on addresses put on their lo
+  // (no interfaces made, so no name prefix: 'sd' is neighbours').
+  sockets: { netns: ['nlk-sd-'], v4: ['10.181.0.0/17'], v6: ['2001:db8:181::/49'] },
+  'sockets-scale': { netns: ['nlk-sdx-'], v4: ['10.181.128.0/17'], v6: ['2001:db8:181:8000::/49'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
   trace: { prefix: 'tr', v4: ['10.230.0.0/16'] },
 
