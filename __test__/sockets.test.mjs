@@ -34,7 +34,8 @@ async function setup(t, address, count = 3) {
   return { ns, c, host }
 }
 
-const key = (s) => `${s.src}:${s.sport}>${s.dst}:${s.dport}`
+/** A socket as `SRC:PORT>DST:PORT`, or `SRC:PORT>*` when unconnected (as ss prints it). */
+const key = (s) => `${s.src}:${s.sport}>${s.dport === 0 ? '*' : `${s.dst}:${s.dport}`}`
 
 /**
  * `ss -tanei` (one line per socket with `ino:`), as key -> { state, inode }; `state`: the one
@@ -49,8 +50,7 @@ function ssTcp(ns, extra = [], state = undefined) {
     if (state && /^\d+$/.test(f[0])) f.unshift(ssName[state])
     if (!(f[0] in names)) continue // a continuation line
     const [src, sport] = ssAddr(f[3])
-    let [dst, dport] = ssAddr(f[4].replace(/:\*$/, ':0'))
-    if (dst === '*') dst = src.includes(':') ? '::' : '0.0.0.0'
+    const [dst, dport] = f[4].endsWith(':*') ? ['*', 0] : ssAddr(f[4])
     const ino = /ino:(\d+)/.exec(l)
     out.set(key({ src, sport, dst, dport }), { state: names[f[0]], inode: ino ? Number(ino[1]) : 0 })
   }
@@ -159,7 +159,7 @@ test('UDP and unix sockets equal ss -uan and ss -xan', async (t) => {
   const { ns, c, host } = await setup(t, V4, 0)
   const udp = await c.socketList({ protocol: 'udp', family: 4 })
   const u = udp.find((s) => s.sport === host.udpPort)
-  t.like(u, { protocol: 'udp', state: 'close', src: V4, dst: '0.0.0.0', dport: 0 })
+  t.like(u, { protocol: 'udp', state: 'close', src: V4, dport: 0 })
   t.true(ssIn(ns, ['-uan', `sport = :${host.udpPort}`]).some((l) => l.startsWith('UNCONN')))
   const unix = await c.socketList({ family: 'unix' })
   const path = `/tmp/${ns}-${process.pid}.sock`

@@ -16,17 +16,31 @@ import type { CallOptions } from './types.js'
 declare module './netlink.js' {
   interface Netlink {
     /**
-     * Internet sockets (`ss -tan`, `ss -uan`), filtered by the kernel: family, protocol
-     * (default TCP), states, local/remote prefixes and ports; `ext` adds tcp_info, memory,
-     * congestion control, TOS, cgroup id.
+     * Lists sockets, like `ss`: internet sockets (TCP by default; `protocol: 'udp'`, ...) of both
+     * families unless `family` says which, or unix sockets with `{ family: 'unix' }`. The filter
+     * runs in the kernel (as ss's filter expressions do): `states`, `src`/`dst` prefixes (any of
+     * a list), `sport`/`dport` (a port or `{ min, max }`). `ext` asks for more per socket:
+     * `'info'` (TCP's tcp_info: rtt, cwnd, retransmits, delivery rate, bytes acked...), `'meminfo'`,
+     * `'congestion'`, `'tos'`, `'cgroup'`. Bad input is a TypeError/RangeError naming the field,
+     * before anything is sent.
      */
     socketList(filter?: InetSocketFilter, o?: CallOptions): Promise<InetSocket[]>
-    /** Unix sockets (`ss -xa`): path, peer, queues, state, type. */
+    /**
+     * Lists sockets, like `ss`: internet sockets (TCP by default; `protocol: 'udp'`, ...) of both
+     * families unless `family` says which, or unix sockets with `{ family: 'unix' }`. The filter
+     * runs in the kernel (as ss's filter expressions do): `states`, `src`/`dst` prefixes (any of
+     * a list), `sport`/`dport` (a port or `{ min, max }`). `ext` asks for more per socket:
+     * `'info'` (TCP's tcp_info: rtt, cwnd, retransmits, delivery rate, bytes acked...), `'meminfo'`,
+     * `'congestion'`, `'tos'`, `'cgroup'`. Bad input is a TypeError/RangeError naming the field,
+     * before anything is sent.
+     */
     socketList(filter: UnixSocketFilter, o?: CallOptions): Promise<UnixSocket[]>
 
     /**
-     * Destroys the sockets a filter matches, or one socket as a listing gave it (`ss -K`): their
-     * owners see them closed (ECONNABORTED). Resolves the sockets destroyed.
+     * Destroys sockets, like `ss -K`: those a filter matches (listed first, then one SOCK_DESTROY
+     * each), or one socket as {@link socketList} gave it. The process owning a socket sees it
+     * closed with ECONNABORTED. Resolves the sockets destroyed (one gone meanwhile is left out);
+     * an empty filter is refused. Needs CAP_NET_ADMIN and a kernel with CONFIG_INET_DIAG_DESTROY.
      */
     socketDestroy(target: InetSocketFilter | InetSocket, o?: CallOptions): Promise<InetSocket[]>
   }

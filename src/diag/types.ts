@@ -76,7 +76,9 @@ export const EXTENSION_NAMES: ReadonlySet<string> = new Set(T.extensions)
  * @category Sockets
  */
 export interface SocketPortRange {
+  /** The lowest port (default 0). */
   min?: number
+  /** The highest port (default 65535). */
   max?: number
 }
 
@@ -111,7 +113,9 @@ export interface InetSocketFilter {
  * @category Sockets
  */
 export interface UnixSocketFilter {
+  /** Unix sockets. */
   family: 'unix'
+  /** Only sockets in these states (default: all). */
   states?: SocketState | SocketState[]
   /** Only `'meminfo'` applies to unix sockets. */
   ext?: 'meminfo'[]
@@ -127,66 +131,127 @@ export interface UnixSocketFilter {
  * @category Sockets
  */
 export interface TcpInfo {
+  /** TCP state number (1 established, 10 listen, ...). */
   state: number
+  /** Congestion avoidance state (0 open, 1 disorder, 2 CWR, 3 recovery, 4 loss). */
   caState: number
+  /** Retransmissions of the current segment (RTO expiries without progress). */
   retransmits: number
+  /** Zero-window or keepalive probes sent without answer. */
   probes: number
+  /** Exponential backoff of the retransmission timer. */
   backoff: number
+  /** TCPI_OPT_* bits: 1 timestamps, 2 SACK, 4 window scaling, 8 ECN, 16 ECN seen, 32 SYN data. */
   options: number
+  /** Window scale the peer applies to our window. */
   sndWscale: number
+  /** Window scale we apply to the peer's window. */
   rcvWscale: number
+  /** `deliveryRate` was measured while the application sent less than it could. */
   deliveryRateAppLimited: boolean
+  /** Why TCP Fast Open failed on this client (0 none). */
   fastopenClientFail: number
+  /** Retransmission timeout, µs. */
   rto: number
+  /** Delayed-ACK timeout, µs. */
   ato: number
+  /** Sending MSS, bytes. */
   sndMss: number
+  /** Estimated receiving MSS, bytes. */
   rcvMss: number
+  /** Segments sent and not acknowledged (a listener: its accept queue). */
   unacked: number
+  /** Segments SACKed (a listener: its backlog limit). */
   sacked: number
+  /** Segments thought lost. */
   lost: number
+  /** Segments retransmitted and not yet acknowledged. */
   retrans: number
+  /** Forward-acknowledged segments (unused by modern kernels). */
   fackets: number
+  /** Since the last data was sent, ms. */
   lastDataSent: number
+  /** Since the last ACK was sent, ms (not kept by Linux: 0). */
   lastAckSent: number
+  /** Since the last data was received, ms. */
   lastDataRecv: number
+  /** Since the last ACK was received, ms. */
   lastAckRecv: number
+  /** Path MTU, bytes. */
   pmtu: number
+  /** Receive slow-start threshold (the window clamp we advertise up to), bytes. */
   rcvSsthresh: number
+  /** Smoothed round-trip time, µs (`ss -i` rtt, in ms). */
   rtt: number
+  /** Round-trip time variation, µs. */
   rttvar: number
+  /** Slow-start threshold, segments. */
   sndSsthresh: number
+  /** Congestion window, segments. */
   sndCwnd: number
+  /** Advertised MSS, bytes. */
   advmss: number
+  /** Reordering degree the sender tolerates, segments. */
   reordering: number
+  /** Round-trip time estimated by the receiver, µs. */
   rcvRtt: number
+  /** Receive buffer space the receiver auto-tunes towards, bytes. */
   rcvSpace: number
+  /** Retransmissions over the connection's life. */
   totalRetrans: number
+  /** Pacing rate, bytes/s. */
   pacingRate?: number
+  /** SO_MAX_PACING_RATE, bytes/s (about 2^64 when unlimited). */
   maxPacingRate?: number
+  /** Bytes acknowledged by the peer (RFC 4898 tcpEStatsAppHCThruOctetsAcked). */
   bytesAcked?: number
+  /** Bytes received (RFC 4898 tcpEStatsAppHCThruOctetsReceived). */
   bytesReceived?: number
+  /** Segments sent. */
   segsOut?: number
+  /** Segments received. */
   segsIn?: number
+  /** Bytes queued and not yet sent. */
   notsentBytes?: number
+  /** Minimum round-trip time seen, µs. */
   minRtt?: number
+  /** Segments received carrying data. */
   dataSegsIn?: number
+  /** Segments sent carrying data. */
   dataSegsOut?: number
+  /** Most recent delivery rate, bytes/s. */
   deliveryRate?: number
+  /** Time busy sending data, µs. */
   busyTime?: number
+  /** Time limited by the receive window, µs. */
   rwndLimited?: number
+  /** Time limited by the send buffer, µs. */
   sndbufLimited?: number
+  /** Segments delivered (including retransmissions). */
   delivered?: number
+  /** Segments delivered with an ECN CE mark. */
   deliveredCe?: number
+  /** Bytes sent, retransmissions included. */
   bytesSent?: number
+  /** Bytes retransmitted. */
   bytesRetrans?: number
+  /** Duplicate segments reported by DSACK. */
   dsackDups?: number
+  /** Reordering events seen. */
   reordSeen?: number
+  /** Out-of-order packets received. */
   rcvOoopack?: number
+  /** The peer's receive window, after scaling, bytes. */
   sndWnd?: number
+  /** Our receive window as advertised, bytes. */
   rcvWnd?: number
+  /** PLB or timeout-triggered rehashes of the flow. */
   rehash?: number
+  /** Retransmission timeouts over the connection's life. */
   totalRto?: number
+  /** Recoveries from retransmission timeouts. */
   totalRtoRecoveries?: number
+  /** Time spent in RTO recoveries, ms. */
   totalRtoTime?: number
 }
 
@@ -196,14 +261,23 @@ export interface TcpInfo {
  * @category Sockets
  */
 export interface SocketMemInfo {
+  /** Memory of received data queued (`r`). */
   rmemAlloc: number
+  /** Receive buffer size, SO_RCVBUF (`rb`). */
   rcvbuf: number
+  /** Memory of sent data in flight (`t`). */
   wmemAlloc: number
+  /** Send buffer size, SO_SNDBUF (`tb`). */
   sndbuf: number
+  /** Memory allocated ahead and not yet used (`f`). */
   fwdAlloc: number
+  /** Memory of data queued to send (`w`). */
   wmemQueued: number
+  /** Option memory (`o`). */
   optmem: number
+  /** Backlog queue (`bl`). */
   backlog: number
+  /** Packets dropped before reaching the socket (`d`). */
   drops?: number
 }
 
@@ -213,13 +287,19 @@ export interface SocketMemInfo {
  * @category Sockets
  */
 export interface InetSocket {
+  /** IP version. */
   family: 4 | 6
+  /** The protocol listed. */
   protocol: SocketProtocol
   /** A state number this library has no name for stays a number. */
   state: SocketState | number
+  /** Local address. */
   src: string
+  /** Local port. */
   sport: number
+  /** Remote address (`0.0.0.0` / `::` when unconnected). */
   dst: string
+  /** Remote port (0 when unconnected). */
   dport: number
   /** The interface index the socket is bound to, 0 for none. */
   iface: number
@@ -233,9 +313,11 @@ export interface InetSocket {
   retrans: number
   /** Bytes waiting to be read (a listener: connections waiting to be accepted). */
   rqueue: number
-  /** Bytes not yet acknowledged (a listener: its backlog). */
+  /** Bytes not yet acknowledged (a listener: its backlog limit). */
   wqueue: number
+  /** Owner uid. */
   uid: number
+  /** The socket's inode (0 for a connection not yet accepted and time-wait sockets), as `/proc/net/tcp` and `ss -e` show it. */
   inode: number
   /** Shutdown bits: 1 receive, 2 send. */
   shutdown?: number
@@ -243,12 +325,19 @@ export interface InetSocket {
   v6only?: boolean
   /** SO_MARK (given to CAP_NET_ADMIN only). */
   mark?: number
+  /** The net_cls class id (or the priority), with the `tos` extension. */
   classId?: number
+  /** TCP only, with the `info` extension. */
   info?: TcpInfo
+  /** With the `meminfo` extension. */
   meminfo?: SocketMemInfo
+  /** The congestion control algorithm (`cubic`, `bbr`, ...), with the `congestion` extension. */
   congestion?: string
+  /** IPv4 TOS byte, with the `tos` extension. */
   tos?: number
+  /** IPv6 traffic class, with the `tos` extension. */
   tclass?: number
+  /** The cgroup v2 id, with the `cgroup` extension. */
   cgroupId?: number
 }
 
@@ -258,23 +347,37 @@ export interface InetSocket {
  * @category Sockets
  */
 export interface UnixSocket {
+  /** Always `'unix'`. */
   family: 'unix'
   /** A type number this library has no name for stays a number. */
   type: 'stream' | 'dgram' | 'seqpacket' | number
+  /** `listen`, `established`, `close` (unconnected), ... */
   state: SocketState | number
+  /** The socket's inode (`ss -x`'s Local Address port column). */
   inode: number
+  /** The kernel's socket cookie (decimal). */
   cookie: string
   /** The path it is bound to, `@name` for an abstract name; absent when unbound. */
   path?: string
   /** The peer socket's inode (0: none). */
   peer?: number
   /** The bound file's inode and device. */
-  vfs?: { inode: number; dev: number }
+  vfs?: {
+    /** Inode of the bound file. */
+    inode: number
+    /** Device of the bound file. */
+    dev: number
+  }
   /** A listener: the inodes of connections waiting to be accepted. */
   pending?: number[]
+  /** Bytes (a listener: connections) waiting to be read. */
   rqueue?: number
+  /** Bytes not yet read by the peer (a listener: its backlog limit). */
   wqueue?: number
+  /** Owner uid. */
   uid?: number
+  /** Shutdown bits: 1 receive, 2 send. */
   shutdown?: number
+  /** With the `meminfo` extension. */
   meminfo?: SocketMemInfo
 }
