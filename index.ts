@@ -59,9 +59,13 @@ export type {
 
 // Sockets (sock_diag)
 export { socketList, socketDestroy } from './src/default-diag.js'
+export type { SocketFilter } from './src/diag/sockets.js'
 export type {
   InetSocket,
   InetSocketFilter,
+  NetlinkSocket,
+  OtherSocketFilter,
+  PacketSocket,
   SocketExtension,
   SocketMemInfo,
   SocketPortRange,

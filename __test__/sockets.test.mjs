@@ -6,7 +6,7 @@
 // is sent.
 
 import test from 'ava'
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as nl from '../index.js'
 import { SOCKET_STATE_NAMES, STATE_NUMBERS } from '../src/diag/types.js'
 import { rejectsWith } from './support/assert.mjs'
@@ -227,6 +227,33 @@ test('bad input is a TypeError/RangeError naming the field, before anything is s
     t.regex(e?.message ?? '', re, fn.toString())
   }
   t.deepEqual(ssIn(ns, ['-tan']), before)
+})
+
+test('netlink and packet sockets equal ss -A netlink and ss -0', async (t) => {
+  const { ns, c } = await setup(t, V4, 0)
+  // A packet socket on the namespace's lo, owned by a child living there (node has no AF_PACKET).
+  const py =
+    'import socket, sys\ns = socket.socket(socket.AF_PACKET, socket.SOCK_RAW, socket.htons(3))\ns.bind(("lo", 0))\nprint("ok", flush=True)\nsys.stdin.read()'
+  const child = spawn('ip', ['netns', 'exec', ns, 'python3', '-c', py], { stdio: ['pipe', 'pipe', 'inherit'] })
+  t.teardown(() => child.kill('SIGKILL'))
+  await new Promise((resolve) => child.stdout.once('data', resolve))
+  const nlSocks = await c.socketList({ family: 'netlink' })
+  // ss prints PROTOCOL:PORTID for each; ours include this very sock_diag socket (protocol 4).
+  const ssNl = ssIn(ns, ['-A', 'netlink', '-an']).map((l) => {
+    const [proto, port] = l.trim().split(/\s+/)[3].split(':')
+    return `${proto}:${Number(port) >>> 0}` // ss prints the port id signed
+  })
+  const ours = nlSocks.map((s) => `${s.protocol}:${s.portid}`)
+  t.deepEqual(ours.filter((k) => !k.startsWith('4:')).sort(), ssNl.filter((k) => !k.startsWith('4:')).sort())
+  t.true(nlSocks.some((s) => s.protocol === 4 && s.portid !== 0 && s.inode > 0))
+  const pk = await c.socketList({ family: 'packet', ext: ['meminfo'] })
+  t.is(pk.length, 1)
+  const ssPk = ssIn(ns, ['-0', '-ane']).join(' ')
+  t.like(pk[0], { family: 'packet', type: 'raw', protocol: 3, iface: 1, version: 0 })
+  t.is(pk[0].inode, Number(/ino:(\d+)/.exec(ssPk)[1]))
+  t.is(typeof pk[0].meminfo.rcvbuf, 'number')
+  await rejectsWith(t, () => c.socketList({ family: 'netlink', states: 'listen' }), RangeError, 'states')
+  await rejectsWith(t, () => c.socketDestroy({ family: 'packet', states: 'listen' }), RangeError, 'packet destroy')
 })
 
 test('state names: the TypeScript list equals the core table', (t) => {

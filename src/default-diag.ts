@@ -6,12 +6,22 @@
  */
 
 import { conn } from './default.js'
-import type { InetSocket, InetSocketFilter, UnixSocket, UnixSocketFilter } from './diag/types.js'
+import type { SocketFilter } from './diag/sockets.js'
+import type {
+  InetSocket,
+  InetSocketFilter,
+  NetlinkSocket,
+  OtherSocketFilter,
+  PacketSocket,
+  UnixSocket,
+  UnixSocketFilter,
+} from './diag/types.js'
 import type { CallOptions } from './types.js'
 
 /**
  * Lists sockets, like `ss`: internet sockets (TCP by default; `protocol: 'udp'`, ...) of both
- * families unless `family` says which, or unix sockets with `{ family: 'unix' }`. The filter
+ * families unless `family` says which, unix sockets with `{ family: 'unix' }`, netlink and packet sockets with
+ * `{ family: 'netlink' }` / `{ family: 'packet' }`. The filter
  * runs in the kernel (as ss's filter expressions do): `states`, `src`/`dst` prefixes (any of
  * a list), `sport`/`dport` (a port or `{ min, max }`). `ext` asks for more per socket:
  * `'info'` (TCP's tcp_info: rtt, cwnd, retransmits, delivery rate, bytes acked...), `'meminfo'`,
@@ -30,7 +40,9 @@ import type { CallOptions } from './types.js'
  */
 export function socketList(filter?: InetSocketFilter, o?: CallOptions): Promise<InetSocket[]>
 export function socketList(filter: UnixSocketFilter, o?: CallOptions): Promise<UnixSocket[]>
-export function socketList(filter?: InetSocketFilter | UnixSocketFilter, o?: CallOptions): Promise<InetSocket[] | UnixSocket[]> {
+export function socketList(filter: OtherSocketFilter & { family: 'netlink' }, o?: CallOptions): Promise<NetlinkSocket[]>
+export function socketList(filter: OtherSocketFilter & { family: 'packet' }, o?: CallOptions): Promise<PacketSocket[]>
+export function socketList(filter?: SocketFilter, o?: CallOptions): Promise<unknown[]> {
   return conn().socketList(filter as InetSocketFilter, o)
 }
 

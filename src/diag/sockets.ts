@@ -15,6 +15,9 @@ import {
   EXTENSION_NAMES,
   type InetSocket,
   type InetSocketFilter,
+  type NetlinkSocket,
+  type OtherSocketFilter,
+  type PacketSocket,
   PROTOCOL_NUMBERS,
   STATE_NUMBERS,
   type UnixSocket,
@@ -25,6 +28,14 @@ type Record_ = Omit<SockDiagOp, 'token' | 'timeout'>
 
 const INET_KEYS: ReadonlySet<string> = new Set(['family', 'protocol', 'states', 'src', 'dst', 'sport', 'dport', 'ext'])
 const UNIX_KEYS: ReadonlySet<string> = new Set(['family', 'states', 'ext'])
+const OTHER_KEYS: ReadonlySet<string> = new Set(['family', 'ext'])
+
+/**
+ * Any filter of `socketList`: internet, unix, netlink or packet sockets.
+ *
+ * @category Sockets
+ */
+export type SocketFilter = InetSocketFilter | UnixSocketFilter | OtherSocketFilter
 /** Prefixes per side: the kernel's program has u16 jumps; ss users never come near this. */
 const MAX_PREFIXES = 256
 
@@ -92,7 +103,8 @@ function inetPlan(f: InetSocketFilter): InetPlan {
   checkKeys(f, INET_KEYS, 'filter')
   let families: (4 | 6)[] = [4, 6]
   if (f.family !== undefined) {
-    if (f.family !== 4 && f.family !== 6) throw new RangeError(`family must be 4, 6 or 'unix', got ${describe(f.family)}`)
+    if (f.family !== 4 && f.family !== 6)
+      throw new RangeError(`family must be 4, 6, 'unix', 'netlink' or 'packet', got ${describe(f.family)}`)
     families = [f.family]
   }
   const protocol = f.protocol ?? 'tcp'
@@ -127,12 +139,19 @@ function checkFilter(f: unknown): asserts f is object | undefined {
 
 export function socketList(c: SockDiagConn, f?: InetSocketFilter, o?: CallOptions): Promise<InetSocket[]>
 export function socketList(c: SockDiagConn, f: UnixSocketFilter, o?: CallOptions): Promise<UnixSocket[]>
+export function socketList(c: SockDiagConn, f: OtherSocketFilter & { family: 'netlink' }, o?: CallOptions): Promise<NetlinkSocket[]>
+export function socketList(c: SockDiagConn, f: OtherSocketFilter & { family: 'packet' }, o?: CallOptions): Promise<PacketSocket[]>
 export async function socketList(
   c: SockDiagConn,
-  f?: InetSocketFilter | UnixSocketFilter,
+  f?: SocketFilter,
   o?: CallOptions,
-): Promise<InetSocket[] | UnixSocket[]> {
+): Promise<InetSocket[] | UnixSocket[] | NetlinkSocket[] | PacketSocket[]> {
   checkFilter(f)
+  if (f?.family === 'netlink' || f?.family === 'packet') {
+    checkKeys(f, OTHER_KEYS, 'filter')
+    const record: Record_ = { op: f.family, ext: ext(f.ext, new Set(['meminfo'])) }
+    return c.call<NetlinkSocket | PacketSocket>('socketList', f.family, record, o) as Promise<NetlinkSocket[] | PacketSocket[]>
+  }
   if (f?.family === 'unix') {
     checkKeys(f, UNIX_KEYS, 'filter')
     const record: Record_ = { op: 'unix', states: states(f.states), ext: ext(f.ext, new Set(['meminfo'])) }
@@ -180,8 +199,8 @@ export async function socketDestroy(c: SockDiagConn, target: InetSocketFilter | 
   checkFilter(target)
   if (target === undefined) throw new TypeError('socketDestroy needs a filter or a socket')
   const t = target as Record<string, unknown>
-  if ((t.family as unknown) === 'unix')
-    throw new RangeError('family: unix sockets cannot be destroyed (the kernel has no SOCK_DESTROY for them)')
+  if (['unix', 'netlink', 'packet'].includes(t.family as string))
+    throw new RangeError(`family: ${t.family} sockets cannot be destroyed (the kernel has no SOCK_DESTROY for them)`)
   let victims: InetSocket[]
   if ('cookie' in t) {
     idRecord(t) // checked before anything is sent

@@ -381,3 +381,83 @@ export interface UnixSocket {
   /** With the `meminfo` extension. */
   meminfo?: SocketMemInfo
 }
+
+/**
+ * Which netlink or packet sockets to list (all of them: `ss -A netlink`, `ss -0`).
+ *
+ * @category Sockets
+ */
+export interface OtherSocketFilter {
+  /** Netlink or packet sockets. */
+  family: 'netlink' | 'packet'
+  /** Only `'meminfo'` applies. */
+  ext?: 'meminfo'[]
+}
+
+/**
+ * A netlink socket (`struct netlink_diag_msg` and its attributes).
+ *
+ * @category Sockets
+ */
+export interface NetlinkSocket {
+  /** Always `'netlink'`. */
+  family: 'netlink'
+  /** The netlink protocol (0 route, 4 sock_diag, 16 generic, ...; see `NETLINK`). */
+  protocol: number
+  /** The socket type (SOCK_RAW 3, SOCK_DGRAM 2). */
+  type: number
+  /** `established` once connected to a peer, else `close` (as ss shows them). */
+  state: 'established' | 'close'
+  /** Its port id (0 for the kernel's sockets). */
+  portid: number
+  /** The port id it is connected to. */
+  dstPortid: number
+  /** The group it sends to by default. */
+  dstGroup: number
+  /** The socket's inode (0 for the kernel's). */
+  inode: number
+  /** The kernel's socket cookie (decimal). */
+  cookie: string
+  /** The multicast groups it joined. */
+  groups?: number[]
+  /** Its NDIAG_FLAG_* options by name: `cbRunning`, `pktinfo`, `broadcastError`, `noEnobufs`, `listenAllNsid`, `capAck`. */
+  flags?: string[]
+  /** With the `meminfo` extension. */
+  meminfo?: SocketMemInfo
+}
+
+/**
+ * A packet socket (`struct packet_diag_msg` and its attributes).
+ *
+ * @category Sockets
+ */
+export interface PacketSocket {
+  /** Always `'packet'`. */
+  family: 'packet'
+  /** `raw` (SOCK_RAW, with link headers) or `dgram`; another type stays a number. */
+  type: 'raw' | 'dgram' | number
+  /** The ethertype it receives (0x0003 ETH_P_ALL, 0x0800 IPv4, ...). */
+  protocol: number
+  /** The socket's inode. */
+  inode: number
+  /** The kernel's socket cookie (decimal). */
+  cookie: string
+  /** The interface index it is bound to (0: all). */
+  iface?: number
+  /** TPACKET version (0 for TPACKET_V1). */
+  version?: number
+  /** PACKET_RESERVE bytes. */
+  reserve?: number
+  /** PACKET_COPY_THRESH bytes. */
+  copyThresh?: number
+  /** PACKET_TIMESTAMP flags. */
+  tstamp?: number
+  /** `running`, `auxdata`, `origdev`, `vnethdr`, `loss`. */
+  flags?: string[]
+  /** PACKET_FANOUT group and mode. */
+  fanout?: number
+  /** Owner uid. */
+  uid?: number
+  /** With the `meminfo` extension. */
+  meminfo?: SocketMemInfo
+}

@@ -5,7 +5,7 @@ use napi_derive::napi;
 use nlkit::diag::bytecode::{Expr, HostCond};
 use nlkit::diag::inet::{self, Query, SockId, EXTENSIONS};
 use nlkit::diag::names::{PROTOCOLS, STATES};
-use nlkit::diag::{unix, Request};
+use nlkit::diag::{netlink, packet, unix, Request};
 use nlkit::Error;
 
 /// One sock_diag operation. `op` says which fields it reads:
@@ -13,6 +13,7 @@ use nlkit::Error;
 ///   with extensions `ext`, filtered in the kernel by `src`/`dst` (prefixes, any of them),
 ///   `sport`/`dport` (exact) and `sportMin`.. `dportMax` (ranges)
 /// - `unix`: a dump of unix sockets in `states` (`ext: ['meminfo']` adds memory)
+/// - `netlink`, `packet`: every netlink / packet socket (`ext: ['meminfo']` adds memory)
 /// - `destroy`: SOCK_DESTROY of the socket `family`/`protocol`, `src`[0]:`sport` ->
 ///   `dst`[0]:`dport`, `iface`, `cookie` (decimal)
 #[napi(object)]
@@ -114,6 +115,8 @@ pub fn request(op: &SockDiagOp) -> Result<Request, Error> {
             let meminfo = op.ext.iter().flatten().any(|e| e == "meminfo");
             Ok(unix::dump(states(&op.states)?, meminfo))
         }
+        "netlink" => Ok(netlink::dump(op.ext.iter().flatten().any(|e| e == "meminfo"))),
+        "packet" => Ok(packet::dump(op.ext.iter().flatten().any(|e| e == "meminfo"))),
         "destroy" => {
             let id = SockId {
                 src: one_addr(&op.src, "src")?,

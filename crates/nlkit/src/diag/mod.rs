@@ -9,11 +9,14 @@
 //! - [`inet`]: TCP/UDP sockets (inet_diag_req_v2, inet_diag_msg and its extensions)
 //! - [`tcp_info`]: struct tcp_info
 //! - [`unix`]: unix sockets (unix_diag_req, unix_diag_msg)
+//! - [`netlink`], [`packet`]: netlink and packet sockets
 //! - [`names`]: states, timers, protocols by name
 
 pub mod bytecode;
 pub mod inet;
 pub mod names;
+pub mod netlink;
+pub mod packet;
 pub mod tcp_info;
 pub mod unix;
 
@@ -45,6 +48,10 @@ pub enum Decode {
     Inet { protocol: u8, cgroup: bool },
     /// unix_diag_msg.
     Unix,
+    /// netlink_diag_msg.
+    Netlink,
+    /// packet_diag_msg.
+    Packet,
 }
 
 impl Protocol for SockDiag {
@@ -63,6 +70,8 @@ impl Protocol for SockDiag {
             Decode::Skip => None,
             Decode::Inet { protocol, cgroup } => Some(inet::decode(msg.payload, protocol, cgroup)?),
             Decode::Unix => Some(unix::decode(msg.payload)?),
+            Decode::Netlink => Some(netlink::decode(msg.payload)?),
+            Decode::Packet => Some(packet::decode(msg.payload)?),
         };
         Ok(tree.map(Object::Tree))
     }

@@ -135,3 +135,49 @@ fn auto_and_no_filter() {
     assert_eq!(&inet::dump(&q).unwrap().bytes[72..], &[8, 0, 1, 0, 6, 4, 8, 0]);
     assert!(inet::dump(&Query { family: 0, ..Default::default() }).is_err());
 }
+
+#[test]
+fn netlink_and_packet_sockets_decode() {
+    let mut p = vec![libc::AF_NETLINK as u8, libc::SOCK_RAW as u8, 4, 0];
+    for v in [1234u32, 0, 0, 99, 7, 0] {
+        p.extend_from_slice(&v.to_ne_bytes());
+    }
+    let mut b = wire::MsgBuilder::new(SOCK_DIAG_BY_FAMILY, 0);
+    b.push(&p);
+    b.attr(1, &[0b101, 0, 0, 0, 1, 0, 0, 0]);
+    b.attr_u32(4, 0x21);
+    let bytes = b.finish();
+    let m = wire::messages(&bytes).next().unwrap().unwrap();
+    let Some(Object::Tree(s)) = SockDiag.decode(&m, &Decode::Netlink).unwrap() else { panic!() };
+    assert_eq!(s.get("protocol"), Some(&Value::Int(4)));
+    assert_eq!(s.get("portid"), Some(&Value::Int(1234)));
+    assert_eq!(s.get("inode"), Some(&Value::Int(99)));
+    assert_eq!(s.get("state"), Some(&Value::Str("close".into())));
+    assert_eq!(s.get("groups"), Some(&Value::List(vec![Value::Int(1), Value::Int(3), Value::Int(33)])));
+    assert_eq!(s.get("flags"), Some(&Value::List(vec![Value::Str("cbRunning".into()), Value::Str("capAck".into())])));
+
+    let mut p = vec![libc::AF_PACKET as u8, libc::SOCK_RAW as u8];
+    p.extend_from_slice(&3u16.to_ne_bytes());
+    p.extend_from_slice(&55u32.to_ne_bytes());
+    p.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0]);
+    let mut b = wire::MsgBuilder::new(SOCK_DIAG_BY_FAMILY, 0);
+    b.push(&p);
+    let mut info = Vec::new();
+    for v in [2u32, 3, 0, 0, 0, 0x11] {
+        info.extend_from_slice(&v.to_ne_bytes());
+    }
+    b.attr(0, &info);
+    b.attr_u32(5, 1000);
+    let bytes = b.finish();
+    let m = wire::messages(&bytes).next().unwrap().unwrap();
+    let Some(Object::Tree(s)) = SockDiag.decode(&m, &Decode::Packet).unwrap() else { panic!() };
+    assert_eq!(s.get("type"), Some(&Value::Str("raw".into())));
+    assert_eq!(s.get("protocol"), Some(&Value::Int(3)));
+    assert_eq!((s.get("iface"), s.get("version"), s.get("uid")), (Some(&Value::Int(2)), Some(&Value::Int(3)), Some(&Value::Int(1000))));
+    assert_eq!(s.get("flags"), Some(&Value::List(vec![Value::Str("running".into()), Value::Str("loss".into())])));
+    // Short structs fail, never panic.
+    for n in 0..bytes.len() - wire::NLMSG_HDRLEN {
+        let _ = packet::decode(&bytes[wire::NLMSG_HDRLEN..wire::NLMSG_HDRLEN + n]);
+        let _ = netlink::decode(&bytes[wire::NLMSG_HDRLEN..wire::NLMSG_HDRLEN + n]);
+    }
+}
