@@ -8,7 +8,7 @@
  *
  * This file is the package's public surface: it only re-exports. The code is in `src/`, one
  * module per area (links, addresses, routes, neighbours, rules, tc, generic netlink and ethtool
- * in `src/genl/`, connection tracking in `src/conntrack/`, events, netns, raw), with the
+ * in `src/genl/`, connection tracking in `src/conntrack/`, sockets in `src/diag/`, IPsec in `src/xfrm/`, events, netns, raw), with the
  * connection's engine (`src/engine.ts`), errors, validation, kernel name tables and the native
  * boundary (`src/native.ts`, the one module that loads the binding) beside them.
  *
@@ -156,6 +156,25 @@ export type { TcpMetricsEntry, TcpMetricsKeyOptions } from './src/genl/tcp-metri
 export type { MptcpEndpoint, MptcpEndpointFlag, MptcpEndpointSpec, MptcpLimits } from './src/genl/mptcp.js'
 export type { NetdevDevice, NetdevListOptions, NetdevNapi, NetdevQueue } from './src/genl/netdev.js'
 export type { TaskRef, Taskstats } from './src/genl/taskstats.js'
+
+// Sockets (sock_diag)
+export { socketList, socketDestroy } from './src/default-diag.js'
+export type { SocketFilter } from './src/diag/sockets.js'
+export type {
+  InetSocket,
+  InetSocketFilter,
+  NetlinkSocket,
+  OtherSocketFilter,
+  PacketSocket,
+  SocketExtension,
+  SocketMemInfo,
+  SocketPortRange,
+  SocketProtocol,
+  SocketState,
+  TcpInfo,
+  UnixSocket,
+  UnixSocketFilter,
+} from './src/diag/types.js'
 
 // Errors
 export { NetlinkError } from './src/errors.js'

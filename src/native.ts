@@ -18,6 +18,8 @@ export {
   conntrackEvent,
   conntrackListPayload,
   conntrackListed,
+  NativeSockDiagConn,
+  sockDiagNames,
   ethtoolNotification,
   wireguardSetBodies,
   xfrmNotification,
@@ -35,6 +37,7 @@ export {
   type NetnsSpec,
   type RawOp,
   type XfrmOp,
+  type SockDiagOp,
 } from '../load.cjs'
 import type { NetnsSpec } from '../load.cjs'
 

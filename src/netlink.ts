@@ -8,6 +8,7 @@
 import { RawNetlink, type RawOpenOptions } from './raw.js'
 import { ConntrackConn } from './conntrack/conn.js'
 import { GenlConn } from './genl/conn.js'
+import { SockDiagConn } from './diag/conn.js'
 import type { TypedConnOptions } from './typed-conn.js'
 import * as addresses from './addresses.js'
 import type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './addresses.js'
@@ -16,6 +17,7 @@ import { Subscription, type EventGroup, type SubscribeOptions } from './events.j
 import * as links from './links.js'
 import * as linkExtras from './link-extras.js'
 import { installConntrack } from './netlink-conntrack.js'
+import { installDiag } from './netlink-diag.js'
 import { installGenl } from './netlink-genl.js'
 import { installGenlFamilies } from './netlink-genl-families.js'
 import { installTables } from './netlink-tables.js'
@@ -62,6 +64,7 @@ export class Netlink {
     installGenl(Netlink.prototype, genlOf)
     installGenlFamilies(Netlink.prototype, genlOf)
     installConntrack(Netlink.prototype, (n) => typedConnOf(n, 'conntrack', (o) => new ConntrackConn(o)))
+    installDiag(Netlink.prototype, (n) => typedConnOf(n, 'sockdiag', (o) => new SockDiagConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
     installXfrm(Netlink.prototype, (n) => typedConnOf(n, 'xfrm', (o) => new XfrmConn(o)))
     typedConnOf = (n, key, make) => {

@@ -124,6 +124,10 @@ const REGISTRY = {
   // ---- raw netlink: its links live in its own namespace; the SOCK_DIAG test listens on 0.0.0.0 --
   raw: { prefix: 'rw', netns: ['nlk-rw-'], v4: ['0.0.0.0/32'] },
   genl: { prefix: 'gn', netns: ['nlk-gn-'] },
+  // ---- sock_diag: the sockets live in the files' own namespaces, on addresses put on their lo
+  // (no interfaces made, so no name prefix: 'sd' is neighbours').
+  sockets: { netns: ['nlk-sd-'], v4: ['10.181.0.0/17'], v6: ['2001:db8:181::/49'] },
+  'sockets-scale': { netns: ['nlk-sdx-'], v4: ['10.181.128.0/17'], v6: ['2001:db8:181:8000::/49'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
   'genl-wireguard': { prefix: 'wg', netns: ['nlk-wg-'], v4: ['10.185.0.0/16'], v6: ['2001:db8:185::/48'] },
   'genl-ynl': { prefix: 'gy', netns: ['nlk-gy-'], v4: ['10.184.0.0/16'], v6: ['2001:db8:184::/48'] },

@@ -6,12 +6,14 @@
 //! the consumer's pace); then one folder per protocol family: [`rtnl`] (NETLINK_ROUTE: typed
 //! link, address, route, neighbour and rule messages, the link cache, events), [`genl`]
 //! (NETLINK_GENERIC: families by name, the family cache, ethtool, ...), [`nfnl`] (NETLINK_NETFILTER:
-//! connection tracking), [`xfrm`] (NETLINK_XFRM: IPsec policies, states, notifications) and
-//! [`raw`] (any protocol, payloads as bytes). [`client`] is a blocking API over the engine for Rust
+//! connection tracking), [`xfrm`] (NETLINK_XFRM: IPsec policies, states, notifications),
+//! [`diag`] (NETLINK_SOCK_DIAG: socket listing and destroy) and [`raw`] (any protocol, payloads
+//! as bytes). [`client`] is a blocking API over the engine for Rust
 //! callers; [`netns`] opens sockets in other network namespaces.
 
 pub mod client;
 pub mod conn;
+pub mod diag;
 pub mod error;
 pub mod genl;
 pub mod monitor;

@@ -2,6 +2,7 @@
 
 pub mod conn;
 pub mod conntrack;
+pub mod diag;
 pub mod genl;
 pub mod layouts;
 pub mod monitor;

@@ -5,6 +5,7 @@
 
 mod bridge;
 pub mod conntrack;
+pub mod diag;
 mod ethtool_sets;
 pub mod fields;
 pub mod genl;
