@@ -42,6 +42,45 @@ export function rawOptions(o: SourceOptions): RawEventsOptions {
   return { netns: o.netns, trace: o.trace, bufferSize: o.bufferSize }
 }
 
+/**
+ * A source over a family's own subscription: `open` makes its connection (closed with the
+ * source), `subscribe` its events; an overflow becomes the group's, the end of a listing
+ * (`sync`) is dropped (listed objects are marked `existing`, as rtnetlink's are), the rest is
+ * `map`ped.
+ */
+export function sourceOver<C extends { close(): void }, E extends { type: string }>(
+  group: string,
+  open: (o: SourceOptions) => C,
+  subscribe: (c: C, o: SourceOptions) => Promise<{ next(): Promise<IteratorResult<E>>; close(): void }>,
+  map: (ev: Exclude<E, { type: 'sync' | 'overflow' }>) => SourceEvent,
+): SourceFactory {
+  return async (o) => {
+    const c = open(o)
+    let ev: Awaited<ReturnType<typeof subscribe>>
+    try {
+      ev = await subscribe(c, o)
+    } catch (e) {
+      c.close()
+      throw e
+    }
+    return {
+      async next() {
+        for (;;) {
+          const r = await ev.next()
+          if (r.done) return { value: undefined, done: true }
+          if (r.value.type === 'sync') continue
+          const v = r.value.type === 'overflow' ? overflowOf(group) : map(r.value as Exclude<E, { type: 'sync' | 'overflow' }>)
+          return { value: v, done: false }
+        }
+      },
+      close() {
+        ev.close()
+        c.close()
+      },
+    }
+  }
+}
+
 type Take = (ev: SourceEvent | Error) => Promise<void>
 
 /**

@@ -7,7 +7,7 @@
  * @module
  */
 
-import { overflowOf, type SourceFactory } from '../event-sources.js'
+import { type SourceFactory, sourceOver } from '../event-sources.js'
 import { conntrackEvent } from '../native.js'
 import { RawEvents, type RawEventsOptions } from '../raw-events.js'
 import { checkBool, checkKeys, describe } from '../validate.js'
@@ -151,29 +151,9 @@ export async function conntrackEvents(c: ConntrackConn, o: ConntrackEventsOption
  * the subscription's own, as `{ type: 'conntrack', action: 'new' | 'update' | 'destroy', entry }`
  * (with `listExisting`, the table's entries first, `existing: true`, and again after an overflow).
  */
-export const conntrackSource: SourceFactory = async (o) => {
-  const c = new ConntrackConn({ netns: o.netns, trace: o.trace })
-  let ev: ConntrackEvents
-  try {
-    ev = await conntrackEvents(c, { listExisting: o.listExisting, bufferSize: o.bufferSize })
-  } catch (e) {
-    c.close()
-    throw e
-  }
-  return {
-    async next() {
-      for (;;) {
-        const r = await ev.next()
-        if (r.done) return { value: undefined, done: true }
-        const v = r.value
-        if (v.type === 'sync') continue
-        if (v.type === 'overflow') return { value: overflowOf('conntrack'), done: false }
-        return { value: { type: 'conntrack', action: v.type, entry: v.entry, ...(v.existing ? { existing: true } : {}) }, done: false }
-      }
-    },
-    close() {
-      ev.close()
-      c.close()
-    },
-  }
-}
+export const conntrackSource: SourceFactory = sourceOver(
+  'conntrack',
+  (o) => new ConntrackConn({ netns: o.netns, trace: o.trace }),
+  (c, o) => conntrackEvents(c, { listExisting: o.listExisting, bufferSize: o.bufferSize }),
+  (v) => ({ type: 'conntrack', action: v.type, entry: v.entry, ...(v.existing ? { existing: true } : {}) }),
+)

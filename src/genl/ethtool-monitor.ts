@@ -5,7 +5,7 @@
  * @module
  */
 
-import { type EventSource, overflowOf, rawOptions, type SourceFactory } from '../event-sources.js'
+import { rawOptions, type SourceFactory, sourceOver } from '../event-sources.js'
 import { ethtoolNotification } from '../native.js'
 import type { RawEvents, RawEventsOptions } from '../raw-events.js'
 import type {
@@ -179,26 +179,9 @@ export async function ethtoolMonitor(g: GenlConn, o?: RawEventsOptions): Promise
  * The `'ethtool'` group of {@link subscribe}: this monitor on a generic socket of the
  * subscription's own, its notifications as `{ type: 'ethtool', kind, data }`.
  */
-export const ethtoolSource: SourceFactory = async (o) => {
-  const g = new GenlConn({ netns: o.netns, trace: o.trace })
-  let m: EthtoolMonitor
-  try {
-    m = await ethtoolMonitor(g, rawOptions(o))
-  } catch (e) {
-    g.close()
-    throw e
-  }
-  const src: EventSource = {
-    async next() {
-      const r = await m.next()
-      if (r.done) return { value: undefined, done: true }
-      const { type, ...rest } = r.value
-      return { value: type === 'overflow' ? overflowOf('ethtool') : { type: 'ethtool', ...rest }, done: false }
-    },
-    close() {
-      m.close()
-      g.close()
-    },
-  }
-  return src
-}
+export const ethtoolSource: SourceFactory = sourceOver(
+  'ethtool',
+  (o) => new GenlConn({ netns: o.netns, trace: o.trace }),
+  (g, o) => ethtoolMonitor(g, rawOptions(o)),
+  ({ type: _, ...rest }) => ({ type: 'ethtool', ...rest }),
+)

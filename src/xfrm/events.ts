@@ -6,7 +6,7 @@
  * @module
  */
 
-import { overflowOf, type SourceFactory } from '../event-sources.js'
+import { type SourceFactory, sourceOver } from '../event-sources.js'
 import { xfrmNotification } from '../native.js'
 import { RawEvents, type RawEventsOptions } from '../raw-events.js'
 import { describe } from '../validate.js'
@@ -198,29 +198,9 @@ export async function xfrmEvents(c: XfrmConn, opts: XfrmEventsOptions = {}): Pro
  * The `'xfrm'` group of {@link subscribe}: these notifications (states, policies, acquire,
  * expire) on a NETLINK_XFRM socket of the subscription's own, as `{ type: 'xfrm', event }`.
  */
-export const xfrmSource: SourceFactory = async (o) => {
-  const c = new XfrmConn({ netns: o.netns, trace: o.trace })
-  let ev: XfrmEvents
-  try {
-    ev = await xfrmEvents(c, { listExisting: o.listExisting, bufferSize: o.bufferSize })
-  } catch (e) {
-    c.close()
-    throw e
-  }
-  return {
-    async next() {
-      for (;;) {
-        const r = await ev.next()
-        if (r.done) return { value: undefined, done: true }
-        const v = r.value
-        if (v.type === 'sync') continue
-        if (v.type === 'overflow') return { value: overflowOf('xfrm'), done: false }
-        return { value: { type: 'xfrm', event: v }, done: false }
-      }
-    },
-    close() {
-      ev.close()
-      c.close()
-    },
-  }
-}
+export const xfrmSource: SourceFactory = sourceOver(
+  'xfrm',
+  (o) => new XfrmConn({ netns: o.netns, trace: o.trace }),
+  (c, o) => xfrmEvents(c, { listExisting: o.listExisting, bufferSize: o.bufferSize }),
+  (event) => ({ type: 'xfrm', event }),
+)
