@@ -283,9 +283,13 @@ export type {
 export type {
   BondPortSettings,
   BridgePortSettings,
+  BridgeVlanXstats,
   LinkExtraChanges,
   LinkStatsEntry,
   LinkStatsOptions,
+  LinkXstats,
+  McastVersions,
+  RxTx,
   XdpAttach,
   XdpAttached,
 } from './src/link-extras.js'

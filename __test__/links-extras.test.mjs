@@ -298,9 +298,94 @@ test('linkStats: every counter after real traffic, equal to ip -s and ip stats s
   t.deepEqual(mine.offload.l3StatsInfo, { request: hw.request, used: hw.used })
   t.is(mine.offload.cpuHit, undefined, 'veth has no CPU-hit counters')
   // Bad input.
-  await t.throwsAsync(c.linkStats({ groups: ['xstats'] }), { instanceOf: RangeError, message: /unknown statistics group "xstats"/ })
+  await t.throwsAsync(c.linkStats({ groups: ['xstat'] }), { instanceOf: RangeError, message: /unknown statistics group "xstat"/ })
   await t.throwsAsync(c.linkStats({ groups: [] }), { instanceOf: TypeError })
   await t.throwsAsync(c.linkStats({ dev: 'nlk-none0' }), { instanceOf: NetlinkError, message: /ENODEV/ })
+})
+
+/** ip's multicast counters (`ip -j stats`'s snake_case) as nlkit names them. */
+function ipMcast(m) {
+  const cc = (k) => k.replace(/_(.)/g, (_, x) => x.toUpperCase())
+  const out = {}
+  for (const [k, v] of Object.entries(m))
+    out[cc(k)] = typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([a, b]) => [cc(a), b])) : v
+  return out
+}
+
+/** Every number of `b` is at least `a`'s and at most `c`'s (counters read before, by ip, after). */
+function between(t, a, b, c, path = '') {
+  for (const [k, v] of Object.entries(b)) {
+    if (typeof v === 'object') between(t, a[k], v, c[k], `${path}${k}.`)
+    else t.true(a[k] <= v && v <= c[k], `${path}${k}: ${a[k]} <= ${v} <= ${c[k]}`)
+  }
+}
+
+test('linkStats xstats and xstats_slave: the multicast counters of a bridge and the STP counters of its port, against ip stats show', async (t) => {
+  const { ns, c, a, b } = await setup(t)
+  const br = `${own.prefix}br`
+  // An IGMP querier sends queries, and STP sends BPDUs every hello (1 s) on a forwarding port.
+  ipDo([
+    '-n',
+    ns,
+    'link',
+    'add',
+    br,
+    'type',
+    'bridge',
+    'mcast_stats_enabled',
+    '1',
+    'mcast_querier',
+    '1',
+    'stp_state',
+    '1',
+    'hello_time',
+    '100',
+  ])
+  ipDo(['-n', ns, 'link', 'set', a, 'master', br])
+  for (const d of [b, a, br]) ipDo(['-n', ns, 'link', 'set', d, 'up'])
+  const stats = async (dev, group) => (await c.linkStats({ dev, groups: [group] }))[0]
+  let port
+  for (let i = 0; i < 100; i++) {
+    port = await stats(a, 'xstats_slave')
+    if (
+      port.xstatsSlave?.bridge?.stp?.txBpdu > 0 &&
+      port.xstatsSlave.bridge.multicast.igmpQueries.txV2 + port.xstatsSlave.bridge.multicast.igmpQueries.txV3 > 0
+    )
+      break
+    await new Promise((r) => setTimeout(r, 100))
+  }
+  t.true(port.xstatsSlave.bridge.stp.txBpdu > 0, 'the port sent BPDUs')
+  t.is(port.name, a)
+  t.is(port.link, undefined, 'only the groups asked for')
+  // Counters grow meanwhile: ip's reading lies between two of nlkit's.
+  const ipGroup = (dev, group, suite) =>
+    ipn(ns, ['stats', 'show', 'dev', dev, 'group', group, 'subgroup', 'bridge', 'suite', suite]).find((e) => e.suite === suite)
+  const ipStp = ipGroup(a, 'xstats_slave', 'stp').stp
+  const ipPortMc = ipGroup(a, 'xstats_slave', 'mcast').multicast
+  const port2 = await stats(a, 'xstats_slave')
+  const cc = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k.replace(/_(.)/g, (_, x) => x.toUpperCase()), v]))
+  between(t, port.xstatsSlave.bridge.stp, cc(ipStp), port2.xstatsSlave.bridge.stp, 'stp.')
+  between(t, port.xstatsSlave.bridge.multicast, ipMcast(ipPortMc), port2.xstatsSlave.bridge.multicast, 'port mcast.')
+  t.deepEqual(Object.keys(port2.xstatsSlave.bridge.stp).sort(), Object.keys(cc(ipStp)).sort())
+  // The bridge's own multicast counters: its queries went out.
+  const b1 = await stats(br, 'xstats')
+  const ipBr = ipGroup(br, 'xstats', 'mcast').multicast
+  const b2 = await stats(br, 'xstats')
+  between(t, b1.xstats.bridge.multicast, ipMcast(ipBr), b2.xstats.bridge.multicast, 'bridge mcast.')
+  // The querier's query leaves through the port (tx there) and is delivered to the bridge itself (rx).
+  const q = (m, dir) => m.igmpQueries[`${dir}V2`] + m.igmpQueries[`${dir}V3`]
+  t.true(q(port2.xstatsSlave.bridge.multicast, 'tx') > 0, 'the port counted the query it sent')
+  t.true(q(b2.xstats.bridge.multicast, 'rx') > 0, 'the bridge counted the query it received')
+  t.is(b2.xstats.bond, undefined, 'no bond here')
+  // A link that is no bridge port has no port counters; afstats is empty without MPLS.
+  const [plain] = await c.linkStats({ dev: b, groups: ['xstats_slave', 'afstats'] })
+  t.is(plain.xstatsSlave?.bridge, undefined)
+  t.is(plain.afstats?.mpls, undefined, 'no MPLS on this kernel')
+  t.is(ipn(ns, ['stats', 'show', 'dev', b, 'group', 'afstats']).filter((e) => e.mpls).length, 0)
+  // Every link at once, with several groups.
+  const all = await c.linkStats({ groups: ['link', 'xstats', 'xstats_slave'] })
+  t.true(all.find((x) => x.name === br).xstats.bridge.multicast !== undefined)
+  t.true(all.find((x) => x.name === a).xstatsSlave.bridge.stp !== undefined)
 })
 
 /** An XDP program returning XDP_PASS, pinned in a bpf filesystem of the test's own. */

@@ -335,6 +335,112 @@ export interface LinkStatsEntry {
       used: boolean
     }
   }
+  /** The `xstats` group: the link kind's own counters (a bridge's multicast, STP and VLAN counters; a bond's 802.3ad counters). */
+  xstats?: LinkXstats
+  /** The `xstats_slave` group: the counters of the link as its master's port (a bridge port's). */
+  xstatsSlave?: LinkXstats
+  /** The `afstats` group: per address family (MPLS, where the link does MPLS). */
+  afstats?: {
+    /** `struct mpls_link_stats`. */
+    mpls?: Record<
+      'rxPackets' | 'txPackets' | 'rxBytes' | 'txBytes' | 'rxErrors' | 'txErrors' | 'rxDropped' | 'txDropped' | 'rxNoroute',
+      number
+    >
+  }
+}
+
+/**
+ * Counters in each direction, by protocol version (`ip -j stats`'s `rx_v1`...).
+ *
+ * @category Links
+ */
+export type McastVersions<V extends string> = Record<`rx${V}` | `tx${V}`, number>
+
+/**
+ * A receive and a transmit counter.
+ *
+ * @category Links
+ */
+export interface RxTx {
+  /** Received. */
+  rx: number
+  /** Sent. */
+  tx: number
+}
+
+/**
+ * One VLAN's counters on a bridge or bridge port (`struct bridge_vlan_xstats`).
+ *
+ * @category Links
+ */
+export interface BridgeVlanXstats {
+  /** The VLAN id. */
+  vid: number
+  /** Bytes received. */
+  rxBytes: number
+  /** Packets received. */
+  rxPackets: number
+  /** Bytes sent. */
+  txBytes: number
+  /** Packets sent. */
+  txPackets: number
+  /** BRIDGE_VLAN_INFO_* flags. */
+  flags: number
+}
+
+/**
+ * The kind-specific statistics of {@link linkStats} (`ip -j stats show group xstats`), with
+ * `ip`'s subgroups and suites as keys and its counter names in camelCase.
+ *
+ * @category Links
+ */
+export interface LinkXstats {
+  /** A bridge's or a bridge port's. */
+  bridge?: {
+    /** Suite `mcast` (`struct br_mcast_stats`). */
+    multicast?: {
+      /** IGMP queries by version. */
+      igmpQueries: McastVersions<'V1' | 'V2' | 'V3'>
+      /** IGMP reports by version. */
+      igmpReports: McastVersions<'V1' | 'V2' | 'V3'>
+      /** IGMP leaves. */
+      igmpLeaves: RxTx
+      /** IGMP messages that did not parse. */
+      igmpParseErrors: number
+      /** MLD queries by version. */
+      mldQueries: McastVersions<'V1' | 'V2'>
+      /** MLD reports by version. */
+      mldReports: McastVersions<'V1' | 'V2'>
+      /** MLD leaves (done messages). */
+      mldLeaves: RxTx
+      /** MLD messages that did not parse. */
+      mldParseErrors: number
+      /** Multicast bytes (not printed by `ip`). */
+      bytes: RxTx
+      /** Multicast packets (not printed by `ip`). */
+      packets: RxTx
+    }
+    /** Suite `stp` (`struct bridge_stp_xstats`; a port's). */
+    stp?: Record<'transitionBlk' | 'transitionFwd' | 'rxBpdu' | 'txBpdu' | 'rxTcn' | 'txTcn', number>
+    /** Per-VLAN counters (with VLAN filtering on). */
+    vlans?: BridgeVlanXstats[]
+  }
+  /** A bond's or bond port's: suite `802.3ad`. */
+  bond?: {
+    /** LACPDU and marker counters. */
+    '802.3ad'?: Record<
+      | 'lacpduRx'
+      | 'lacpduTx'
+      | 'lacpduUnknownRx'
+      | 'lacpduIllegalRx'
+      | 'markerRx'
+      | 'markerTx'
+      | 'markerRespRx'
+      | 'markerRespTx'
+      | 'markerUnknownRx',
+      number
+    >
+  }
 }
 
 /**
@@ -345,21 +451,22 @@ export interface LinkStatsEntry {
 export interface LinkStatsOptions extends CallOptions {
   /** One link (name or index); all links when absent. */
   dev?: LinkRef
-  /** The groups to ask for (default `['link']`). */
-  groups?: ('link' | 'offload')[]
+  /** The groups to ask for, by `ip stats`'s names (default `['link']`). */
+  groups?: ('link' | 'offload' | 'xstats' | 'xstats_slave' | 'afstats')[]
 }
 
-const GROUPS = { link: 1, offload: 1 << 3 } as const
+const GROUPS = { link: 1, xstats: 1 << 1, xstats_slave: 1 << 2, offload: 1 << 3, afstats: 1 << 4 } as const
 
 export async function linkStats(e: Engine, o: LinkStatsOptions = {}): Promise<LinkStatsEntry[]> {
   if (typeof o !== 'object' || o === null) throw new TypeError('options must be an object')
   const { dev, groups = ['link'], ...call } = o
   if (dev !== undefined) checkLinkRef(dev, 'dev')
   if (!Array.isArray(groups) || groups.length === 0)
-    throw new TypeError(`groups must be a non-empty array of 'link' | 'offload', got ${describe(groups)}`)
+    throw new TypeError(`groups must be a non-empty array of ${Object.keys(GROUPS).join(' | ')}, got ${describe(groups)}`)
   let mask = 0
   for (const g of groups) {
-    if (!Object.hasOwn(GROUPS, g)) throw new RangeError(`unknown statistics group ${describe(g)}; expected 'link' or 'offload'`)
+    if (!Object.hasOwn(GROUPS, g))
+      throw new RangeError(`unknown statistics group ${describe(g)}; expected one of ${Object.keys(GROUPS).join(', ')}`)
     mask |= GROUPS[g]
   }
   checkCallOptions(call)

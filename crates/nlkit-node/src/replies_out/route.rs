@@ -358,5 +358,10 @@ fn stats(o: &mut String, st: &Stats, names: Names<'_>) {
         }
         oj.end();
     }
+    for (key, tree) in [("xstats", &st.xstats), ("xstatsSlave", &st.xstats_slave), ("afstats", &st.afstats)] {
+        if let Some(t) = tree {
+            settings(j.raw(key), t);
+        }
+    }
     j.end();
 }

@@ -7,6 +7,7 @@ mod spec;
 pub mod stats;
 pub mod tun;
 pub mod xdp;
+mod xstats;
 
 pub use spec::{add, add_veth, set, Encoded, LinkSpec};
 

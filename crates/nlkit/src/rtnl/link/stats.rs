@@ -1,16 +1,22 @@
 //! Link statistics through RTM_GETSTATS (`ip stats show`): the `link` group (every counter of
-//! `rtnl_link_stats64`) and the `offload` group (CPU-hit counters, L3 hardware counters and
-//! whether they are requested/used). Unlike RTM_GETLINK, the kernel sends only the groups asked
+//! `rtnl_link_stats64`), the `offload` group (CPU-hit counters, L3 hardware counters and
+//! whether they are requested/used), and the kind-specific `xstats`, `xstats_slave` and
+//! `afstats` groups (decoded in xstats.rs). Unlike RTM_GETLINK, the kernel sends only the groups asked
 //! for in the filter mask, so a statistics poll costs one small message per link.
 
+use super::xstats::{decode_af, decode_xstats};
 use super::{decode_stats64, LinkStats};
+use crate::rtnl::settings::Settings;
 use crate::wire::{self, attr_u8, attrs, fixed, MsgBuilder, WireError, NLM_F_DUMP};
 
 pub const RTM_NEWSTATS: u16 = 92;
 pub const RTM_GETSTATS: u16 = 94;
 
 const IFLA_STATS_LINK_64: u16 = 1;
+const IFLA_STATS_LINK_XSTATS: u16 = 2;
+const IFLA_STATS_LINK_XSTATS_SLAVE: u16 = 3;
 const IFLA_STATS_LINK_OFFLOAD_XSTATS: u16 = 4;
+const IFLA_STATS_AF_SPEC: u16 = 5;
 const IFLA_OFFLOAD_XSTATS_CPU_HIT: u16 = 1;
 const IFLA_OFFLOAD_XSTATS_HW_S_INFO: u16 = 2;
 const IFLA_OFFLOAD_XSTATS_L3_STATS: u16 = 3;
@@ -23,6 +29,9 @@ const IF_STATS_MSG_LEN: usize = 12;
 /// The groups a request can ask for (bits of `filter_mask`).
 pub const GROUP_LINK: u32 = 1 << (IFLA_STATS_LINK_64 - 1);
 pub const GROUP_OFFLOAD: u32 = 1 << (IFLA_STATS_LINK_OFFLOAD_XSTATS - 1);
+pub const GROUP_XSTATS: u32 = 1 << (IFLA_STATS_LINK_XSTATS - 1);
+pub const GROUP_XSTATS_SLAVE: u32 = 1 << (IFLA_STATS_LINK_XSTATS_SLAVE - 1);
+pub const GROUP_AFSTATS: u32 = 1 << (IFLA_STATS_AF_SPEC - 1);
 
 /// One link's statistics, the groups the kernel sent.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -30,6 +39,12 @@ pub struct Stats {
     pub index: u32,
     pub link: Option<LinkStats>,
     pub offload: Option<Offload>,
+    /// The link kind's own counters (a bridge's, a bond's).
+    pub xstats: Option<Settings>,
+    /// The counters of the link as a port of its master (a bridge port's).
+    pub xstats_slave: Option<Settings>,
+    /// Per address family (MPLS).
+    pub afstats: Option<Settings>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -63,6 +78,9 @@ pub fn decode(payload: &[u8]) -> Result<Stats, WireError> {
         match ty {
             IFLA_STATS_LINK_64 => s.link = Some(decode_stats64(v)),
             IFLA_STATS_LINK_OFFLOAD_XSTATS => s.offload = Some(decode_offload(v)?),
+            IFLA_STATS_LINK_XSTATS => s.xstats = Some(decode_xstats(v)?),
+            IFLA_STATS_LINK_XSTATS_SLAVE => s.xstats_slave = Some(decode_xstats(v)?),
+            IFLA_STATS_AF_SPEC => s.afstats = Some(decode_af(v)?),
             _ => {}
         }
     }
