@@ -362,6 +362,61 @@ test('bpf encap with pinned programs on every hook: listed as ip -d route shows 
   t.is(ipRoute(ns, 4, '10.213.10.0/24'), undefined)
 })
 
+test('seg6local End.BPF with a pinned lwt_seg6local program: listed as ip -j -d shows it, made by ip and read back', async (t) => {
+  const { ns, c, a } = await setup(t)
+  const dir = mkdtempSync(join(tmpdir(), 'nlk-rte-bpf-'))
+  execFileSync('mount', ['-t', 'bpf', 'bpf', dir])
+  t.teardown(() => {
+    execFileSync('umount', [dir])
+    rmSync(dir, { recursive: true })
+  })
+  const path = join(dir, 'end')
+  execFileSync('python3', [new URL('./support/bpf-prog.py', import.meta.url).pathname, path, '0', 'lwt_seg6local'])
+  const show = (dst) => JSON.parse(execFileSync('ip', ['-n', ns, '-j', '-d', '-6', 'route', 'show', dst], { encoding: 'utf8' }))[0]
+  await c.routeAdd({ dst: '2001:db8:213:30::/64', dev: a, encap: { type: 'seg6local', action: 'End.BPF', endpoint: { pinned: path } } })
+  t.like(show('2001:db8:213:30::/64'), { encap: 'seg6local', action: 'End.BPF', endpoint: 'end:[*fsobj]' })
+  t.deepEqual((await listed(c, '2001:db8:213:30::/64')).encap, { type: 'seg6local', action: 'End.BPF', endpoint: { name: 'end:[*fsobj]' } })
+  // A name of one's own, and a route ip made, read back.
+  await c.routeAdd({
+    dst: '2001:db8:213:31::/64',
+    dev: a,
+    encap: { type: 'seg6local', action: 'End.BPF', endpoint: { pinned: path, name: 'mine' } },
+  })
+  t.is(show('2001:db8:213:31::/64').endpoint, 'mine')
+  ipDo([
+    '-n',
+    ns,
+    '-6',
+    'route',
+    'add',
+    '2001:db8:213:32::/64',
+    'encap',
+    'seg6local',
+    'action',
+    'End.BPF',
+    'endpoint',
+    'pinned',
+    path,
+    'dev',
+    a,
+  ])
+  t.deepEqual((await listed(c, '2001:db8:213:32::/64')).encap.endpoint, { name: 'end:[*fsobj]' })
+  // Without its program, or a program on another action: refused before anything is sent.
+  const before = ipRoutes(ns, 6)
+  for (const encap of [
+    { type: 'seg6local', action: 'End.BPF' },
+    { type: 'seg6local', action: 'End', endpoint: { pinned: path } },
+    { type: 'seg6local', action: 'End.BPF', endpoint: { name: 'x' } },
+  ])
+    await t.throwsAsync(c.routeAdd({ dst: '2001:db8:213:33::/64', dev: a, encap }), { instanceOf: TypeError, message: /encap\.endpoint/ })
+  // stdin is no program: the kernel's refusal comes through, nothing added.
+  const e = await t.throwsAsync(
+    c.routeAdd({ dst: '2001:db8:213:33::/64', dev: a, encap: { type: 'seg6local', action: 'End.BPF', endpoint: { fd: 0 } } }),
+  )
+  t.true(['EBADF', 'EINVAL'].includes(e.code), e.message)
+  t.deepEqual(ipRoutes(ns, 6), before)
+})
+
 test('refusals before anything is sent name the argument; ip -j route is unchanged', async (t) => {
   const { ns, c, a } = await setup(t)
   const before = [ipRoutes(ns, 4), ipRoutes(ns, 6)]

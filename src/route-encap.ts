@@ -68,6 +68,8 @@ export interface Seg6LocalEncap {
   lblen?: number
   /** Node-function length in bits, with next-csid (`nflen`). */
   nflen?: number
+  /** End.BPF's program (`endpoint pinned PATH` / `fd`; of type lwt_seg6local), listed by its name as `ip -j` shows it. */
+  endpoint?: BpfProgram
 }
 
 /**
@@ -272,6 +274,7 @@ const TYPES: Record<string, { keys: Record<string, Check>; required: string[] }>
       },
       lblen: (v: unknown, n: string) => checkInt(v, n, 1, 255),
       nflen: (v: unknown, n: string) => checkInt(v, n, 1, 255),
+      endpoint: program,
     },
     required: ['action'],
   },
@@ -326,5 +329,7 @@ export function checkEncap(e: unknown, name = 'encap'): Record<string, unknown> 
   }
   if (type === 'seg6local' && out.hmac !== undefined && out.segments === undefined)
     throw new TypeError(`${name}.hmac goes with ${name}.segments`)
+  if (type === 'seg6local' && (out.action === 'End.BPF') !== (out.endpoint !== undefined))
+    throw new TypeError(`${name}.endpoint (the program: { pinned } or { fd }) goes with action End.BPF, and only with it`)
   return out
 }

@@ -5,7 +5,7 @@ use std::os::fd::{AsRawFd, OwnedFd};
 use std::path::Path;
 
 use super::int;
-use crate::rtnl::settings::Settings;
+use crate::rtnl::settings::{Settings, Value};
 use crate::wire::{attr_str, attr_u32, attrs, MsgBuilder};
 
 pub(super) const KEYS: &[&str] = &["type", "in", "out", "xmit", "headroom"];
@@ -18,28 +18,46 @@ const LWT_BPF_PROG_NAME: u16 = 2;
 /// The kernel's LWT_BPF_MAX_HEADROOM.
 pub const MAX_HEADROOM: i64 = 256;
 
+/// One program (`{ fd | pinned, name? }`) as the nest `ty` (LWT_BPF_PROG_FD + LWT_BPF_PROG_NAME,
+/// the layout seg6local's End.BPF `endpoint` shares); `what` names it in errors.
+pub(super) fn encode_prog(p: &Settings, what: &str, ty: u16, b: &mut MsgBuilder, keep: &mut Vec<OwnedFd>) -> Result<(), String> {
+    p.check_known(PROG_KEYS).map_err(|e| format!("{what}: {e}"))?;
+    let named = |e: String| format!("{what}.{e}");
+    let (fd, default_name) = match (p.int("fd", 0, i32::MAX as i64).map_err(named)?, p.str("pinned").map_err(named)?) {
+        (Some(fd), None) => (fd as i32, format!("fd:[{fd}]")),
+        (None, Some(path)) => {
+            let f = crate::sys::bpf_obj_get(Path::new(path)).map_err(|e| format!("{what}.pinned {path:?}: {e}"))?;
+            let fd = f.as_raw_fd();
+            keep.push(f);
+            // iproute2's annotation of a pinned program: "BASENAME:[*fsobj]".
+            let base = Path::new(path).file_name().map_or(path.into(), |n| n.to_string_lossy());
+            (fd, format!("{base}:[*fsobj]"))
+        }
+        _ => return Err(format!("{what} takes either fd or pinned")),
+    };
+    let name = p.str("name").map_err(named)?.map_or(default_name, String::from);
+    let at = b.nest_start(ty);
+    b.attr_u32(LWT_BPF_PROG_FD, fd as u32).attr_str(LWT_BPF_PROG_NAME, &name);
+    b.nest_end(at);
+    Ok(())
+}
+
+/// A program nest as the kernel reports it: its name only (the descriptor was the sender's).
+pub(super) fn decode_prog(v: &[u8]) -> Value {
+    let mut p = Settings::new();
+    for (pt, pv) in attrs(v).map_while(Result::ok) {
+        if pt == LWT_BPF_PROG_NAME {
+            p.set_str("name", attr_str(pv));
+        }
+    }
+    Value::Map(p)
+}
+
 pub(super) fn encode(s: &Settings, b: &mut MsgBuilder, keep: &mut Vec<OwnedFd>) -> Result<(), String> {
     let mut any = false;
     for (hook, ty) in HOOKS {
         let Some(p) = s.map(hook).map_err(|e| format!("encap.{e}"))? else { continue };
-        p.check_known(PROG_KEYS).map_err(|e| format!("encap.{hook}: {e}"))?;
-        let what = |e: String| format!("encap.{hook}.{e}");
-        let (fd, default_name) = match (p.int("fd", 0, i32::MAX as i64).map_err(what)?, p.str("pinned").map_err(what)?) {
-            (Some(fd), None) => (fd as i32, format!("fd:[{fd}]")),
-            (None, Some(path)) => {
-                let f = crate::sys::bpf_obj_get(Path::new(path)).map_err(|e| format!("encap.{hook}.pinned {path:?}: {e}"))?;
-                let fd = f.as_raw_fd();
-                keep.push(f);
-                // iproute2's annotation of a pinned program: "BASENAME:[*fsobj]".
-                let base = Path::new(path).file_name().map_or(path.into(), |n| n.to_string_lossy());
-                (fd, format!("{base}:[*fsobj]"))
-            }
-            _ => return Err(format!("encap.{hook} takes either fd or pinned")),
-        };
-        let name = p.str("name").map_err(what)?.map_or(default_name, String::from);
-        let at = b.nest_start(*ty);
-        b.attr_u32(LWT_BPF_PROG_FD, fd as u32).attr_str(LWT_BPF_PROG_NAME, &name);
-        b.nest_end(at);
+        encode_prog(p, &format!("encap.{hook}"), *ty, b, keep)?;
         any = true;
     }
     if !any {
@@ -54,13 +72,7 @@ pub(super) fn encode(s: &Settings, b: &mut MsgBuilder, keep: &mut Vec<OwnedFd>) 
 pub(super) fn decode(v: &[u8], s: &mut Settings) {
     for (ty, a) in attrs(v).map_while(Result::ok) {
         if let Some((hook, _)) = HOOKS.iter().find(|(_, t)| *t == ty) {
-            let mut p = Settings::new();
-            for (pt, pv) in attrs(a).map_while(Result::ok) {
-                if pt == LWT_BPF_PROG_NAME {
-                    p.set_str("name", attr_str(pv));
-                }
-            }
-            s.set(hook, crate::rtnl::settings::Value::Map(p));
+            s.set(hook, decode_prog(a));
         } else if ty == LWT_BPF_XMIT_HEADROOM {
             if let Some(h) = attr_u32(a) {
                 s.set_int("headroom", h);

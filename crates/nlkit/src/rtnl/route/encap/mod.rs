@@ -119,7 +119,7 @@ impl Encap {
         let mut keep = Vec::new();
         let data = body(|b| match ty {
             LWTUNNEL_ENCAP_SEG6 => seg6::encode(s, b),
-            LWTUNNEL_ENCAP_SEG6_LOCAL => seg6::encode_local(s, b),
+            LWTUNNEL_ENCAP_SEG6_LOCAL => seg6::encode_local(s, b, &mut keep),
             LWTUNNEL_ENCAP_IP => ip::encode(s, b, false),
             LWTUNNEL_ENCAP_IP6 => ip::encode(s, b, true),
             LWTUNNEL_ENCAP_MPLS => mpls::encode(s, b),

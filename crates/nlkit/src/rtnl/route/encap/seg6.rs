@@ -2,6 +2,7 @@
 //! one inline) and seg6local (what a local SRv6 segment does: End, End.X, End.DT6, ...).
 
 use std::net::Ipv6Addr;
+use std::os::fd::OwnedFd;
 
 use super::{int, list, v4, v6};
 use crate::rtnl::settings::{Settings, Value};
@@ -10,7 +11,8 @@ use crate::wire::{attrs, fixed, u32_at, MsgBuilder};
 pub(super) const KEYS: &[&str] = &["type", "mode", "segments", "hmac"];
 /// `counters` is what the kernel reports for `count`: accepted back and not sent.
 pub(super) const LOCAL_KEYS: &[&str] = &[
-    "type", "action", "table", "vrftable", "nh4", "nh6", "iif", "oif", "segments", "hmac", "count", "counters", "flavors", "lblen", "nflen",
+    "type", "action", "table", "vrftable", "nh4", "nh6", "iif", "oif", "segments", "hmac", "count", "counters", "flavors", "lblen",
+    "nflen", "endpoint",
 ];
 
 /// The most segments one SRH takes here (its length must fit hdrlen's byte).
@@ -30,6 +32,7 @@ const SEG6_LOCAL_NH4: u16 = 4;
 const SEG6_LOCAL_NH6: u16 = 5;
 const SEG6_LOCAL_IIF: u16 = 6;
 const SEG6_LOCAL_OIF: u16 = 7;
+const SEG6_LOCAL_BPF: u16 = 8;
 const SEG6_LOCAL_VRFTABLE: u16 = 9;
 const SEG6_LOCAL_COUNTERS: u16 = 10;
 const SEG6_LOCAL_FLAVORS: u16 = 11;
@@ -42,6 +45,7 @@ const SEG6_LOCAL_FLV_LCNODE_FN_BITS: u16 = 3;
 /// SEG6_LOCAL_FLV_OP_* bit numbers, as ip names them.
 const FLAVORS: &[(&str, u32)] = &[("psp", 1), ("usp", 2), ("usd", 3), ("next-csid", 4)];
 const END_B6_ENCAPS: u32 = 10;
+const END_BPF: u32 = 15;
 pub const ACTIONS: &[(&str, u32)] = &[
     ("End", 1),
     ("End.X", 2),
@@ -143,9 +147,16 @@ pub(super) fn decode(v: &[u8], s: &mut Settings) {
     decode_srh(&t[4..], mode == MODE_INLINE, s);
 }
 
-pub(super) fn encode_local(s: &Settings, b: &mut MsgBuilder) -> Result<(), String> {
+pub(super) fn encode_local(s: &Settings, b: &mut MsgBuilder, keep: &mut Vec<OwnedFd>) -> Result<(), String> {
     let action = s.choice("action", ACTIONS).map_err(|e| format!("encap.{e}"))?.ok_or("encap.action is missing")?;
     b.attr_u32(SEG6_LOCAL_ACTION, action);
+    // End.BPF's program, where `ip ... action End.BPF endpoint pinned PATH` puts it: next.
+    match s.map("endpoint").map_err(|e| format!("encap.{e}"))? {
+        Some(p) if action == END_BPF => super::bpf::encode_prog(p, "encap.endpoint", SEG6_LOCAL_BPF, b, keep)?,
+        Some(_) => return Err("encap.endpoint goes with action End.BPF".into()),
+        None if action == END_BPF => return Err("encap.endpoint (the End.BPF program: { pinned } or { fd }) is missing".into()),
+        None => {}
+    }
     for (key, ty) in [("table", SEG6_LOCAL_TABLE), ("vrftable", SEG6_LOCAL_VRFTABLE)] {
         if let Some(t) = int(s, key, 1, u32::MAX as i64)? {
             b.attr_u32(ty, t as u32);
@@ -264,6 +275,9 @@ pub(super) fn decode_local(v: &[u8], s: &mut Settings) {
             }
             SEG6_LOCAL_FLAVORS => decode_flavors(a, s),
             SEG6_LOCAL_COUNTERS => decode_counters(a, s),
+            SEG6_LOCAL_BPF => {
+                s.set("endpoint", super::bpf::decode_prog(a));
+            }
             _ => {}
         }
     }

@@ -367,3 +367,26 @@ fn seg6local_count_and_flavors_equal_iproute2() {
     assert!(Encap::from_settings(&enc(&[("type", "seg6local"), ("action", "End"), ("lblen", "32")])).unwrap_err().contains("flavors"));
     assert!(Encap::from_settings(&enc(&[("type", "seg6local"), ("action", "End"), ("flavors", "fast")])).is_err());
 }
+
+/// `encap seg6local action End.BPF endpoint pinned /tmp/B/s6` (iproute2 6.1, the pinned program
+/// at descriptor 4): the action, then the program's nest (fd, name) in bpf's layout; decoded back
+/// as `ip -j` shows it (the name), and End.BPF without a program, or a program on another
+/// action, refused.
+#[test]
+fn seg6local_end_bpf_equals_iproute2() {
+    let mut s = enc(&[("type", "seg6local"), ("action", "End.BPF")]);
+    s.set("endpoint", Value::Map(enc(&[("fd", "4"), ("name", "s6:[*fsobj]")])));
+    let e = Encap::from_settings(&s).unwrap().encap;
+    assert_eq!(e.data, hex("080001000f0000001c00088008000100040000001000020073363a5b2a66736f626a5d00"));
+    let back = e.settings();
+    assert_eq!(back.map("endpoint").unwrap(), Some(&enc(&[("name", "s6:[*fsobj]")])));
+    assert_eq!(back.str("action").unwrap(), Some("End.BPF"));
+    let err = Encap::from_settings(&enc(&[("type", "seg6local"), ("action", "End.BPF")])).unwrap_err();
+    assert!(err.contains("encap.endpoint"), "{err}");
+    let mut s = enc(&[("type", "seg6local"), ("action", "End")]);
+    s.set("endpoint", Value::Map(enc(&[("fd", "4")])));
+    assert!(Encap::from_settings(&s).unwrap_err().contains("End.BPF"));
+    let mut s = enc(&[("type", "seg6local"), ("action", "End.BPF")]);
+    s.set("endpoint", Value::Map(enc(&[("fd", "4"), ("pinned", "/x")])));
+    assert!(Encap::from_settings(&s).unwrap_err().contains("encap.endpoint takes either fd or pinned"));
+}
