@@ -253,6 +253,8 @@ export {
 export { linkAltnameAdd, linkAltnameDel, linkStats, neighAppend } from './src/default-link.js'
 export {
   maddrList,
+  maddrAdd,
+  maddrDel,
   netconfList,
   nsidList,
   nsidGet,
@@ -265,13 +267,13 @@ export {
 } from './src/default-misc.js'
 export { mdbList, mdbAdd, mdbReplace, mdbDel, vlanList, vlanAdd, vlanDel } from './src/default-bridge.js'
 export type { BridgeVlan, BridgeVlanEntry, MdbEntry, MdbMessage, MdbSpec, VlanSpec } from './src/bridge.js'
+export type { MaddrFilter, MulticastAddress } from './src/maddr.js'
 
 // Links
 export type { Link, LinkAddSpec, LinkChanges, LinkStats, VethOptions } from './src/links.js'
 export type {
   AddrLabel,
   AddrLabelSpec,
-  MulticastAddress,
   NetconfEntry,
   NetconfFilter,
   NsidEntry,

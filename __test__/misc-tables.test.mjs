@@ -232,17 +232,17 @@ test("subscribe(['netconf', 'nsid']): listExisting equals netconfList; a sysctl 
   t.false((await c.nsidList()).some((x) => x.nsid === 31))
 })
 
-test('maddrList: IP groups as ip maddr show lists them, including one a socket joins while it is open', async (t) => {
+test('maddrList: IP and link-layer groups as ip maddr show lists them, including one a socket joins while it is open', async (t) => {
   const { ns, c, a, sh } = await setup(t)
   ipDo(['-n', ns, 'link', 'set', a, 'up'])
   ipDo(['-n', ns, 'addr', 'add', '10.163.0.1/24', 'dev', a])
-  /** `ip maddr show dev X`'s inet/inet6 groups. */
+  /** `ip maddr show dev X`'s link, inet and inet6 groups. */
   const ipMaddr = (dev) =>
     sh('ip', 'maddr', 'show', 'dev', dev)
       .split('\n')
-      .map((l) => l.trim().match(/^(inet6?)\s+(\S+)/))
+      .map((l) => l.trim().match(/^(link|inet6?)\s+(\S+)/))
       .filter(Boolean)
-      .map((m) => `${m[1] === 'inet' ? 4 : 6} ${m[2]}`)
+      .map((m) => `${{ link: 'link', inet: 4, inet6: 6 }[m[1]]} ${m[2]}`)
       .sort()
   const mine = async (dev) => (await c.maddrList({ dev })).map((m) => `${m.family} ${m.address}`).sort()
   t.deepEqual(await mine(a), ipMaddr(a))
@@ -254,11 +254,58 @@ test('maddrList: IP groups as ip maddr show lists them, including one a socket j
   t.true((await mine(a)).includes('4 239.1.63.5'))
   t.deepEqual(await mine(a), ipMaddr(a))
   const all = await c.maddrList()
-  t.true(all.every((m) => m.dev !== undefined && (m.family === 4 || m.family === 6)))
+  t.true(all.every((m) => m.dev !== undefined && [4, 6, 'link'].includes(m.family)))
+  t.true(
+    all.some((m) => m.family === 'link' && m.dev === a && m.address === '33:33:00:00:00:01'),
+    'the all-nodes group of IPv6',
+  )
   t.deepEqual(
     (await c.maddrList({ family: 6 })).every((m) => m.family === 6),
     true,
   )
   child.kill()
   await t.throwsAsync(c.maddrList({ family: 5 }), { instanceOf: RangeError, message: /filter.family/ })
+})
+
+test('maddrAdd and maddrDel: link-layer groups joined and left in the namespace of the connection, as ip -j maddr shows them', async (t) => {
+  const { ns, c, a } = await setup(t)
+  ipDo(['-n', ns, 'link', 'set', a, 'up'])
+  /** ip -j maddr's link groups of `dev`: address -> static. */
+  const ipLink = (dev) =>
+    Object.fromEntries(
+      (ipn(ns, ['maddr', 'show', 'dev', dev])[0]?.maddr ?? []).filter((m) => m.link).map((m) => [m.link, m.features === 'static']),
+    )
+  const mine = async (dev) => Object.fromEntries((await c.maddrList({ dev, family: 'link' })).map((m) => [m.address, m.static]))
+  t.deepEqual(await mine(a), ipLink(a))
+  await c.maddrAdd(a, '33:33:00:00:12:34')
+  t.is(ipLink(a)['33:33:00:00:12:34'], true, 'ip shows it static')
+  const { index } = await c.linkGet(a)
+  await c.maddrAdd(index, '01:00:5E:01:02:03') // by index; upper case accepted
+  t.deepEqual(await mine(a), ipLink(a))
+  const g = (await c.maddrList({ dev: a, family: 'link' })).find((m) => m.address === '01:00:5e:01:02:03')
+  t.like(g, { index, dev: a, family: 'link', static: true, users: 1 })
+  // Joined twice: one static mark (the kernel does not count ioctl joins), so one leave does.
+  await c.maddrAdd(a, '01:00:5e:01:02:03')
+  t.is((await c.maddrList({ dev: a, family: 'link' })).find((m) => m.address === '01:00:5e:01:02:03').users, 1)
+  await c.maddrDel(index, '01:00:5e:01:02:03')
+  await c.maddrDel(a, '33:33:00:00:12:34')
+  t.false('01:00:5e:01:02:03' in ipLink(a))
+  t.false('33:33:00:00:12:34' in ipLink(a))
+  t.deepEqual(await mine(a), ipLink(a))
+  // The kernel's refusals: a group never joined, a device that is not there.
+  const before = ipLink(a)
+  const e = await t.throwsAsync(c.maddrDel(a, '33:33:00:00:99:99'), { instanceOf: nl.NetlinkError })
+  t.is(e.code, 'ENOENT')
+  t.regex(e.message, /maddrDel 33:33:00:00:99:99 dev/)
+  await t.throwsAsync(c.maddrAdd('nlk-none0', '33:33:00:00:12:34'), { instanceOf: nl.NetlinkError, message: /ENODEV/ })
+  // Bad input, before anything is done.
+  await t.throwsAsync(c.maddrAdd(a, 'not-a-mac'), { instanceOf: TypeError, message: /address/ })
+  await t.throwsAsync(c.maddrAdd(a, Array(15).fill('01').join(':')), { instanceOf: RangeError, message: /address/ })
+  await t.throwsAsync(c.maddrAdd({}, '33:33:00:00:12:34'), { instanceOf: TypeError, message: /dev/ })
+  await t.throwsAsync(c.maddrList({ family: 'ether' }), { instanceOf: RangeError, message: /filter.family/ })
+  const ac = new AbortController()
+  ac.abort()
+  const aborted = await c.maddrAdd(a, '33:33:00:00:12:35', { signal: ac.signal }).catch((e) => e)
+  t.is(aborted?.name, 'AbortError')
+  t.deepEqual(ipLink(a), before)
 })

@@ -7,26 +7,35 @@
  */
 
 import { conn } from './default.js'
-import type {
-  AddrLabel,
-  AddrLabelSpec,
-  MulticastAddress,
-  NetconfEntry,
-  NetconfFilter,
-  NsidEntry,
-  Ntable,
-  NtableChange,
-  NtableFilter,
-} from './misc-tables.js'
+import type { MaddrFilter, MulticastAddress } from './maddr.js'
+import type { AddrLabel, AddrLabelSpec, NetconfEntry, NetconfFilter, NsidEntry, Ntable, NtableChange, NtableFilter } from './misc-tables.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
 
 /**
- * IP multicast groups the links have joined (`ip maddr show [dev X]`, inet and inet6).
+ * Multicast groups the links have joined (`ip maddr show [dev X]`: link-layer, inet and inet6).
  *
  * @category Addresses
  */
-export function maddrList(filter?: { dev?: LinkRef; family?: 4 | 6 }, o?: CallOptions): Promise<MulticastAddress[]> {
+export function maddrList(filter?: MaddrFilter, o?: CallOptions): Promise<MulticastAddress[]> {
   return conn().maddrList(filter, o)
+}
+
+/**
+ * Joins a link-layer multicast group (`ip maddr add LLADDR dev DEV`).
+ *
+ * @category Addresses
+ */
+export function maddrAdd(dev: LinkRef, address: string, o?: CallOptions): Promise<void> {
+  return conn().maddrAdd(dev, address, o)
+}
+
+/**
+ * Leaves a link-layer multicast group joined with maddrAdd (`ip maddr del LLADDR dev DEV`).
+ *
+ * @category Addresses
+ */
+export function maddrDel(dev: LinkRef, address: string, o?: CallOptions): Promise<void> {
+  return conn().maddrDel(dev, address, o)
 }
 
 /**

@@ -53,7 +53,7 @@ export interface NetconfFilter {
   family?: 4 | 6
 }
 
-function checkFamily(v: unknown, name = 'family'): 0 | 4 | 6 {
+export function checkFamily(v: unknown, name = 'family'): 0 | 4 | 6 {
   if (v === undefined) return 0
   if (v !== 4 && v !== 6) throw new RangeError(`${name} must be 4 or 6, got ${describe(v)}`)
   return v
@@ -72,39 +72,6 @@ export async function netconfList(e: Engine, filter: NetconfFilter = {}, o?: Cal
   ])
   for (const n of got) if (n.index !== undefined) n.dev = names.get(n.index)
   return got
-}
-
-/**
- * An IP multicast group a link has joined (`ip maddr show`'s inet/inet6 lines).
- *
- * @category Addresses
- */
-export interface MulticastAddress {
-  /** Interface index. */
-  index: number
-  /** Interface name. */
-  dev?: string
-  /** 4 or 6. */
-  family: 4 | 6
-  /** The group. */
-  address: string
-}
-
-export async function maddrList(e: Engine, filter: { dev?: LinkRef; family?: 4 | 6 } = {}, o?: CallOptions): Promise<MulticastAddress[]> {
-  if (typeof filter !== 'object' || filter === null) throw new TypeError('filter must be an object')
-  checkKeys(filter, new Set(['dev', 'family']), 'filter')
-  const family = checkFamily(filter.family, 'filter.family')
-  if (filter.dev !== undefined) checkLinkRef(filter.dev, 'filter.dev')
-  checkCallOptions(o)
-  const index = filter.dev === undefined ? undefined : await linkIndex(e, filter.dev, o, 'maddrList', String(filter.dev))
-  const families = family === 0 ? [4, 6] : [family]
-  const [names, ...lists] = await Promise.all([
-    linkNames(e, 'maddrList', '', o),
-    ...families.map((f) => e.call<MulticastAddress>('maddrList', '', { op: 'maddrList', family: f, index }, o)),
-  ])
-  const all = lists.flat()
-  for (const m of all) m.dev = names.get(m.index)
-  return all
 }
 
 /**

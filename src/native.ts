@@ -27,6 +27,8 @@ export {
   NativeRawConn,
   NativeRawMonitor,
   netnsCall,
+  linkMaddrList,
+  linkMaddrChange,
   layouts,
   nameTables,
   opFields,

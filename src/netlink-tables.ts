@@ -9,25 +9,23 @@
 import * as bridge from './bridge.js'
 import type { BridgeVlanEntry, MdbEntry, MdbSpec, VlanSpec } from './bridge.js'
 import type { Engine } from './engine.js'
+import * as maddr from './maddr.js'
+import type { MaddrFilter, MulticastAddress } from './maddr.js'
 import * as misc from './misc-tables.js'
-import type {
-  AddrLabel,
-  AddrLabelSpec,
-  MulticastAddress,
-  NetconfEntry,
-  NetconfFilter,
-  NsidEntry,
-  Ntable,
-  NtableChange,
-  NtableFilter,
-} from './misc-tables.js'
+import type { AddrLabel, AddrLabelSpec, NetconfEntry, NetconfFilter, NsidEntry, Ntable, NtableChange, NtableFilter } from './misc-tables.js'
 import type { Netlink } from './netlink.js'
 import type { CallOptions, LinkRef, NetnsRef } from './types.js'
 
 declare module './netlink.js' {
   interface Netlink {
-    /** IP multicast groups the links have joined (`ip maddr show [dev X]`, inet and inet6). */
-    maddrList(filter?: { dev?: LinkRef; family?: 4 | 6 }, o?: CallOptions): Promise<MulticastAddress[]>
+    /** Multicast groups the links have joined (`ip maddr show [dev X]`: link-layer, inet and inet6). */
+    maddrList(filter?: MaddrFilter, o?: CallOptions): Promise<MulticastAddress[]>
+
+    /** Joins a link-layer multicast group (`ip maddr add LLADDR dev DEV`). */
+    maddrAdd(dev: LinkRef, address: string, o?: CallOptions): Promise<void>
+
+    /** Leaves a link-layer multicast group joined with maddrAdd (`ip maddr del LLADDR dev DEV`). */
+    maddrDel(dev: LinkRef, address: string, o?: CallOptions): Promise<void>
 
     /** Multicast database entries (`bridge -j mdb show [dev BR]`), one per port and group. */
     mdbList(filter?: { dev?: LinkRef }, o?: CallOptions): Promise<MdbEntry[]>
@@ -82,8 +80,14 @@ declare module './netlink.js' {
 /** Installs the methods above on Netlink's prototype; `engineOf` reads a connection's engine. */
 export function installTables(proto: Netlink, engineOf: (n: Netlink) => Engine): void {
   Object.assign(proto, {
-    maddrList(this: Netlink, filter?: { dev?: LinkRef; family?: 4 | 6 }, o?: CallOptions): Promise<MulticastAddress[]> {
-      return misc.maddrList(engineOf(this), filter, o)
+    maddrList(this: Netlink, filter?: MaddrFilter, o?: CallOptions): Promise<MulticastAddress[]> {
+      return maddr.maddrList(engineOf(this), filter, o)
+    },
+    maddrAdd(this: Netlink, dev: LinkRef, address: string, o?: CallOptions): Promise<void> {
+      return maddr.maddrChange(engineOf(this), true, dev, address, o)
+    },
+    maddrDel(this: Netlink, dev: LinkRef, address: string, o?: CallOptions): Promise<void> {
+      return maddr.maddrChange(engineOf(this), false, dev, address, o)
     },
     mdbList(this: Netlink, filter?: { dev?: LinkRef }, o?: CallOptions): Promise<MdbEntry[]> {
       return bridge.mdbList(engineOf(this), filter, o)

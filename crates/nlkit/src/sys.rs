@@ -372,6 +372,50 @@ pub fn tun_create(name: &str, tap: bool, multi_queue: bool, persist: bool, owner
     Ok(fd)
 }
 
+/// Joins (`add`) or leaves a link-layer multicast group on a device of the calling thread's
+/// namespace, as `ip maddr add|del LLADDR dev DEV` does (SIOCADDMULTI/SIOCDELMULTI on an
+/// AF_INET datagram socket): the address is the device's address length's bytes, at most the
+/// 14 of `sa_data`. The device is named, or given by index (SIOCGIFNAME first). Returns its name.
+pub fn link_multicast(name: Option<&str>, index: u32, addr: &[u8], add: bool) -> io::Result<String> {
+    let einval = || io::Error::from_raw_os_error(libc::EINVAL);
+    // SAFETY: socket(2) with constant arguments; the descriptor is owned immediately below.
+    let raw = cvt(unsafe { libc::socket(libc::AF_INET, libc::SOCK_DGRAM | libc::SOCK_CLOEXEC, 0) })?;
+    // SAFETY: `raw` is a fresh descriptor nobody else owns.
+    let fd = unsafe { OwnedFd::from_raw_fd(raw) };
+    // SAFETY: ifreq is plain old data; all-zero is a valid value (and NUL-terminates the name).
+    let mut ifr: libc::ifreq = unsafe { mem::zeroed() };
+    match name {
+        Some(n) => {
+            let bytes = n.as_bytes();
+            if bytes.is_empty() || bytes.len() >= libc::IFNAMSIZ || bytes.contains(&0) {
+                return Err(einval());
+            }
+            for (d, s) in ifr.ifr_name.iter_mut().zip(bytes) {
+                *d = *s as libc::c_char;
+            }
+        }
+        None => {
+            ifr.ifr_ifru.ifru_ifindex = i32::try_from(index).map_err(|_| einval())?;
+            // SAFETY: SIOCGIFNAME reads the index and writes the name of one struct ifreq.
+            cvt(unsafe { libc::ioctl(fd.as_raw_fd(), libc::SIOCGIFNAME, &mut ifr as *mut libc::ifreq) })?;
+        }
+    }
+    let dev: Vec<u8> = ifr.ifr_name.iter().take_while(|c| **c != 0).map(|c| *c as u8).collect();
+    // SAFETY: writing the union's sockaddr member of a zeroed ifreq.
+    let hw = unsafe { &mut ifr.ifr_ifru.ifru_hwaddr };
+    if addr.is_empty() || addr.len() > hw.sa_data.len() {
+        return Err(einval());
+    }
+    hw.sa_family = libc::AF_UNSPEC as libc::sa_family_t;
+    for (d, s) in hw.sa_data.iter_mut().zip(addr) {
+        *d = *s as libc::c_char;
+    }
+    let req = if add { libc::SIOCADDMULTI } else { libc::SIOCDELMULTI };
+    // SAFETY: SIOCADDMULTI/SIOCDELMULTI read one struct ifreq, which `ifr` is.
+    cvt(unsafe { libc::ioctl(fd.as_raw_fd(), req, &mut ifr as *mut libc::ifreq) })?;
+    Ok(String::from_utf8_lossy(&dev).into_owned())
+}
+
 /// Writes all of `buf` to `fd`, waiting (poll) while a non-blocking descriptor is full: for
 /// trace text on stderr, which Node may have made non-blocking. Gives up on any other error.
 pub fn write_all_fd(fd: RawFd, mut buf: &[u8]) -> io::Result<()> {

@@ -5,6 +5,7 @@ pub mod conntrack;
 pub mod diag;
 pub mod genl;
 pub mod layouts;
+pub mod link_maddr;
 pub mod monitor;
 pub mod netns;
 pub mod raw;

@@ -6,6 +6,7 @@
 //! a handful of scalars each, decoded by one table per module.
 
 pub mod addrlabel;
+pub mod link_maddr;
 pub mod maddr;
 pub mod netconf;
 pub mod nsid;
