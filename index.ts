@@ -48,6 +48,7 @@ export type {
   ConntrackFamily,
   ConntrackFilter,
   ConntrackKey,
+  ConntrackNatSpec,
   ConntrackNatTarget,
   ConntrackProtocol,
   ConntrackSpec,

@@ -31,6 +31,7 @@ export {
   nameTables,
   opFields,
   rawLayoutSample,
+  type ConntrackNatOp,
   type ConntrackOp,
   type ConntrackTupleOp,
   type GenlOp,
