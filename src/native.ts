@@ -19,6 +19,8 @@ export {
   conntrackListPayload,
   conntrackListed,
   NativeSockDiagConn,
+  sockDiagListed,
+  sockDiagListPayload,
   sockDiagNames,
   ethtoolNotification,
   wireguardSetBodies,

@@ -128,6 +128,8 @@ const REGISTRY = {
   // (no interfaces made, so no name prefix: 'sd' is neighbours').
   sockets: { netns: ['nlk-sd-'], v4: ['10.181.0.0/17'], v6: ['2001:db8:181::/49'] },
   'sockets-scale': { netns: ['nlk-sdx-'], v4: ['10.181.128.0/17'], v6: ['2001:db8:181:8000::/49'] },
+  // (netns 'nlk-cs-' is conntrack-stream's.)
+  'sockets-stream': { netns: ['nlk-ss-'], v4: ['10.190.0.0/16'], v6: ['2001:db8:190::/48'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
   'genl-wireguard': { prefix: 'wg', netns: ['nlk-wg-'], v4: ['10.185.0.0/16'], v6: ['2001:db8:185::/48'] },
   'genl-ynl': { prefix: 'gy', netns: ['nlk-gy-'], v4: ['10.184.0.0/16'], v6: ['2001:db8:184::/48'] },
