@@ -48,6 +48,7 @@ export type {
   ConntrackFamily,
   ConntrackFilter,
   ConntrackKey,
+  ConntrackNatSpec,
   ConntrackNatTarget,
   ConntrackProtocol,
   ConntrackSpec,
@@ -158,8 +159,9 @@ export type { NetdevDevice, NetdevListOptions, NetdevNapi, NetdevQueue } from '.
 export type { TaskRef, Taskstats } from './src/genl/taskstats.js'
 
 // Sockets (sock_diag)
-export { socketList, socketDestroy } from './src/default-diag.js'
+export { socketList, socketListStream, socketDestroy } from './src/default-diag.js'
 export type { SocketFilter } from './src/diag/sockets.js'
+export type { SocketStream } from './src/diag/stream.js'
 export type {
   InetSocket,
   InetSocketFilter,

@@ -56,6 +56,7 @@ export function conntrackGet(key: t.ConntrackKey, o?: CallOptions): Promise<t.Co
 /**
  * Creates an entry (`conntrack -I`): both tuples (the reply defaults to the original reversed)
  * and a timeout; `EEXIST` when it exists, unless `exclusive: false` (then it is updated).
+ * With `nat` (`--src-nat`/`--dst-nat`) the kernel translates the reply to the NAT's address and port.
  *
  * @example
  * ```ts
@@ -71,7 +72,7 @@ export function conntrackCreate(spec: t.ConntrackSpec, o?: CallOptions): Promise
 
 /**
  * Changes an entry (`conntrack -U`): timeout, status bits, state, mark (under a mask), labels;
- * `ENOENT` when there is none.
+ * `ENOENT` when there is none. Its NAT stays as made (the kernel cannot change it).
  *
  * @category Conntrack
  */

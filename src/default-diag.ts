@@ -7,6 +7,7 @@
 
 import { conn } from './default.js'
 import type { SocketFilter } from './diag/sockets.js'
+import type { SocketStream } from './diag/stream.js'
 import type {
   InetSocket,
   InetSocketFilter,
@@ -16,6 +17,7 @@ import type {
   UnixSocket,
   UnixSocketFilter,
 } from './diag/types.js'
+import type { RawEventsOptions } from './raw-events.js'
 import type { CallOptions } from './types.js'
 
 /**
@@ -44,6 +46,34 @@ export function socketList(filter: OtherSocketFilter & { family: 'netlink' }, o?
 export function socketList(filter: OtherSocketFilter & { family: 'packet' }, o?: CallOptions): Promise<PacketSocket[]>
 export function socketList(filter?: SocketFilter, o?: CallOptions): Promise<unknown[]> {
   return conn().socketList(filter as InetSocketFilter, o)
+}
+
+/**
+ * The listing of {@link socketList} (the same filter) in batches as the kernel's dump
+ * replies arrive, read at the consumer's pace on a socket of its own: memory stays flat
+ * however many sockets there are. `break`, `close()` or an aborted `signal` stops it
+ * (options: `bufferSize`, `signal`, `netns`, `trace`).
+ *
+ * @example
+ * ```ts
+ * let n = 0
+ * for await (const batch of await socketListStream({ states: 'established' })) n += batch.length
+ * ```
+ *
+ * @category Sockets
+ */
+export function socketListStream(filter?: InetSocketFilter, o?: RawEventsOptions): Promise<SocketStream<InetSocket>>
+export function socketListStream(filter: UnixSocketFilter, o?: RawEventsOptions): Promise<SocketStream<UnixSocket>>
+export function socketListStream(
+  filter: OtherSocketFilter & { family: 'netlink' },
+  o?: RawEventsOptions,
+): Promise<SocketStream<NetlinkSocket>>
+export function socketListStream(
+  filter: OtherSocketFilter & { family: 'packet' },
+  o?: RawEventsOptions,
+): Promise<SocketStream<PacketSocket>>
+export function socketListStream(filter?: SocketFilter, o?: RawEventsOptions): Promise<SocketStream<unknown>> {
+  return conn().socketListStream(filter as InetSocketFilter, o)
 }
 
 /**

@@ -36,11 +36,12 @@ declare module './netlink.js' {
     /**
      * Creates an entry (`conntrack -I`): both tuples (the reply defaults to the original reversed)
      * and a timeout; `EEXIST` when it exists, unless `exclusive: false` (then it is updated).
+     * With `nat` (`--src-nat`/`--dst-nat`) the kernel translates the reply to the NAT's address and port.
      */
     conntrackCreate(spec: t.ConntrackSpec, o?: CallOptions): Promise<void>
     /**
      * Changes an entry (`conntrack -U`): timeout, status bits, state, mark (under a mask), labels;
-     * `ENOENT` when there is none.
+     * `ENOENT` when there is none. Its NAT stays as made (the kernel cannot change it).
      */
     conntrackUpdate(update: t.ConntrackUpdate, o?: CallOptions): Promise<void>
     /**

@@ -9,6 +9,7 @@
 
 import type { SockDiagConn } from './diag/conn.js'
 import * as sockets from './diag/sockets.js'
+import { type SocketStream, socketListStream } from './diag/stream.js'
 import type {
   InetSocket,
   InetSocketFilter,
@@ -19,6 +20,7 @@ import type {
   UnixSocketFilter,
 } from './diag/types.js'
 import type { Netlink } from './netlink.js'
+import type { RawEventsOptions } from './raw-events.js'
 import type { CallOptions } from './types.js'
 
 declare module './netlink.js' {
@@ -69,6 +71,35 @@ declare module './netlink.js' {
     socketList(filter: OtherSocketFilter & { family: 'packet' }, o?: CallOptions): Promise<PacketSocket[]>
 
     /**
+     * The listing of {@link socketList} (the same filter) in batches as the kernel's dump
+     * replies arrive, read at the consumer's pace on a socket of its own: memory stays flat
+     * however many sockets there are. `break`, `close()` or an aborted `signal` stops it
+     * (options: `bufferSize`, `signal`, `netns`, `trace`).
+     */
+    socketListStream(filter?: InetSocketFilter, o?: RawEventsOptions): Promise<SocketStream<InetSocket>>
+    /**
+     * The listing of {@link socketList} (the same filter) in batches as the kernel's dump
+     * replies arrive, read at the consumer's pace on a socket of its own: memory stays flat
+     * however many sockets there are. `break`, `close()` or an aborted `signal` stops it
+     * (options: `bufferSize`, `signal`, `netns`, `trace`).
+     */
+    socketListStream(filter: UnixSocketFilter, o?: RawEventsOptions): Promise<SocketStream<UnixSocket>>
+    /**
+     * The listing of {@link socketList} (the same filter) in batches as the kernel's dump
+     * replies arrive, read at the consumer's pace on a socket of its own: memory stays flat
+     * however many sockets there are. `break`, `close()` or an aborted `signal` stops it
+     * (options: `bufferSize`, `signal`, `netns`, `trace`).
+     */
+    socketListStream(filter: OtherSocketFilter & { family: 'netlink' }, o?: RawEventsOptions): Promise<SocketStream<NetlinkSocket>>
+    /**
+     * The listing of {@link socketList} (the same filter) in batches as the kernel's dump
+     * replies arrive, read at the consumer's pace on a socket of its own: memory stays flat
+     * however many sockets there are. `break`, `close()` or an aborted `signal` stops it
+     * (options: `bufferSize`, `signal`, `netns`, `trace`).
+     */
+    socketListStream(filter: OtherSocketFilter & { family: 'packet' }, o?: RawEventsOptions): Promise<SocketStream<PacketSocket>>
+
+    /**
      * Destroys sockets, like `ss -K`: those a filter matches (listed first, then one SOCK_DESTROY
      * each), or one socket as {@link socketList} gave it. The process owning a socket sees it
      * closed with ECONNABORTED. Resolves the sockets destroyed (one gone meanwhile is left out);
@@ -83,6 +114,9 @@ export function installDiag(proto: Netlink, diagOf: (n: Netlink) => SockDiagConn
   Object.assign(proto, {
     socketList(this: Netlink, filter?: sockets.SocketFilter, o?: CallOptions): Promise<unknown[]> {
       return sockets.socketList(diagOf(this), filter as InetSocketFilter, o)
+    },
+    socketListStream(this: Netlink, filter?: sockets.SocketFilter, o?: RawEventsOptions): Promise<SocketStream<unknown>> {
+      return socketListStream(diagOf(this), filter, o)
     },
     socketDestroy(this: Netlink, target: InetSocketFilter | InetSocket, o?: CallOptions): Promise<InetSocket[]> {
       return sockets.socketDestroy(diagOf(this), target, o)

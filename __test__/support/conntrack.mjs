@@ -25,6 +25,15 @@ const NFT = systemCommand('nft')
 const run = (ns, cmd, args, input) =>
   execFileSync('ip', ['netns', 'exec', ns, cmd, ...args.map(String)], { encoding: 'utf8', input, stdio: ['pipe', 'pipe', 'pipe'] })
 
+/** An nftables ruleset (the text `nft -f -` reads) loaded in `ns`. */
+export const nft = (ns, rules) => run(ns, NFT, ['-f', '-'], rules)
+
+/** `sysctl -qw KEY=VALUE...` in `ns`. */
+export const sysctl = (ns, ...settings) => run(ns, 'sysctl', ['-qw', ...settings])
+
+/** `python3 -c CODE` in `ns`; its stdout. */
+export const python = (ns, code) => run(ns, 'python3', ['-c', code])
+
 /** `conntrack ARGS...` in `ns`; its stdout. */
 export const conntrack = (ns, ...args) => run(ns, 'conntrack', args)
 

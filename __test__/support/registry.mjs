@@ -128,11 +128,14 @@ const REGISTRY = {
   // (no interfaces made, so no name prefix: 'sd' is neighbours').
   sockets: { netns: ['nlk-sd-'], v4: ['10.181.0.0/17'], v6: ['2001:db8:181::/49'] },
   'sockets-scale': { netns: ['nlk-sdx-'], v4: ['10.181.128.0/17'], v6: ['2001:db8:181:8000::/49'] },
+  // (netns 'nlk-cs-' is conntrack-stream's.)
+  'sockets-stream': { netns: ['nlk-ss-'], v4: ['10.190.0.0/16'], v6: ['2001:db8:190::/48'] },
   'genl-ethtool': { prefix: 'et', netns: ['nlk-et-'] },
   'genl-wireguard': { prefix: 'wg', netns: ['nlk-wg-'], v4: ['10.185.0.0/16'], v6: ['2001:db8:185::/48'] },
   'genl-ynl': { prefix: 'gy', netns: ['nlk-gy-'], v4: ['10.184.0.0/16'], v6: ['2001:db8:184::/48'] },
   'genl-families': { prefix: 'gm', netns: ['nlk-gm-'], v4: ['10.183.0.0/16'], v6: ['2001:db8:183::/48'] },
   conntrack: { prefix: 'ct', netns: ['nlk-ct-'], v4: ['10.180.0.0/16'], v6: ['2001:db8:180::/48'] },
+  'conntrack-nat': { prefix: 'cn', netns: ['nlk-cn-'], v4: ['10.189.0.0/16'], v6: ['2001:db8:189::/48'] },
   'conntrack-events': { netns: ['nlk-cv-'], v4: ['10.186.0.0/16'], v6: ['2001:db8:186::/48'] },
   'conntrack-stream': { netns: ['nlk-cs-'], v4: ['10.187.0.0/16'] },
   // 255.255.255.255: the expectation masks (no address of a link).

@@ -5,6 +5,11 @@ import * as nl from 'nlkit'
 import { NetlinkError } from 'nlkit'
 
 export async function misuse(): Promise<void> {
+  const ct = { protocol: 'tcp', orig: { src: 'a', dst: 'b', sport: 1, dport: 2 }, timeout: 1 } as const
+  // @ts-expect-error: a NAT target's port is a number
+  await nl.conntrackCreate({ ...ct, nat: { src: { address: 'c', port: '80' } } })
+  // @ts-expect-error: a NAT without an address
+  await nl.conntrackCreate({ ...ct, nat: { dst: { port: 80 } } })
   // @ts-expect-error: misspelt route type
   await nl.routeAdd({ dst: '10.0.0.0/8', type: 'blackhold' })
   // @ts-expect-error: misspelt route scope

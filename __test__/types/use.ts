@@ -69,6 +69,11 @@ export async function moduleLevel(): Promise<void> {
   expectType<void>()(await nl.routeAppend({ dst: '10.4.0.0/16', nexthops: [{ gateway: '10.0.0.1', weight: 2 }] }))
   expectType<Route[]>()(await nl.routeList({ table: 'all', family: 6 }))
   expectType<RouteStream>()(await nl.routeListStream())
+  expectType<nl.SocketStream<nl.InetSocket>>()(await nl.socketListStream({ states: 'established', dport: 443 }))
+  expectType<nl.SocketStream<nl.UnixSocket>>()(await nl.socketListStream({ family: 'unix' }, { signal: AbortSignal.timeout(1000) }))
+  const ct = { protocol: 'udp', orig: { src: '10.0.0.1', dst: '10.0.0.2', sport: 5000, dport: 53 }, timeout: 60 } as const
+  expectType<void>()(await nl.conntrackCreate({ ...ct, nat: { dst: { address: '10.0.0.3', port: 5353, portMax: 5360 } } }))
+  for (const e of await nl.conntrackList()) await nl.conntrackCreate({ ...e, timeout: 60 })
   expectType<Route>()(await nl.routeGet('1.1.1.1', { from: '10.0.0.1' }))
   expectType<void>()(await nl.routeAddDefault('10.0.0.254'))
   expectType<void>()(await nl.routeDelDefault({ family: 4 }))

@@ -10,13 +10,14 @@ import type { ConntrackTupleOp } from '../native.js'
 import { bits, checkInt, checkIp, checkKeys, checkText, describe, MAX_U32, named } from '../validate.js'
 import type { ConntrackCall } from './conn.js'
 import { FAMILIES, ICMP, PORTED, PROTOCOLS, STATES, STATUS } from './names.js'
+import { checkNatReply, type NatOps, natOps } from './nat.js'
 import type { ConntrackFilter, ConntrackKey, ConntrackSpec, ConntrackUpdate } from './types.js'
 
 const TUPLE_KEYS: ReadonlySet<string> = new Set(['src', 'dst', 'sport', 'dport', 'type', 'code', 'id'])
 const FILTER_KEYS: ReadonlySet<string> = new Set(['family', 'protocol', 'orig', 'reply', 'mark', 'markMask', 'zone', 'status'])
 const KEY_KEYS = ['family', 'protocol', 'orig', 'zone', 'id']
 /** What a listed entry carries besides a spec's fields: accepted so one can be given back, not sent. */
-const LISTED = ['protonum', 'use', 'counters', 'timestamp', 'secctx', 'master', 'nat']
+const LISTED = ['protonum', 'use', 'counters', 'timestamp', 'secctx', 'master']
 const SPEC_KEYS: ReadonlySet<string> = new Set([
   ...KEY_KEYS,
   'reply',
@@ -27,6 +28,7 @@ const SPEC_KEYS: ReadonlySet<string> = new Set([
   'labels',
   'helper',
   'exclusive',
+  'nat',
   ...LISTED,
 ])
 const UPDATE_KEYS: ReadonlySet<string> = new Set([
@@ -39,6 +41,7 @@ const UPDATE_KEYS: ReadonlySet<string> = new Set([
   'labels',
   'reply',
   'helper',
+  'nat',
   ...LISTED,
 ])
 
@@ -180,10 +183,18 @@ export function specCall(v: unknown, name = 'spec'): ConntrackCall {
   }
   if (s.exclusive !== undefined && typeof s.exclusive !== 'boolean') throw new TypeError(`${name}.exclusive must be a boolean`)
   out.exclusive = s.exclusive
+  if (s.nat !== undefined) {
+    Object.assign(out, natOps(s.nat, `${name}.nat`, fam, out.protocol))
+    // The kernel translates the original reversed, as conntrack -I sends it (given the
+    // translated reply itself, it would see nothing to translate and set no NAT).
+    if (out.reply !== undefined) checkNatReply(out.reply, out.orig as ConntrackTupleOp, out, `${name}.reply`)
+    out.reply = undefined
+  }
   return out
 }
 
-export function updateCall(v: unknown, name = 'update'): ConntrackCall {
+/** An update, and its `nat` (a listed entry's, checked but never sent: see entries.ts). */
+export function updateCall(v: unknown, name = 'update'): ConntrackCall & { nat?: NatOps } {
   const u = object(v, name) as unknown as ConntrackUpdate & Record<string, unknown>
   checkKeys(u, UPDATE_KEYS, name)
   const out = keyCall(u, name, 'update')
@@ -194,5 +205,6 @@ export function updateCall(v: unknown, name = 'update'): ConntrackCall {
   out.markMask = u32(u.markMask, `${name}.markMask`)
   if (out.markMask !== undefined && out.mark === undefined) throw new TypeError(`${name}.markMask needs ${name}.mark`)
   out.labels = labels(u.labels, `${name}.labels`)
-  return out
+  const fam = new Family(out.family === 2 ? 'ipv4' : 'ipv6', `${name}.family`)
+  return u.nat === undefined ? out : { ...out, nat: natOps(u.nat, `${name}.nat`, fam, out.protocol) }
 }

@@ -7,9 +7,11 @@
 
 import { NetlinkError } from '../errors.js'
 import type { CallOptions } from '../types.js'
+import { describe } from '../validate.js'
 import { filterCall, key, specCall, updateCall } from './args.js'
 import type { ConntrackConn } from './conn.js'
 import { entryFromWire, type WireEntry } from './decode.js'
+import { sameNat } from './nat.js'
 import type { ConntrackCpuStats, ConntrackEntry, ConntrackFilter, ConntrackKey, ConntrackSpec, ConntrackUpdate } from './types.js'
 
 /** Turns a check's throw into a rejection (the functions return promises). */
@@ -43,12 +45,16 @@ export async function conntrackCreate(c: ConntrackConn, spec: ConntrackSpec, o?:
 }
 
 export async function conntrackUpdate(c: ConntrackConn, u: ConntrackUpdate, o?: CallOptions): Promise<void> {
-  const call = await checked(() => updateCall(u))
-  if (call.status !== undefined) {
+  const { nat, ...call } = await checked(() => updateCall(u))
+  if (call.status !== undefined || nat !== undefined) {
+    const [w] = await c.call<WireEntry>('conntrackUpdate', subject(call), { ...call, op: 'get' }, o)
     // The kernel refuses a status that clears bits it keeps (CONFIRMED, SEEN_REPLY, ...): the
     // bits given are added to the entry's.
-    const [w] = await c.call<WireEntry>('conntrackUpdate', subject(call), { ...call, op: 'get' }, o)
-    call.status = (call.status | (w?.status ?? 0)) >>> 0
+    if (call.status !== undefined) call.status = (call.status | (w?.status ?? 0)) >>> 0
+    // NAT is the kernel's to set when it makes an entry only (EOPNOTSUPP after): a listed
+    // entry's is not sent, another one is refused.
+    if (nat !== undefined && !sameNat(nat, w && entryFromWire(w).nat))
+      throw new RangeError(`update.nat ${describe(u.nat)} is not the entry's NAT, and the kernel cannot change it`)
   }
   await c.call('conntrackUpdate', subject(call), call, o)
 }

@@ -97,6 +97,19 @@ export interface ConntrackNatTarget {
 }
 
 /**
+ * One direction's NAT of a new entry (`conntrack -I --src-nat / --dst-nat ADDR[:PORT]`): the
+ * address (and port) to translate to, or a range the kernel picks one from. A listed entry's
+ * {@link ConntrackEntry.nat} has this shape.
+ * @category Conntrack
+ */
+export interface ConntrackNatSpec extends ConntrackNatTarget {
+  /** The range's last address (of the entry's family; default: `address` alone). */
+  addressMax?: string
+  /** The range's last port (needs `port`; default: `port` alone). */
+  portMax?: number
+}
+
+/**
  * A connection tracking entry.
  * @category Conntrack
  */
@@ -230,6 +243,21 @@ export interface ConntrackSpec extends ConntrackKey {
   helper?: string
   /** Fail with `EEXIST` when the entry exists (true, as `conntrack -I`); false updates it. */
   exclusive?: boolean
+  /**
+   * NAT (`--src-nat`, `--dst-nat`): `src` translates the source, `dst` the destination. The
+   * kernel turns the reply into the translated one and sets the status bit `SRC_NAT` /
+   * `DST_NAT`, as a listing then shows; a `reply` given too must be that translated reply (a
+   * listed entry's). Ports only for protocols with ports. The kernel takes NAT only when it
+   * makes an entry: `exclusive: false` on an existing one is `EOPNOTSUPP`. Packets of the
+   * connection are translated only in a namespace with NAT hooks (a `nat` chain of the family)
+   * where conntrack runs (a rule that uses it).
+   */
+  nat?: {
+    /** Source NAT. */
+    src?: ConntrackNatSpec
+    /** Destination NAT. */
+    dst?: ConntrackNatSpec
+  }
 }
 
 /**
@@ -250,6 +278,11 @@ export interface ConntrackUpdate extends ConntrackKey {
   markMask?: number
   /** Label bits to set (replacing the entry's). */
   labels?: number[]
+  /**
+   * The entry's NAT, as listed: not sent (the kernel sets NAT only when it makes an entry); one
+   * that differs from the entry's is a RangeError.
+   */
+  nat?: ConntrackEntry['nat']
 }
 
 /**

@@ -137,6 +137,24 @@ function checkFilter(f: unknown): asserts f is object | undefined {
     throw new TypeError(`filter must be an object, got ${describe(f)}`)
 }
 
+/**
+ * The dumps a listing makes (checked first: TypeError/RangeError naming the field): one per
+ * family for internet sockets, one for the others.
+ */
+export function listPlan(f: SocketFilter | undefined): { subject: string; records: Record_[] } {
+  checkFilter(f)
+  if (f?.family === 'netlink' || f?.family === 'packet') {
+    checkKeys(f, OTHER_KEYS, 'filter')
+    return { subject: f.family, records: [{ op: f.family, ext: ext(f.ext, new Set(['meminfo'])) }] }
+  }
+  if (f?.family === 'unix') {
+    checkKeys(f, UNIX_KEYS, 'filter')
+    return { subject: 'unix', records: [{ op: 'unix', states: states(f.states), ext: ext(f.ext, new Set(['meminfo'])) }] }
+  }
+  const plan = inetPlan((f ?? {}) as InetSocketFilter)
+  return { subject: subject(f), records: plan.families.map((family) => ({ ...plan.record, family })) }
+}
+
 export function socketList(c: SockDiagConn, f?: InetSocketFilter, o?: CallOptions): Promise<InetSocket[]>
 export function socketList(c: SockDiagConn, f: UnixSocketFilter, o?: CallOptions): Promise<UnixSocket[]>
 export function socketList(c: SockDiagConn, f: OtherSocketFilter & { family: 'netlink' }, o?: CallOptions): Promise<NetlinkSocket[]>
@@ -146,22 +164,9 @@ export async function socketList(
   f?: SocketFilter,
   o?: CallOptions,
 ): Promise<InetSocket[] | UnixSocket[] | NetlinkSocket[] | PacketSocket[]> {
-  checkFilter(f)
-  if (f?.family === 'netlink' || f?.family === 'packet') {
-    checkKeys(f, OTHER_KEYS, 'filter')
-    const record: Record_ = { op: f.family, ext: ext(f.ext, new Set(['meminfo'])) }
-    return c.call<NetlinkSocket | PacketSocket>('socketList', f.family, record, o) as Promise<NetlinkSocket[] | PacketSocket[]>
-  }
-  if (f?.family === 'unix') {
-    checkKeys(f, UNIX_KEYS, 'filter')
-    const record: Record_ = { op: 'unix', states: states(f.states), ext: ext(f.ext, new Set(['meminfo'])) }
-    return c.call<UnixSocket>('socketList', 'unix', record, o)
-  }
-  const plan = inetPlan((f ?? {}) as InetSocketFilter)
-  const parts = await Promise.all(
-    plan.families.map((family) => c.call<InetSocket>('socketList', subject(f), { ...plan.record, family }, o)),
-  )
-  return parts.flat()
+  const plan = listPlan(f)
+  const parts = await Promise.all(plan.records.map((r) => c.call<InetSocket | UnixSocket>('socketList', plan.subject, r, o)))
+  return parts.flat() as InetSocket[] | UnixSocket[] | NetlinkSocket[] | PacketSocket[]
 }
 
 /** A socket as a listing gave it: its identity, checked. */

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 
 use napi_derive::napi;
-use nlkit::nfnl::conntrack::{self as ct, entry, Change, Filter, Key, Request, Tuple};
+use nlkit::nfnl::conntrack::{self as ct, entry, Change, Filter, Key, Nat, Request, Tuple};
 use nlkit::Error;
 
 /// One direction of an entry, or of a filter (only the fields given are compared).
@@ -20,12 +20,22 @@ pub struct ConntrackTupleOp {
     pub icmp_id: Option<u32>,
 }
 
+/// One direction's NAT of a create: an address (or a range to `addressMax`), and a port (or
+/// a range to `portMax`) for protocols with ports.
+#[napi(object)]
+pub struct ConntrackNatOp {
+    pub address: String,
+    pub address_max: Option<String>,
+    pub port: Option<u32>,
+    pub port_max: Option<u32>,
+}
+
 /// One conntrack operation. `op` says which fields it reads:
 /// - `list`, `flush`: the filter: `family`, `protocol`, `orig`, `reply`, `mark` + `markMask`,
 ///   `zone`, `status` + `statusMask` (`flush` refuses tuple fields)
 /// - `get`, `delete`: the key: `family`, `protocol`, `orig`, `zone`, `id` (delete only)
-/// - `create` (`reply`, `exclusive`), `update`: the key and `ctTimeout`, `status`, `mark`,
-///   `markMask`, `labels`, `labelsMask`, `state`, `helper`
+/// - `create` (`reply`, `exclusive`, `natSrc`, `natDst`), `update`: the key and `ctTimeout`,
+///   `status`, `mark`, `markMask`, `labels`, `labelsMask`, `state`, `helper`
 /// - `count`, `stats`: nothing
 /// - `expectList` (`family`), `expectFlush` (`helper`); `expectDelete`: `family`, `protocol`,
 ///   `orig` (the expected tuple), `zone`; `expectCreate`: those and `mask`, `master`,
@@ -54,6 +64,8 @@ pub struct ConntrackOp {
     pub state: Option<u32>,
     pub helper: Option<String>,
     pub exclusive: Option<bool>,
+    pub nat_src: Option<ConntrackNatOp>,
+    pub nat_dst: Option<ConntrackNatOp>,
     pub mask: Option<ConntrackTupleOp>,
     pub master: Option<ConntrackTupleOp>,
     pub master_protocol: Option<u32>,
@@ -116,8 +128,20 @@ pub fn filter(op: &ConntrackOp) -> Result<Filter, Error> {
     })
 }
 
+fn nat(n: &Option<ConntrackNatOp>, family: u8, what: &str) -> Result<Option<Nat>, Error> {
+    let Some(n) = n else { return Ok(None) };
+    let min = addr(&Some(n.address.clone()), what)?.ok_or_else(|| Error::invalid(format!("{what} needs an address")))?;
+    let lo = small::<u16>(n.port, what)?;
+    let hi = small::<u16>(n.port_max, what)?;
+    if hi.is_some() && lo.is_none() {
+        return Err(Error::invalid(format!("{what}: a last port needs a first")));
+    }
+    Ok(Some(Nat::new(family, min, addr(&n.address_max, what)?, lo.map(|lo| (lo, hi.unwrap_or(lo))))?))
+}
+
 fn change(op: &ConntrackOp) -> Result<Change, Error> {
     let labels = |l: &Option<Vec<u32>>| l.as_deref().map(entry::labels_bitmap).transpose();
+    let family = family(op)?;
     Ok(Change {
         timeout: op.ct_timeout,
         status: op.status,
@@ -126,6 +150,9 @@ fn change(op: &ConntrackOp) -> Result<Change, Error> {
         labels: labels(&op.labels)?,
         labels_mask: labels(&op.labels_mask)?,
         state: small(op.state, "state")?,
+        tcp_flags: None,
+        snat: nat(&op.nat_src, family, "natSrc")?,
+        dnat: nat(&op.nat_dst, family, "natDst")?,
         helper: op.helper.clone(),
     })
 }

@@ -66,15 +66,20 @@ impl Protocol for SockDiag {
         if msg.header.ty != SOCK_DIAG_BY_FAMILY {
             return Ok(None);
         }
-        let tree: Option<Settings> = match *decode {
-            Decode::Skip => None,
-            Decode::Inet { protocol, cgroup } => Some(inet::decode(msg.payload, protocol, cgroup)?),
-            Decode::Unix => Some(unix::decode(msg.payload)?),
-            Decode::Netlink => Some(netlink::decode(msg.payload)?),
-            Decode::Packet => Some(packet::decode(msg.payload)?),
-        };
-        Ok(tree.map(Object::Tree))
+        Ok(decode_listed(msg.payload, decode)?.map(Object::Tree))
     }
+}
+
+/// One SOCK_DIAG_BY_FAMILY message of a dump (its payload), read here or elsewhere (a stream),
+/// as the tree of its socket.
+pub fn decode_listed(payload: &[u8], decode: &Decode) -> Result<Option<Settings>, WireError> {
+    Ok(match *decode {
+        Decode::Skip => None,
+        Decode::Inet { protocol, cgroup } => Some(inet::decode(payload, protocol, cgroup)?),
+        Decode::Unix => Some(unix::decode(payload)?),
+        Decode::Netlink => Some(netlink::decode(payload)?),
+        Decode::Packet => Some(packet::decode(payload)?),
+    })
 }
 
 #[cfg(test)]

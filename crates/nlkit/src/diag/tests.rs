@@ -88,6 +88,17 @@ fn decodes_a_captured_tcp_socket() {
 }
 
 #[test]
+fn a_stream_decodes_payloads_as_a_listing_decodes_messages() {
+    let bytes = captured_reply();
+    let m = wire::messages(&bytes).next().unwrap().unwrap();
+    let d = Decode::Inet { protocol: 6, cgroup: false };
+    let Some(Object::Tree(listed)) = SockDiag.decode(&m, &d).unwrap() else { panic!() };
+    assert_eq!(decode_listed(m.payload, &d).unwrap(), Some(listed));
+    assert!(decode_listed(&m.payload[..40], &d).is_err());
+    assert_eq!(decode_listed(m.payload, &Decode::Skip).unwrap(), None);
+}
+
+#[test]
 fn cut_replies_fail_or_decode_without_panics() {
     let bytes = captured_reply();
     let payload = &bytes[wire::NLMSG_HDRLEN..];

@@ -20,6 +20,8 @@ pub const CTA_COUNTERS_ORIG: u16 = 9;
 pub const CTA_COUNTERS_REPLY: u16 = 10;
 pub const CTA_USE: u16 = 11;
 pub const CTA_ID: u16 = 12;
+pub const CTA_NAT_SRC: u16 = 6;
+pub const CTA_NAT_DST: u16 = 13;
 pub const CTA_TUPLE_MASTER: u16 = 14;
 pub const CTA_ZONE: u16 = 18;
 pub const CTA_SECCTX: u16 = 19;
@@ -58,6 +60,19 @@ pub const CTA_PROTOINFO_TCP_WSCALE_ORIGINAL: u16 = 2;
 pub const CTA_PROTOINFO_TCP_WSCALE_REPLY: u16 = 3;
 pub const CTA_PROTOINFO_TCP_FLAGS_ORIGINAL: u16 = 4;
 pub const CTA_PROTOINFO_TCP_FLAGS_REPLY: u16 = 5;
+
+/// struct nf_ct_tcp_flags { flags, mask }: conntrack -I sets these two in both directions.
+pub const IP_CT_TCP_FLAG_SACK_PERM: u8 = 0x02;
+pub const IP_CT_TCP_FLAG_BE_LIBERAL: u8 = 0x08;
+
+/// Inside CTA_NAT_SRC / CTA_NAT_DST, and CTA_NAT_PROTO's.
+pub const CTA_NAT_V4_MINIP: u16 = 1;
+pub const CTA_NAT_V4_MAXIP: u16 = 2;
+pub const CTA_NAT_PROTO: u16 = 3;
+pub const CTA_NAT_V6_MINIP: u16 = 4;
+pub const CTA_NAT_V6_MAXIP: u16 = 5;
+pub const CTA_PROTONAT_PORT_MIN: u16 = 1;
+pub const CTA_PROTONAT_PORT_MAX: u16 = 2;
 
 pub const CTA_COUNTERS_PACKETS: u16 = 1;
 pub const CTA_COUNTERS_BYTES: u16 = 2;

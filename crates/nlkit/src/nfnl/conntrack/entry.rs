@@ -4,6 +4,7 @@
 //! arguments against.
 
 use super::attrs::*;
+use super::nat::Nat;
 use super::tuple::Tuple;
 use crate::rtnl::settings::{Settings, Value};
 use crate::wire::{self, MsgBuilder, WireError};
@@ -186,6 +187,11 @@ pub struct Change {
     pub labels: Option<Vec<u8>>,
     pub labels_mask: Option<Vec<u8>>,
     pub state: Option<u8>,
+    /// With `state` (TCP): struct nf_ct_tcp_flags bits set in both directions.
+    pub tcp_flags: Option<u8>,
+    /// Source / destination NAT: a new entry's only (see [`Nat`]).
+    pub snat: Option<Nat>,
+    pub dnat: Option<Nat>,
     pub helper: Option<String>,
 }
 
@@ -232,8 +238,17 @@ impl Change {
             };
             let n = b.nest_start(inner);
             b.attr_u8(CTA_PROTOINFO_STATE, state);
+            if let (CTA_PROTOINFO_TCP, Some(f)) = (inner, self.tcp_flags) {
+                b.attr(CTA_PROTOINFO_TCP_FLAGS_ORIGINAL, &[f, f]).attr(CTA_PROTOINFO_TCP_FLAGS_REPLY, &[f, f]);
+            }
             b.nest_end(n);
             b.nest_end(p);
+        }
+        // After the protocol info, source before destination: libnetfilter_conntrack's order.
+        for (nat, ty) in [(&self.snat, CTA_NAT_SRC), (&self.dnat, CTA_NAT_DST)] {
+            if let Some(n) = nat {
+                n.encode(b, ty);
+            }
         }
         if let Some(h) = &self.helper {
             let n = b.nest_start(CTA_HELP);

@@ -4,6 +4,7 @@
 //!
 //! - [`tuple`]: a direction's addresses, protocol, ports / ICMP fields
 //! - [`entry`]: an entry decoded, and what a create or an update sends
+//! - [`nat`]: the NAT a create sends
 //! - [`filter`]: what a listing selects, in the kernel and again here
 //! - [`stats`]: the count and the per-CPU counters
 //! - [`expect`]: the expectations, a subsystem of their own on the same socket
@@ -13,12 +14,14 @@ pub mod attrs;
 pub mod entry;
 pub mod expect;
 pub mod filter;
+pub mod nat;
 pub mod stats;
 pub mod tuple;
 
 use attrs::*;
 pub use entry::{Change, Entry};
 pub use filter::Filter;
+pub use nat::Nat;
 pub use tuple::Tuple;
 
 use super::{builder, msg_type, split, NETLINK_NETFILTER, NFNETLINK_V0};
@@ -138,7 +141,9 @@ pub fn get(k: &Key) -> Request {
 }
 
 /// Creates an entry. `exclusive` (as `conntrack -I`): EEXIST when it exists; otherwise the
-/// existing entry is updated. The kernel needs both tuples and a timeout.
+/// existing entry is updated (EOPNOTSUPP with NAT). The kernel needs both tuples and a timeout;
+/// with NAT, `reply` is the untranslated one (the original reversed, as conntrack sends it)
+/// and the kernel translates it.
 pub fn create(k: &Key, reply: &Tuple, c: &Change, exclusive: bool) -> Request {
     let flags = NLM_F_ACK | NLM_F_CREATE | if exclusive { NLM_F_EXCL } else { 0 };
     let mut b = builder(ct(IPCTNL_MSG_CT_NEW), flags, k.family, NFNETLINK_V0, 0);
@@ -146,7 +151,11 @@ pub fn create(k: &Key, reply: &Tuple, c: &Change, exclusive: bool) -> Request {
     Tuple { proto: Some(k.proto), ..reply.clone() }.encode(&mut b, CTA_TUPLE_REPLY);
     // The kernel marks a new entry CONFIRMED before it applies CTA_STATUS, and refuses a status
     // that would clear it (EBUSY).
-    let c = Change { status: c.status.map(|s| s | IPS_CONFIRMED), ..c.clone() };
+    let mut c = Change { status: c.status.map(|s| s | IPS_CONFIRMED), ..c.clone() };
+    // As conntrack -I: an entry made by hand is not held to TCP window tracking.
+    if k.proto == IPPROTO_TCP && c.state.is_some() {
+        c.tcp_flags = Some(IP_CT_TCP_FLAG_BE_LIBERAL | IP_CT_TCP_FLAG_SACK_PERM);
+    }
     c.encode(&mut b, k.proto);
     Request::ack(b.finish())
 }

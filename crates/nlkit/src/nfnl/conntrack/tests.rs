@@ -183,3 +183,89 @@ fn expectations_encode_three_tuples_and_decode_them() {
     // Entries are not expectations, nor the other way round.
     assert_eq!(decode(&bytes, &Decode::default()), None);
 }
+
+fn hex(s: &str) -> Vec<u8> {
+    (0..s.len()).step_by(2).map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap()).collect()
+}
+
+/// Zeroes the padding after each attribute, nested ones (NLA_F_NESTED) included: conntrack
+/// leaves it uninitialised.
+fn zero_pads(b: &mut [u8]) {
+    let mut at = 0;
+    while at + 4 <= b.len() {
+        let len = u16::from_ne_bytes([b[at], b[at + 1]]) as usize;
+        let ty = u16::from_ne_bytes([b[at + 2], b[at + 3]]);
+        let end = (at + len).min(b.len());
+        if ty & wire::NLA_F_NESTED != 0 {
+            zero_pads(&mut b[at + 4..end]);
+        }
+        let padded = (at + len.div_ceil(4) * 4).min(b.len());
+        b[end..padded].fill(0);
+        at = padded.max(at + 4);
+    }
+}
+
+/// A message as compared: seq and pid zeroed, padding zeroed.
+fn normalized(mut m: Vec<u8>) -> Vec<u8> {
+    wire::stamp(&mut m, 0, 0);
+    zero_pads(&mut m[wire::NLMSG_HDRLEN + 4..]);
+    m
+}
+
+fn nat(a: &str, port: Option<u16>) -> Option<Nat> {
+    Some(Nat { min: a.parse().unwrap(), max: None, ports: port.map(|p| (p, p)) })
+}
+
+#[test]
+fn a_create_with_nat_equals_what_conntrack_i_sends() {
+    let captured = include_str!("testdata/conntrack-nat.txt");
+    let captured: Vec<(&str, Vec<u8>)> = captured
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .map(|l| l.split_once('\t').map(|(n, h)| (n, hex(h))).unwrap())
+        .collect();
+    let v4 = tcp("10.189.0.1", "10.189.0.2", 1000, 80);
+    let v6 = tcp("2001:db8:189::1", "2001:db8:189::2", 1000, 80);
+    let udp = Tuple { proto: Some(17), ..tcp("10.189.0.1", "10.189.0.2", 1000, 53) };
+    // conntrack -I -p tcp --state ESTABLISHED -t 100, and its --src-nat / --dst-nat.
+    let est = Change { timeout: Some(100), state: Some(3), ..Change::default() };
+    let cases = [
+        ("snat-addr", &v4, Change { snat: nat("10.189.0.9", None), ..est.clone() }),
+        ("snat-port", &v4, Change { snat: nat("10.189.0.9", Some(4000)), ..est.clone() }),
+        ("dnat-addr", &v4, Change { dnat: nat("10.189.0.9", None), ..est.clone() }),
+        ("dnat-port", &v4, Change { dnat: nat("10.189.0.9", Some(8080)), ..est.clone() }),
+        ("both", &v4, Change { snat: nat("10.189.0.9", Some(4000)), dnat: nat("10.189.0.8", Some(8080)), ..est.clone() }),
+        ("v6-snat-addr", &v6, Change { snat: nat("2001:db8:189::9", None), ..est.clone() }),
+        ("v6-snat-port", &v6, Change { snat: nat("2001:db8:189::9", Some(4000)), ..est.clone() }),
+        ("v6-dnat-port", &v6, Change { dnat: nat("2001:db8:189::8", Some(8080)), ..est.clone() }),
+        ("udp-dnat-port", &udp, Change { timeout: Some(100), dnat: nat("10.189.0.9", Some(5353)), ..Change::default() }),
+    ];
+    assert_eq!(captured.len(), cases.len());
+    for ((name, want), (case, orig, change)) in captured.into_iter().zip(cases) {
+        assert_eq!(name, case);
+        let family = if orig.src.unwrap().is_ipv6() { AF_INET6 } else { AF_INET };
+        let k = Key { family, proto: orig.proto.unwrap(), orig: orig.clone(), ..Key::default() };
+        let r = create(&k, &orig.inverted(), &change, true);
+        assert_eq!(normalized(r.bytes), normalized(want), "{name}");
+    }
+}
+
+#[test]
+fn nat_ranges_are_checked_and_sent_whole() {
+    let a = |s: &str| s.parse::<IpAddr>().unwrap();
+    assert!(Nat::new(AF_INET, a("2001:db8:189::1"), None, None).is_err());
+    assert!(Nat::new(AF_INET6, a("2001:db8:189::1"), Some(a("10.189.0.1")), None).is_err());
+    assert!(Nat::new(AF_INET, a("10.189.0.5"), Some(a("10.189.0.4")), None).is_err());
+    assert!(Nat::new(AF_INET, a("10.189.0.5"), None, Some((2, 1))).is_err());
+    let n = Nat::new(AF_INET, a("10.189.0.4"), Some(a("10.189.0.5")), Some((1000, 2000))).unwrap();
+    let mut b = MsgBuilder::new(0, 0);
+    n.encode(&mut b, CTA_NAT_SRC);
+    let bytes = b.finish();
+    let (ty, nest) = wire::attrs(&bytes[wire::NLMSG_HDRLEN..]).next().unwrap().unwrap();
+    assert_eq!(ty, CTA_NAT_SRC);
+    let inner: Vec<(u16, Vec<u8>)> = wire::attrs(nest).map(|a| a.unwrap()).map(|(t, v)| (t, v.to_vec())).collect();
+    assert_eq!(inner[0], (CTA_NAT_V4_MINIP, vec![10, 189, 0, 4]));
+    assert_eq!(inner[1], (CTA_NAT_V4_MAXIP, vec![10, 189, 0, 5]));
+    let ports: Vec<(u16, Vec<u8>)> = wire::attrs(&inner[2].1).map(|a| a.unwrap()).map(|(t, v)| (t, v.to_vec())).collect();
+    assert_eq!(ports, [(CTA_PROTONAT_PORT_MIN, 1000u16.to_be_bytes().to_vec()), (CTA_PROTONAT_PORT_MAX, 2000u16.to_be_bytes().to_vec())]);
+}
