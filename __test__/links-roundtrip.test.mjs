@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm, bareudp):
+// geneve, vti, vti6, xfrm, bareudp, ip6tnl):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -229,6 +229,13 @@ const OPTIONAL_KINDS = [
     { dstport: 6635, ethertype: 'mpls_uc', srcportmin: 2000 },
     ['dstport', 'ethertype', 'srcportmin'],
   ],
+  [
+    'ip6tnl',
+    (n, p) => ({ kind: 'ip6tnl', name: n, mode: 'ip6ip6', local: '2001:db8:151:9::21', remote: '2001:db8:151:9::22', ttl: 32, dev: p }),
+    // ip -j names the mode `proto`.
+    { proto: 'ip6ip6', local: '2001:db8:151:9::21', remote: '2001:db8:151:9::22', ttl: 32 },
+    ['local', 'remote', 'ttl'],
+  ],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -281,6 +288,12 @@ const BAD_KIND_SETTINGS = [
   ['xfrm', { if_id: 5 }, 'if_id'],
   ['bareudp', { ethertype: 'arp' }, 'ethertype'],
   ['bareudp', { dstport: -1 }, 'dstport'],
+  ['ip6tnl', { local: '10.151.9.1' }, 'local'],
+  ['ip6tnl', { mode: 'gre' }, 'mode'],
+  ['ip6tnl', { flowlabel: 1 << 20 }, 'flowlabel'],
+  ['ip6tnl', { encap: { type: 'fou', sport: 65536 } }, 'encap.sport'],
+  ['ip6tnl', { encap: { port: 1 } }, 'port'],
+  ['ip6tnl', { proto: 'any' }, 'proto'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

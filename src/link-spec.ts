@@ -22,6 +22,7 @@ import type {
   GeneveSettings,
   Gre4Settings,
   Gre6Settings,
+  Ip6tnlSettings,
   IpipSettings,
   IptunSettings,
   VtiSettings,
@@ -99,6 +100,8 @@ export interface LinkKindSettings {
   xfrm: XfrmSettings
   /** `bareudp`'s settings. */
   bareudp: BareudpSettings
+  /** `ip6tnl`'s settings. */
+  ip6tnl: Ip6tnlSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

@@ -29,6 +29,10 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'vti', name: 'vt0', ttl: 64 })
   // @ts-expect-error: xfrm's id is `ifId`, not `if_id`
   await nl.linkAdd({ kind: 'xfrm', name: 'xf0', if_id: 5 })
+  // @ts-expect-error: ip6tnl's inner protocol is `mode` (as ipip's), not ip -j's `proto`
+  await nl.linkAdd({ kind: 'ip6tnl', name: 't6', proto: 'any' })
+  // @ts-expect-error: ip6tnl's encap type is fou, gue or none
+  await nl.linkAdd({ kind: 'ip6tnl', name: 't6', encap: { type: 'vxlan' } })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -8,6 +8,7 @@ mod bridge;
 pub(crate) mod common;
 mod geneve;
 mod gre;
+mod ip6tnl;
 mod ipip;
 mod ipvlan;
 mod macvlan;
@@ -76,6 +77,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &vti::VTI6,
     &xfrm::Xfrm,
     &bareudp::Bareudp,
+    &ip6tnl::Ip6tnl,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
