@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm, bareudp, ip6tnl):
+// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -236,6 +236,12 @@ const OPTIONAL_KINDS = [
     { proto: 'ip6ip6', local: '2001:db8:151:9::21', remote: '2001:db8:151:9::22', ttl: 32 },
     ['local', 'remote', 'ttl'],
   ],
+  [
+    'macsec',
+    (n, p) => ({ kind: 'macsec', name: n, link: p, encrypt: true, protect: true, validation: 'strict', cipherSuite: 'GCM-AES-128' }),
+    { encrypt: true, protect: true, validation: 'strict', cipher_suite: 'GCM-AES-128' },
+    ['encrypt', 'protect', 'validation'],
+  ],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -294,6 +300,12 @@ const BAD_KIND_SETTINGS = [
   ['ip6tnl', { encap: { type: 'fou', sport: 65536 } }, 'encap.sport'],
   ['ip6tnl', { encap: { port: 1 } }, 'port'],
   ['ip6tnl', { proto: 'any' }, 'proto'],
+  ['macsec', { sci: 'xyz' }, 'sci'],
+  ['macsec', { icvLen: 7 }, 'icvLen'],
+  ['macsec', { incSci: true, es: true }, 'incSci'],
+  ['macsec', { replayProtect: true }, 'replayProtect'],
+  ['macsec', { validation: 'loose' }, 'validation'],
+  ['macsec', { send_sci: true }, 'send_sci'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

@@ -28,6 +28,7 @@ import type {
   VtiSettings,
   XfrmSettings,
 } from './link-tunnels.js'
+import type { MacsecSettings } from './link-devices.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -102,6 +103,8 @@ export interface LinkKindSettings {
   bareudp: BareudpSettings
   /** `ip6tnl`'s settings. */
   ip6tnl: Ip6tnlSettings
+  /** `macsec`'s settings. */
+  macsec: MacsecSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

@@ -33,6 +33,10 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'ip6tnl', name: 't6', proto: 'any' })
   // @ts-expect-error: ip6tnl's encap type is fou, gue or none
   await nl.linkAdd({ kind: 'ip6tnl', name: 't6', encap: { type: 'vxlan' } })
+  // @ts-expect-error: macsec's send_sci is `incSci` (ip -j's inc_sci)
+  await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', send_sci: true })
+  // @ts-expect-error: macsec's sci is a hex string
+  await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', sci: 1 })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

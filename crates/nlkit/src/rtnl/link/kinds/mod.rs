@@ -11,6 +11,7 @@ mod gre;
 mod ip6tnl;
 mod ipip;
 mod ipvlan;
+mod macsec;
 mod macvlan;
 mod tun;
 mod veth;
@@ -78,6 +79,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &xfrm::Xfrm,
     &bareudp::Bareudp,
     &ip6tnl::Ip6tnl,
+    &macsec::Macsec,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
