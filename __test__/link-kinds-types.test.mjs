@@ -36,6 +36,7 @@ const CASES = {
   IpvlanSettings: 'ipvlan.rs',
   MacsecSettings: 'macsec.rs',
   MacvlanSettings: 'macvlan.rs',
+  NetkitSettings: 'netkit.rs',
   TunSettings: 'tun.rs',
   VethSettings: 'veth.rs',
   VlanSettings: 'vlan.rs',

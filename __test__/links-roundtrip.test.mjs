@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec):
+// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec, netkit):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -242,6 +242,12 @@ const OPTIONAL_KINDS = [
     { encrypt: true, protect: true, validation: 'strict', cipher_suite: 'GCM-AES-128' },
     ['encrypt', 'protect', 'validation'],
   ],
+  [
+    'netkit',
+    (n) => ({ kind: 'netkit', name: n, mode: 'l2', policy: 'forward', peerPolicy: 'blackhole', scrub: 'none', peer: { name: `${n}p` } }),
+    { mode: 'l2', policy: 'forward', peer_policy: 'blackhole', scrub: 'none' },
+    ['mode', 'policy', 'scrub'],
+  ],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -306,6 +312,11 @@ const BAD_KIND_SETTINGS = [
   ['macsec', { replayProtect: true }, 'replayProtect'],
   ['macsec', { validation: 'loose' }, 'validation'],
   ['macsec', { send_sci: true }, 'send_sci'],
+  ['netkit', { mode: 'l4' }, 'mode'],
+  ['netkit', { policy: 'drop' }, 'policy'],
+  ['netkit', { headroom: 65536 }, 'headroom'],
+  ['netkit', { peer: { name: 'lrnk1', index: 5 } }, 'index'],
+  ['netkit', { peer_policy: 'forward' }, 'peer_policy'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

@@ -5,6 +5,8 @@
  * @module
  */
 
+import type { VethPeer } from './link-kinds.js'
+
 /**
  * The macsec settings of {@link linkAdd} (flat or in `linkinfo`; the parent is the top-level `link`), as crates/nlkit/src/rtnl/link/kinds/macsec.rs accepts
  * them. Refused as by ip and the kernel: `incSci` with `es` or `scb`, `es` with `scb`, `replayProtect: true` without `window`, `sci` with `port`.
@@ -49,4 +51,29 @@ export interface MacsecSettings {
   replayProtect?: boolean
   /** The replay window, a 32-bit integer (IFLA_MACSEC_WINDOW). */
   window?: number
+}
+
+/**
+ * The netkit settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/netkit.rs accepts them. As for veth, the peer
+ * shows as the link's parent, and linkGet reports it as `peer: { name }` when it is in the same namespace.
+ *
+ * @category Links
+ */
+export interface NetkitSettings {
+  /** Layer 2 (with MAC addresses) or layer 3 (IFLA_NETKIT_MODE). */
+  mode?: 'l2' | 'l3'
+  /** What the primary does without a program: pass (`forward`) or drop (`blackhole`) (IFLA_NETKIT_POLICY). */
+  policy?: 'forward' | 'blackhole'
+  /** The same for the peer (IFLA_NETKIT_PEER_POLICY). */
+  peerPolicy?: 'forward' | 'blackhole'
+  /** Whether the primary clears skb mark and priority (`default`) or leaves that to programs (`none`) (IFLA_NETKIT_SCRUB). */
+  scrub?: 'none' | 'default'
+  /** The same for the peer (IFLA_NETKIT_PEER_SCRUB). */
+  peerScrub?: 'none' | 'default'
+  /** Extra headroom of both ends in bytes, [0..65535] (IFLA_NETKIT_HEADROOM). */
+  headroom?: number
+  /** Extra tailroom of both ends in bytes, [0..65535] (IFLA_NETKIT_TAILROOM). */
+  tailroom?: number
+  /** The other end (IFLA_NETKIT_PEER_INFO). */
+  peer?: VethPeer
 }

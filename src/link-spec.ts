@@ -28,7 +28,7 @@ import type {
   VtiSettings,
   XfrmSettings,
 } from './link-tunnels.js'
-import type { MacsecSettings } from './link-devices.js'
+import type { MacsecSettings, NetkitSettings } from './link-devices.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -105,6 +105,8 @@ export interface LinkKindSettings {
   ip6tnl: Ip6tnlSettings
   /** `macsec`'s settings. */
   macsec: MacsecSettings
+  /** `netkit`'s settings. */
+  netkit: NetkitSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

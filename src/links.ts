@@ -121,6 +121,8 @@ const LINK_SET_KEYS = new Set([
 ])
 /** Kind settings that name a link (resolved to an index before sending). */
 const LINK_REF_SETTINGS = ['dev']
+/** Kinds made as a pair: the other end is the `peer` setting, shown as the link's parent. */
+const PAIR_KINDS = new Set(['veth', 'netkit'])
 
 /** How an operation names its link. */
 export function refFields(ref: LinkRef): LinkSel {
@@ -144,9 +146,15 @@ export async function linkNames(e: Engine, opName: string, subject: string, o?: 
   return new Map(links.map((l) => [l.index, l.name]))
 }
 
+const PEER_KEYS = ['name', 'netns', 'address', 'mtu']
+
+/** A veth's or netkit's `peer`, checked (an unknown key is a RangeError, as the core's). */
 function vethPeer(p: unknown): Record<string, unknown> {
   if (typeof p !== 'object' || p === null) throw new TypeError('peer must be an object like { name: "veth1" }')
   const q = p as Record<string, unknown>
+  for (const k of Object.keys(q)) {
+    if (!PEER_KEYS.includes(k)) throw new RangeError(`unknown peer setting ${describe(k)}; expected one of ${PEER_KEYS.join(', ')}`)
+  }
   const out: Record<string, unknown> = { name: checkLinkName(q.name, 'peer.name') }
   if (q.netns !== undefined) {
     const ns = netnsSpec(q.netns as NetnsRef, 'peer.netns')
@@ -176,8 +184,9 @@ function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
     if (p !== undefined && l.linkNetnsid === undefined) l.link = p.name
     // As ip: the parent/peer in this namespace is not up.
     if (l.linkNetnsid === undefined && !p?.up) l.flags.push('M-DOWN')
-    // A veth's peer is its kind setting too, so linkGet output can be given back to linkAdd.
-    if (l.kind === 'veth' && p !== undefined && l.linkNetnsid === undefined) l.linkinfo = { ...l.linkinfo, peer: { name: p.name } }
+    // A veth's (netkit's) peer is its kind setting too, so linkGet output can be given back to linkAdd.
+    if (PAIR_KINDS.has(l.kind ?? '') && p !== undefined && l.linkNetnsid === undefined)
+      l.linkinfo = { ...l.linkinfo, peer: { name: p.name } }
   }
 }
 
@@ -218,14 +227,14 @@ export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promis
   checkLinkName(spec.name, 'spec.name')
   checkCallOptions(o)
   // A string `group` is a kind setting (vxlan's multicast group), a number the link group; a
-  // veth's `link` is its peer (given as `peer`), not a parent.
+  // veth's (netkit's) `link` is its peer (given as `peer`), not a parent.
   const top: LinkAddInput = { ...spec }
   const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
   if (typeof spec.group === 'string') {
     info.group = spec.group
     delete top.group
   }
-  if (spec.kind === 'veth') delete top.link
+  if (PAIR_KINDS.has(spec.kind)) delete top.link
   const f: OpOf<'linkAdd'> = {
     op: 'linkAdd',
     ifname: spec.name,
@@ -235,7 +244,7 @@ export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promis
   for (const [k, v] of Object.entries(spec)) {
     if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
   }
-  if (spec.kind === 'veth' && info.peer !== undefined) info.peer = vethPeer(info.peer)
+  if (PAIR_KINDS.has(spec.kind) && info.peer !== undefined) info.peer = vethPeer(info.peer)
   for (const k of LINK_REF_SETTINGS) {
     if (typeof info[k] === 'string') info[k] = await linkIndex(e, checkLinkName(info[k], `spec.${k}`), o, 'linkAdd', spec.name)
   }

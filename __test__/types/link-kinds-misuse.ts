@@ -37,6 +37,8 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', send_sci: true })
   // @ts-expect-error: macsec's sci is a hex string
   await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', sci: 1 })
+  // @ts-expect-error: netkit's policy is forward or blackhole
+  await nl.linkAdd({ kind: 'netkit', name: 'nk0', policy: 'drop' })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -13,6 +13,7 @@ mod ipip;
 mod ipvlan;
 mod macsec;
 mod macvlan;
+mod netkit;
 mod tun;
 mod veth;
 mod vlan;
@@ -80,6 +81,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &bareudp::Bareudp,
     &ip6tnl::Ip6tnl,
     &macsec::Macsec,
+    &netkit::Netkit,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
