@@ -31,6 +31,7 @@ const CASES = {
   BridgeSettings: 'bridge.rs',
   GeneveSettings: 'geneve.rs',
   GreSettings: 'gre.rs',
+  HsrSettings: 'hsr.rs',
   Ip6tnlSettings: 'ip6tnl.rs',
   IptunSettings: 'ipip.rs',
   IpvlanSettings: 'ipvlan.rs',

@@ -6,6 +6,7 @@
  */
 
 import type { VethPeer } from './link-kinds.js'
+import type { LinkRef } from './types.js'
 
 /**
  * The macsec settings of {@link linkAdd} (flat or in `linkinfo`; the parent is the top-level `link`), as crates/nlkit/src/rtnl/link/kinds/macsec.rs accepts
@@ -76,4 +77,25 @@ export interface NetkitSettings {
   tailroom?: number
   /** The other end (IFLA_NETKIT_PEER_INFO). */
   peer?: VethPeer
+}
+
+/**
+ * The hsr settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/hsr.rs accepts them; links by name or index
+ * (linkGet names them).
+ *
+ * @category Links
+ */
+export interface HsrSettings {
+  /** The first slave link (IFLA_HSR_SLAVE1). */
+  slave1?: LinkRef
+  /** The second slave link, not the first (IFLA_HSR_SLAVE2). */
+  slave2?: LinkRef
+  /** The interlink to the SAN devices (IFLA_HSR_INTERLINK). */
+  interlink?: LinkRef
+  /** The last byte of the supervision address 01:15:4e:00:01:XX, [0..255] (IFLA_HSR_MULTICAST_SPEC; read back from IFLA_HSR_SUPERVISION_ADDR). */
+  supervision?: number
+  /** The HSR version, 0 or 1 (IFLA_HSR_VERSION; reported for HSR, not PRP). */
+  version?: number
+  /** 0 = HSR, 1 = PRP, as ip prints it (IFLA_HSR_PROTOCOL). */
+  proto?: number
 }

@@ -28,7 +28,7 @@ import type {
   VtiSettings,
   XfrmSettings,
 } from './link-tunnels.js'
-import type { MacsecSettings, NetkitSettings } from './link-devices.js'
+import type { HsrSettings, MacsecSettings, NetkitSettings } from './link-devices.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -107,6 +107,8 @@ export interface LinkKindSettings {
   macsec: MacsecSettings
   /** `netkit`'s settings. */
   netkit: NetkitSettings
+  /** `hsr`'s settings. */
+  hsr: HsrSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

@@ -119,8 +119,14 @@ const LINK_SET_KEYS = new Set([
   'netns',
   ...EXTRA_KEYS,
 ])
-/** Kind settings that name a link (resolved to an index before sending). */
+/** Kind settings that name a link (resolved to an index before sending, named when read). */
 const LINK_REF_SETTINGS = ['dev']
+/** Such settings of one kind only (elsewhere they are unknown keys the core refuses). */
+const KIND_LINK_REFS: Record<string, string[]> = { hsr: ['slave1', 'slave2', 'interlink'] }
+
+function linkRefSettings(kind: string | undefined): string[] {
+  return [...LINK_REF_SETTINGS, ...(KIND_LINK_REFS[kind ?? ''] ?? [])]
+}
 /** Kinds made as a pair: the other end is the `peer` setting, shown as the link's parent. */
 const PAIR_KINDS = new Set(['veth', 'netkit'])
 
@@ -169,7 +175,7 @@ function vethPeer(p: unknown): Record<string, unknown> {
 /** Fills in the names of the links `l` refers to, and ip's M-DOWN flag. */
 function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
   const info = l.linkinfo
-  for (const k of LINK_REF_SETTINGS) {
+  for (const k of linkRefSettings(l.kind)) {
     if (info && typeof info[k] === 'number') {
       const n = byIndex.get(info[k] as number)
       if (n !== undefined) info[k] = n.name
@@ -203,7 +209,9 @@ export async function linkGet(e: Engine, ref: LinkRef, o?: CallOptions): Promise
   checkCallOptions(o)
   const [l] = await e.call<Link>('linkGet', String(ref), { op: 'linkGet', ...refFields(ref) }, o)
   if (!l) throw kernelError('linkGet', String(ref), 'ENODEV', 'No such device')
-  const refs = LINK_REF_SETTINGS.map((k) => l.linkinfo?.[k]).filter((v): v is number => typeof v === 'number')
+  const refs = linkRefSettings(l.kind)
+    .map((k) => l.linkinfo?.[k])
+    .filter((v): v is number => typeof v === 'number')
   const others = [l.masterIndex, l.linkIndex, ...refs].filter((i): i is number => i !== undefined && i !== 0 && i !== l.index)
   const got = await Promise.all(
     others.map((i) => e.call<Link>('linkGet', String(i), { op: 'linkGet', index: i }, o).catch(() => [] as Link[])),
@@ -245,7 +253,7 @@ export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promis
     if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
   }
   if (PAIR_KINDS.has(spec.kind) && info.peer !== undefined) info.peer = vethPeer(info.peer)
-  for (const k of LINK_REF_SETTINGS) {
+  for (const k of linkRefSettings(spec.kind)) {
     if (typeof info[k] === 'string') info[k] = await linkIndex(e, checkLinkName(info[k], `spec.${k}`), o, 'linkAdd', spec.name)
   }
   if (Object.keys(info).length > 0) f.info = info

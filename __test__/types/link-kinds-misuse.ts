@@ -39,6 +39,8 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', sci: 1 })
   // @ts-expect-error: netkit's policy is forward or blackhole
   await nl.linkAdd({ kind: 'netkit', name: 'nk0', policy: 'drop' })
+  // @ts-expect-error: hsr's protocol is ip -j's number, not a name
+  await nl.linkAdd({ kind: 'hsr', name: 'h0', slave1: 'eth0', slave2: 'eth1', proto: 'prp' })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -8,6 +8,7 @@ mod bridge;
 pub(crate) mod common;
 mod geneve;
 mod gre;
+mod hsr;
 mod ip6tnl;
 mod ipip;
 mod ipvlan;
@@ -82,6 +83,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &ip6tnl::Ip6tnl,
     &macsec::Macsec,
     &netkit::Netkit,
+    &hsr::Hsr,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
