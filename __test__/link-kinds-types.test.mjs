@@ -33,6 +33,7 @@ const CASES = {
   GreSettings: 'gre.rs',
   HsrSettings: 'hsr.rs',
   Ip6tnlSettings: 'ip6tnl.rs',
+  IpoibSettings: 'ipoib.rs',
   IptunSettings: 'ipip.rs',
   IpvlanSettings: 'ipvlan.rs',
   MacsecSettings: 'macsec.rs',

@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec, netkit, hsr):
+// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec, netkit, hsr, ipoib):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -255,6 +255,8 @@ const OPTIONAL_KINDS = [
     (p, q) => ({ slave1: p, slave2: q, supervision_addr: '01:15:4e:00:01:2d' }),
     ['slave1', 'slave2'],
   ],
+  // Needs an InfiniBand parent: over a veth even a kernel with ipoib refuses it (ENODEV).
+  ['ipoib', (n, p) => ({ kind: 'ipoib', name: n, link: p, pkey: 0x8001, mode: 'datagram' }), { key: '0x8001', mode: 'datagram' }, ['mode']],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
@@ -330,6 +332,10 @@ const BAD_KIND_SETTINGS = [
   ['hsr', { supervision: 256 }, 'supervision'],
   ['hsr', { slave1: 1, slave2: 1 }, 'slave2'],
   ['hsr', { seqNr: 1 }, 'seqNr'],
+  ['ipoib', { pkey: 0x8000 }, 'pkey'],
+  ['ipoib', { pkey: 0 }, 'pkey'],
+  ['ipoib', { mode: 'reliable' }, 'mode'],
+  ['ipoib', { key: 1 }, 'key'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

@@ -99,3 +99,18 @@ export interface HsrSettings {
   /** 0 = HSR, 1 = PRP, as ip prints it (IFLA_HSR_PROTOCOL). */
   proto?: number
 }
+
+/**
+ * The ipoib settings of {@link linkAdd} (flat or in `linkinfo`; the InfiniBand parent is the top-level `link`), as
+ * crates/nlkit/src/rtnl/link/kinds/ipoib.rs accepts them.
+ *
+ * @category Links
+ */
+export interface IpoibSettings {
+  /** The partition key, [1..0xffff] but 0x8000 (IFLA_IPOIB_PKEY; ip's argument, printed by `ip -j` as `key`); read back with the membership bit 0x8000 set. */
+  pkey?: number
+  /** Unreliable datagram or connected queue pairs (IFLA_IPOIB_MODE). */
+  mode?: 'datagram' | 'connected'
+  /** Allow user multicast (IFLA_IPOIB_UMCAST). */
+  umcast?: boolean
+}

@@ -28,7 +28,7 @@ import type {
   VtiSettings,
   XfrmSettings,
 } from './link-tunnels.js'
-import type { HsrSettings, MacsecSettings, NetkitSettings } from './link-devices.js'
+import type { HsrSettings, IpoibSettings, MacsecSettings, NetkitSettings } from './link-devices.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -109,6 +109,8 @@ export interface LinkKindSettings {
   netkit: NetkitSettings
   /** `hsr`'s settings. */
   hsr: HsrSettings
+  /** `ipoib`'s settings. */
+  ipoib: IpoibSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */

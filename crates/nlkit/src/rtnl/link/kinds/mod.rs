@@ -11,6 +11,7 @@ mod gre;
 mod hsr;
 mod ip6tnl;
 mod ipip;
+mod ipoib;
 mod ipvlan;
 mod macsec;
 mod macvlan;
@@ -84,6 +85,7 @@ static KINDS: &[&dyn LinkKind] = &[
     &macsec::Macsec,
     &netkit::Netkit,
     &hsr::Hsr,
+    &ipoib::Ipoib,
 ];
 
 /// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
