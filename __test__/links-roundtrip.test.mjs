@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec, netkit, hsr, ipoib):
+// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec, netkit, hsr, ipoib, team):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -205,6 +205,7 @@ const OPTIONAL_KINDS = [
     ['local', 'remote', 'ttl'],
   ],
   ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
+  ['team', (n) => ({ kind: 'team', name: n, mtu: 1400 }), {}, []],
   [
     'geneve',
     (n) => ({ kind: 'geneve', name: n, id: own.vni(0), remote: '10.151.9.9', ttl: 64, df: 'set', port: 6081 }),
@@ -336,6 +337,7 @@ const BAD_KIND_SETTINGS = [
   ['ipoib', { pkey: 0 }, 'pkey'],
   ['ipoib', { mode: 'reliable' }, 'mode'],
   ['ipoib', { key: 1 }, 'key'],
+  ['team', { runner: 'lacp' }, 'runner'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {

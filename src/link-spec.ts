@@ -53,8 +53,8 @@ export type LinkAddBase = Omit<LinkChanges, 'name' | 'nomaster' | 'group'> & {
 export type NoLinkSettings = Record<never, never>
 
 /**
- * The settings of each link kind nlkit knows, by kind (`ifb`, `dummy`, `nlmon`, `vcan` and
- * `wireguard` take none).
+ * The settings of each link kind nlkit knows, by kind (`ifb`, `dummy`, `nlmon`, `vcan`,
+ * `wireguard` and `team` take none).
  *
  * @category Links
  */
@@ -125,6 +125,8 @@ export interface LinkKindSettings {
   vcan: NoLinkSettings
   /** `wireguard`: takes no settings of its own. */
   wireguard: NoLinkSettings
+  /** `team`: takes no settings of its own (teamd configures it over generic netlink). */
+  team: NoLinkSettings
 }
 
 /**

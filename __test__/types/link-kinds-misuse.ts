@@ -43,6 +43,8 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'hsr', name: 'h0', slave1: 'eth0', slave2: 'eth1', proto: 'prp' })
   // @ts-expect-error: ipoib's mode is datagram or connected
   await nl.linkAdd({ kind: 'ipoib', name: 'ib0', link: 'ib', mode: 'reliable' })
+  // @ts-expect-error: team takes no settings (teamd configures it)
+  await nl.linkAdd({ kind: 'team', name: 't0', runner: 'lacp' })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }
