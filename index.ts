@@ -300,6 +300,7 @@ export type {
 export type { DynamicLinkAddSpec, KnownLinkKind, LinkAddBase, LinkKindSettings, LinkKindSpec, NoLinkSettings } from './src/link-spec.js'
 export type * from './src/link-kinds.js'
 export type * from './src/link-tunnels.js'
+export type * from './src/link-devices.js'
 
 // Addresses
 export type { Address, AddrDelOptions, AddrFilter, AddrOptions } from './src/addresses.js'

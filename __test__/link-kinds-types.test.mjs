@@ -1,4 +1,4 @@
-// The per-kind settings types (src/link-kinds.ts, src/link-tunnels.ts) name exactly the keys each
+// The per-kind settings types (src/link-kinds.ts, src/link-tunnels.ts, src/link-devices.ts) name exactly the keys each
 // core kind module accepts (its `keys()` in crates/nlkit/src/rtnl/link/kinds/*.rs): a setting
 // added to the core without the type, or a typo in the type, fails here. Text only, no kernel.
 
@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const KINDS = join(ROOT, 'crates', 'nlkit', 'src', 'rtnl', 'link', 'kinds')
-const TS = ['link-kinds.ts', 'link-tunnels.ts'].map((f) => readFileSync(join(ROOT, 'src', f), 'utf8')).join('\n')
+const TS = ['link-kinds.ts', 'link-tunnels.ts', 'link-devices.ts'].map((f) => readFileSync(join(ROOT, 'src', f), 'utf8')).join('\n')
 
 /** The members of `export interface NAME { ... }` (top level only). */
 function tsKeys(name) {
@@ -31,9 +31,14 @@ const CASES = {
   BridgeSettings: 'bridge.rs',
   GeneveSettings: 'geneve.rs',
   GreSettings: 'gre.rs',
+  HsrSettings: 'hsr.rs',
+  Ip6tnlSettings: 'ip6tnl.rs',
+  IpoibSettings: 'ipoib.rs',
   IptunSettings: 'ipip.rs',
   IpvlanSettings: 'ipvlan.rs',
+  MacsecSettings: 'macsec.rs',
   MacvlanSettings: 'macvlan.rs',
+  NetkitSettings: 'netkit.rs',
   TunSettings: 'tun.rs',
   VethSettings: 'veth.rs',
   VlanSettings: 'vlan.rs',

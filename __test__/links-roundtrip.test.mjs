@@ -1,7 +1,7 @@
 // The linkGet -> linkDel -> linkAdd round trip (what linkGet returns, given back to linkAdd,
 // makes the same link) for every kind that can be tested, and the kinds this kernel may lack
 // (dummy, vlan, bond, vrf, ipvlan, ipvtap, gre, gretap, ip6gre, ip6gretap, ipip, sit, wireguard,
-// geneve, vti, vti6, xfrm, bareudp):
+// geneve, vti, vti6, xfrm, bareudp, ip6tnl, macsec, netkit, hsr, ipoib, team):
 // each made with linkAdd, compared with `ip -j -d link show`, and round-tripped, or refused the
 // way ip is refused when the kernel lacks it.
 //
@@ -152,8 +152,9 @@ test('round trip: veth (peer name, mtu, address)', async (t) => {
 // ---- kinds this kernel may lack ----------------------------------------------------------------
 
 /**
- * Each: the spec (given the test's name and a parent veth), what ip -d -j must show, and the
- * settings both must report.
+ * Each: the spec (given the test's name and both ends of a veth pair, the first a parent),
+ * what ip -d -j must show (or a function of the two ends giving it), and the settings both must
+ * report.
  */
 const OPTIONAL_KINDS = [
   ['dummy', (n) => ({ kind: 'dummy', name: n, mtu: 1400 }), {}, []],
@@ -204,6 +205,7 @@ const OPTIONAL_KINDS = [
     ['local', 'remote', 'ttl'],
   ],
   ['wireguard', (n) => ({ kind: 'wireguard', name: n, mtu: 1420 }), {}, []],
+  ['team', (n) => ({ kind: 'team', name: n, mtu: 1400 }), {}, []],
   [
     'geneve',
     (n) => ({ kind: 'geneve', name: n, id: own.vni(0), remote: '10.151.9.9', ttl: 64, df: 'set', port: 6081 }),
@@ -229,14 +231,42 @@ const OPTIONAL_KINDS = [
     { dstport: 6635, ethertype: 'mpls_uc', srcportmin: 2000 },
     ['dstport', 'ethertype', 'srcportmin'],
   ],
+  [
+    'ip6tnl',
+    (n, p) => ({ kind: 'ip6tnl', name: n, mode: 'ip6ip6', local: '2001:db8:151:9::21', remote: '2001:db8:151:9::22', ttl: 32, dev: p }),
+    // ip -j names the mode `proto`.
+    { proto: 'ip6ip6', local: '2001:db8:151:9::21', remote: '2001:db8:151:9::22', ttl: 32 },
+    ['local', 'remote', 'ttl'],
+  ],
+  [
+    'macsec',
+    (n, p) => ({ kind: 'macsec', name: n, link: p, encrypt: true, protect: true, validation: 'strict', cipherSuite: 'GCM-AES-128' }),
+    { encrypt: true, protect: true, validation: 'strict', cipher_suite: 'GCM-AES-128' },
+    ['encrypt', 'protect', 'validation'],
+  ],
+  [
+    'netkit',
+    (n) => ({ kind: 'netkit', name: n, mode: 'l2', policy: 'forward', peerPolicy: 'blackhole', scrub: 'none', peer: { name: `${n}p` } }),
+    { mode: 'l2', policy: 'forward', peer_policy: 'blackhole', scrub: 'none' },
+    ['mode', 'policy', 'scrub'],
+  ],
+  [
+    'hsr',
+    (n, p, q) => ({ kind: 'hsr', name: n, slave1: p, slave2: q, supervision: 45, version: 1 }),
+    (p, q) => ({ slave1: p, slave2: q, supervision_addr: '01:15:4e:00:01:2d' }),
+    ['slave1', 'slave2'],
+  ],
+  // Needs an InfiniBand parent: over a veth even a kernel with ipoib refuses it (ENODEV).
+  ['ipoib', (n, p) => ({ kind: 'ipoib', name: n, link: p, pkey: 0x8001, mode: 'datagram' }), { key: '0x8001', mode: 'datagram' }, ['mode']],
 ]
 
 for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
   test(`${kind}: linkAdd as ip -d shows it, and the round trip (skipped when the kernel lacks ${kind})`, async (t) => {
     const available = kernelHasKind(kind, `${own.netns[0]}probe-${kind}`)
-    const p = await parent(t)
+    const { a: p, b: q } = await veth(t, name(), name(), { noLinkLocal: true })
     const n = delLinkAfter(t, name())
-    const spec = make(n, p)
+    const spec = make(n, p, q)
+    const shown = typeof want === 'function' ? want(p, q) : want
     const err = await linkAdd(spec).then(
       () => null,
       (e) => e,
@@ -252,12 +282,12 @@ for (const [kind, make, want, keys] of OPTIONAL_KINDS) {
     t.is(err, null, `linkAdd ${kind}: ${err?.message}`)
     const l = ipLink(n)
     t.is(l.linkinfo.info_kind, kind)
-    for (const [k, v] of Object.entries(want)) t.deepEqual(l.linkinfo.info_data?.[k], v, `ip: ${k}`)
+    for (const [k, v] of Object.entries(shown)) t.deepEqual(l.linkinfo.info_data?.[k], v, `ip: ${k}`)
     if (spec.mtu !== undefined) t.is(l.mtu, spec.mtu)
     if (spec.link !== undefined) t.is(l.link, p)
     const g = await linkGet(n)
     t.is(g.kind, kind)
-    for (const k of keys) t.deepEqual(g.linkinfo?.[k], want[k], `linkGet: ${k}`)
+    for (const k of keys) t.deepEqual(g.linkinfo?.[k], shown[k], `linkGet: ${k}`)
     await roundTrip(t, n)
   })
 }
@@ -281,6 +311,33 @@ const BAD_KIND_SETTINGS = [
   ['xfrm', { if_id: 5 }, 'if_id'],
   ['bareudp', { ethertype: 'arp' }, 'ethertype'],
   ['bareudp', { dstport: -1 }, 'dstport'],
+  ['ip6tnl', { local: '10.151.9.1' }, 'local'],
+  ['ip6tnl', { mode: 'gre' }, 'mode'],
+  ['ip6tnl', { flowlabel: 1 << 20 }, 'flowlabel'],
+  ['ip6tnl', { encap: { type: 'fou', sport: 65536 } }, 'encap.sport'],
+  ['ip6tnl', { encap: { port: 1 } }, 'port'],
+  ['ip6tnl', { proto: 'any' }, 'proto'],
+  ['macsec', { sci: 'xyz' }, 'sci'],
+  ['macsec', { icvLen: 7 }, 'icvLen'],
+  ['macsec', { incSci: true, es: true }, 'incSci'],
+  ['macsec', { replayProtect: true }, 'replayProtect'],
+  ['macsec', { validation: 'loose' }, 'validation'],
+  ['macsec', { send_sci: true }, 'send_sci'],
+  ['netkit', { mode: 'l4' }, 'mode'],
+  ['netkit', { policy: 'drop' }, 'policy'],
+  ['netkit', { headroom: 65536 }, 'headroom'],
+  ['netkit', { peer: { name: 'lrnk1', index: 5 } }, 'index'],
+  ['netkit', { peer_policy: 'forward' }, 'peer_policy'],
+  ['hsr', { version: 2 }, 'version'],
+  ['hsr', { proto: 2 }, 'proto'],
+  ['hsr', { supervision: 256 }, 'supervision'],
+  ['hsr', { slave1: 1, slave2: 1 }, 'slave2'],
+  ['hsr', { seqNr: 1 }, 'seqNr'],
+  ['ipoib', { pkey: 0x8000 }, 'pkey'],
+  ['ipoib', { pkey: 0 }, 'pkey'],
+  ['ipoib', { mode: 'reliable' }, 'mode'],
+  ['ipoib', { key: 1 }, 'key'],
+  ['team', { runner: 'lacp' }, 'runner'],
 ]
 
 for (const [kind, settings, key] of BAD_KIND_SETTINGS) {
@@ -291,3 +348,22 @@ for (const [kind, settings, key] of BAD_KIND_SETTINGS) {
     t.is(ipLink(n), undefined, 'nothing created')
   })
 }
+
+// ---- kind settings that name links: sent as the indexes ------------------------------------------
+
+test('hsr: slave1, slave2 and interlink given by name are sent as their indexes (whether or not the kernel has hsr)', async (t) => {
+  const { a: s1, b: s2, ia, ib } = await veth(t, name(), name(), { noLinkLocal: true })
+  const { a: il, ia: ii } = await veth(t, name(), name(), { noLinkLocal: true })
+  const lines = []
+  const c = await nl.open({ trace: (l) => lines.push(l) })
+  t.teardown(() => c.close())
+  const n = delLinkAfter(t, name())
+  await c.linkAdd({ kind: 'hsr', name: n, slave1: s1, slave2: s2, interlink: il }).catch(() => null)
+  // The trace's lines may come after the call settled.
+  const le = (i) => [0, 8, 16, 24].map((s) => `\\x${((i >> s) & 0xff).toString(16).padStart(2, '0')}`).join('')
+  const attr = (ty, i) => `\\x08\\x00\\x0${ty}\\x00${le(i)}`
+  for (let i = 0; i < 50 && !lines.some((l) => l.includes(`"${n}"`)); i++) await new Promise((r) => setTimeout(r, 20))
+  const sent = lines.find((l) => l.includes('sent') && l.includes(`"${n}"`))
+  t.truthy(sent, 'the request was traced')
+  t.true(sent.includes(`${attr(1, ia)}${attr(2, ib)}${attr(8, ii)}`), sent)
+})

@@ -22,11 +22,13 @@ import type {
   GeneveSettings,
   Gre4Settings,
   Gre6Settings,
+  Ip6tnlSettings,
   IpipSettings,
   IptunSettings,
   VtiSettings,
   XfrmSettings,
 } from './link-tunnels.js'
+import type { HsrSettings, IpoibSettings, MacsecSettings, NetkitSettings } from './link-devices.js'
 import type { LinkRef } from './types.js'
 
 /**
@@ -51,8 +53,8 @@ export type LinkAddBase = Omit<LinkChanges, 'name' | 'nomaster' | 'group'> & {
 export type NoLinkSettings = Record<never, never>
 
 /**
- * The settings of each link kind nlkit knows, by kind (`ifb`, `dummy`, `nlmon`, `vcan` and
- * `wireguard` take none).
+ * The settings of each link kind nlkit knows, by kind (`ifb`, `dummy`, `nlmon`, `vcan`,
+ * `wireguard` and `team` take none).
  *
  * @category Links
  */
@@ -99,6 +101,16 @@ export interface LinkKindSettings {
   xfrm: XfrmSettings
   /** `bareudp`'s settings. */
   bareudp: BareudpSettings
+  /** `ip6tnl`'s settings. */
+  ip6tnl: Ip6tnlSettings
+  /** `macsec`'s settings. */
+  macsec: MacsecSettings
+  /** `netkit`'s settings. */
+  netkit: NetkitSettings
+  /** `hsr`'s settings. */
+  hsr: HsrSettings
+  /** `ipoib`'s settings. */
+  ipoib: IpoibSettings
   /** `tun`'s settings. */
   tun: TunSettings
   /** `tap`'s settings. */
@@ -113,6 +125,8 @@ export interface LinkKindSettings {
   vcan: NoLinkSettings
   /** `wireguard`: takes no settings of its own. */
   wireguard: NoLinkSettings
+  /** `team`: takes no settings of its own (teamd configures it over generic netlink). */
+  team: NoLinkSettings
 }
 
 /**

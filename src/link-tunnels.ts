@@ -1,6 +1,6 @@
 /**
  * The settings of the IP tunnel kinds in {@link linkAdd} (gre, gretap, ip6gre, ip6gretap, ipip,
- * sit, geneve, vti, vti6, xfrm, bareudp), split from link-kinds.ts to keep each file short.
+ * sit, geneve, vti, vti6, xfrm, bareudp, ip6tnl), split from link-kinds.ts to keep each file short.
  *
  * @module
  */
@@ -187,4 +187,69 @@ export interface BareudpSettings {
   srcportmin?: number
   /** `true` sets the flag (IFLA_BAREUDP_MULTIPROTO_MODE). */
   multiproto?: boolean
+}
+
+/**
+ * ip6tnl's FOU/GUE encapsulation (IFLA_IPTUN_ENCAP_*), as `ip -d -j link show` prints it.
+ *
+ * @category Links
+ */
+export interface TunnelEncap {
+  /** The encapsulation (IFLA_IPTUN_ENCAP_TYPE). */
+  type?: 'none' | 'fou' | 'gue'
+  /** UDP source port, 0 = auto (IFLA_IPTUN_ENCAP_SPORT). */
+  sport?: number
+  /** UDP destination port (IFLA_IPTUN_ENCAP_DPORT). */
+  dport?: number
+  /** UDP checksums over IPv4 (TUNNEL_ENCAP_FLAG_CSUM); giving any of the three sends all three. */
+  csum?: boolean
+  /** UDP checksums over IPv6 (TUNNEL_ENCAP_FLAG_CSUM6). */
+  csum6?: boolean
+  /** Remote checksum offload (TUNNEL_ENCAP_FLAG_REMCSUM). */
+  remcsum?: boolean
+}
+
+/**
+ * The ip6tnl settings of {@link linkAdd} (flat or in `linkinfo`), as crates/nlkit/src/rtnl/link/kinds/ip6tnl.rs accepts them. The booleans from
+ * `ignEncapLimit` on are the IP6_TNL_F_* bits of IFLA_IPTUN_FLAGS (`ip -j`'s names without `ip6_tnl_f_`): giving any of them sends all, one not given off.
+ *
+ * @category Links
+ */
+export interface Ip6tnlSettings {
+  /** The inner protocol (IFLA_IPTUN_PROTO; `ip -j` prints it as `proto`). */
+  mode?: 'ip6ip6' | 'ipip6' | 'any'
+  /** Local IPv6 address (IFLA_IPTUN_LOCAL). */
+  local?: string
+  /** Remote IPv6 address (IFLA_IPTUN_REMOTE). */
+  remote?: string
+  /** The underlay link, by name or index (IFLA_IPTUN_LINK). */
+  dev?: LinkRef
+  /** Hop limit, an integer in [0..255], 0 = inherit (IFLA_IPTUN_TTL). */
+  ttl?: number
+  /** Encapsulation limit, an integer in [0..255] (IFLA_IPTUN_ENCAP_LIMIT). */
+  encapLimit?: number
+  /** IPv6 traffic class, an integer in [0..255] (IFLA_IPTUN_FLOWINFO). */
+  tclass?: number
+  /** IPv6 flow label, an integer in [0..2^20-1] (IFLA_IPTUN_FLOWINFO). */
+  flowlabel?: number
+  /** An integer (IFLA_IPTUN_FWMARK). */
+  fwmark?: number
+  /** `true` sets the flag: collect metadata (IFLA_IPTUN_COLLECT_METADATA). */
+  external?: boolean
+  /** FOU/GUE encapsulation. */
+  encap?: TunnelEncap
+  /** No encapsulation limit option (`encaplimit none`). */
+  ignEncapLimit?: boolean
+  /** Inherit the traffic class (`tclass inherit`). */
+  useOrigTclass?: boolean
+  /** Inherit the flow label (`flowlabel inherit`). */
+  useOrigFlowlabel?: boolean
+  /** Copy DSCP from the outer header on receive (`dscp inherit`). */
+  rcvDscpCopy?: boolean
+  /** A Mobile IPv6 device (IP6_TNL_F_MIP6_DEV). */
+  mip6Dev?: boolean
+  /** Inherit the firewall mark (`fwmark inherit`). */
+  useOrigFwmark?: boolean
+  /** Allow a local remote address (`allow-localremote`). */
+  allowLocalRemote?: boolean
 }

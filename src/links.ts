@@ -119,8 +119,16 @@ const LINK_SET_KEYS = new Set([
   'netns',
   ...EXTRA_KEYS,
 ])
-/** Kind settings that name a link (resolved to an index before sending). */
+/** Kind settings that name a link (resolved to an index before sending, named when read). */
 const LINK_REF_SETTINGS = ['dev']
+/** Such settings of one kind only (elsewhere they are unknown keys the core refuses). */
+const KIND_LINK_REFS: Record<string, string[]> = { hsr: ['slave1', 'slave2', 'interlink'] }
+
+function linkRefSettings(kind: string | undefined): string[] {
+  return [...LINK_REF_SETTINGS, ...(KIND_LINK_REFS[kind ?? ''] ?? [])]
+}
+/** Kinds made as a pair: the other end is the `peer` setting, shown as the link's parent. */
+const PAIR_KINDS = new Set(['veth', 'netkit'])
 
 /** How an operation names its link. */
 export function refFields(ref: LinkRef): LinkSel {
@@ -144,9 +152,15 @@ export async function linkNames(e: Engine, opName: string, subject: string, o?: 
   return new Map(links.map((l) => [l.index, l.name]))
 }
 
+const PEER_KEYS = ['name', 'netns', 'address', 'mtu']
+
+/** A veth's or netkit's `peer`, checked (an unknown key is a RangeError, as the core's). */
 function vethPeer(p: unknown): Record<string, unknown> {
   if (typeof p !== 'object' || p === null) throw new TypeError('peer must be an object like { name: "veth1" }')
   const q = p as Record<string, unknown>
+  for (const k of Object.keys(q)) {
+    if (!PEER_KEYS.includes(k)) throw new RangeError(`unknown peer setting ${describe(k)}; expected one of ${PEER_KEYS.join(', ')}`)
+  }
   const out: Record<string, unknown> = { name: checkLinkName(q.name, 'peer.name') }
   if (q.netns !== undefined) {
     const ns = netnsSpec(q.netns as NetnsRef, 'peer.netns')
@@ -161,7 +175,7 @@ function vethPeer(p: unknown): Record<string, unknown> {
 /** Fills in the names of the links `l` refers to, and ip's M-DOWN flag. */
 function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
   const info = l.linkinfo
-  for (const k of LINK_REF_SETTINGS) {
+  for (const k of linkRefSettings(l.kind)) {
     if (info && typeof info[k] === 'number') {
       const n = byIndex.get(info[k] as number)
       if (n !== undefined) info[k] = n.name
@@ -176,8 +190,9 @@ function nameRelatives(l: Link, byIndex: Map<number, Link>): void {
     if (p !== undefined && l.linkNetnsid === undefined) l.link = p.name
     // As ip: the parent/peer in this namespace is not up.
     if (l.linkNetnsid === undefined && !p?.up) l.flags.push('M-DOWN')
-    // A veth's peer is its kind setting too, so linkGet output can be given back to linkAdd.
-    if (l.kind === 'veth' && p !== undefined && l.linkNetnsid === undefined) l.linkinfo = { ...l.linkinfo, peer: { name: p.name } }
+    // A veth's (netkit's) peer is its kind setting too, so linkGet output can be given back to linkAdd.
+    if (PAIR_KINDS.has(l.kind ?? '') && p !== undefined && l.linkNetnsid === undefined)
+      l.linkinfo = { ...l.linkinfo, peer: { name: p.name } }
   }
 }
 
@@ -194,7 +209,9 @@ export async function linkGet(e: Engine, ref: LinkRef, o?: CallOptions): Promise
   checkCallOptions(o)
   const [l] = await e.call<Link>('linkGet', String(ref), { op: 'linkGet', ...refFields(ref) }, o)
   if (!l) throw kernelError('linkGet', String(ref), 'ENODEV', 'No such device')
-  const refs = LINK_REF_SETTINGS.map((k) => l.linkinfo?.[k]).filter((v): v is number => typeof v === 'number')
+  const refs = linkRefSettings(l.kind)
+    .map((k) => l.linkinfo?.[k])
+    .filter((v): v is number => typeof v === 'number')
   const others = [l.masterIndex, l.linkIndex, ...refs].filter((i): i is number => i !== undefined && i !== 0 && i !== l.index)
   const got = await Promise.all(
     others.map((i) => e.call<Link>('linkGet', String(i), { op: 'linkGet', index: i }, o).catch(() => [] as Link[])),
@@ -218,14 +235,14 @@ export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promis
   checkLinkName(spec.name, 'spec.name')
   checkCallOptions(o)
   // A string `group` is a kind setting (vxlan's multicast group), a number the link group; a
-  // veth's `link` is its peer (given as `peer`), not a parent.
+  // veth's (netkit's) `link` is its peer (given as `peer`), not a parent.
   const top: LinkAddInput = { ...spec }
   const info: Record<string, unknown> = { ...(spec.linkinfo ?? {}) }
   if (typeof spec.group === 'string') {
     info.group = spec.group
     delete top.group
   }
-  if (spec.kind === 'veth') delete top.link
+  if (PAIR_KINDS.has(spec.kind)) delete top.link
   const f: OpOf<'linkAdd'> = {
     op: 'linkAdd',
     ifname: spec.name,
@@ -235,8 +252,8 @@ export async function linkAdd(e: Engine, given: object, o?: CallOptions): Promis
   for (const [k, v] of Object.entries(spec)) {
     if (!LINK_TOP_KEYS.has(k) && v !== undefined) info[k] = v
   }
-  if (spec.kind === 'veth' && info.peer !== undefined) info.peer = vethPeer(info.peer)
-  for (const k of LINK_REF_SETTINGS) {
+  if (PAIR_KINDS.has(spec.kind) && info.peer !== undefined) info.peer = vethPeer(info.peer)
+  for (const k of linkRefSettings(spec.kind)) {
     if (typeof info[k] === 'string') info[k] = await linkIndex(e, checkLinkName(info[k], `spec.${k}`), o, 'linkAdd', spec.name)
   }
   if (Object.keys(info).length > 0) f.info = info

@@ -162,6 +162,8 @@ export function kernelHasKind(kind, probeNs) {
       ipvlan: ['link', 'p0', 'name', 'probe', 'type', 'ipvlan'],
       ipvtap: ['link', 'p0', 'name', 'probe', 'type', 'ipvtap'],
       vrf: ['name', 'probe', 'type', 'vrf', 'table', '10'],
+      macsec: ['link', 'p0', 'name', 'probe', 'type', 'macsec'],
+      hsr: ['name', 'probe', 'type', 'hsr', 'slave1', 'p0', 'slave2', 'p1'],
     }[kind] ?? ['name', 'probe', 'type', kind]
     return ipTry(['-n', probeNs, 'link', 'add', ...args])
   } finally {

@@ -29,6 +29,22 @@ export async function linkKindMisuse(): Promise<void> {
   await nl.linkAdd({ kind: 'vti', name: 'vt0', ttl: 64 })
   // @ts-expect-error: xfrm's id is `ifId`, not `if_id`
   await nl.linkAdd({ kind: 'xfrm', name: 'xf0', if_id: 5 })
+  // @ts-expect-error: ip6tnl's inner protocol is `mode` (as ipip's), not ip -j's `proto`
+  await nl.linkAdd({ kind: 'ip6tnl', name: 't6', proto: 'any' })
+  // @ts-expect-error: ip6tnl's encap type is fou, gue or none
+  await nl.linkAdd({ kind: 'ip6tnl', name: 't6', encap: { type: 'vxlan' } })
+  // @ts-expect-error: macsec's send_sci is `incSci` (ip -j's inc_sci)
+  await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', send_sci: true })
+  // @ts-expect-error: macsec's sci is a hex string
+  await nl.linkAdd({ kind: 'macsec', name: 'ms0', link: 'eth0', sci: 1 })
+  // @ts-expect-error: netkit's policy is forward or blackhole
+  await nl.linkAdd({ kind: 'netkit', name: 'nk0', policy: 'drop' })
+  // @ts-expect-error: hsr's protocol is ip -j's number, not a name
+  await nl.linkAdd({ kind: 'hsr', name: 'h0', slave1: 'eth0', slave2: 'eth1', proto: 'prp' })
+  // @ts-expect-error: ipoib's mode is datagram or connected
+  await nl.linkAdd({ kind: 'ipoib', name: 'ib0', link: 'ib', mode: 'reliable' })
+  // @ts-expect-error: team takes no settings (teamd configures it)
+  await nl.linkAdd({ kind: 'team', name: 't0', runner: 'lacp' })
   // @ts-expect-error: veth's peer needs a name
   await nl.linkAdd({ kind: 'veth', name: 'v0', peer: { mtu: 1400 } })
 }

@@ -315,6 +315,16 @@ impl MsgBuilder {
         self
     }
 
+    /// Closes a nest, or takes it out again when nothing was written in it (iproute2 sends no
+    /// empty IFLA_INFO_DATA for a kind given no settings).
+    pub fn nest_end_or_drop(&mut self, at: usize) -> &mut Self {
+        if self.buf.len() == at + NLA_HDRLEN {
+            self.buf.truncate(at);
+            return self;
+        }
+        self.nest_end(at)
+    }
+
     pub fn finish(mut self) -> Vec<u8> {
         let len = self.buf.len() as u32;
         self.buf[0..4].copy_from_slice(&len.to_ne_bytes());

@@ -132,7 +132,7 @@ fn encode_spec(ty: u16, flags: u16, index: i32, spec: &LinkSpec, set_name: bool)
         b.attr_str(IFLA_INFO_KIND, kind);
         let data = b.nest_start(IFLA_INFO_DATA);
         kinds::encode(kind, &spec.info, &mut b, &mut ctx)?;
-        b.nest_end(data);
+        b.nest_end_or_drop(data);
         b.nest_end(info);
     } else if !spec.info.is_empty() {
         return Err("kind settings given without a kind".into());

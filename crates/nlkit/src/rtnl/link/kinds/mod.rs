@@ -8,9 +8,14 @@ mod bridge;
 pub(crate) mod common;
 mod geneve;
 mod gre;
+mod hsr;
+mod ip6tnl;
 mod ipip;
+mod ipoib;
 mod ipvlan;
+mod macsec;
 mod macvlan;
+mod netkit;
 mod tun;
 mod veth;
 mod vlan;
@@ -76,10 +81,16 @@ static KINDS: &[&dyn LinkKind] = &[
     &vti::VTI6,
     &xfrm::Xfrm,
     &bareudp::Bareudp,
+    &ip6tnl::Ip6tnl,
+    &macsec::Macsec,
+    &netkit::Netkit,
+    &hsr::Hsr,
+    &ipoib::Ipoib,
 ];
 
-/// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent.
-const PLAIN: &[&str] = &["ifb", "dummy", "nlmon", "vcan", "wireguard"];
+/// Kinds that take no settings of their own: only IFLA_INFO_KIND is sent (team is configured
+/// over its generic netlink family, teamd's, not here).
+const PLAIN: &[&str] = &["ifb", "dummy", "nlmon", "vcan", "wireguard", "team"];
 
 pub fn lookup(kind: &str) -> Option<&'static dyn LinkKind> {
     KINDS.iter().copied().find(|k| k.kind() == kind)
@@ -94,7 +105,10 @@ pub fn encode(kind: &str, s: &Settings, b: &mut MsgBuilder, ctx: &mut EncodeCtx)
             Ok(true)
         }
         None if s.is_empty() => Ok(false),
-        None if PLAIN.contains(&kind) => Err(format!("kind {kind} takes no settings")),
+        None if PLAIN.contains(&kind) => {
+            let keys: Vec<&str> = s.0.iter().map(|(k, _)| k.as_str()).collect();
+            Err(format!("kind {kind} takes no settings, got {}", keys.join(", ")))
+        }
         None => Err(format!("settings for kind {kind:?} are not supported")),
     }
 }
@@ -111,4 +125,37 @@ pub(crate) fn roundtrip(kind: &str, s: &Settings) -> Settings {
     encode(kind, s, &mut b, &mut ctx).expect("encode");
     let msg = b.finish();
     decode(kind, &msg[crate::wire::NLMSG_HDRLEN..])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::common::testing::assert_iproute2_spec;
+    use crate::rtnl::link::LinkSpec;
+    use crate::rtnl::settings::Settings;
+
+    /// A kind without settings is its IFLA_INFO_KIND alone, as iproute2 6.1 (and 6.18) send it
+    /// (`strace -X raw`, kernel without team).
+    #[test]
+    fn team_equals_iproute2() {
+        let spec = LinkSpec { name: Some("t0".into()), kind: Some("team".into()), ..Default::default() };
+        // ip link add t0 type team
+        assert_iproute2_spec(
+            &spec,
+            "340000001000050601b6116b000000000000000000000000000000000000000007000300743000000c001200080001007465616d",
+        );
+        // ip link add t0 mtu 1400 type team
+        let spec = LinkSpec { mtu: Some(1400), ..spec };
+        assert_iproute2_spec(
+            &spec,
+            "3c0000001000050603b6116b0000000000000000000000000000000000000000080004007805000007000300743000000c001200080001007465616d",
+        );
+    }
+
+    #[test]
+    fn team_takes_no_settings() {
+        let mut s = Settings::new();
+        s.set_str("runner", "lacp");
+        let e = super::encode("team", &s, &mut crate::wire::MsgBuilder::new(0, 0), &mut super::EncodeCtx::default()).unwrap_err();
+        assert!(e.contains("team takes no settings, got runner"), "{e}");
+    }
 }
