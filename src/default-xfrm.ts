@@ -11,12 +11,13 @@ import type { XfrmEvents, XfrmEventsOptions } from './xfrm/events.js'
 import type * as t from './xfrm/types.js'
 
 /**
- * Every IPsec policy, like `ip xfrm policy` (one dump).
+ * The IPsec policies, like `ip xfrm policy list [filter]` (one dump; the kernel filters none of
+ * it, the filter is matched on each policy: see {@link XfrmPolicyFilter}).
  *
  * @category IPsec
  */
-export function xfrmPolicyList(o?: CallOptions): Promise<t.XfrmPolicy[]> {
-  return conn().xfrmPolicyList(o)
+export function xfrmPolicyList(filter?: t.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+  return conn().xfrmPolicyList(filter, o)
 }
 
 /**
@@ -83,12 +84,13 @@ export function xfrmSpdSet(thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.X
 }
 
 /**
- * Every IPsec state, like `ip xfrm state` (keys included, as root sees them).
+ * The IPsec states, like `ip xfrm state list [filter]` (keys included, as root sees them;
+ * addresses, family and protocol filtered in the kernel, see {@link XfrmStateFilter}).
  *
  * @category IPsec
  */
-export function xfrmStateList(o?: CallOptions): Promise<t.XfrmState[]> {
-  return conn().xfrmStateList(o)
+export function xfrmStateList(filter?: t.XfrmStateFilter, o?: CallOptions): Promise<t.XfrmState[]> {
+  return conn().xfrmStateList(filter, o)
 }
 
 /**

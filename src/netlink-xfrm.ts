@@ -16,8 +16,8 @@ import * as x from './xfrm/xfrm.js'
 
 declare module './netlink.js' {
   interface Netlink {
-    /** Every IPsec policy, like `ip xfrm policy` (one dump). */
-    xfrmPolicyList(o?: CallOptions): Promise<t.XfrmPolicy[]>
+    /** The IPsec policies, like `ip xfrm policy list [filter]` (one dump; the kernel filters none of it: see {@link XfrmPolicyFilter}). */
+    xfrmPolicyList(filter?: t.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]>
 
     /** One policy by selector and direction, or by index and direction (`ip xfrm policy get`); ENOENT if there is none. */
     xfrmPolicyGet(id: t.XfrmPolicyId, o?: CallOptions): Promise<t.XfrmPolicy>
@@ -40,8 +40,8 @@ declare module './netlink.js' {
     /** Sets the SPD hash thresholds (`ip xfrm policy set hthresh4 L R hthresh6 L R`). */
     xfrmSpdSet(thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.XfrmThresh }, o?: CallOptions): Promise<void>
 
-    /** Every IPsec state, like `ip xfrm state` (keys included, as root sees them). */
-    xfrmStateList(o?: CallOptions): Promise<t.XfrmState[]>
+    /** The IPsec states, like `ip xfrm state list [filter]` (keys included, as root sees them; addresses and protocol filtered in the kernel, see {@link XfrmStateFilter}). */
+    xfrmStateList(filter?: t.XfrmStateFilter, o?: CallOptions): Promise<t.XfrmState[]>
 
     /** One state by destination, protocol and SPI (`ip xfrm state get`); ESRCH if there is none. */
     xfrmStateGet(id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState>
@@ -72,8 +72,8 @@ declare module './netlink.js' {
 /** Installs the methods above on Netlink's prototype; `xfrmOf` opens (once) a connection's xfrm socket. */
 export function installXfrm(proto: Netlink, xfrmOf: (n: Netlink) => XfrmConn): void {
   Object.assign(proto, {
-    xfrmPolicyList(this: Netlink, o?: CallOptions): Promise<t.XfrmPolicy[]> {
-      return x.xfrmPolicyList(xfrmOf(this), o)
+    xfrmPolicyList(this: Netlink, filter?: t.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+      return x.xfrmPolicyList(xfrmOf(this), filter, o)
     },
     xfrmPolicyGet(this: Netlink, id: t.XfrmPolicyId, o?: CallOptions): Promise<t.XfrmPolicy> {
       return x.xfrmPolicyGet(xfrmOf(this), id, o)
@@ -96,8 +96,8 @@ export function installXfrm(proto: Netlink, xfrmOf: (n: Netlink) => XfrmConn): v
     xfrmSpdSet(this: Netlink, thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.XfrmThresh }, o?: CallOptions): Promise<void> {
       return x.xfrmSpdSet(xfrmOf(this), thresh, o)
     },
-    xfrmStateList(this: Netlink, o?: CallOptions): Promise<t.XfrmState[]> {
-      return x.xfrmStateList(xfrmOf(this), o)
+    xfrmStateList(this: Netlink, filter?: t.XfrmStateFilter, o?: CallOptions): Promise<t.XfrmState[]> {
+      return x.xfrmStateList(xfrmOf(this), filter, o)
     },
     xfrmStateGet(this: Netlink, id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState> {
       return x.xfrmStateGet(xfrmOf(this), id, o)

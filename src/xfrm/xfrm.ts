@@ -32,6 +32,15 @@ function specText(v: unknown, name: string): string {
   return JSON.stringify(checkPlain(keysAsHex(v as Record<string, unknown>, name), name))
 }
 
+/** A dump with its filter (checked, then sent as JSON; the core checks each key). */
+function list<T>(c: XfrmConn, name: string, op: string, filter: unknown, o?: CallOptions): Promise<T[]> {
+  try {
+    return c.call<T>(name, '', { op, spec: specText(filter, 'filter') }, o)
+  } catch (e) {
+    return Promise.reject(e)
+  }
+}
+
 /** A getter: argument checked (before its subject is read), errors as rejections. */
 function one<T, A = undefined>(
   c: XfrmConn,
@@ -54,8 +63,8 @@ const polSubject = (p: { dir?: unknown; selector?: { src?: unknown; dst?: unknow
   [p.selector?.src, p.selector?.dst, p.dir].filter((x) => typeof x === 'string').join(' ')
 const saSubject = (s: { dst?: unknown; proto?: unknown; spi?: unknown }) => `${String(s.dst)} ${String(s.proto)} ${String(s.spi)}`
 
-export function xfrmPolicyList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmPolicy[]> {
-  return c.call<t.XfrmPolicy>('xfrmPolicyList', '', { op: 'policyList' }, o)
+export function xfrmPolicyList(c: XfrmConn, filter: t.XfrmPolicyFilter = {}, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+  return list<t.XfrmPolicy>(c, 'xfrmPolicyList', 'policyList', filter, o)
 }
 
 export function xfrmPolicyGet(c: XfrmConn, id: t.XfrmPolicyId, o?: CallOptions): Promise<t.XfrmPolicy> {
@@ -86,8 +95,8 @@ export function xfrmSpdSet(c: XfrmConn, thresh: { ipv4Thresh?: t.XfrmThresh; ipv
   return call(c, 'xfrmSpdSet', 'spdSet', thresh, 'thresh', () => '', o)
 }
 
-export function xfrmStateList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmState[]> {
-  return c.call<t.XfrmState>('xfrmStateList', '', { op: 'stateList' }, o)
+export function xfrmStateList(c: XfrmConn, filter: t.XfrmStateFilter = {}, o?: CallOptions): Promise<t.XfrmState[]> {
+  return list<t.XfrmState>(c, 'xfrmStateList', 'stateList', filter, o)
 }
 
 export function xfrmStateGet(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState> {

@@ -11,12 +11,12 @@ pub const INFO_LEN: usize = 168;
 pub const ID_LEN: usize = 64;
 const TMPL_LEN: usize = 64;
 
-const DIRS: &[(&str, u8)] = &[("in", 0), ("out", 1), ("fwd", 2)];
-const ACTIONS: &[(&str, u8)] = &[("allow", 0), ("block", 1)];
+pub const DIRS: &[(&str, u8)] = &[("in", 0), ("out", 1), ("fwd", 2)];
+pub const ACTIONS: &[(&str, u8)] = &[("allow", 0), ("block", 1)];
 const FLAGS: &[(&str, u32)] = &[("localok", 1), ("icmp", 2)];
 pub const SHARES: &[(&str, u8)] = &[("any", 0), ("session", 1), ("user", 2), ("unique", 3)];
 pub const MODES: &[(&str, u8)] = &[("transport", 0), ("tunnel", 1), ("ro", 2), ("in_trigger", 3), ("beet", 4)];
-const TYPES: &[(&str, u8)] = &[("main", 0), ("sub", 1)];
+pub const TYPES: &[(&str, u8)] = &[("main", 0), ("sub", 1)];
 /// IPsec protocols of templates and states.
 pub const XPROTOS: &[(&str, u8)] = &[("esp", 50), ("ah", 51), ("comp", 108), ("route2", 43), ("hao", 60), ("any", 255)];
 
