@@ -11,8 +11,7 @@ import type { XfrmEvents, XfrmEventsOptions } from './xfrm/events.js'
 import type * as t from './xfrm/types.js'
 
 /**
- * The IPsec policies, like `ip xfrm policy list [filter]` (one dump; the kernel filters none of
- * it, the filter is matched on each policy: see {@link XfrmPolicyFilter}).
+ * The IPsec policies, like `ip xfrm policy list [filter]` (one dump; the kernel filters none of it: see {@link XfrmPolicyFilter}).
  *
  * @category IPsec
  */
@@ -84,8 +83,7 @@ export function xfrmSpdSet(thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.X
 }
 
 /**
- * The IPsec states, like `ip xfrm state list [filter]` (keys included, as root sees them;
- * addresses, family and protocol filtered in the kernel, see {@link XfrmStateFilter}).
+ * The IPsec states, like `ip xfrm state list [filter]` (keys included, as root sees them; addresses and protocol filtered in the kernel, see {@link XfrmStateFilter}).
  *
  * @category IPsec
  */
