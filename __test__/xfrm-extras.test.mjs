@@ -174,3 +174,73 @@ test('bad filters are refused naming the key, before anything is sent', async (t
   await r(c.xfrmPolicyList({ selector: { dport: 70000 } }), /selector\.dport/)
   await r(c.xfrmPolicyList({ selector: 'x' }), /selector must be an object/)
 })
+
+const E1 = 'cc'.repeat(16)
+const ESP = { src: '10.191.0.1', dst: '10.191.0.2', proto: 'esp', crypt: { name: 'cbc(aes)', key: `0x${E1}` } }
+
+test("offload device by name: looked up in the connection's namespace, the request equal to ip's (both captured here)", async (t) => {
+  const { name, c } = await ns(t)
+  ipx(name, ['link', 'add', `${own.prefix}0`, 'type', 'veth', 'peer', 'name', `${own.prefix}1`])
+  const index = JSON.parse(ipx(name, ['-j', 'link', 'show', `${own.prefix}1`]))[0].ifindex
+  t.true(index > 1)
+  const theirs = netlinkSent(
+    name,
+    ['ip', 'xfrm', 'state', 'add', ...['src', ESP.src, 'dst', ESP.dst, 'proto', 'esp', 'spi', '0x107']].concat([
+      'enc',
+      'cbc(aes)',
+      `0x${E1}`,
+      'offload',
+      'dev',
+      `${own.prefix}1`,
+      'dir',
+      'in',
+    ]),
+  )
+  const spec = { ...ESP, spi: 0x107, offload: { dev: `${own.prefix}1`, dir: 'in' } }
+  const mine = nlkitSent(t, name, `await c.xfrmStateAdd(${JSON.stringify(spec)}).catch(() => {})`)
+  t.is(theirs.length, 1)
+  t.is(theirs[0].readUInt32LE(theirs[0].length - 8), index, 'ip sent the index of the device')
+  t.deepEqual(hex(mine), hex(theirs))
+
+  // In-process: the kernel's answer to the state itself (this kernel has no ESP), then names
+  // that are not there (the lookup's ENODEV, as this operation) and bad ones (before sending).
+  try {
+    await c.xfrmStateAdd(spec)
+    t.log('this kernel took an ESP state with offload; removing it')
+    await c.xfrmStateDelete({ dst: ESP.dst, proto: 'esp', spi: 0x107 })
+  } catch (e) {
+    if (e.code !== 'EPROTONOSUPPORT') throw e
+    t.log(`the state is refused here (${e.message}): the bytes above are the check`)
+  }
+  const missing = await t.throwsAsync(c.xfrmStateAdd({ ...spec, offload: { dev: `${own.prefix}9` } }))
+  t.is(missing.code, 'ENODEV', missing.message)
+  t.regex(missing.message, /^xfrmStateAdd /)
+  for (const [dev, re] of [
+    ['', /state\.offload\.dev must not be empty/],
+    ['a-name-too-long-x', /state\.offload\.dev .* longer than 15 bytes/],
+    ['a/b', /state\.offload\.dev .* not a valid interface name/],
+    [7, /state\.offload\.dev must be a string/],
+  ]) {
+    const e = await t.throwsAsync(c.xfrmStateAdd({ ...spec, offload: { dev } }))
+    t.true(e instanceof TypeError || e instanceof RangeError, `${e.constructor.name}: ${e.message}`)
+    t.regex(e.message, re)
+  }
+  const both = await t.throwsAsync(c.xfrmStateUpdate({ ...spec, offload: { dev: `${own.prefix}1`, ifindex: 1 } }))
+  t.regex(both.message, /dev and ifindex both name the device/)
+  // The rest of the state is checked before the name is looked up: nothing at all is sent.
+  const bad = { ...spec, crypt: { name: 'cbc(aes)', key: '0xaabb' } }
+  const e = await t.throwsAsync(c.xfrmStateAdd(bad))
+  t.true(e instanceof RangeError)
+  t.regex(e.message, /^xfrmStateAdd 10\.191\.0\.2 esp 263: crypt\.key: cbc\(aes\) takes a key of 128 or 192 or 256 bits/)
+  const body = `await c.xfrmStateAdd(${JSON.stringify(bad)}).catch(() => {})`
+  t.deepEqual(
+    netlinkSent(
+      name,
+      [process.execPath, '-e', `import(${JSON.stringify(LIB)}).then(async (nl) => { const c = nl.open(); ${body}; c.close() })`],
+      { marker: 'RTM_GETLINK' },
+    ),
+    [],
+  )
+  t.deepEqual(nlkitSent(t, name, body), [])
+  t.is(ipx(name, ['xfrm', 'state']).trim(), '')
+})

@@ -101,7 +101,7 @@ export function xfrmStateGet(id: t.XfrmStateId, o?: CallOptions): Promise<t.Xfrm
 }
 
 /**
- * Adds a state (`ip xfrm state add`). A key of the wrong length for a known algorithm is a RangeError before anything is sent.
+ * Adds a state (`ip xfrm state add`). A key of the wrong length for a known algorithm is a RangeError before anything is sent; an offload device given by name is looked up in this connection's namespace first.
  *
  * @category IPsec
  */

@@ -22,6 +22,7 @@ export {
   sockDiagNames,
   ethtoolNotification,
   wireguardSetBodies,
+  xfrmCheck,
   xfrmNotification,
   NativeMonitor,
   NativeRawConn,

@@ -6,6 +6,8 @@
  * @module
  */
 
+import type { Engine } from './engine.js'
+import { linkIndex } from './links.js'
 import type { Netlink } from './netlink.js'
 import type { CallOptions } from './types.js'
 import type { XfrmConn } from './xfrm/conn.js'
@@ -46,7 +48,7 @@ declare module './netlink.js' {
     /** One state by destination, protocol and SPI (`ip xfrm state get`); ESRCH if there is none. */
     xfrmStateGet(id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState>
 
-    /** Adds a state (`ip xfrm state add`). A key of the wrong length for a known algorithm is a RangeError before anything is sent. */
+    /** Adds a state (`ip xfrm state add`). A key of the wrong length for a known algorithm is a RangeError before anything is sent; an offload device given by name is looked up in this connection's namespace first. */
     xfrmStateAdd(state: t.XfrmStateSpec, o?: CallOptions): Promise<void>
 
     /** Updates a state (`ip xfrm state update`), e.g. a larval one from {@link xfrmStateAllocSpi}. */
@@ -69,8 +71,15 @@ declare module './netlink.js' {
   }
 }
 
-/** Installs the methods above on Netlink's prototype; `xfrmOf` opens (once) a connection's xfrm socket. */
-export function installXfrm(proto: Netlink, xfrmOf: (n: Netlink) => XfrmConn): void {
+/**
+ * Installs the methods above on Netlink's prototype; `xfrmOf` opens (once) a connection's xfrm
+ * socket, `engineOf` gives its rtnetlink engine (device names are looked up there).
+ */
+export function installXfrm(proto: Netlink, xfrmOf: (n: Netlink) => XfrmConn, engineOf: (n: Netlink) => Engine): void {
+  const linkIndexOf =
+    (n: Netlink): x.XfrmLinkIndex =>
+    (name, op, subject, o) =>
+      linkIndex(engineOf(n), name, o, op, subject)
   Object.assign(proto, {
     xfrmPolicyList(this: Netlink, filter?: t.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]> {
       return x.xfrmPolicyList(xfrmOf(this), filter, o)
@@ -103,10 +112,10 @@ export function installXfrm(proto: Netlink, xfrmOf: (n: Netlink) => XfrmConn): v
       return x.xfrmStateGet(xfrmOf(this), id, o)
     },
     xfrmStateAdd(this: Netlink, state: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
-      return x.xfrmStateAdd(xfrmOf(this), state, o)
+      return x.xfrmStateAdd(xfrmOf(this), linkIndexOf(this), state, o)
     },
     xfrmStateUpdate(this: Netlink, state: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
-      return x.xfrmStateUpdate(xfrmOf(this), state, o)
+      return x.xfrmStateUpdate(xfrmOf(this), linkIndexOf(this), state, o)
     },
     xfrmStateDelete(this: Netlink, id: t.XfrmStateId, o?: CallOptions): Promise<void> {
       return x.xfrmStateDelete(xfrmOf(this), id, o)

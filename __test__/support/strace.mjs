@@ -9,10 +9,11 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 
-/** The hex dump strace prints under a syscall (`-e write=all`): its bytes. */
+/** The hex dump strace prints under a syscall (`-e write=all`; sendmsg's in one part per buffer): its bytes. */
 function dumpBytes(lines) {
   const hex = []
   for (const l of lines) {
+    if (/^ \* \d+ bytes in buffer \d+/.test(l)) continue
     const m = l.match(/^ \| [0-9a-f]{5} {2}/)
     if (!m) break
     hex.push(...l.slice(m[0].length, m[0].length + 48).match(/[0-9a-f]{2}/g))

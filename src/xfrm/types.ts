@@ -262,10 +262,12 @@ export interface XfrmStateSpec {
   mark?: XfrmMark
   /** Interface id. */
   ifId?: number
-  /** Hardware offload. */
+  /** Hardware offload (XFRMA_OFFLOAD_DEV), on a device given by index or by name. */
   offload?: {
-    /** The device. */
-    ifindex: number
+    /** The device's index (listed states give it). */
+    ifindex?: number
+    /** The device's name instead, looked up in the connection's namespace before the request is sent. */
+    dev?: string
     /** Direction. */
     dir?: 'in' | 'out'
     /** Packet offload. */

@@ -6,8 +6,9 @@
  * @module
  */
 
+import { xfrmCheck } from '../native.js'
 import type { CallOptions } from '../types.js'
-import { checkPlain, describe } from '../validate.js'
+import { checkLinkName, checkPlain, describe } from '../validate.js'
 import type { XfrmConn } from './conn.js'
 import type * as t from './types.js'
 
@@ -103,12 +104,45 @@ export function xfrmStateGet(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): P
   return one<t.XfrmState, t.XfrmStateId>(c, 'xfrmStateGet', 'stateGet', id, 'id', saSubject, o)
 }
 
-export function xfrmStateAdd(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
-  return call(c, 'xfrmStateAdd', 'stateAdd', s, 'state', saSubject, o)
+/**
+ * Resolves a device name to its index in the connection's namespace (on its rtnetlink socket);
+ * a failure is reported as operation `op` on `subject`.
+ */
+export type XfrmLinkIndex = (name: string, op: string, subject: string, o?: CallOptions) => Promise<number>
+
+export function xfrmStateAdd(c: XfrmConn, linkIndex: XfrmLinkIndex, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
+  return stateChange(c, linkIndex, 'xfrmStateAdd', 'stateAdd', s, o)
 }
 
-export function xfrmStateUpdate(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
-  return call(c, 'xfrmStateUpdate', 'stateUpdate', s, 'state', saSubject, o)
+export function xfrmStateUpdate(c: XfrmConn, linkIndex: XfrmLinkIndex, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
+  return stateChange(c, linkIndex, 'xfrmStateUpdate', 'stateUpdate', s, o)
+}
+
+/**
+ * A state's add or update. An offload device given by name (`offload.dev`) is resolved first;
+ * before that lookup the whole spec is checked by the core with a stand-in index, so bad input
+ * fails before anything is sent.
+ */
+async function stateChange(
+  c: XfrmConn,
+  linkIndex: XfrmLinkIndex,
+  name: string,
+  op: string,
+  s: t.XfrmStateSpec,
+  o?: CallOptions,
+): Promise<void> {
+  const off = typeof s === 'object' && s !== null ? (s as { offload?: unknown }).offload : undefined
+  const dev = typeof off === 'object' && off !== null ? (off as { dev?: unknown }).dev : undefined
+  if (dev === undefined) return call(c, name, op, s, 'state', saSubject, o)
+  const { dev: _, ...rest } = off as Record<string, unknown>
+  checkLinkName(dev, 'state.offload.dev')
+  if (rest.ifindex !== undefined) throw new RangeError(`${name}: state.offload: dev and ifindex both name the device: give one`)
+  const subject = saSubject(s)
+  const withIndex = (ifindex: number) => specText({ ...s, offload: { ...rest, ifindex } }, 'state')
+  const refused = xfrmCheck(op, withIndex(1))
+  if (refused !== null) throw new RangeError(`${name} ${subject}: ${refused}`)
+  const ifindex = await linkIndex(dev as string, name, subject, o)
+  await c.call(name, subject, { op, spec: withIndex(ifindex) }, o)
 }
 
 export function xfrmStateDelete(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<void> {

@@ -108,7 +108,10 @@ pub fn encode_add(ty: u16, s: &Settings) -> Result<Vec<u8>, String> {
     mark_and_if_id(&mut b, s)?;
     if let Some(o) = s.map("offload")? {
         o.check_known(&["ifindex", "dir", "packet"]).map_err(|e| format!("offload: {e}"))?;
-        let ifindex = o.int("ifindex", 1, i32::MAX as i64).map_err(|e| format!("offload.{e}"))?.ok_or("offload.ifindex is required")?;
+        let ifindex = o
+            .int("ifindex", 1, i32::MAX as i64)
+            .map_err(|e| format!("offload.{e}"))?
+            .ok_or("offload.ifindex (or dev, its name) is required")?;
         let dir = o.choice("dir", &[("out", 0u8), ("in", 2)]).map_err(|e| format!("offload.{e}"))?.unwrap_or(0);
         let packet = if o.bool("packet").map_err(|e| format!("offload.{e}"))? == Some(true) { 4 } else { 0 };
         let mut v = (ifindex as i32).to_ne_bytes().to_vec();

@@ -5,6 +5,7 @@ use super::*;
 use crate::rtnl::settings::Value;
 use crate::wire;
 
+mod attrs;
 mod filters;
 
 /// Test input as a small JSON subset (objects, lists, strings without escapes, integers, booleans).
