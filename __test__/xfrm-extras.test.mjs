@@ -244,3 +244,88 @@ test("offload device by name: looked up in the connection's namespace, the reque
   t.deepEqual(nlkitSent(t, name, body), [])
   t.is(ipx(name, ['xfrm', 'state']).trim(), '')
 })
+
+const CTX = 'system_u:object_r:ipsec_spd_t:s0'
+
+/** The `security context` line `ip xfrm policy|state` shows, or null. */
+const ipCtx = (text) => text.match(/security context (\S+)/)?.[1] ?? null
+
+test('security contexts: the bytes equal ip xfrm ... ctx (captured here); what the kernel keeps agrees with ip xfrm', async (t) => {
+  const { name, c } = await ns(t)
+  const sel = { src: '10.191.3.0/24', dst: '10.191.4.0/24' }
+  const pol = { selector: sel, dir: 'in', priority: 5, ctx: CTX }
+  // Both add the policy (the kernel takes it), one after the other.
+  const mine = nlkitSent(t, name, `await c.xfrmPolicyAdd(${JSON.stringify(pol)})`)
+  ipx(name, ['xfrm', 'policy', 'flush'])
+  const theirs = netlinkSent(name, [
+    'ip',
+    'xfrm',
+    'policy',
+    'add',
+    'src',
+    sel.src,
+    'dst',
+    sel.dst,
+    'dir',
+    'in',
+    'priority',
+    '5',
+    'ctx',
+    CTX,
+  ])
+  ipx(name, ['xfrm', 'policy', 'flush'])
+  t.is(theirs.length, 1)
+  t.deepEqual(hex(mine), hex(theirs))
+
+  let added = true
+  try {
+    await c.xfrmPolicyAdd(pol)
+  } catch (e) {
+    t.is(e.name, 'NetlinkError', String(e))
+    t.log(`this kernel refuses the context: ${e.message}`)
+    added = false
+  }
+  const text = ipx(name, ['xfrm', 'policy'])
+  const list = await c.xfrmPolicyList()
+  if (!added) {
+    t.is(text.trim(), '')
+    t.deepEqual(list, [])
+  } else {
+    t.is(list.length, 1)
+    // What the kernel kept of the context, as nlkit lists it and as ip shows it.
+    t.is(list[0].ctx ?? null, ipCtx(text))
+    if (list[0].ctx === undefined) {
+      t.log('this kernel takes the context and keeps nothing of it (no LSM labels IPsec here)')
+      // So it is no part of the policy's identity: the same selector without one is there already.
+      t.is((await t.throwsAsync(c.xfrmPolicyAdd({ ...pol, ctx: undefined }))).code, 'EEXIST')
+    } else t.is(list[0].ctx, CTX)
+    t.is((await c.xfrmPolicyGet({ selector: sel, dir: 'in', ctx: CTX })).index, list[0].index)
+    await c.xfrmPolicyDelete({ selector: sel, dir: 'in', ctx: CTX })
+    t.is(ipx(name, ['xfrm', 'policy']).trim(), '')
+  }
+
+  // A state with a context: this kernel has no ESP, the refusal comes through, nothing is added.
+  const sa = { ...ESP, spi: 0x109, ctx: CTX }
+  try {
+    await c.xfrmStateAdd(sa)
+    const [s] = await c.xfrmStateList()
+    t.is(s.ctx ?? null, ipCtx(ipx(name, ['xfrm', 'state'])))
+    await c.xfrmStateDelete({ dst: ESP.dst, proto: 'esp', spi: 0x109 })
+  } catch (e) {
+    t.is(e.name, 'NetlinkError', String(e))
+    t.is(e.code, 'EPROTONOSUPPORT')
+    t.log(`the state is refused here: ${e.message}`)
+  }
+  t.is(ipx(name, ['xfrm', 'state']).trim(), '')
+
+  for (const [v, re, type] of [
+    ['', /ctx must be a security context/, RangeError],
+    ['a\0b', /policy\.ctx must not contain a NUL/, RangeError],
+    [7, /ctx must be a string/, RangeError],
+  ]) {
+    const e = await t.throwsAsync(c.xfrmPolicyAdd({ ...pol, ctx: v }))
+    t.true(e instanceof type, String(e))
+    t.regex(e.message, re)
+  }
+  t.is(ipx(name, ['xfrm', 'policy']).trim(), '')
+})

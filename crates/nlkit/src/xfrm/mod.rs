@@ -9,12 +9,14 @@
 //! - [`selector`], xfrm_selector and the lifetimes
 //! - [`policy`], policies and templates
 //! - [`state`], states and SPI allocation; [`algs`], their algorithms and keys
+//! - [`ctx`], security contexts of policies and states
 //! - [`info`], the SPD/SAD counts and hash thresholds
 //! - [`filter`], list filters (the kernel's for states, matched here for the rest)
 //! - [`events`], the notifications
 
 pub mod addr;
 pub mod algs;
+pub mod ctx;
 pub mod events;
 pub mod filter;
 pub mod info;

@@ -38,6 +38,7 @@ const KEYS: &[&str] = &[
     "comp",
     "encap",
     "mark",
+    "ctx",
     "ifId",
     "offload",
 ];
@@ -99,6 +100,7 @@ pub fn encode_add(ty: u16, s: &Settings) -> Result<Vec<u8>, String> {
     if let Some(e) = s.map("encap")? {
         b.attr(XFRMA_ENCAP, &encap(e).map_err(|x| format!("encap.{x}"))?);
     }
+    ctx::encode(&mut b, s)?;
     if esn {
         let mut r = [0u8; ESN_LEN];
         r[..4].copy_from_slice(&window.div_ceil(REPLAY_BITS).to_ne_bytes());
