@@ -4,7 +4,6 @@
 // the namespace (a device's index), nlkit's request and ip's are both captured with strace in
 // the same namespace and compared; the fixed ones are compared in crates/nlkit/src/xfrm/tests/.
 
-import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,50 +12,17 @@ import { nsNamer } from './support/names.mjs'
 import { nsConn } from './support/netns.mjs'
 import { owned } from './support/registry.mjs'
 import { netlinkSent } from './support/strace.mjs'
+import { ipCtx, ipPolicies, ipReplay, ipStates, ipTmpls, ipx, ours, oursPol } from './support/xfrm.mjs'
 
 const own = owned('xfrm-extras')
 const nsName = nsNamer(own.netns[0])
 const LIB = new URL('../index.js', import.meta.url).href
-
-const ipx = (ns, args) => execFileSync('ip', ['netns', 'exec', ns, 'ip', ...args], { encoding: 'utf8' })
 
 async function ns(t) {
   const name = nsName()
   const c = await nsConn(t, name)
   return { name, c }
 }
-
-/** `ip xfrm state list ARGS` as `dst proto spi` lines, sorted (the fields compared). */
-function ipStates(ns, args = []) {
-  const out = []
-  let cur
-  for (const line of ipx(ns, ['xfrm', 'state', 'list', ...args]).split('\n')) {
-    const w = line.trim().split(/\s+/)
-    if (line.startsWith('src ')) cur = { src: w[1], dst: w[3] }
-    else if (cur && w[0] === 'proto') {
-      out.push(`${cur.src} ${cur.dst} ${w[1]} ${Number.parseInt(w[3], 16)}`)
-      cur = undefined
-    }
-  }
-  return out.sort()
-}
-const ours = (list) => list.map((s) => `${s.src} ${s.dst} ${s.proto} ${s.spi}`).sort()
-
-/** `ip xfrm policy list ARGS`: each policy's first line and direction, sorted. */
-function ipPolicies(ns, args = []) {
-  const out = []
-  let head
-  for (const line of ipx(ns, ['xfrm', 'policy', 'list', ...args]).split('\n')) {
-    const w = line.trim().split(/\s+/)
-    if (line.startsWith('src ')) head = `${w[1]} ${w[3]}`
-    else if (head && w[0] === 'dir') {
-      out.push(`${head} ${w[1]} ${w[w.indexOf('priority') + 1]}`)
-      head = undefined
-    }
-  }
-  return out.sort()
-}
-const oursPol = (list) => list.map((p) => `${p.selector.src} ${p.selector.dst} ${p.dir} ${p.priority}`).sort()
 
 /** Runs `body` (module text with `nl` and `c`, a connection in `ns`) under strace; the xfrm messages it sent. */
 function nlkitSent(t, ns, body) {
@@ -247,9 +213,6 @@ test("offload device by name: looked up in the connection's namespace, the reque
 
 const CTX = 'system_u:object_r:ipsec_spd_t:s0'
 
-/** The `security context` line `ip xfrm policy|state` shows, or null. */
-const ipCtx = (text) => text.match(/security context (\S+)/)?.[1] ?? null
-
 test('security contexts: the bytes equal ip xfrm ... ctx (captured here); what the kernel keeps agrees with ip xfrm', async (t) => {
   const { name, c } = await ns(t)
   const sel = { src: '10.191.3.0/24', dst: '10.191.4.0/24' }
@@ -328,4 +291,132 @@ test('security contexts: the bytes equal ip xfrm ... ctx (captured here); what t
     t.regex(e.message, re)
   }
   t.is(ipx(name, ['xfrm', 'policy']).trim(), '')
+})
+
+test("async events: a state's replay state and counters against ip -s xfrm state; setting them needs a valid state", async (t) => {
+  const { name, c } = await ns(t)
+  const s = await c.xfrmStateAllocSpi({ src: '10.191.0.1', dst: '10.191.0.2', proto: 'esp', mode: 'tunnel', reqid: 5 })
+  const id = { src: s.src, dst: s.dst, proto: 'esp', spi: s.spi }
+  const a = await c.xfrmStateAevents(id)
+  const ip = ipReplay(name)
+  t.like(a, { src: '10.191.0.1', dst: '10.191.0.2', family: 'inet', proto: 'esp', spi: s.spi, reqid: 5 })
+  t.deepEqual(a.flags, ['replayThresh', 'etimerThresh'])
+  t.deepEqual({ seq: a.replay.seq, oseq: a.replay.oseq, bitmap: a.replay.bitmap }, ip.replay)
+  t.deepEqual({ bytes: a.current.bytes, packets: a.current.packets, addTime: a.current.addTime }, ip.current)
+  t.deepEqual(a.current, s.current)
+  // A larval state has no reporting thresholds (the sysctl defaults apply to states added).
+  t.is(a.replayThresh, 0)
+  t.is(a.etimerThresh, 0)
+  t.is(a.replayEsn, undefined)
+
+  // NEWAE on a larval state: the kernel's EINVAL and its text, the state as it was.
+  const e = await t.throwsAsync(c.xfrmStateAeventsSet({ ...a, replayThresh: 4, replay: { oseq: 1, seq: 2, bitmap: 3 } }))
+  t.is(e.name, 'NetlinkError')
+  t.is(e.code, 'EINVAL')
+  t.regex(e.message, /^xfrmStateAeventsSet 10\.191\.0\.2 esp \d+: .*SA must be in VALID state/)
+  t.is(ipReplay(name).text, ip.text)
+  const gone = await t.throwsAsync(c.xfrmStateAevents({ ...id, spi: s.spi + 1 }))
+  t.is(gone.code, 'ESRCH')
+  for (const [p, re, type] of [
+    [c.xfrmStateAevents({ dst: s.dst, proto: 'esp' }), /spi is required/, RangeError],
+    [c.xfrmStateAevents(null), /id must be an object/, TypeError],
+    [c.xfrmStateAeventsSet(id), /give replay, replayEsn, current, replayThresh or etimerThresh/, RangeError],
+    [c.xfrmStateAeventsSet({ ...id, current: { bytes: 1 } }), /current\.packets is required/, RangeError],
+    [c.xfrmStateAeventsSet({ ...id, replayThresh: -1 }), /replayThresh/, RangeError],
+  ]) {
+    const x = await t.throwsAsync(p)
+    t.true(x instanceof type, String(x))
+    t.regex(x.message, re)
+  }
+  t.is(ipReplay(name).text, ip.text)
+})
+
+const MSEL = { src: '10.191.1.0/24', dst: '10.191.2.0/24' }
+const move = (from, to, extra = {}) => ({
+  oldSrc: from[0],
+  oldDst: from[1],
+  newSrc: to[0],
+  newDst: to[1],
+  proto: 'esp',
+  mode: 'tunnel',
+  reqid: 7,
+  ...extra,
+})
+test("migration: a policy's template moves to new addresses (ip xfrm policy shows them); refusals change nothing", async (t) => {
+  const { name, c } = await ns(t)
+  await c.xfrmPolicyAdd({
+    selector: MSEL,
+    dir: 'out',
+    templates: [{ src: '10.191.0.1', dst: '10.191.0.9', proto: 'esp', mode: 'tunnel', reqid: 7 }],
+  })
+  try {
+    await c.xfrmPolicyMigrate({ selector: MSEL, dir: 'out', migrate: [move(['10.191.0.1', '10.191.0.9'], ['10.191.8.1', '10.191.8.2'])] })
+  } catch (e) {
+    if (e.code !== 'ENOPROTOOPT') throw e
+    t.log(`skipped: this kernel has no CONFIG_XFRM_MIGRATE (${e.message})`)
+    t.pass()
+    return
+  }
+  t.deepEqual(ipTmpls(name), ['10.191.8.1 10.191.8.2 esp 7 tunnel'])
+  const [p] = await c.xfrmPolicyList()
+  t.like(p.templates[0], { src: '10.191.8.1', dst: '10.191.8.2', proto: 'esp', reqid: 7, mode: 'tunnel' })
+  // Back again, with the key manager's addresses: a move whose template does not match changes nothing.
+  await c.xfrmPolicyMigrate({
+    selector: MSEL,
+    dir: 'out',
+    migrate: [
+      move(['10.191.8.1', '10.191.8.2'], ['10.191.0.1', '10.191.0.2']),
+      move(['10.191.3.1', '10.191.3.2'], ['10.191.4.1', '10.191.4.2'], { reqid: 9 }),
+    ],
+    kmaddress: { local: '10.191.0.1', remote: '10.191.0.2' },
+  })
+  t.deepEqual(ipTmpls(name), ['10.191.0.1 10.191.0.2 esp 7 tunnel'])
+
+  // A state the move matches that cannot be cloned (this kernel has no ESP to set a copy up):
+  // ENODATA, and the policy and the state are as they were.
+  await c.xfrmStateAllocSpi({ src: '10.191.0.1', dst: '10.191.0.2', proto: 'esp', mode: 'tunnel', reqid: 7 })
+  const before = [ipx(name, ['xfrm', 'policy']), ipx(name, ['xfrm', 'state'])]
+  const withState = await t.throwsAsync(
+    c.xfrmPolicyMigrate({ selector: MSEL, dir: 'out', migrate: [move(['10.191.0.1', '10.191.0.2'], ['10.191.8.1', '10.191.8.2'])] }),
+  )
+  t.log(`a matching larval state: ${withState.message}`)
+  t.is(withState.name, 'NetlinkError')
+  t.deepEqual([ipx(name, ['xfrm', 'policy']), ipx(name, ['xfrm', 'state'])], before)
+  const none = await t.throwsAsync(
+    c.xfrmPolicyMigrate({
+      selector: { ...MSEL, src: '10.191.9.0/24' },
+      dir: 'out',
+      migrate: [move(['10.191.0.1', '10.191.0.2'], ['10.191.8.1', '10.191.8.2'])],
+    }),
+  )
+  t.is(none.code, 'ENOENT')
+  t.regex(none.message, /Target policy not found/)
+  for (const [spec, re] of [
+    [{ selector: MSEL, dir: 'out', migrate: [] }, /migrate must list 1 to 6 moves/],
+    [
+      { selector: MSEL, dir: 'out', migrate: [{ ...move(['10.191.0.1', '10.191.0.2'], ['10.191.8.1', '10.191.8.2']), newDst: undefined }] },
+      /migrate\[0\]\.newDst is required/,
+    ],
+    [
+      { selector: MSEL, dir: 'sideways', migrate: [move(['10.191.0.1', '10.191.0.2'], ['10.191.8.1', '10.191.8.2'])] },
+      /dir must be one of/,
+    ],
+    [
+      { selector: MSEL, dir: 'out', migrate: [move(['10.191.0.1', '2001:db8:191::1'], ['10.191.8.1', '10.191.8.2'])] },
+      /migrate\[0\]\.oldDst/,
+    ],
+  ]) {
+    const e = await t.throwsAsync(c.xfrmPolicyMigrate(spec))
+    t.true(e instanceof RangeError, String(e))
+    t.regex(e.message, re)
+  }
+  t.deepEqual([ipx(name, ['xfrm', 'policy']), ipx(name, ['xfrm', 'state'])], before)
+})
+
+test('aevents and migrate groups can be joined; their notifications decode (constructed ones: crates/nlkit/src/xfrm/tests/aevents.rs)', async (t) => {
+  const { c } = await ns(t)
+  const ev = await c.xfrmEvents({ groups: ['aevents', 'migrate', 'policy'] })
+  t.teardown(() => ev.close())
+  await c.xfrmPolicyAdd({ selector: MSEL, dir: 'out' })
+  t.is((await ev.next()).value.type, 'newPolicy')
 })

@@ -7,7 +7,9 @@
 
 import { conn } from './default.js'
 import type { CallOptions } from './types.js'
+import type { XfrmAevent, XfrmAeventsId, XfrmAeventsSpec, XfrmMigrateSpec } from './xfrm/aevents.js'
 import type { XfrmEvents, XfrmEventsOptions } from './xfrm/events.js'
+import type * as f from './xfrm/filters.js'
 import type * as t from './xfrm/types.js'
 
 /**
@@ -15,7 +17,7 @@ import type * as t from './xfrm/types.js'
  *
  * @category IPsec
  */
-export function xfrmPolicyList(filter?: t.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+export function xfrmPolicyList(filter?: f.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]> {
   return conn().xfrmPolicyList(filter, o)
 }
 
@@ -87,7 +89,7 @@ export function xfrmSpdSet(thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.X
  *
  * @category IPsec
  */
-export function xfrmStateList(filter?: t.XfrmStateFilter, o?: CallOptions): Promise<t.XfrmState[]> {
+export function xfrmStateList(filter?: f.XfrmStateFilter, o?: CallOptions): Promise<t.XfrmState[]> {
   return conn().xfrmStateList(filter, o)
 }
 
@@ -152,6 +154,33 @@ export function xfrmStateAllocSpi(spec: t.XfrmAllocSpiSpec, o?: CallOptions): Pr
  */
 export function xfrmSadInfo(o?: CallOptions): Promise<t.XfrmSadInfo> {
   return conn().xfrmSadInfo(o)
+}
+
+/**
+ * A state's replay state, lifetime counters and reporting thresholds (XFRM_MSG_GETAE; iproute2 has no command for it); ESRCH if there is no such state.
+ *
+ * @category IPsec
+ */
+export function xfrmStateAevents(id: XfrmAeventsId, o?: CallOptions): Promise<XfrmAevent> {
+  return conn().xfrmStateAevents(id, o)
+}
+
+/**
+ * Sets a state's replay state, counters or thresholds (XFRM_MSG_NEWAE); the state must be valid (a larval one is EINVAL).
+ *
+ * @category IPsec
+ */
+export function xfrmStateAeventsSet(spec: XfrmAeventsSpec, o?: CallOptions): Promise<void> {
+  return conn().xfrmStateAeventsSet(spec, o)
+}
+
+/**
+ * Moves a policy's templates, and the states they match, to new addresses (XFRM_MSG_MIGRATE, CONFIG_XFRM_MIGRATE; ENOPROTOOPT without it).
+ *
+ * @category IPsec
+ */
+export function xfrmPolicyMigrate(spec: XfrmMigrateSpec, o?: CallOptions): Promise<void> {
+  return conn().xfrmPolicyMigrate(spec, o)
 }
 
 /**

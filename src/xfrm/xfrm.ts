@@ -10,6 +10,7 @@ import { xfrmCheck } from '../native.js'
 import type { CallOptions } from '../types.js'
 import { checkLinkName, checkPlain, describe } from '../validate.js'
 import type { XfrmConn } from './conn.js'
+import type * as f from './filters.js'
 import type * as t from './types.js'
 
 const ALG_KEYS = ['auth', 'crypt', 'aead', 'comp'] as const
@@ -64,7 +65,7 @@ const polSubject = (p: { dir?: unknown; selector?: { src?: unknown; dst?: unknow
   [p.selector?.src, p.selector?.dst, p.dir].filter((x) => typeof x === 'string').join(' ')
 const saSubject = (s: { dst?: unknown; proto?: unknown; spi?: unknown }) => `${String(s.dst)} ${String(s.proto)} ${String(s.spi)}`
 
-export function xfrmPolicyList(c: XfrmConn, filter: t.XfrmPolicyFilter = {}, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+export function xfrmPolicyList(c: XfrmConn, filter: f.XfrmPolicyFilter = {}, o?: CallOptions): Promise<t.XfrmPolicy[]> {
   return list<t.XfrmPolicy>(c, 'xfrmPolicyList', 'policyList', filter, o)
 }
 
@@ -96,7 +97,7 @@ export function xfrmSpdSet(c: XfrmConn, thresh: { ipv4Thresh?: t.XfrmThresh; ipv
   return call(c, 'xfrmSpdSet', 'spdSet', thresh, 'thresh', () => '', o)
 }
 
-export function xfrmStateList(c: XfrmConn, filter: t.XfrmStateFilter = {}, o?: CallOptions): Promise<t.XfrmState[]> {
+export function xfrmStateList(c: XfrmConn, filter: f.XfrmStateFilter = {}, o?: CallOptions): Promise<t.XfrmState[]> {
   return list<t.XfrmState>(c, 'xfrmStateList', 'stateList', filter, o)
 }
 

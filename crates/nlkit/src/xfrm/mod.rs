@@ -12,14 +12,18 @@
 //! - [`ctx`], security contexts of policies and states
 //! - [`info`], the SPD/SAD counts and hash thresholds
 //! - [`filter`], list filters (the kernel's for states, matched here for the rest)
+//! - [`aevent`], a state's replay state and counters (async events); [`migrate`], moving a
+//!   policy's templates and states to new addresses
 //! - [`events`], the notifications
 
 pub mod addr;
+pub mod aevent;
 pub mod algs;
 pub mod ctx;
 pub mod events;
 pub mod filter;
 pub mod info;
+pub mod migrate;
 pub mod policy;
 pub mod selector;
 pub mod state;
@@ -94,6 +98,8 @@ pub enum Decode {
     States(filter::StateMatch),
     SpdInfo,
     SadInfo,
+    /// A GETAE's answer (a NEWAE).
+    Aevent,
 }
 
 impl Protocol for Xfrm {
@@ -113,6 +119,7 @@ impl Protocol for Xfrm {
             (Decode::States(m), XFRM_MSG_NEWSA) if m.accepts(p) => state::decode(p)?,
             (Decode::SpdInfo, XFRM_MSG_NEWSPDINFO) => info::decode_spd(p)?,
             (Decode::SadInfo, XFRM_MSG_NEWSADINFO) => info::decode_sad(p)?,
+            (Decode::Aevent, aevent::XFRM_MSG_NEWAE) => aevent::decode(p)?,
             _ => return Ok(None),
         };
         Ok(Some(Object::Tree(tree)))
@@ -141,6 +148,9 @@ pub fn request(op: &str, spec: &Settings) -> crate::error::Result<Request> {
         "stateFlush" => ack(state::encode_flush(spec)),
         "stateAllocSpi" => get(state::encode_alloc(spec), Decode::State),
         "sadInfo" => get(Ok(info::encode_get(XFRM_MSG_GETSADINFO)), Decode::SadInfo),
+        "stateAevents" => get(aevent::encode_get(spec), Decode::Aevent),
+        "stateAeventsSet" => ack(aevent::encode_set(spec)),
+        "policyMigrate" => ack(migrate::encode(spec)),
         other => Err(bad(format!("unknown xfrm operation {other:?}"))),
     }
 }

@@ -40,12 +40,12 @@ const KEYS: &[&str] = &[
 const ID_KEYS: &[&str] = &["selector", "dir", "index", "mark", "ctx", "ifId", "type"];
 const TMPL_KEYS: &[&str] = &["family", "src", "dst", "spi", "proto", "reqid", "mode", "share", "optional", "aalgos", "ealgos", "calgos"];
 
-fn sel_of(p: &Settings) -> Result<[u8; SEL_LEN], String> {
+pub(super) fn sel_of(p: &Settings) -> Result<[u8; SEL_LEN], String> {
     let empty = Settings::new();
     selector::encode(p.map("selector")?.unwrap_or(&empty), AF_INET)
 }
 
-fn dir_of(p: &Settings) -> Result<u8, String> {
+pub(super) fn dir_of(p: &Settings) -> Result<u8, String> {
     p.choice("dir", DIRS)?.ok_or_else(|| "dir is required ('in', 'out' or 'fwd')".into())
 }
 
@@ -82,7 +82,7 @@ pub fn encode_add(ty: u16, p: &Settings) -> Result<Vec<u8>, String> {
     Ok(b.finish())
 }
 
-fn policy_type(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
+pub(super) fn policy_type(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
     // Sent only for the sub policy type: `ip` sends none by default, and the kernel's default is main.
     if p.choice("type", TYPES)? == Some(1) {
         b.attr(XFRMA_POLICY_TYPE, &[1, 0, 0, 0, 0, 0]);
@@ -108,7 +108,7 @@ fn mark(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
     Ok(())
 }
 
-fn if_id(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
+pub(super) fn if_id(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
     if let Some(id) = p.u32("ifId")? {
         b.attr_u32(XFRMA_IF_ID, id);
     }

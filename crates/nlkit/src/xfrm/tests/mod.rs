@@ -5,6 +5,7 @@ use super::*;
 use crate::rtnl::settings::Value;
 use crate::wire;
 
+mod aevents;
 mod attrs;
 mod filters;
 
