@@ -103,10 +103,24 @@ export {
   xfrmStateFlush,
   xfrmStateAllocSpi,
   xfrmSadInfo,
+  xfrmStateAevents,
+  xfrmStateAeventsSet,
+  xfrmPolicyMigrate,
   xfrmEvents,
 } from './src/default-xfrm.js'
 export type { XfrmEvent, XfrmEvents, XfrmEventsOptions, XfrmGroup } from './src/xfrm/events.js'
 export type * from './src/xfrm/types.js'
+export type { XfrmPolicyFilter, XfrmStateFilter } from './src/xfrm/filters.js'
+export type {
+  XfrmAevent,
+  XfrmAeventFlag,
+  XfrmAeventsId,
+  XfrmAeventsSpec,
+  XfrmMigrateSpec,
+  XfrmMove,
+  XfrmReplay,
+  XfrmReplayEsn,
+} from './src/xfrm/aevents.js'
 export { GENL_OP_FLAGS } from './src/genl/families.js'
 export type { GenlFamily, GenlMcastGroup, GenlMessage, GenlOperation, GenlRequest } from './src/genl/families.js'
 export { ETHTOOL_STRING_SETS } from './src/genl/ethtool-types.js'

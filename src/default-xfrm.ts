@@ -7,16 +7,18 @@
 
 import { conn } from './default.js'
 import type { CallOptions } from './types.js'
+import type { XfrmAevent, XfrmAeventsId, XfrmAeventsSpec, XfrmMigrateSpec } from './xfrm/aevents.js'
 import type { XfrmEvents, XfrmEventsOptions } from './xfrm/events.js'
+import type * as f from './xfrm/filters.js'
 import type * as t from './xfrm/types.js'
 
 /**
- * Every IPsec policy, like `ip xfrm policy` (one dump).
+ * The IPsec policies, like `ip xfrm policy list [filter]` (one dump; the kernel filters none of it: see {@link XfrmPolicyFilter}).
  *
  * @category IPsec
  */
-export function xfrmPolicyList(o?: CallOptions): Promise<t.XfrmPolicy[]> {
-  return conn().xfrmPolicyList(o)
+export function xfrmPolicyList(filter?: f.XfrmPolicyFilter, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+  return conn().xfrmPolicyList(filter, o)
 }
 
 /**
@@ -83,12 +85,12 @@ export function xfrmSpdSet(thresh: { ipv4Thresh?: t.XfrmThresh; ipv6Thresh?: t.X
 }
 
 /**
- * Every IPsec state, like `ip xfrm state` (keys included, as root sees them).
+ * The IPsec states, like `ip xfrm state list [filter]` (keys included, as root sees them; addresses and protocol filtered in the kernel, see {@link XfrmStateFilter}).
  *
  * @category IPsec
  */
-export function xfrmStateList(o?: CallOptions): Promise<t.XfrmState[]> {
-  return conn().xfrmStateList(o)
+export function xfrmStateList(filter?: f.XfrmStateFilter, o?: CallOptions): Promise<t.XfrmState[]> {
+  return conn().xfrmStateList(filter, o)
 }
 
 /**
@@ -101,7 +103,7 @@ export function xfrmStateGet(id: t.XfrmStateId, o?: CallOptions): Promise<t.Xfrm
 }
 
 /**
- * Adds a state (`ip xfrm state add`). A key of the wrong length for a known algorithm is a RangeError before anything is sent.
+ * Adds a state (`ip xfrm state add`). A key of the wrong length for a known algorithm is a RangeError before anything is sent; an offload device given by name is looked up in this connection's namespace first.
  *
  * @category IPsec
  */
@@ -152,6 +154,33 @@ export function xfrmStateAllocSpi(spec: t.XfrmAllocSpiSpec, o?: CallOptions): Pr
  */
 export function xfrmSadInfo(o?: CallOptions): Promise<t.XfrmSadInfo> {
   return conn().xfrmSadInfo(o)
+}
+
+/**
+ * A state's replay state, lifetime counters and reporting thresholds (XFRM_MSG_GETAE; iproute2 has no command for it); ESRCH if there is no such state.
+ *
+ * @category IPsec
+ */
+export function xfrmStateAevents(id: XfrmAeventsId, o?: CallOptions): Promise<XfrmAevent> {
+  return conn().xfrmStateAevents(id, o)
+}
+
+/**
+ * Sets a state's replay state, counters or thresholds (XFRM_MSG_NEWAE); the state must be valid (a larval one is EINVAL).
+ *
+ * @category IPsec
+ */
+export function xfrmStateAeventsSet(spec: XfrmAeventsSpec, o?: CallOptions): Promise<void> {
+  return conn().xfrmStateAeventsSet(spec, o)
+}
+
+/**
+ * Moves a policy's templates, and the states they match, to new addresses (XFRM_MSG_MIGRATE, CONFIG_XFRM_MIGRATE; ENOPROTOOPT without it).
+ *
+ * @category IPsec
+ */
+export function xfrmPolicyMigrate(spec: XfrmMigrateSpec, o?: CallOptions): Promise<void> {
+  return conn().xfrmPolicyMigrate(spec, o)
 }
 
 /**

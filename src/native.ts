@@ -24,6 +24,7 @@ export {
   sockDiagNames,
   ethtoolNotification,
   wireguardSetBodies,
+  xfrmCheck,
   xfrmNotification,
   NativeMonitor,
   NativeRawConn,

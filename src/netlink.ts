@@ -66,7 +66,11 @@ export class Netlink {
     installConntrack(Netlink.prototype, (n) => typedConnOf(n, 'conntrack', (o) => new ConntrackConn(o)))
     installDiag(Netlink.prototype, (n) => typedConnOf(n, 'sockdiag', (o) => new SockDiagConn(o)))
     installTc(Netlink.prototype, (n) => n.#e)
-    installXfrm(Netlink.prototype, (n) => typedConnOf(n, 'xfrm', (o) => new XfrmConn(o)))
+    installXfrm(
+      Netlink.prototype,
+      (n) => typedConnOf(n, 'xfrm', (o) => new XfrmConn(o)),
+      (n) => n.#e,
+    )
     typedConnOf = (n, key, make) => {
       let c = n.#typed.get(key)
       if (!c) {

@@ -145,6 +145,7 @@ const REGISTRY = {
   // ---- traffic control ------------------------------------------------------------------------------
   'tc-qdiscs': { prefix: 'tq' },
   xfrm: { prefix: 'xf', netns: ['nlk-xf-'], v4: ['10.182.0.0/16'], v6: ['2001:db8:182::/48'] },
+  'xfrm-extras': { prefix: 'xg', netns: ['nlk-xg-'], v4: ['10.191.0.0/16'], v6: ['2001:db8:191::/48'] },
   'tc-htb': { prefix: 'th', netns: ['nlk-th-'], v4: ['10.170.0.0/16'], v6: ['2001:db8:170::/48'] },
   'tc-filters': { prefix: 'tf', netns: ['nlk-tf-'], v4: ['10.171.0.0/16'], v6: ['2001:db8:171::/48'] },
   'tc-kinds': { prefix: 'tk' },

@@ -1,7 +1,7 @@
 /**
  * xfrm notifications (the XFRMNLGRP_* multicast groups on a NETLINK_XFRM socket of their own),
  * decoded by the core: policies and states added, updated, deleted, flushed; acquires,
- * expiries and reports.
+ * expiries, reports, async events (group `aevents`) and migrations (group `migrate`).
  *
  * @module
  */
@@ -11,6 +11,7 @@ import { xfrmNotification } from '../native.js'
 import { RawEvents, type RawEventsOptions } from '../raw-events.js'
 import { describe } from '../validate.js'
 import { XfrmConn } from './conn.js'
+import type { XfrmAevent, XfrmMigrateSpec, XfrmMove } from './aevents.js'
 import type { XfrmPolicy, XfrmSelector, XfrmState } from './types.js'
 import { xfrmPolicyList, xfrmStateList } from './xfrm.js'
 
@@ -109,6 +110,31 @@ export type XfrmEvent =
       proto: string | number
       /** The traffic. */
       selector: XfrmSelector
+    }
+  | {
+      /** A state's replay state or counters changed, or a threshold was reached (group `aevents`; XFRM_MSG_NEWAE). */
+      type: 'aevent'
+      /** The values; `flags` says why (`replayUpdate`, `timerExpired`, `policyUpdated`). */
+      aevent: XfrmAevent
+    }
+  | {
+      /**
+       * A policy's templates and states moved to new addresses (group `migrate`; XFRM_MSG_MIGRATE).
+       * Linux sends these in the initial namespace only, whichever namespace migrated.
+       */
+      type: 'migrate'
+      /** The policy's selector. */
+      selector: XfrmSelector
+      /** Its direction. */
+      dir: 'in' | 'out' | 'fwd'
+      /** Its type. */
+      policyType: 'main' | 'sub'
+      /** The moves. */
+      migrate: Required<XfrmMove>[]
+      /** The addresses for the key manager. */
+      kmaddress?: Required<NonNullable<XfrmMigrateSpec['kmaddress']>>
+      /** The new encapsulation. */
+      encap?: NonNullable<XfrmMigrateSpec['encap']>
     }
   | {
       /** A notification nlkit does not decode (its message type). */

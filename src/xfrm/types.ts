@@ -143,6 +143,11 @@ export interface XfrmPolicySpec {
   templates?: XfrmTemplate[]
   /** Mark (XFRMA_MARK). */
   mark?: XfrmMark
+  /**
+   * Security context (XFRMA_SEC_CTX, an SELinux context as `ip xfrm ... ctx CTX` sends it).
+   * Without an LSM that labels IPsec the kernel accepts it and keeps nothing of it.
+   */
+  ctx?: string
   /** XFRM interface id (XFRMA_IF_ID). */
   ifId?: number
   /** Policy type (default main). */
@@ -185,6 +190,8 @@ export interface XfrmPolicyId {
   index?: number
   /** Mark. */
   mark?: XfrmMark
+  /** Security context (as the policy was added with it). */
+  ctx?: string
   /** Interface id. */
   ifId?: number
   /** Policy type. */
@@ -260,12 +267,19 @@ export interface XfrmStateSpec {
   }
   /** Mark. */
   mark?: XfrmMark
+  /**
+   * Security context (XFRMA_SEC_CTX, an SELinux context as `ip xfrm ... ctx CTX` sends it).
+   * Without an LSM that labels IPsec the kernel accepts it and keeps nothing of it.
+   */
+  ctx?: string
   /** Interface id. */
   ifId?: number
-  /** Hardware offload. */
+  /** Hardware offload (XFRMA_OFFLOAD_DEV), on a device given by index or by name. */
   offload?: {
-    /** The device. */
-    ifindex: number
+    /** The device's index (listed states give it). */
+    ifindex?: number
+    /** The device's name instead, looked up in the connection's namespace before the request is sent. */
+    dev?: string
     /** Direction. */
     dir?: 'in' | 'out'
     /** Packet offload. */

@@ -6,9 +6,11 @@
  * @module
  */
 
+import { xfrmCheck } from '../native.js'
 import type { CallOptions } from '../types.js'
-import { checkPlain, describe } from '../validate.js'
+import { checkLinkName, checkPlain, describe } from '../validate.js'
 import type { XfrmConn } from './conn.js'
+import type * as f from './filters.js'
 import type * as t from './types.js'
 
 const ALG_KEYS = ['auth', 'crypt', 'aead', 'comp'] as const
@@ -30,6 +32,15 @@ function keysAsHex(spec: Record<string, unknown>, name: string): Record<string, 
 function specText(v: unknown, name: string): string {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new TypeError(`${name} must be an object, got ${describe(v)}`)
   return JSON.stringify(checkPlain(keysAsHex(v as Record<string, unknown>, name), name))
+}
+
+/** A dump with its filter (checked, then sent as JSON; the core checks each key). */
+function list<T>(c: XfrmConn, name: string, op: string, filter: unknown, o?: CallOptions): Promise<T[]> {
+  try {
+    return c.call<T>(name, '', { op, spec: specText(filter, 'filter') }, o)
+  } catch (e) {
+    return Promise.reject(e)
+  }
 }
 
 /** A getter: argument checked (before its subject is read), errors as rejections. */
@@ -54,8 +65,8 @@ const polSubject = (p: { dir?: unknown; selector?: { src?: unknown; dst?: unknow
   [p.selector?.src, p.selector?.dst, p.dir].filter((x) => typeof x === 'string').join(' ')
 const saSubject = (s: { dst?: unknown; proto?: unknown; spi?: unknown }) => `${String(s.dst)} ${String(s.proto)} ${String(s.spi)}`
 
-export function xfrmPolicyList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmPolicy[]> {
-  return c.call<t.XfrmPolicy>('xfrmPolicyList', '', { op: 'policyList' }, o)
+export function xfrmPolicyList(c: XfrmConn, filter: f.XfrmPolicyFilter = {}, o?: CallOptions): Promise<t.XfrmPolicy[]> {
+  return list<t.XfrmPolicy>(c, 'xfrmPolicyList', 'policyList', filter, o)
 }
 
 export function xfrmPolicyGet(c: XfrmConn, id: t.XfrmPolicyId, o?: CallOptions): Promise<t.XfrmPolicy> {
@@ -86,20 +97,53 @@ export function xfrmSpdSet(c: XfrmConn, thresh: { ipv4Thresh?: t.XfrmThresh; ipv
   return call(c, 'xfrmSpdSet', 'spdSet', thresh, 'thresh', () => '', o)
 }
 
-export function xfrmStateList(c: XfrmConn, o?: CallOptions): Promise<t.XfrmState[]> {
-  return c.call<t.XfrmState>('xfrmStateList', '', { op: 'stateList' }, o)
+export function xfrmStateList(c: XfrmConn, filter: f.XfrmStateFilter = {}, o?: CallOptions): Promise<t.XfrmState[]> {
+  return list<t.XfrmState>(c, 'xfrmStateList', 'stateList', filter, o)
 }
 
 export function xfrmStateGet(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<t.XfrmState> {
   return one<t.XfrmState, t.XfrmStateId>(c, 'xfrmStateGet', 'stateGet', id, 'id', saSubject, o)
 }
 
-export function xfrmStateAdd(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
-  return call(c, 'xfrmStateAdd', 'stateAdd', s, 'state', saSubject, o)
+/**
+ * Resolves a device name to its index in the connection's namespace (on its rtnetlink socket);
+ * a failure is reported as operation `op` on `subject`.
+ */
+export type XfrmLinkIndex = (name: string, op: string, subject: string, o?: CallOptions) => Promise<number>
+
+export function xfrmStateAdd(c: XfrmConn, linkIndex: XfrmLinkIndex, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
+  return stateChange(c, linkIndex, 'xfrmStateAdd', 'stateAdd', s, o)
 }
 
-export function xfrmStateUpdate(c: XfrmConn, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
-  return call(c, 'xfrmStateUpdate', 'stateUpdate', s, 'state', saSubject, o)
+export function xfrmStateUpdate(c: XfrmConn, linkIndex: XfrmLinkIndex, s: t.XfrmStateSpec, o?: CallOptions): Promise<void> {
+  return stateChange(c, linkIndex, 'xfrmStateUpdate', 'stateUpdate', s, o)
+}
+
+/**
+ * A state's add or update. An offload device given by name (`offload.dev`) is resolved first;
+ * before that lookup the whole spec is checked by the core with a stand-in index, so bad input
+ * fails before anything is sent.
+ */
+async function stateChange(
+  c: XfrmConn,
+  linkIndex: XfrmLinkIndex,
+  name: string,
+  op: string,
+  s: t.XfrmStateSpec,
+  o?: CallOptions,
+): Promise<void> {
+  const off = typeof s === 'object' && s !== null ? (s as { offload?: unknown }).offload : undefined
+  const dev = typeof off === 'object' && off !== null ? (off as { dev?: unknown }).dev : undefined
+  if (dev === undefined) return call(c, name, op, s, 'state', saSubject, o)
+  const { dev: _, ...rest } = off as Record<string, unknown>
+  checkLinkName(dev, 'state.offload.dev')
+  if (rest.ifindex !== undefined) throw new RangeError(`${name}: state.offload: dev and ifindex both name the device: give one`)
+  const subject = saSubject(s)
+  const withIndex = (ifindex: number) => specText({ ...s, offload: { ...rest, ifindex } }, 'state')
+  const refused = xfrmCheck(op, withIndex(1))
+  if (refused !== null) throw new RangeError(`${name} ${subject}: ${refused}`)
+  const ifindex = await linkIndex(dev as string, name, subject, o)
+  await c.call(name, subject, { op, spec: withIndex(ifindex) }, o)
 }
 
 export function xfrmStateDelete(c: XfrmConn, id: t.XfrmStateId, o?: CallOptions): Promise<void> {

@@ -1,6 +1,7 @@
 //! Notifications of the xfrm multicast groups, decoded into `{ type, ... }` trees: policies and
 //! states added, updated, deleted and flushed, acquires (a policy needs a state the kernel
-//! does not have), expiries and reports.
+//! does not have), expiries, reports, async events (a state's replay state and counters) and
+//! migrations.
 
 use super::addr;
 use super::policy::{self, decode_attrs, name_of, XPROTOS};
@@ -89,6 +90,16 @@ pub fn decode(ty: u16, p: &[u8]) -> Result<Option<Settings>, WireError> {
             let mut s = Settings::new();
             s.set_str("type", "report").set("proto", addr::proto_name(p.first().copied().unwrap_or(0)));
             s.set("selector", Value::Map(selector::decode(get(4))));
+            s
+        }
+        aevent::XFRM_MSG_NEWAE => {
+            let mut s = Settings::new();
+            s.set_str("type", "aevent").set("aevent", Value::Map(aevent::decode(p)?));
+            s
+        }
+        migrate::XFRM_MSG_MIGRATE => {
+            let mut s = migrate::decode(p)?;
+            s.0.insert(0, ("type".into(), Value::Str("migrate".into())));
             s
         }
         _ => return Ok(None),

@@ -9,13 +9,21 @@
 //! - [`selector`], xfrm_selector and the lifetimes
 //! - [`policy`], policies and templates
 //! - [`state`], states and SPI allocation; [`algs`], their algorithms and keys
+//! - [`ctx`], security contexts of policies and states
 //! - [`info`], the SPD/SAD counts and hash thresholds
+//! - [`filter`], list filters (the kernel's for states, matched here for the rest)
+//! - [`aevent`], a state's replay state and counters (async events); [`migrate`], moving a
+//!   policy's templates and states to new addresses
 //! - [`events`], the notifications
 
 pub mod addr;
+pub mod aevent;
 pub mod algs;
+pub mod ctx;
 pub mod events;
+pub mod filter;
 pub mod info;
+pub mod migrate;
 pub mod policy;
 pub mod selector;
 pub mod state;
@@ -84,8 +92,14 @@ pub enum Decode {
     None,
     Policy,
     State,
+    /// A policy dump: the policies the filter accepts.
+    Policies(filter::PolicyMatch),
+    /// A state dump: the states the filter accepts (besides what the kernel filtered).
+    States(filter::StateMatch),
     SpdInfo,
     SadInfo,
+    /// A GETAE's answer (a NEWAE).
+    Aevent,
 }
 
 impl Protocol for Xfrm {
@@ -101,8 +115,11 @@ impl Protocol for Xfrm {
         let tree = match (d, msg.header.ty) {
             (Decode::Policy, XFRM_MSG_NEWPOLICY) => policy::decode(p)?,
             (Decode::State, XFRM_MSG_NEWSA) => state::decode(p)?,
+            (Decode::Policies(m), XFRM_MSG_NEWPOLICY) if m.accepts(p) => policy::decode(p)?,
+            (Decode::States(m), XFRM_MSG_NEWSA) if m.accepts(p) => state::decode(p)?,
             (Decode::SpdInfo, XFRM_MSG_NEWSPDINFO) => info::decode_spd(p)?,
             (Decode::SadInfo, XFRM_MSG_NEWSADINFO) => info::decode_sad(p)?,
+            (Decode::Aevent, aevent::XFRM_MSG_NEWAE) => aevent::decode(p)?,
             _ => return Ok(None),
         };
         Ok(Some(Object::Tree(tree)))
@@ -113,13 +130,9 @@ impl Protocol for Xfrm {
 pub fn request(op: &str, spec: &Settings) -> crate::error::Result<Request> {
     let bad = Error::invalid;
     let ack = |r: std::result::Result<Vec<u8>, String>| r.map(Request::ack).map_err(bad);
-    let dump = |ty: u16, d: Decode| -> crate::error::Result<Request> {
-        spec.check_known(&[]).map_err(bad)?;
-        Ok(Request::dump(MsgBuilder::new(ty, NLM_F_DUMP).finish(), d))
-    };
     let get = |r: std::result::Result<Vec<u8>, String>, d: Decode| r.map(|b| Request::new(b, Mode::Get, d)).map_err(bad);
     match op {
-        "policyList" => dump(XFRM_MSG_GETPOLICY, Decode::Policy),
+        "policyList" => filter::policy_dump(spec).map(|(b, m)| Request::dump(b, Decode::Policies(m))).map_err(bad),
         "policyGet" => get(policy::encode_id(XFRM_MSG_GETPOLICY, 0, spec), Decode::Policy),
         "policyAdd" => ack(policy::encode_add(XFRM_MSG_NEWPOLICY, spec)),
         "policyUpdate" => ack(policy::encode_add(XFRM_MSG_UPDPOLICY, spec)),
@@ -127,7 +140,7 @@ pub fn request(op: &str, spec: &Settings) -> crate::error::Result<Request> {
         "policyFlush" => ack(policy::encode_flush(spec)),
         "spdInfo" => get(Ok(info::encode_get(XFRM_MSG_GETSPDINFO)), Decode::SpdInfo),
         "spdSet" => ack(info::encode_spd_set(spec)),
-        "stateList" => dump(XFRM_MSG_GETSA, Decode::State),
+        "stateList" => filter::state_dump(spec).map(|(b, m)| Request::dump(b, Decode::States(m))).map_err(bad),
         "stateGet" => get(state::encode_id(XFRM_MSG_GETSA, 0, spec), Decode::State),
         "stateAdd" => ack(state::encode_add(XFRM_MSG_NEWSA, spec)),
         "stateUpdate" => ack(state::encode_add(XFRM_MSG_UPDSA, spec)),
@@ -135,6 +148,9 @@ pub fn request(op: &str, spec: &Settings) -> crate::error::Result<Request> {
         "stateFlush" => ack(state::encode_flush(spec)),
         "stateAllocSpi" => get(state::encode_alloc(spec), Decode::State),
         "sadInfo" => get(Ok(info::encode_get(XFRM_MSG_GETSADINFO)), Decode::SadInfo),
+        "stateAevents" => get(aevent::encode_get(spec), Decode::Aevent),
+        "stateAeventsSet" => ack(aevent::encode_set(spec)),
+        "policyMigrate" => ack(migrate::encode(spec)),
         other => Err(bad(format!("unknown xfrm operation {other:?}"))),
     }
 }

@@ -11,27 +11,41 @@ pub const INFO_LEN: usize = 168;
 pub const ID_LEN: usize = 64;
 const TMPL_LEN: usize = 64;
 
-const DIRS: &[(&str, u8)] = &[("in", 0), ("out", 1), ("fwd", 2)];
-const ACTIONS: &[(&str, u8)] = &[("allow", 0), ("block", 1)];
+pub const DIRS: &[(&str, u8)] = &[("in", 0), ("out", 1), ("fwd", 2)];
+pub const ACTIONS: &[(&str, u8)] = &[("allow", 0), ("block", 1)];
 const FLAGS: &[(&str, u32)] = &[("localok", 1), ("icmp", 2)];
 pub const SHARES: &[(&str, u8)] = &[("any", 0), ("session", 1), ("user", 2), ("unique", 3)];
 pub const MODES: &[(&str, u8)] = &[("transport", 0), ("tunnel", 1), ("ro", 2), ("in_trigger", 3), ("beet", 4)];
-const TYPES: &[(&str, u8)] = &[("main", 0), ("sub", 1)];
+pub const TYPES: &[(&str, u8)] = &[("main", 0), ("sub", 1)];
 /// IPsec protocols of templates and states.
 pub const XPROTOS: &[(&str, u8)] = &[("esp", 50), ("ah", 51), ("comp", 108), ("route2", 43), ("hao", 60), ("any", 255)];
 
 /// What `policyAdd`/`policyUpdate` read ("current" is what a list returns: accepted, ignored).
-const KEYS: &[&str] =
-    &["selector", "dir", "priority", "index", "action", "flags", "share", "lifetime", "current", "templates", "mark", "ifId", "type"];
-const ID_KEYS: &[&str] = &["selector", "dir", "index", "mark", "ifId", "type"];
+const KEYS: &[&str] = &[
+    "selector",
+    "dir",
+    "priority",
+    "index",
+    "action",
+    "flags",
+    "share",
+    "lifetime",
+    "current",
+    "templates",
+    "mark",
+    "ctx",
+    "ifId",
+    "type",
+];
+const ID_KEYS: &[&str] = &["selector", "dir", "index", "mark", "ctx", "ifId", "type"];
 const TMPL_KEYS: &[&str] = &["family", "src", "dst", "spi", "proto", "reqid", "mode", "share", "optional", "aalgos", "ealgos", "calgos"];
 
-fn sel_of(p: &Settings) -> Result<[u8; SEL_LEN], String> {
+pub(super) fn sel_of(p: &Settings) -> Result<[u8; SEL_LEN], String> {
     let empty = Settings::new();
     selector::encode(p.map("selector")?.unwrap_or(&empty), AF_INET)
 }
 
-fn dir_of(p: &Settings) -> Result<u8, String> {
+pub(super) fn dir_of(p: &Settings) -> Result<u8, String> {
     p.choice("dir", DIRS)?.ok_or_else(|| "dir is required ('in', 'out' or 'fwd')".into())
 }
 
@@ -62,11 +76,13 @@ pub fn encode_add(ty: u16, p: &Settings) -> Result<Vec<u8>, String> {
             b.attr(XFRMA_TMPL, &t);
         }
     }
-    mark_and_if_id(&mut b, p)?;
+    mark(&mut b, p)?;
+    ctx::encode(&mut b, p)?;
+    if_id(&mut b, p)?;
     Ok(b.finish())
 }
 
-fn policy_type(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
+pub(super) fn policy_type(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
     // Sent only for the sub policy type: `ip` sends none by default, and the kernel's default is main.
     if p.choice("type", TYPES)? == Some(1) {
         b.attr(XFRMA_POLICY_TYPE, &[1, 0, 0, 0, 0, 0]);
@@ -76,6 +92,11 @@ fn policy_type(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
 
 /// XFRMA_MARK `{ value, mask }` and XFRMA_IF_ID, as policies and states both carry them.
 pub fn mark_and_if_id(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
+    mark(b, p)?;
+    if_id(b, p)
+}
+
+fn mark(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
     if let Some(m) = p.map("mark")? {
         m.check_known(&["value", "mask"]).map_err(|e| format!("mark: {e}"))?;
         let v = m.u32("value").map_err(|e| format!("mark.{e}"))?.ok_or("mark.value is required")?;
@@ -84,6 +105,10 @@ pub fn mark_and_if_id(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
         x.extend_from_slice(&mask.to_ne_bytes());
         b.attr(XFRMA_MARK, &x);
     }
+    Ok(())
+}
+
+pub(super) fn if_id(b: &mut MsgBuilder, p: &Settings) -> Result<(), String> {
     if let Some(id) = p.u32("ifId")? {
         b.attr_u32(XFRMA_IF_ID, id);
     }
@@ -148,7 +173,9 @@ pub fn encode_id(ty: u16, flags: u16, p: &Settings) -> Result<Vec<u8>, String> {
     let mut b = MsgBuilder::new(ty, flags);
     b.push(&id);
     policy_type(&mut b, p)?;
-    mark_and_if_id(&mut b, p)?;
+    mark(&mut b, p)?;
+    ctx::encode(&mut b, p)?;
+    if_id(&mut b, p)?;
     Ok(b.finish())
 }
 
@@ -177,7 +204,7 @@ pub fn decode(payload: &[u8]) -> Result<Settings, WireError> {
     Ok(p)
 }
 
-/// The attributes a policy (or a state: mark and ifId) carries after its fixed header.
+/// The attributes a policy (or a state: mark, ctx and ifId) carries after its fixed header.
 pub fn decode_attrs(p: &mut Settings, raw: &[u8]) -> Result<(), WireError> {
     for a in attrs(raw) {
         let (ty, v) = a?;
@@ -194,6 +221,10 @@ pub fn decode_attrs(p: &mut Settings, raw: &[u8]) -> Result<(), WireError> {
                 ])),
             ),
             XFRMA_IF_ID if v.len() >= 4 => p.set_int("ifId", u32_at(v, 0)),
+            ctx::XFRMA_SEC_CTX => match ctx::decode(v) {
+                Some(c) => p.set_str("ctx", c),
+                None => p,
+            },
             XFRMA_POLICY_TYPE if !v.is_empty() => p.set("type", name_of(TYPES, v[0])),
             _ => p,
         };

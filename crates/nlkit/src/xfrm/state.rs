@@ -38,6 +38,7 @@ const KEYS: &[&str] = &[
     "comp",
     "encap",
     "mark",
+    "ctx",
     "ifId",
     "offload",
 ];
@@ -45,7 +46,7 @@ const ID_KEYS: &[&str] = &["src", "dst", "family", "proto", "spi", "mark"];
 const SPI_KEYS: &[&str] = &["src", "dst", "family", "proto", "mode", "reqid", "seq", "min", "max", "mark", "ifId"];
 
 /// src/dst (dst required), their family, and the IPsec protocol (required).
-fn endpoints(s: &Settings) -> Result<(u16, [u8; 16], [u8; 16], u8), String> {
+pub(super) fn endpoints(s: &Settings) -> Result<(u16, [u8; 16], [u8; 16], u8), String> {
     let mut family = addr::family_of(s)?;
     let dst = s.str("dst")?.ok_or("dst is required")?;
     let (f, d) = addr::parse(dst, "dst")?;
@@ -99,6 +100,7 @@ pub fn encode_add(ty: u16, s: &Settings) -> Result<Vec<u8>, String> {
     if let Some(e) = s.map("encap")? {
         b.attr(XFRMA_ENCAP, &encap(e).map_err(|x| format!("encap.{x}"))?);
     }
+    ctx::encode(&mut b, s)?;
     if esn {
         let mut r = [0u8; ESN_LEN];
         r[..4].copy_from_slice(&window.div_ceil(REPLAY_BITS).to_ne_bytes());
@@ -108,7 +110,10 @@ pub fn encode_add(ty: u16, s: &Settings) -> Result<Vec<u8>, String> {
     mark_and_if_id(&mut b, s)?;
     if let Some(o) = s.map("offload")? {
         o.check_known(&["ifindex", "dir", "packet"]).map_err(|e| format!("offload: {e}"))?;
-        let ifindex = o.int("ifindex", 1, i32::MAX as i64).map_err(|e| format!("offload.{e}"))?.ok_or("offload.ifindex is required")?;
+        let ifindex = o
+            .int("ifindex", 1, i32::MAX as i64)
+            .map_err(|e| format!("offload.{e}"))?
+            .ok_or("offload.ifindex (or dev, its name) is required")?;
         let dir = o.choice("dir", &[("out", 0u8), ("in", 2)]).map_err(|e| format!("offload.{e}"))?.unwrap_or(0);
         let packet = if o.bool("packet").map_err(|e| format!("offload.{e}"))? == Some(true) { 4 } else { 0 };
         let mut v = (ifindex as i32).to_ne_bytes().to_vec();
@@ -118,7 +123,8 @@ pub fn encode_add(ty: u16, s: &Settings) -> Result<Vec<u8>, String> {
     Ok(b.finish())
 }
 
-fn encap(e: &Settings) -> Result<[u8; 24], String> {
+/// xfrm_encap_tmpl (a state's, or a migration's).
+pub(super) fn encap(e: &Settings) -> Result<[u8; 24], String> {
     e.check_known(&["type", "sport", "dport", "oa"])?;
     let mut b = [0u8; 24];
     b[..2].copy_from_slice(&e.choice("type", ENCAPS)?.ok_or("type is required ('espinudp', ...)")?.to_ne_bytes());
@@ -128,6 +134,16 @@ fn encap(e: &Settings) -> Result<[u8; 24], String> {
         b[8..24].copy_from_slice(&addr::parse(oa, "oa")?.1);
     }
     Ok(b)
+}
+
+pub(super) fn decode_encap(v: &[u8], family: u16) -> Settings {
+    let b: [u8; 24] = crate::wire::fixed(v);
+    let mut e = Settings::new();
+    let ty = u16_at(&b, 0);
+    e.set("type", ENCAPS.iter().find(|(_, n)| *n == ty).map_or(Value::Int(ty.into()), |(x, _)| Value::Str((*x).into())));
+    e.set_int("sport", u16::from_be_bytes([b[2], b[3]])).set_int("dport", u16::from_be_bytes([b[4], b[5]]));
+    e.set_str("oa", addr::format(family, &b[8..24].try_into().unwrap_or([0; 16])));
+    e
 }
 
 /// GETSA / DELSA: xfrm_usersa_id, then XFRMA_SRCADDR (when `src` is given) and the mark.
@@ -208,13 +224,7 @@ pub fn decode(payload: &[u8]) -> Result<Settings, WireError> {
             XFRMA_ALG_AEAD => algs::set(&mut s, "aead", v, Some("icvLen")),
             XFRMA_ALG_COMP => algs::set(&mut s, "comp", v, None),
             XFRMA_ENCAP if v.len() >= 6 => {
-                let b: [u8; 24] = crate::wire::fixed(v);
-                let mut e = Settings::new();
-                let ty = u16_at(&b, 0);
-                e.set("type", ENCAPS.iter().find(|(_, n)| *n == ty).map_or(Value::Int(ty.into()), |(x, _)| Value::Str((*x).into())));
-                e.set_int("sport", u16::from_be_bytes([b[2], b[3]])).set_int("dport", u16::from_be_bytes([b[4], b[5]]));
-                e.set_str("oa", addr::format(family, &b[8..24].try_into().unwrap_or([0; 16])));
-                s.set("encap", Value::Map(e));
+                s.set("encap", Value::Map(decode_encap(v, family)));
             }
             XFRMA_REPLAY_ESN_VAL if v.len() >= ESN_LEN => {
                 s.set_int("replayWindow", u32_at(v, 20));

@@ -1,12 +1,16 @@
-//! Requests byte for byte against iproute2's (testdata/ip-xfrm.txt), and decoding of replies
+//! Requests byte for byte against iproute2's (../testdata/ip-xfrm.txt), and decoding of replies
 //! constructed from those same bytes (a state's reply is its add request's payload).
 
 use super::*;
 use crate::rtnl::settings::Value;
 use crate::wire;
 
+mod aevents;
+mod attrs;
+mod filters;
+
 /// Test input as a small JSON subset (objects, lists, strings without escapes, integers, booleans).
-fn json(s: &str) -> Settings {
+pub(super) fn json(s: &str) -> Settings {
     fn value(s: &[u8], i: &mut usize) -> Value {
         while s[*i].is_ascii_whitespace() {
             *i += 1;
@@ -70,35 +74,35 @@ fn json(s: &str) -> Settings {
     }
 }
 
-fn captured(name: &str) -> Vec<u8> {
-    let line = include_str!("testdata/ip-xfrm.txt").lines().find(|l| l.split(' ').next() == Some(name)).unwrap();
+pub(super) fn captured(name: &str) -> Vec<u8> {
+    let line = include_str!("../testdata/ip-xfrm.txt").lines().find(|l| l.split(' ').next() == Some(name)).unwrap();
     let h = line.split(' ').nth(1).unwrap();
     (0..h.len() / 2).map(|i| u8::from_str_radix(&h[2 * i..2 * i + 2], 16).unwrap()).collect()
 }
 
 /// The request `op` builds for `spec`, seq/pid zero (as the captures).
-fn sent(op: &str, spec: &str) -> Vec<u8> {
+pub(super) fn sent(op: &str, spec: &str) -> Vec<u8> {
     request(op, &json(spec)).unwrap().bytes
 }
 
-fn check(name: &str, op: &str, spec: &str) {
+pub(super) fn check(name: &str, op: &str, spec: &str) {
     let b = sent(op, spec);
     let len = u32::from_ne_bytes(b[..4].try_into().unwrap()) as usize;
     assert_eq!(b.len(), len.next_multiple_of(4));
     assert_eq!(wire_hex(&b[..len]), wire_hex(&captured(name)), "{name}: {op} {spec}");
 }
 
-fn wire_hex(b: &[u8]) -> String {
+pub(super) fn wire_hex(b: &[u8]) -> String {
     b.iter().map(|x| format!("{x:02x}")).collect()
 }
 
-fn payload(b: &[u8]) -> Vec<u8> {
+pub(super) fn payload(b: &[u8]) -> Vec<u8> {
     wire::messages(b).next().unwrap().unwrap().payload.to_vec()
 }
 
-const A1: &str = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+pub(super) const A1: &str = "0xaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const A2: &str = "0xbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-const E1: &str = "0xcccccccccccccccccccccccccccccccc";
+pub(super) const E1: &str = "0xcccccccccccccccccccccccccccccccc";
 const G: &str = "0xdddddddddddddddddddddddddddddddddddddddd";
 
 #[test]
