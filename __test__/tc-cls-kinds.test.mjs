@@ -156,13 +156,26 @@ kindTests(
 kindTests(
   'basic',
   ['classid', '1:1'],
-  (p) => ({ classid: '1:2', actions: [redirectTo(p)] }),
+  (p) => ({
+    classid: '1:2',
+    match: {
+      and: [{ cmp: { size: 'u8', at: 9, layer: 'network', eq: 17 } }, { not: { u32: { value: 53, mask: 0xffff, at: 0, nexthdr: true } } }],
+    },
+    actions: [redirectTo(p)],
+  }),
   (t, ours, theirs, p) => {
     t.is(ours.options.flowid, theirs.options.flowid)
     t.is(ours.options.actions[0].ifindex, p.index[theirs.options.actions[0].to_dev])
+    t.deepEqual(ours.options.match, {
+      and: [{ cmp: { size: 'u8', at: 9, layer: 'network', eq: 17 } }, { not: { u32: { value: 53, mask: 0xffff, at: 0, nexthdr: true } } }],
+    })
   },
   [
-    [{ match: 'cmp(u8 at 0 layer 1 eq 1)' }, /match: basic's extended matches .* not supported/],
+    [{ match: 'cmp(u8 at 0 layer 1 eq 1)' }, /match: a match is an object/],
+    [{ match: { cmp: { size: 'u8', at: 0, eq: 1, lt: 2 } } }, /match.cmp: give exactly one of eq, gt, lt/],
+    [{ match: { or: [{ nbyte: { needle: 'x', layer: 'ip' } }] } }, /match.or\[0\].nbyte: layer/],
+    [{ match: { meta: {} } }, /unknown match "meta"/],
+    [{ match: true }, /match: this filter's matches are of a kind/],
     [{ classid: 5 }, /classid must be a class id/],
     [{ actions: [{ kind: 'nosuch' }] }, /unknown kind/],
     [{ indev: 'x' }, /unknown setting "indev"/],

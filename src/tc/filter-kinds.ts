@@ -13,7 +13,7 @@ import type { FwOptions } from './kinds/fw.js'
 import type { MatchallOptions } from './kinds/matchall.js'
 import type { U32Options } from './kinds/u32.js'
 
-export type { BasicOptions } from './kinds/basic.js'
+export type { BasicOptions, Ematch, EmatchLayer } from './kinds/basic.js'
 export type { BpfInsn, BpfOptions } from './kinds/bpf.js'
 export type { FlowerIpFlags, FlowerMasked, FlowerOptions, FlowerPortRange } from './kinds/flower.js'
 export type { FwOptions } from './kinds/fw.js'

@@ -3,6 +3,7 @@
 pub mod basic;
 pub mod bpf;
 pub mod common;
+mod ematch;
 pub mod flower;
 pub mod fw;
 pub mod matchall;
