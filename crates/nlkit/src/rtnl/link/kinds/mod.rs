@@ -37,6 +37,26 @@ pub struct EncodeCtx {
 }
 
 impl EncodeCtx {
+    /// A peer's `netns` (veth's, netkit's): a pid as IFLA_NET_NS_PID, a name or path opened as
+    /// IFLA_NET_NS_FD.
+    pub fn peer_netns(&mut self, peer: &crate::rtnl::settings::Settings, b: &mut crate::wire::MsgBuilder) -> Result<(), String> {
+        use crate::rtnl::link::{IFLA_NET_NS_FD, IFLA_NET_NS_PID};
+        use crate::rtnl::settings::Value;
+        match peer.get("netns") {
+            None => {}
+            Some(Value::Int(pid)) if *pid > 0 && *pid <= u32::MAX as i64 => {
+                b.attr_u32(IFLA_NET_NS_PID, *pid as u32);
+            }
+            Some(Value::Str(ns)) => {
+                let r = if ns.contains('/') { NetnsRef::Path(ns.into()) } else { NetnsRef::Name(ns.clone()) };
+                let fd = self.netns_fd(&r)?;
+                b.attr_u32(IFLA_NET_NS_FD, fd as u32);
+            }
+            Some(_) => return Err("peer.netns must be a namespace name, path or pid".into()),
+        }
+        Ok(())
+    }
+
     /// Opens a namespace for an IFLA_NET_NS_FD attribute; the fd lives as long as the request.
     pub fn netns_fd(&mut self, ns: &NetnsRef) -> Result<i32, String> {
         use std::os::fd::AsRawFd;

@@ -12,8 +12,7 @@
 
 use super::common::{decode_fields, encode_fields, fmt_mac, mac, Field, Int};
 use super::{EncodeCtx, LinkKind};
-use crate::netns::NetnsRef;
-use crate::rtnl::link::{ifinfomsg, IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID};
+use crate::rtnl::link::{ifinfomsg, IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_PID};
 use crate::rtnl::settings::{Settings, Value};
 use crate::wire::{attrs, MsgBuilder};
 
@@ -52,18 +51,7 @@ fn encode_peer(peer: &Settings, b: &mut MsgBuilder, ctx: &mut EncodeCtx) -> Resu
     if let Some(a) = peer.str("address").map_err(|e| format!("peer.{e}"))? {
         b.attr(IFLA_ADDRESS, &mac("peer.address", a)?);
     }
-    match peer.get("netns") {
-        None => {}
-        Some(Value::Int(pid)) if *pid > 0 && *pid <= u32::MAX as i64 => {
-            b.attr_u32(IFLA_NET_NS_PID, *pid as u32);
-        }
-        Some(Value::Str(ns)) => {
-            let r = if ns.contains('/') { NetnsRef::Path(ns.into()) } else { NetnsRef::Name(ns.clone()) };
-            let fd = ctx.netns_fd(&r)?;
-            b.attr_u32(IFLA_NET_NS_FD, fd as u32);
-        }
-        Some(_) => return Err("peer.netns must be a namespace name, path or pid".into()),
-    }
+    ctx.peer_netns(peer, b)?;
     if let Some(name) = peer.str("name").map_err(|e| format!("peer.{e}"))? {
         if name.is_empty() || name.len() > 15 || name.contains(['/', ' ', '\0']) {
             return Err(format!("peer.name must be an interface name (1 to 15 bytes, no '/' or space), got {name:?}"));

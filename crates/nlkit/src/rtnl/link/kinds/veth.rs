@@ -2,9 +2,8 @@
 //! the kernel reports nothing in IFLA_INFO_DATA afterwards (the peer shows as IFLA_LINK).
 
 use super::{EncodeCtx, LinkKind};
-use crate::netns::NetnsRef;
-use crate::rtnl::link::{ifinfomsg, parse_mac, IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU, IFLA_NET_NS_FD, IFLA_NET_NS_PID};
-use crate::rtnl::settings::{Settings, Value};
+use crate::rtnl::link::{ifinfomsg, parse_mac, IFLA_ADDRESS, IFLA_IFNAME, IFLA_MTU};
+use crate::rtnl::settings::Settings;
 use crate::wire::MsgBuilder;
 
 const VETH_INFO_PEER: u16 = 1;
@@ -34,18 +33,7 @@ impl LinkKind for Veth {
         if let Some(a) = peer.str("address")? {
             b.attr(IFLA_ADDRESS, &parse_mac(a).ok_or("peer.address must be a MAC address")?);
         }
-        match peer.get("netns") {
-            None => {}
-            Some(Value::Int(pid)) if *pid > 0 && *pid <= u32::MAX as i64 => {
-                b.attr_u32(IFLA_NET_NS_PID, *pid as u32);
-            }
-            Some(Value::Str(ns)) => {
-                let r = if ns.contains('/') { NetnsRef::Path(ns.into()) } else { NetnsRef::Name(ns.clone()) };
-                let fd = ctx.netns_fd(&r)?;
-                b.attr_u32(IFLA_NET_NS_FD, fd as u32);
-            }
-            Some(_) => return Err("peer.netns must be a namespace name, path or pid".into()),
-        }
+        ctx.peer_netns(peer, b)?;
         b.nest_end(at);
         Ok(())
     }
